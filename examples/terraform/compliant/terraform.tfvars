@@ -1,0 +1,2 @@
+primary_region = "eu-west-3"
+environment    = "prod"

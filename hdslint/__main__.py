@@ -1,0 +1,3 @@
+from hdslint.cli import main
+
+raise SystemExit(main())

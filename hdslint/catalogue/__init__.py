@@ -1,0 +1,60 @@
+"""The resource catalogue: native types -> normalised service, category and HDS activities.
+
+Data files (one per source family) live beside this module; this module only reads them.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+from hdslint import yamlio
+
+
+@dataclass(frozen=True, slots=True)
+class TypeInfo:
+    service: str | None
+    category: str
+    activities: tuple[int, ...]
+    # False: not presumed to hold health data even when `health_data.default` is true.
+    presumed: bool = True
+    region: tuple[str, ...] | None = None
+    flows: tuple[Mapping[str, Any], ...] = ()
+    known: bool = True
+
+
+@functools.cache
+def load(name: str) -> Mapping[str, Any]:
+    text = resources.files("hdslint.catalogue").joinpath(f"{name}.yaml").read_text("utf-8")
+    data: Mapping[str, Any] = yamlio.load(text)
+    return data
+
+
+def activities_for(category: str) -> tuple[int, ...]:
+    table = load("terraform")["activities_by_category"]
+    return tuple(table.get(category, ()))
+
+
+def type_info(catalogue: str, native_type: str, provider: str | None) -> TypeInfo:
+    """What the catalogue says of a native type; unknown types are `other`, not data stores."""
+    entry = load(catalogue)["types"].get(native_type)
+    if entry is None:
+        return TypeInfo(
+            service=f"{provider}:{native_type}" if provider else None,
+            category="other",
+            activities=(),
+            known=False,
+        )
+    category = entry["category"]
+    region = entry.get("region")
+    return TypeInfo(
+        service=entry.get("service"),
+        category=category,
+        activities=tuple(entry.get("activities", activities_for(category))),
+        presumed=bool(entry.get("presumed", True)),
+        region=tuple(region) if region is not None else None,
+        flows=tuple(entry.get("flows", ())),
+    )

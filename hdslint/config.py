@@ -1,0 +1,138 @@
+"""`.hdslint.yaml`: found upward from the scanned path, or given with `--config`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from hdslint import yamlio
+from hdslint.errors import ConfigError
+from hdslint.schemas import validate
+
+CONFIG_NAMES = (".hdslint.yaml", ".hdslint.yml")
+
+DEFAULT_HEALTH_TAGS: Mapping[str, list[str]] = {"data-classification": ["health", "phi", "hds"]}
+
+
+@dataclass(frozen=True)
+class ClusterMapping:
+    paths: tuple[str, ...]
+    provider: str
+    region: str | None
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class Config:
+    file: str | None = None
+    # The folder that holds the config file: relative globs and paths start there.
+    root: Path = field(default_factory=Path.cwd)
+    health_default: bool = True
+    health_tags: Mapping[str, list[str]] = field(default_factory=lambda: dict(DEFAULT_HEALTH_TAGS))
+    clusters: tuple[ClusterMapping, ...] = ()
+    registry_providers: Mapping[str, Any] = field(default_factory=dict)
+    confirmed_conditions: tuple[str, ...] = ()
+    strict_conditions: bool = False
+    registry_max_age_days: int | None = None
+    disabled_policies: tuple[str, ...] = ()
+    policy_paths: tuple[Path, ...] = ()
+    shipped_policies: bool = True
+    var_files: tuple[Path, ...] = ()
+    tf_vars: Mapping[str, str] = field(default_factory=dict)
+    fail_on: str | None = None
+    exclude: tuple[str, ...] = ()
+    raw: Mapping[str, Any] = field(default_factory=dict)
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest .hdslint.yaml in `start` or a parent folder."""
+    here = start if start.is_dir() else start.parent
+    here = here.resolve()
+    for folder in (here, *here.parents):
+        for name in CONFIG_NAMES:
+            candidate = folder / name
+            if candidate.is_file():
+                return candidate
+    return None
+
+
+def load_config(path: Path | None, *, display: str | None = None) -> Config:
+    """Read and validate a configuration file; None gives the defaults."""
+    if path is None:
+        return Config()
+    shown = display or str(path)
+    try:
+        text = path.read_text("utf-8")
+    except FileNotFoundError:
+        raise ConfigError("configuration file not found", file=shown) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read configuration: {exc}", file=shown) from None
+    try:
+        data = yamlio.load(text)
+    except yaml.YAMLError as exc:
+        raise ConfigError(
+            yamlio.error_message(exc), file=shown, line=yamlio.error_line(exc)
+        ) from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError("the configuration must be a YAML mapping", file=shown)
+    errors = validate(data, "hdslint", "config.schema.json")
+    if errors:
+        raise ConfigError(errors[0], file=shown)
+    return from_mapping(data, root=path.parent.resolve(), file=shown)
+
+
+def from_mapping(data: Mapping[str, Any], *, root: Path, file: str | None) -> Config:
+    health = data.get("health_data") or {}
+    registry = data.get("registry") or {}
+    conditions = registry.get("conditions") or {}
+    policies = data.get("policies") or {}
+    terraform = data.get("terraform") or {}
+    clusters = tuple(
+        ClusterMapping(
+            paths=tuple(c["paths"]),
+            provider=c["provider"],
+            region=c.get("region"),
+            name=c.get("name"),
+        )
+        for c in (data.get("kubernetes") or {}).get("clusters", ())
+    )
+    tags = health.get("tags")
+    return Config(
+        file=file,
+        root=root,
+        health_default=bool(health.get("default", True)),
+        health_tags=(
+            {str(k): [str(v).lower() for v in vs] for k, vs in tags.items()}
+            if tags is not None
+            else dict(DEFAULT_HEALTH_TAGS)
+        ),
+        clusters=clusters,
+        registry_providers=registry.get("providers") or {},
+        confirmed_conditions=tuple(conditions.get("confirmed", ())),
+        strict_conditions=bool(conditions.get("strict", False)),
+        registry_max_age_days=registry.get("max_age_days"),
+        disabled_policies=tuple(policies.get("disable", ())),
+        policy_paths=_paths(root, policies.get("paths", ())),
+        shipped_policies=bool(policies.get("shipped", True)),
+        var_files=_paths(root, terraform.get("var_files", ())),
+        tf_vars={str(k): _var_text(v) for k, v in (terraform.get("vars") or {}).items()},
+        fail_on=data.get("fail_on"),
+        exclude=tuple(data.get("exclude", ())),
+        raw=data,
+    )
+
+
+def _paths(root: Path, items: Sequence[str]) -> tuple[Path, ...]:
+    return tuple((root / item) for item in items)
+
+
+def _var_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)

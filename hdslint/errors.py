@@ -1,0 +1,33 @@
+"""The one error family that reaches users as a clean, one-line message (exit code 2)."""
+
+from __future__ import annotations
+
+
+class HdslintError(Exception):
+    """An expected error: bad usage, configuration, policy or input. Printed as one line."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, *, file: str | None = None, line: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.file = file
+        self.line = line
+
+    def __str__(self) -> str:
+        if self.file is None:
+            return self.message
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.message}"
+
+
+class ConfigError(HdslintError):
+    """The configuration file is missing, unreadable or invalid."""
+
+
+class PolicyError(HdslintError):
+    """A policy file is unreadable or does not follow the policy schema."""
+
+
+class RegistryError(HdslintError):
+    """The HDS registry (shipped or overridden in config) is invalid."""

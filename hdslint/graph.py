@@ -1,0 +1,72 @@
+"""The resource graph: every source's resources and edges, merged, then read-only."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from types import MappingProxyType
+
+from hdslint.model import Edge, EdgeKind, Resource
+
+
+class ResourceGraph:
+    """Nodes keyed by resource key (see Resource.key) and typed, directed edges. Built once,
+    then only read."""
+
+    __slots__ = ("_edges", "_in", "_out", "_resources")
+
+    def __init__(self, resources: Iterable[Resource], edges: Iterable[Edge]) -> None:
+        by_id: dict[str, Resource] = {}
+        for resource in resources:
+            # The first declaration wins; sources give each resource a unique id, so a
+            # duplicate only arises when the same input is scanned twice (e.g. `scan a a`).
+            by_id.setdefault(resource.key, resource)
+        out: dict[str, list[Edge]] = {}
+        into: dict[str, list[Edge]] = {}
+        kept: list[Edge] = []
+        seen: set[tuple[str, str, EdgeKind]] = set()
+        for edge in edges:
+            key = (edge.source, edge.target, edge.kind)
+            if key in seen:
+                continue
+            seen.add(key)
+            kept.append(edge)
+            out.setdefault(edge.source, []).append(edge)
+            into.setdefault(edge.target, []).append(edge)
+        self._resources: Mapping[str, Resource] = MappingProxyType(by_id)
+        self._edges = tuple(kept)
+        self._out = {k: tuple(v) for k, v in out.items()}
+        self._in = {k: tuple(v) for k, v in into.items()}
+
+    def __len__(self) -> int:
+        return len(self._resources)
+
+    def __iter__(self) -> Iterator[Resource]:
+        return iter(self._resources.values())
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._resources
+
+    @property
+    def resources(self) -> Mapping[str, Resource]:
+        return self._resources
+
+    @property
+    def edges(self) -> tuple[Edge, ...]:
+        return self._edges
+
+    def get(self, key: str) -> Resource | None:
+        return self._resources.get(key)
+
+    def out_edges(self, key: str, kinds: Iterable[EdgeKind] | None = None) -> tuple[Edge, ...]:
+        edges = self._out.get(key, ())
+        if kinds is None:
+            return edges
+        wanted = frozenset(kinds)
+        return tuple(e for e in edges if e.kind in wanted)
+
+    def in_edges(self, key: str, kinds: Iterable[EdgeKind] | None = None) -> tuple[Edge, ...]:
+        edges = self._in.get(key, ())
+        if kinds is None:
+            return edges
+        wanted = frozenset(kinds)
+        return tuple(e for e in edges if e.kind in wanted)

@@ -1,0 +1,159 @@
+"""Policies: YAML files, one policy each, validated by the policy schema shipped here."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from hdslint import yamlio
+from hdslint.errors import PolicyError
+from hdslint.model import Severity
+from hdslint.schemas import validate
+
+SHIPPED_PACKAGE = "hdslint.policies"
+
+
+@dataclass(frozen=True)
+class Policy:
+    id: str
+    title: str
+    severity: Severity
+    activities: tuple[int, ...]
+    references: tuple[str, ...]
+    description: str
+    remediation: str
+    select: Mapping[str, Any]
+    condition: Mapping[str, Any]
+    file: str
+    message: str | None = None
+    rationale: str | None = None
+    help_uri: str | None = None
+    tags: tuple[str, ...] = ()
+    examples: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def shipped(self) -> bool:
+        return self.file.startswith("hdslint:")
+
+
+def parse_policy(text: str, file: str) -> Policy:
+    """Validate a policy document in layers (YAML, schema, meaning) and build it."""
+    try:
+        data = yamlio.load(text)
+    except yaml.YAMLError as exc:
+        raise PolicyError(
+            yamlio.error_message(exc), file=file, line=yamlio.error_line(exc)
+        ) from None
+    if not isinstance(data, dict):
+        raise PolicyError("a policy file must hold one YAML mapping", file=file)
+    errors = validate(data, "hdslint.policy", "policy.schema.json")
+    if errors:
+        raise PolicyError(f"{errors[0]}", file=file)
+    problem = _check_meaning(data["condition"], "$.condition")
+    if problem is None and "where" in data["select"]:
+        problem = _check_meaning(data["select"]["where"], "$.select.where")
+    if problem is not None:
+        raise PolicyError(problem, file=file)
+    return Policy(
+        id=data["id"],
+        title=data["title"],
+        severity=Severity.parse(data["severity"]),
+        activities=tuple(data["activities"]),
+        references=tuple(data["references"]),
+        description=data["description"].strip(),
+        remediation=data["remediation"].strip(),
+        select=data["select"],
+        condition=data["condition"],
+        file=file,
+        message=data.get("message"),
+        rationale=(data.get("rationale") or "").strip() or None,
+        help_uri=data.get("help_uri"),
+        tags=tuple(data.get("tags", ())),
+        examples=data.get("examples", {}),
+    )
+
+
+def _check_meaning(cond: Mapping[str, Any], path: str) -> str | None:
+    """What the schema cannot check: regexes compile, JMESPath keys parse."""
+    if "key" in cond:
+        from hdslint.policy.conditions import compile_key
+
+        try:
+            compile_key(cond["key"])
+        except ValueError as exc:
+            return f"{path}.key: invalid JMESPath {cond['key']!r}: {exc}"
+        if cond["op"] == "regex":
+            try:
+                re.compile(cond["value"])
+            except re.error as exc:
+                return f"{path}.value: invalid regular expression: {exc}"
+        return None
+    for name in ("all", "any"):
+        if name in cond:
+            for i, sub in enumerate(cond[name]):
+                problem = _check_meaning(sub, f"{path}.{name}[{i}]")
+                if problem:
+                    return problem
+    if "not" in cond:
+        return _check_meaning(cond["not"], f"{path}.not")
+    if "edges" in cond:
+        for name in ("every", "some", "none"):
+            if name in cond["edges"]:
+                return _check_meaning(cond["edges"][name], f"{path}.edges.{name}")
+    return None
+
+
+@functools.lru_cache(maxsize=1)
+def shipped_policies() -> tuple[Policy, ...]:
+    """The policy pack installed with hdslint (policies/ in the source tree)."""
+    root = resources.files(SHIPPED_PACKAGE)
+    out = []
+    for entry in sorted(root.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith((".yaml", ".yml")):
+            out.append(parse_policy(entry.read_text("utf-8"), f"hdslint:policies/{entry.name}"))
+    return tuple(out)
+
+
+def load_policy_files(paths: Iterable[Path]) -> list[Policy]:
+    """Load user policy files (or every .yaml/.yml in given folders)."""
+    out = []
+    for path in paths:
+        files = (
+            sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml"))
+            if path.is_dir()
+            else [path]
+        )
+        for file in files:
+            try:
+                text = file.read_text("utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                raise PolicyError(f"cannot read policy: {exc}", file=str(file)) from None
+            out.append(parse_policy(text, str(file)))
+    return out
+
+
+def load_policies(
+    extra: Iterable[Path] = (),
+    *,
+    include_shipped: bool = True,
+    disabled: Iterable[str] = (),
+) -> list[Policy]:
+    """Shipped policies plus the user's, minus the disabled ones; ids must be unique."""
+    policies = list(shipped_policies()) if include_shipped else []
+    policies.extend(load_policy_files(extra))
+    seen: dict[str, str] = {}
+    for policy in policies:
+        if policy.id in seen:
+            raise PolicyError(
+                f"policy id {policy.id} is already defined in {seen[policy.id]}", file=policy.file
+            )
+        seen[policy.id] = policy.file
+    off = set(disabled)
+    return [p for p in policies if p.id not in off]

@@ -1,0 +1,161 @@
+"""Evaluate every policy on every resource it selects: pass, fail or not evaluated."""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from hdslint.model import Evidence, Finding, Resource, Status
+from hdslint.policy import Policy
+from hdslint.policy.conditions import Context, Outcome, evaluate
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    """One (policy, resource) pair and how it ended."""
+
+    policy: Policy
+    resource: Resource
+    status: Status
+    reasons: tuple[str, ...]
+    evidence: tuple[Evidence, ...] = ()
+    verify: tuple[str, ...] = ()
+
+
+def selects(policy: Policy, resource: Resource, ctx: Context) -> bool | None:
+    """Does the policy apply to the resource? None: it cannot be told (health data unknown)."""
+    sel: Mapping[str, Any] = policy.select
+    if "categories" in sel and resource.category not in sel["categories"]:
+        return False
+    if "types" in sel and not any(fnmatch.fnmatchcase(resource.type, t) for t in sel["types"]):
+        return False
+    if "providers" in sel and resource.provider not in sel["providers"]:
+        return False
+    if "services" in sel and resource.service not in sel["services"]:
+        return False
+    if "sources" in sel and resource.source not in sel["sources"]:
+        return False
+    if "data_store" in sel and resource.is_data_store != sel["data_store"]:
+        return False
+    if "located" in sel:
+        located = resource.provider is not None and resource.region is not None
+        if located != sel["located"]:
+            return False
+    if "where" in sel:
+        outcome = evaluate(sel["where"], resource, ctx)
+        if outcome.value is not True:
+            return False
+    if sel.get("health_data") is not None:
+        health = ctx.health.get(resource.key, False)
+        if health is None:
+            return None
+        if health != sel["health_data"]:
+            return False
+    return True
+
+
+def evaluate_policies(
+    policies: Sequence[Policy], resources: Iterable[Resource], ctx: Context
+) -> list[Evaluation]:
+    out: list[Evaluation] = []
+    resource_list = list(resources)
+    for policy in policies:
+        for resource in resource_list:
+            selected = selects(policy, resource, ctx)
+            if selected is False:
+                continue
+            if selected is None:
+                out.append(
+                    Evaluation(
+                        policy,
+                        resource,
+                        Status.NOT_EVALUATED,
+                        (
+                            "whether it holds health data is not known: "
+                            + resource.unknown.get("tags", "its tags are not known"),
+                        ),
+                    )
+                )
+                continue
+            outcome: Outcome = evaluate(policy.condition, resource, ctx)
+            status = (
+                Status.PASS
+                if outcome.value is True
+                else Status.FAIL
+                if outcome.value is False
+                else Status.NOT_EVALUATED
+            )
+            out.append(
+                Evaluation(
+                    policy, resource, status, outcome.reasons, outcome.evidence, outcome.verify
+                )
+            )
+    return out
+
+
+class _Fields(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def message_for(evaluation: Evaluation) -> str:
+    reasons = "; ".join(_dedupe(evaluation.reasons)) or evaluation.policy.title
+    template = evaluation.policy.message
+    if not template or evaluation.status is Status.NOT_EVALUATED:
+        text = reasons
+        if evaluation.status is Status.NOT_EVALUATED:
+            text = f"could not be checked: {reasons}"
+        return text
+    resource = evaluation.resource
+    fields = _Fields(
+        reason=reasons,
+        resource_id=resource.id,
+        resource_type=resource.type,
+        provider=resource.provider or "unknown provider",
+        region=resource.region or "unknown region",
+    )
+    return template.format_map(fields)
+
+
+def _dedupe(items: Iterable[str]) -> list[str]:
+    seen: set[str] = set()
+    out = []
+    for item in items:
+        if item not in seen:
+            seen.add(item)
+            out.append(item)
+    return out
+
+
+def findings_from(evaluations: Iterable[Evaluation]) -> list[Finding]:
+    """Every evaluation that did not pass, as a finding, in a stable order."""
+    findings = [
+        Finding(
+            policy_id=e.policy.id,
+            status=e.status,
+            severity=e.policy.severity,
+            title=e.policy.title,
+            message=message_for(e),
+            activities=e.policy.activities,
+            references=e.policy.references,
+            resource=e.resource,
+            location=e.resource.location,
+            evidence=tuple(dict.fromkeys(e.evidence)),
+        )
+        for e in evaluations
+        if e.status is not Status.PASS
+    ]
+    findings.sort(key=finding_sort_key)
+    return findings
+
+
+def finding_sort_key(f: Finding) -> tuple[Any, ...]:
+    return (
+        f.location.file or "",
+        f.location.line or 0,
+        f.location.api_call or "",
+        f.resource.id,
+        f.policy_id,
+    )

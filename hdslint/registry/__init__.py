@@ -1,0 +1,443 @@
+"""The HDS registry: certificates and geography as data, and the lookups policies ask.
+
+Every lookup answers with one of three verdicts — covered, not covered, cannot tell — and
+the reason, the confidence and the evidence (source, date) it rests on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import functools
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+from hdslint import yamlio
+from hdslint.errors import RegistryError
+from hdslint.model import Evidence
+from hdslint.schemas import validate
+
+ACTIVITY_NAMES = {
+    1: "physical sites",
+    2: "hardware infrastructure",
+    3: "virtual infrastructure",
+    4: "application hosting platform",
+    5: "administration and operation",
+    6: "backup",
+}
+
+_CONFIDENCE_ORDER = {"low": 0, "medium": 1, "high": 2}
+
+
+def lowest_confidence(*levels: str | None) -> str:
+    known = [lvl for lvl in levels if lvl in _CONFIDENCE_ORDER]
+    return min(known, key=_CONFIDENCE_ORDER.__getitem__) if known else "low"
+
+
+def format_activities(activities: Iterable[int]) -> str:
+    """`1-4`, `1, 2, 6` — how activity sets read in messages."""
+    items = sorted(set(activities))
+    if not items:
+        return "none"
+    if len(items) > 2 and items == list(range(items[0], items[-1] + 1)):
+        return f"{items[0]}-{items[-1]}"
+    return ", ".join(map(str, items))
+
+
+class Verdict(enum.StrEnum):
+    COVERED = "covered"
+    NOT_COVERED = "not_covered"
+    CANNOT_TELL = "cannot_tell"
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    verdict: Verdict
+    reason: str
+    confidence: str = "high"
+    evidence: tuple[Evidence, ...] = ()
+    # Conditions of a conditional certificate that the input does not show: to verify.
+    verify: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RegionInfo:
+    provider: str
+    region: str
+    name: str | None
+    country: str | None
+    in_eea: bool | None
+    confidence: str
+    source: str
+    as_of: str
+
+
+# Provider-specific spellings of the same region: zones and sub-regions reduce to their
+# region, Azure display names to ids, OVHcloud names to upper case.
+_ZONE_PATTERNS: Mapping[str, re.Pattern[str]] = {
+    "aws": re.compile(r"^(?P<region>[a-z]{2}(?:-[a-z]+)+-\d+)[a-z]$"),
+    "outscale": re.compile(r"^(?P<region>[a-z]+(?:-[a-z]+)+-\d+)[a-z]$"),
+    "gcp": re.compile(r"^(?P<region>[a-z]+-[a-z]+\d+)-[a-z]$"),
+    "scaleway": re.compile(r"^(?P<region>[a-z]{2}-[a-z]{3})-\d+$"),
+}
+
+
+@dataclass(frozen=True)
+class Registry:
+    """The loaded registry: providers' certificates plus the region geography."""
+
+    as_of: str
+    providers: Mapping[str, Mapping[str, Any]]
+    geography: Mapping[str, Any]
+    # Condition ids ("ovh:hds-option") the user confirmed in config.
+    confirmed_conditions: frozenset[str] = frozenset()
+    strict_conditions: bool = False
+    today: dt.date = field(default_factory=dt.date.today)
+
+    # -- geography -----------------------------------------------------------------------
+
+    def normalise_region(self, provider: str | None, region: str) -> str:
+        text = region.strip()
+        if provider == "azure":
+            return text.lower().replace(" ", "")
+        if provider == "ovh":
+            return text.upper()
+        text = text.lower()
+        pattern = _ZONE_PATTERNS.get(provider or "")
+        if pattern is not None:
+            geo = self.geography["providers"].get(provider, {}).get("regions", {})
+            if text not in geo:
+                match = pattern.match(text)
+                if match and match.group("region") in geo:
+                    return match.group("region")
+        return text
+
+    def country_name(self, code: str | None) -> str:
+        if code is None:
+            return "unknown country"
+        return str(self.geography["countries"].get(code, code))
+
+    def region_info(self, provider: str | None, region: str | None) -> RegionInfo | None:
+        """What the geography knows of `region` under `provider`, or None."""
+        if provider is None or region is None:
+            return None
+        geo = self.geography["providers"].get(provider)
+        if geo is None:
+            return None
+        rid = self.normalise_region(provider, region)
+        entry = geo["regions"].get(rid)
+        if entry is None:
+            for rule in geo.get("prefix_rules", ()):
+                if re.match(rule["match"], rid):
+                    entry = rule
+                    break
+        if entry is None:
+            return None
+        return RegionInfo(
+            provider=provider,
+            region=rid,
+            name=entry.get("name"),
+            country=entry.get("country"),
+            in_eea=entry.get("in_eea"),
+            confidence=entry.get("confidence", "medium"),
+            source=str(geo["source"]),
+            as_of=str(geo["as_of"]),
+        )
+
+    def describe_region(self, provider: str | None, region: str | None) -> str:
+        """`us-east-1 (United States)` for messages."""
+        if region is None:
+            return "an unknown region"
+        info = self.region_info(provider, region)
+        if info is None:
+            return region
+        place = self.country_name(info.country) if info.country else (info.name or "")
+        return f"{info.region} ({place})" if place else info.region
+
+    def eea(self, provider: str | None, region: str | None) -> Answer:
+        """Is this region inside the European Economic Area?"""
+        if provider is None:
+            return Answer(Verdict.CANNOT_TELL, "the provider is unknown", "low")
+        if region is None:
+            return Answer(Verdict.CANNOT_TELL, "the region is unknown", "low")
+        info = self.region_info(provider, region)
+        if info is None:
+            return Answer(
+                Verdict.CANNOT_TELL,
+                f"region {region!r} is not in hdslint's geography for provider {provider!r}",
+                "low",
+            )
+        evidence = (
+            Evidence(
+                subject=f"{provider}:{info.region}",
+                statement=f"located in {self.country_name(info.country)}",
+                confidence=info.confidence,
+                sources=(info.source,),
+                as_of=info.as_of,
+            ),
+        )
+        where = self.describe_region(provider, region)
+        if info.in_eea is None:
+            return Answer(
+                Verdict.CANNOT_TELL,
+                f"the country of {where} is not known",
+                info.confidence,
+                evidence,
+            )
+        if info.in_eea:
+            return Answer(Verdict.COVERED, f"{where} is in the EEA", info.confidence, evidence)
+        return Answer(Verdict.NOT_COVERED, f"{where} is outside the EEA", info.confidence, evidence)
+
+    # -- certificates --------------------------------------------------------------------
+
+    def provider_name(self, provider: str) -> str:
+        entry = self.providers.get(provider)
+        return str(entry["name"]) if entry else provider
+
+    def certificate_evidence(self, provider: str) -> Evidence | None:
+        entry = self.providers.get(provider)
+        if entry is None:
+            return None
+        parts = [f"HDS status: {entry['status']}"]
+        if entry.get("referential"):
+            parts.append(str(entry["referential"]))
+        if entry.get("activities"):
+            parts.append(f"activities {format_activities(entry['activities'])}")
+        if entry.get("certifier"):
+            parts.append(f"certifier {entry['certifier']}")
+        if entry.get("valid_until"):
+            parts.append(f"valid until {entry['valid_until']}")
+        return Evidence(
+            subject=provider,
+            statement="; ".join(parts),
+            confidence=str(entry.get("confidence", "low")),
+            sources=tuple(entry.get("sources", ())),
+            as_of=str(entry.get("as_of")) if entry.get("as_of") else None,
+        )
+
+    def coverage(
+        self,
+        provider: str | None,
+        service: str | None,
+        region: str | None,
+        activities: Iterable[int],
+        *,
+        storage: bool = True,
+    ) -> Answer:
+        """Does a valid HDS certificate cover this provider, service and region for these
+        activities? Storage outside the EEA is never covered (EXI-28)."""
+        needed = frozenset(activities)
+        if provider is None:
+            return Answer(Verdict.CANNOT_TELL, "the provider is unknown", "low")
+        entry = self.providers.get(provider)
+        if entry is None:
+            return Answer(
+                Verdict.NOT_COVERED,
+                f"provider {provider!r} holds no HDS certificate known to hdslint's registry",
+                "medium",
+            )
+        name = entry["name"]
+        cert = self.certificate_evidence(provider)
+        evidence: tuple[Evidence, ...] = (cert,) if cert else ()
+        confidence = str(entry.get("confidence", "low"))
+        status = entry["status"]
+        if status == "not_certified":
+            return Answer(Verdict.NOT_COVERED, f"{name} is not HDS-certified", confidence, evidence)
+        if status == "unconfirmed":
+            return Answer(
+                Verdict.CANNOT_TELL,
+                f"the HDS certification of {name} is unconfirmed; confirm it in .hdslint.yaml"
+                f" (registry.providers.{provider}) with your certificate",
+                "low",
+                evidence,
+            )
+        expired = self._expired(entry)
+        if expired:
+            return Answer(
+                Verdict.NOT_COVERED,
+                f"{name}'s HDS certificate expired on {expired}",
+                confidence,
+                evidence,
+            )
+        if region is None:
+            return Answer(Verdict.CANNOT_TELL, "the region is unknown", "low", evidence)
+        if storage:
+            eea = self.eea(provider, region)
+            evidence += eea.evidence
+            if eea.verdict is not Verdict.COVERED:
+                return Answer(eea.verdict, eea.reason, eea.confidence, evidence)
+        verdict, reason, region_conf = self._region_scope(entry, provider, region)
+        if verdict is not Verdict.COVERED:
+            return Answer(verdict, reason, lowest_confidence(confidence, region_conf), evidence)
+        confidence = lowest_confidence(confidence, region_conf)
+        verdict, reason = self._service_scope(entry, name, service)
+        if verdict is not Verdict.COVERED:
+            return Answer(verdict, reason, confidence, evidence)
+        cert_activities = entry.get("activities")
+        caveats: list[str] = []
+        if cert_activities is None:
+            caveats.append(f"{name} does not publish which HDS activities its certificate covers")
+            confidence = lowest_confidence(confidence, "low")
+        else:
+            missing = needed - set(cert_activities)
+            if missing:
+                return Answer(
+                    Verdict.NOT_COVERED,
+                    f"{name}'s HDS certificate covers activities"
+                    f" {format_activities(cert_activities)}, not {format_activities(missing)}"
+                    f" ({', '.join(ACTIVITY_NAMES[a] for a in sorted(missing))})",
+                    lowest_confidence(confidence, entry.get("activities_confidence")),
+                    evidence,
+                )
+        verify = tuple(
+            f"{name}: {cond['text']}"
+            for cond in entry.get("conditions", ())
+            if f"{provider}:{cond['id']}" not in self.confirmed_conditions
+        )
+        if verify and self.strict_conditions:
+            return Answer(
+                Verdict.NOT_COVERED,
+                f"the certificate applies only if {verify[0].split(': ', 1)[1]}, which is not"
+                " confirmed (registry.conditions.strict is on)",
+                confidence,
+                evidence,
+            )
+        where = self.describe_region(provider, region)
+        reason = f"{name}'s HDS certificate covers {service or 'this service'} in {where}"
+        if caveats:
+            reason += f" ({'; '.join(caveats)})"
+        return Answer(Verdict.COVERED, reason, confidence, evidence, verify)
+
+    def _expired(self, entry: Mapping[str, Any]) -> str | None:
+        until = entry.get("valid_until")
+        if not until:
+            return None
+        try:
+            date = dt.date.fromisoformat(str(until))
+        except ValueError:
+            return None
+        return str(until) if date < self.today else None
+
+    def _region_scope(
+        self, entry: Mapping[str, Any], provider: str, region: str
+    ) -> tuple[Verdict, str, str]:
+        rid = self.normalise_region(provider, region)
+        name = entry["name"]
+        regions: Mapping[str, Any] = entry.get("regions") or {}
+        specific = regions.get(rid)
+        where = self.describe_region(provider, region)
+        if specific is not None:
+            scope = specific["scope"]
+            conf = str(specific.get("confidence", entry.get("confidence", "low")))
+            note = f" ({specific['note']})" if specific.get("note") else ""
+            if scope == "covered":
+                return Verdict.COVERED, "", conf
+            if scope == "not_covered":
+                return (
+                    Verdict.NOT_COVERED,
+                    f"{name}'s HDS certificate does not cover {where}{note}",
+                    conf,
+                )
+            return (
+                Verdict.CANNOT_TELL,
+                f"whether {name}'s HDS certificate covers {where} is unconfirmed{note}",
+                "low",
+            )
+        if entry.get("region_scope", "listed") == "unlisted":
+            return Verdict.COVERED, "", str(entry.get("confidence", "low"))
+        listed = sorted(r for r, v in regions.items() if v["scope"] == "covered")
+        return (
+            Verdict.CANNOT_TELL,
+            f"{where} is not among the regions {name}'s HDS certificate is known to cover"
+            f" ({', '.join(listed) or 'none listed'})",
+            "low",
+        )
+
+    def _service_scope(
+        self, entry: Mapping[str, Any], name: str, service: str | None
+    ) -> tuple[Verdict, str]:
+        services: Mapping[str, Any] = entry.get("services") or {}
+        if service is not None and service in services.get("not_covered", ()):
+            return Verdict.NOT_COVERED, f"{name}'s HDS certificate does not cover {service}"
+        if service is not None and service in services.get("covered", ()):
+            return Verdict.COVERED, ""
+        if services.get("default", "cannot_tell") == "covered":
+            return Verdict.COVERED, ""
+        return (
+            Verdict.CANNOT_TELL,
+            f"whether {name}'s HDS certificate covers {service or 'this service'} is not known"
+            f" (known: {', '.join(services.get('covered', ())) or 'none'})",
+        )
+
+
+def _read_data(name: str) -> str:
+    folder = resources.files("hdslint.registry").joinpath("data")
+    return folder.joinpath(name).read_text(encoding="utf-8")
+
+
+@functools.lru_cache(maxsize=1)
+def _shipped() -> tuple[Mapping[str, Any], Mapping[str, Any]]:
+    hds = yamlio.load(_read_data("hds.yaml"))
+    geography = yamlio.load(_read_data("geography.yaml"))
+    errors = validate(hds, "hdslint.registry", "hds.schema.json")
+    errors += validate(geography, "hdslint.registry", "geography.schema.json")
+    if errors:  # a packaging bug, not a user error; still say it plainly
+        raise RegistryError(f"the shipped registry is invalid: {errors[0]}")
+    return hds, geography
+
+
+def merge_provider(base: Mapping[str, Any] | None, override: Mapping[str, Any]) -> dict[str, Any]:
+    """A user's entry replaces the fields it names; `regions` merge region by region."""
+    merged = dict(base or {})
+    for key, value in override.items():
+        if key == "regions" and isinstance(value, Mapping):
+            regions = dict(merged.get("regions") or {})
+            regions.update(value)
+            merged["regions"] = regions
+        else:
+            merged[key] = value
+    return merged
+
+
+def load_registry(
+    overrides: Mapping[str, Any] | None = None,
+    *,
+    config_file: str | None = None,
+    confirmed_conditions: Iterable[str] = (),
+    strict_conditions: bool = False,
+    today: dt.date | None = None,
+) -> Registry:
+    """The shipped registry, with the user's provider entries from config merged in."""
+    hds, geography = _shipped()
+    providers: dict[str, Any] = dict(hds["providers"])
+    for pid, entry in (overrides or {}).items():
+        base = providers.get(pid)
+        defaults: dict[str, Any] = {
+            "name": pid,
+            "sources": [f"user configuration ({config_file or '.hdslint.yaml'})"],
+            "as_of": (today or dt.date.today()).isoformat(),
+            "confidence": "high",
+            "region_scope": "listed",
+        }
+        if base is not None:
+            # The user's word replaces the shipped facts it restates: mark the source.
+            defaults = {"sources": [f"user configuration ({config_file or '.hdslint.yaml'})"]}
+            base = {**base, **defaults}
+        providers[pid] = merge_provider(base or defaults, entry)
+    candidate = {"schema_version": 1, "as_of": hds["as_of"], "providers": providers}
+    errors = validate(candidate, "hdslint.registry", "hds.schema.json")
+    if errors:
+        raise RegistryError(
+            f"registry.providers: {errors[0].replace('$.providers.', '', 1)}", file=config_file
+        )
+    return Registry(
+        as_of=str(hds["as_of"]),
+        providers=providers,
+        geography=geography,
+        confirmed_conditions=frozenset(confirmed_conditions),
+        strict_conditions=strict_conditions,
+        today=today or dt.date.today(),
+    )

@@ -1,0 +1,29 @@
+"""Output formats. Each reporter is a module with `render(result, options) -> str`, imported
+only when that format is asked for."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Protocol
+
+from hdslint.scan import ScanResult
+
+
+class RenderOptions(Protocol):
+    color: bool
+
+
+class Reporter(Protocol):
+    def render(self, result: ScanResult, *, color: bool = False) -> str: ...
+
+
+# format name -> module holding its `render`
+REPORTERS: dict[str, str] = {
+    "text": "hdslint.reporters.text",
+    "json": "hdslint.reporters.json_report",
+}
+
+
+def get_reporter(name: str) -> Reporter:
+    module: Reporter = importlib.import_module(REPORTERS[name])
+    return module

@@ -1,0 +1,77 @@
+"""`--format json`: the stable JSON contract (see hdslint/schemas/output.schema.json)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from typing import Any
+
+from hdslint import __version__
+from hdslint.model import Finding, InputError
+from hdslint.reporters.summary import summarize
+from hdslint.scan import ScanResult
+
+
+def finding_to_dict(f: Finding) -> dict[str, Any]:
+    return {
+        "policy_id": f.policy_id,
+        "status": f.status.value,
+        "severity": f.severity.label,
+        "title": f.title,
+        "message": f.message,
+        "activities": list(f.activities),
+        "references": list(f.references),
+        "resource": {
+            "id": f.resource.id,
+            "type": f.resource.type,
+            "provider": f.resource.provider,
+            "service": f.resource.service,
+            "category": f.resource.category,
+            "region": f.resource.region,
+            "source": f.resource.source,
+            "module": f.resource.module,
+        },
+        "location": {
+            "file": f.location.file,
+            "line": f.location.line,
+            "api_call": f.location.api_call,
+        },
+        "evidence": [
+            {
+                "subject": e.subject,
+                "statement": e.statement,
+                "confidence": e.confidence,
+                "sources": list(e.sources),
+                "as_of": e.as_of,
+            }
+            for e in f.evidence
+        ],
+        "suppression": (
+            {
+                "kind": f.suppression.kind,
+                "reason": f.suppression.reason,
+                "until": f.suppression.until,
+            }
+            if f.suppression
+            else None
+        ),
+    }
+
+
+def error_to_dict(e: InputError) -> dict[str, Any]:
+    return {"file": e.file, "line": e.line, "message": e.message}
+
+
+def document(result: ScanResult) -> dict[str, Any]:
+    return {
+        "schema_version": 1,
+        "tool": {"name": "hdslint", "version": __version__},
+        "registry": {"as_of": result.registry.as_of},
+        "summary": dataclasses.asdict(summarize(result)),
+        "findings": [finding_to_dict(f) for f in result.findings],
+        "errors": [error_to_dict(e) for e in result.errors],
+    }
+
+
+def render(result: ScanResult, *, color: bool = False) -> str:
+    return json.dumps(document(result), indent=2, ensure_ascii=False) + "\n"

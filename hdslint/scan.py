@@ -1,0 +1,225 @@
+"""One scan, end to end: inputs -> sources -> graph -> classification -> policies -> findings.
+
+Each stage is a pure function of the previous stage's output; reporters only read the
+ScanResult this module returns.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from hdslint.classify import Classification, classify
+from hdslint.config import Config, find_config, load_config
+from hdslint.graph import ResourceGraph
+from hdslint.model import Edge, Finding, InputError, Resource
+from hdslint.policy import Policy, load_policies
+from hdslint.policy.conditions import Context
+from hdslint.policy.engine import Evaluation, evaluate_policies, findings_from
+from hdslint.registry import Registry, load_registry
+from hdslint.sources.base import SourceResult
+
+SKIP_DIRS = frozenset(
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        ".terraform",
+        "node_modules",
+        ".venv",
+        "venv",
+        "__pycache__",
+        ".tox",
+        ".mypy_cache",
+        ".pytest_cache",
+        ".ruff_cache",
+    }
+)
+
+
+@dataclass
+class ScanOptions:
+    paths: Sequence[str] = (".",)
+    config: Path | None = None
+    cli_vars: Mapping[str, str] = field(default_factory=dict)
+    var_files: Sequence[Path] = ()
+    env: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
+
+
+@dataclass
+class Discovered:
+    """Input files found under the scanned paths, by kind."""
+
+    terraform_dirs: dict[Path, list[Path]] = field(default_factory=dict)
+    other_files: list[Path] = field(default_factory=list)
+    errors: list[InputError] = field(default_factory=list)
+    file_count: int = 0
+
+
+@dataclass
+class ScanResult:
+    config: Config
+    registry: Registry
+    policies: list[Policy]
+    graph: ResourceGraph
+    health: Classification
+    health_reasons: dict[str, str]
+    evaluations: list[Evaluation]
+    findings: list[Finding]
+    errors: list[InputError]
+    inputs: list[str]
+    files_scanned: int = 0
+
+
+def discover(paths: Sequence[str], exclude: Sequence[str], root: Path) -> Discovered:
+    """Walk the given paths (without following directory symlinks) and sort files by kind."""
+    from hdslint.sources.terraform import is_terraform_file
+
+    found = Discovered()
+
+    def excluded(path: Path) -> bool:
+        if not exclude:
+            return False
+        try:
+            rel = path.resolve().relative_to(root).as_posix()
+        except ValueError:
+            rel = path.as_posix()
+        return any(fnmatch.fnmatch(rel, pattern) for pattern in exclude)
+
+    def add_file(path: Path) -> None:
+        if excluded(path):
+            return
+        found.file_count += 1
+        if is_terraform_file(path):
+            found.terraform_dirs.setdefault(path.parent, []).append(path)
+        else:
+            found.other_files.append(path)
+
+    for given in paths:
+        path = Path(given)
+        if not path.exists():
+            found.errors.append(InputError(given, "no such file or directory"))
+            continue
+        if path.is_file():
+            if is_terraform_file(path):
+                # A Terraform module spans its folder: evaluate all of it.
+                add_module_dir(found, path.parent, excluded)
+            else:
+                add_file(path)
+            continue
+        for folder, dirnames, filenames in os.walk(path):
+            dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
+            base = Path(folder)
+            if excluded(base) and base != path:
+                dirnames[:] = []
+                continue
+            for name in sorted(filenames):
+                add_file(base / name)
+    return found
+
+
+def add_module_dir(found: Discovered, folder: Path, excluded: object) -> None:
+    from hdslint.sources.terraform import is_terraform_file
+
+    if folder in found.terraform_dirs:
+        return
+    try:
+        files = sorted(p for p in folder.iterdir() if p.is_file() and is_terraform_file(p))
+    except OSError as exc:
+        found.errors.append(InputError(str(folder), f"cannot read directory: {exc.strerror}"))
+        return
+    found.terraform_dirs[folder] = files
+    found.file_count += len(files)
+
+
+def collect(found: Discovered, config: Config, options: ScanOptions) -> SourceResult:
+    """Run every source over the files it understands."""
+    from hdslint.sources import terraform
+
+    result = SourceResult(errors=list(found.errors))
+    if found.terraform_dirs:
+        result.extend(
+            terraform.scan(
+                found.terraform_dirs,
+                cli_vars={**config.tf_vars, **options.cli_vars},
+                var_files=[*config.var_files, *options.var_files],
+                env=options.env,
+            )
+        )
+    return result
+
+
+def resolve_config(options: ScanOptions) -> Config:
+    if options.config is not None:
+        return load_config(options.config, display=str(options.config))
+    first = Path(options.paths[0]) if options.paths else Path.cwd()
+    found = find_config(first if first.exists() else Path.cwd())
+    return load_config(found, display=_display(found) if found else None)
+
+
+def _display(path: Path) -> str:
+    try:
+        return Path(os.path.relpath(path)).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def run_scan(options: ScanOptions) -> ScanResult:
+    config = resolve_config(options)
+    registry = load_registry(
+        config.registry_providers,
+        config_file=config.file,
+        confirmed_conditions=config.confirmed_conditions,
+        strict_conditions=config.strict_conditions,
+    )
+    policies = load_policies(
+        config.policy_paths,
+        include_shipped=config.shipped_policies,
+        disabled=config.disabled_policies,
+    )
+    found = discover(options.paths, config.exclude, config.root)
+    collected = collect(found, config, options)
+    return evaluate(
+        collected.resources,
+        collected.edges,
+        collected.errors,
+        config=config,
+        registry=registry,
+        policies=policies,
+        inputs=list(options.paths),
+        files_scanned=found.file_count,
+    )
+
+
+def evaluate(
+    resources: Sequence[Resource],
+    edges: Sequence[Edge],
+    errors: Sequence[InputError],
+    *,
+    config: Config,
+    registry: Registry,
+    policies: list[Policy],
+    inputs: list[str],
+    files_scanned: int = 0,
+) -> ScanResult:
+    """The evaluation half of a scan, shared by file scans and live/saved inventories."""
+    graph = ResourceGraph(resources, edges)
+    health, reasons = classify(graph, default=config.health_default, tags=config.health_tags)
+    ctx = Context(graph=graph, registry=registry, health=health)
+    evaluations = evaluate_policies(policies, graph, ctx)
+    return ScanResult(
+        config=config,
+        registry=registry,
+        policies=policies,
+        graph=graph,
+        health=health,
+        health_reasons=reasons,
+        evaluations=evaluations,
+        findings=findings_from(evaluations),
+        errors=list(errors),
+        inputs=inputs,
+        files_scanned=files_scanned,
+    )

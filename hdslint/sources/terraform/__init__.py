@@ -1,0 +1,77 @@
+"""Terraform configurations (.tf, .tfvars): modules evaluated into normalised resources."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from hdslint.model import InputError
+from hdslint.sources.base import SourceResult
+from hdslint.sources.terraform.evaluate import Evaluator, Inputs, ModuleLibrary
+from hdslint.sources.terraform.loader import display_path, load_module, parse_file
+
+TERRAFORM_SUFFIXES = (".tf", ".tfvars")
+
+
+def is_terraform_file(path: Path) -> bool:
+    return path.name.endswith(TERRAFORM_SUFFIXES)
+
+
+def load_var_files(
+    paths: Iterable[Path],
+) -> tuple[list[tuple[str, dict[str, Any]]], list[InputError]]:
+    out: list[tuple[str, dict[str, Any]]] = []
+    errors: list[InputError] = []
+    for path in paths:
+        display = display_path(path)
+        if not path.is_file():
+            errors.append(InputError(display, "--var-file: no such file"))
+            continue
+        body, error = parse_file(path, display)
+        if error is not None:
+            errors.append(error)
+        elif body is not None:
+            out.append((display, body["attrs"]))
+    return out, errors
+
+
+def scan(
+    directories: Iterable[Path],
+    *,
+    cli_vars: Mapping[str, str] | None = None,
+    var_files: Iterable[Path] = (),
+    env: Mapping[str, str] | None = None,
+) -> SourceResult:
+    """Evaluate the Terraform modules in `directories` (each holding .tf files).
+
+    A directory that another scanned directory calls as a local module is evaluated as that
+    module, with its inputs, not on its own as a root.
+    """
+    dirs = sorted({d.resolve() for d in directories})
+    library = ModuleLibrary(load_module)
+    loaded_vars, errors = load_var_files(var_files)
+    inputs = Inputs(cli_vars=dict(cli_vars or {}), var_files=loaded_vars, env=dict(env or {}))
+    evaluator = Evaluator(library, inputs)
+    evaluator.out.errors.extend(errors)
+    modules = {d: library.get(d) for d in dirs}
+    called: set[Path] = set()
+    for mod in modules.values():
+        for call in mod.calls.values():
+            source = call.body["attrs"].get("source")
+            if source is None or source[0][0] != "lit":
+                continue
+            text = str(source[0][1])
+            if text.startswith(("./", "../")):
+                target = (mod.path / text).resolve()
+                if target != mod.path:
+                    called.add(target)
+    for directory, mod in modules.items():
+        evaluator.out.errors.extend(mod.errors)
+        if directory in called or not mod.files:
+            continue
+        evaluator.run_root(mod)
+    out = evaluator.out
+    seen: set[InputError] = set()
+    unique_errors = [e for e in out.errors if not (e in seen or seen.add(e))]  # type: ignore[func-returns-value]
+    return SourceResult(resources=out.resources, edges=out.edges, errors=unique_errors)

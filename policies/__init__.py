@@ -1,0 +1,1 @@
+"""The shipped HDS policy pack: one YAML file per policy (installed as hdslint.policies)."""

@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+import pytest
+
+from hdslint.sources.terraform.hcl import HclSyntaxError, parse
+
+
+def test_blocks_keep_labels_lines_and_attribute_source() -> None:
+    body = parse(
+        'provider "aws" {\n'
+        '  alias  = "us"\n'
+        "  region = var.region\n"
+        "}\n"
+        "\n"
+        'resource "aws_s3_bucket" "b" {\n'
+        "  versioning {\n"
+        "    enabled = true\n"
+        "  }\n"
+        "}\n"
+    )
+    (ptype, plabels, pbody, pline), (rtype, rlabels, rbody, rline) = body["blocks"]
+    assert (ptype, plabels, pline) == ("provider", ("aws",), 1)
+    assert pbody["attrs"]["alias"] == (("lit", "us"), 2, '"us"')
+    assert pbody["attrs"]["region"] == (("attr", ("var", "var"), "region"), 3, "var.region")
+    assert (rtype, rlabels, rline) == ("resource", ("aws_s3_bucket", "b"), 6)
+    assert rbody["blocks"] == [
+        ("versioning", (), {"attrs": {"enabled": (("lit", True), 8, "true")}, "blocks": []}, 7)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("source", "expr"),
+    [
+        ('"eu-west-3"', ("lit", "eu-west-3")),
+        ('"${var.r}"', ("tpl", (("attr", ("var", "var"), "r"),))),
+        (
+            '"phi-${var.r}-x"',
+            ("tpl", (("lit", "phi-"), ("attr", ("var", "var"), "r"), ("lit", "-x"))),
+        ),
+        ('"a\\nb$${x}"', ("lit", "a\nb${x}")),
+        ("3", ("lit", 3)),
+        ("1.5", ("lit", 1.5)),
+        ("null", ("lit", None)),
+        ("!true", ("un", "!", ("lit", True))),
+        ("a.b[0].c", ("attr", ("idx", ("attr", ("var", "a"), "b"), ("lit", 0)), "c")),
+        ("x[*].id", ("splat", ("var", "x"), (("attr", "id"),))),
+        ("f(a, b...)", ("call", "f", (("var", "a"), ("var", "b")), True)),
+        ("c ? 1 : 2", ("cond", ("var", "c"), ("lit", 1), ("lit", 2))),
+        ("1 + 2 * 3", ("bin", "+", ("lit", 1), ("bin", "*", ("lit", 2), ("lit", 3)))),
+        ("{ a = 1, (k) = 2 }", ("obj", ((("lit", "a"), ("lit", 1)), (("var", "k"), ("lit", 2))))),
+        (
+            '[for s in l : upper(s) if s != ""]',
+            (
+                "for",
+                None,
+                "s",
+                ("var", "l"),
+                None,
+                ("call", "upper", (("var", "s"),), False),
+                ("bin", "!=", ("var", "s"), ("lit", "")),
+                False,
+            ),
+        ),
+        (
+            "{for k, v in m : k => v...}",
+            ("for", "k", "v", ("var", "m"), ("var", "k"), ("var", "v"), None, True),
+        ),
+        ("<<EOT\nhello\nEOT\n", ("lit", "hello\n")),
+        ("<<-EOT\n    a\n      b\n    EOT\n", ("lit", "a\n  b\n")),
+        ('"%{if x}y%{endif}"', ("unknown", "a string template with %{ } directives")),
+    ],
+)
+def test_expressions(source: str, expr: tuple[object, ...]) -> None:
+    assert parse(f"v = {source}\n")["attrs"]["v"][0] == expr
+
+
+def test_multiline_conditionals_and_crlf_parse() -> None:
+    text = 'v = (\r\n  var.a\r\n  ? "x"\r\n  : "y"\r\n)\r\n'
+    assert parse(text)["attrs"]["v"][0] == (
+        "cond",
+        ("attr", ("var", "var"), "a"),
+        ("lit", "x"),
+        ("lit", "y"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "message", "line"),
+    [
+        ('resource "a" "b" {\n  x = \n}\n', "unexpected '}'", 2),
+        ('resource "a" "b" {\n', "unexpected end of file", 2),
+        ("a = 1\nb = @\n", "unexpected '@'", 2),
+    ],
+)
+def test_syntax_errors_say_what_and_where(text: str, message: str, line: int) -> None:
+    with pytest.raises(HclSyntaxError) as exc:
+        parse(text)
+    assert (exc.value.message, exc.value.line) == (message, line)

@@ -1,0 +1,234 @@
+"""The command line as users run it: exit codes, one-line errors, output formats."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from hdslint import __version__
+from hdslint.schemas import load_schema
+from tests.conftest import write_tree
+
+Cli = Callable[..., tuple[int, str, str]]
+
+EU = 'provider "aws" { region = "eu-west-3" }\nresource "aws_s3_bucket" "b" {}\n'
+US = 'provider "aws" { region = "us-east-1" }\nresource "aws_s3_bucket" "b" {}\n'
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[dict[str, str]], Path]:
+    monkeypatch.chdir(tmp_path)
+
+    def make(files: dict[str, str]) -> Path:
+        return write_tree(tmp_path / "p", files)
+
+    return make
+
+
+def test_version(cli: Cli) -> None:
+    assert cli("--version") == (0, f"hdslint, version {__version__}\n", "")
+
+
+def test_compliant_exits_0(cli: Cli, project) -> None:  # type: ignore[no-untyped-def]
+    project({"main.tf": EU})
+    code, out, err = cli("scan", "p")
+    assert (code, err) == (0, "")
+    assert (
+        out.splitlines()[-2]
+        == "1 resources (1 with health data), 0 failed, 0 not evaluated, 0 errors"
+    )
+
+
+def test_findings_exit_1_with_file_and_line(cli: Cli, project) -> None:  # type: ignore[no-untyped-def]
+    project({"main.tf": US})
+    code, out, _ = cli("scan", "p")
+    assert code == 1
+    assert out.splitlines()[0] == "p/main.tf:2  critical HDS-LOC-001  aws_s3_bucket.b"
+    assert out.splitlines()[1] == (
+        "    Health data stored outside the EEA: us-east-1 (United States) is outside the EEA"
+    )
+
+
+@pytest.mark.parametrize(
+    ("fail_on", "code"), [("critical", 1), ("high", 1), ("info", 1), ("none", 0)]
+)
+def test_fail_on_threshold(cli: Cli, project, fail_on: str, code: int) -> None:  # type: ignore[no-untyped-def]
+    project({"main.tf": US})
+    assert cli("scan", "p", "--fail-on", fail_on, "-f", "json")[0] == code
+
+
+def test_fail_on_below_the_finding_severity(cli: Cli, project) -> None:  # type: ignore[no-untyped-def]
+    # HDS-LOC-002 (high): not_evaluated counts like a failure at its severity.
+    project({"main.tf": 'resource "aws_s3_bucket" "b" {}\n'})
+    assert cli("scan", "p", "--fail-on", "critical")[0] == 0
+    assert cli("scan", "p", "--fail-on", "high")[0] == 1
+
+
+def test_fail_on_from_config(cli: Cli, project) -> None:  # type: ignore[no-untyped-def]
+    project(
+        {"main.tf": 'resource "aws_s3_bucket" "b" {}\n', ".hdslint.yaml": "fail_on: critical\n"}
+    )
+    assert cli("scan", "p")[0] == 0
+
+
+def test_json_output_validates_against_the_shipped_schema(cli: Cli, project) -> None:  # type: ignore[no-untyped-def]
+    project({"main.tf": US})
+    code, out, _ = cli("scan", "p", "--format", "json")
+    doc = json.loads(out)
+    jsonschema.validate(doc, load_schema("hdslint.schemas", "output.schema.json"))
+    assert code == 1
+    assert doc["schema_version"] == 1
+    assert doc["tool"] == {"name": "hdslint", "version": __version__}
+    assert doc["summary"] == {
+        "resources": 1,
+        "health_data_resources": 1,
+        "findings": 1,
+        "failed": 1,
+        "not_evaluated": 0,
+        "passed": 4,
+        "suppressed": 0,
+        "errors": 0,
+        "files": 1,
+    }
+    (finding,) = doc["findings"]
+    assert (finding["policy_id"], finding["status"], finding["severity"]) == (
+        "HDS-LOC-001",
+        "fail",
+        "critical",
+    )
+    assert finding["resource"]["id"] == "aws_s3_bucket.b"
+    assert finding["location"] == {"file": "p/main.tf", "line": 2, "api_call": None}
+    assert finding["references"] == ["HDS-v2:EXI-28", "CSP:R.1111-9-1"]
+
+
+def test_output_file(cli: Cli, project, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    project({"main.tf": US})
+    code, out, _ = cli("scan", "p", "-f", "json", "-o", "out/report.json")
+    assert (code, out) == (1, "")
+    assert json.loads((tmp_path / "out/report.json").read_text())["summary"]["failed"] == 1
+
+
+def test_unparsable_tf_is_one_line_error_and_exit_2(cli: Cli, project) -> None:  # type: ignore[no-untyped-def]
+    project({"ok/main.tf": US, "broken/main.tf": 'resource "a" "b" {\n'})
+    code, out, err = cli("scan", "p")
+    assert code == 2
+    assert out.splitlines()[0] == "error  p/broken/main.tf:2: invalid HCL: unexpected end of file"
+    assert "p/ok/main.tf:2  critical HDS-LOC-001  aws_s3_bucket.b" in out
+    assert "Traceback" not in out + err
+
+
+def test_policy_schema_error_is_one_line_and_exit_2(cli: Cli, project) -> None:  # type: ignore[no-untyped-def]
+    project(
+        {
+            "main.tf": EU,
+            ".hdslint.yaml": "policies:\n  paths: [policies]\n",
+            "policies/bad.yaml": "id: ACME-1\ntitle: t\nseverity: urgent\n",
+        }
+    )
+    code, out, err = cli("scan", "p")
+    assert (code, out) == (2, "")
+    assert err == (
+        f"hdslint: error: {Path('p/policies/bad.yaml').resolve()}: $: 'activities' is a required"
+        " property\n"
+    )
+
+
+def test_bad_config_is_one_line_and_exit_2(cli: Cli, project) -> None:  # type: ignore[no-untyped-def]
+    project({"main.tf": EU, ".hdslint.yaml": "health_data:\n  default: maybe\n"})
+    code, out, err = cli("scan", "p")
+    assert (code, out) == (2, "")
+    assert (
+        err
+        == "hdslint: error: p/.hdslint.yaml: $.health_data.default: 'maybe' is not of type 'boolean'\n"
+    )
+
+
+def test_missing_path_is_an_input_error(cli: Cli, project) -> None:  # type: ignore[no-untyped-def]
+    project({"main.tf": EU})
+    code, out, _ = cli("scan", "p", "nope")
+    assert code == 2
+    assert out.splitlines()[0] == "error  nope: no such file or directory"
+
+
+def test_usage_error_exit_2(cli: Cli) -> None:
+    code, _, err = cli("scan", "--format", "xml")
+    assert code == 2
+    assert "Invalid value for '-f' / '--format'" in err
+
+
+def test_internal_error_exit_3_asks_for_a_report(
+    cli: Cli,
+    project,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+) -> None:
+    project({"main.tf": EU})
+
+    def boom(*_a: object, **_k: object) -> None:
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr("hdslint.scan.classify", boom)
+    code, out, err = cli("scan", "p")
+    assert (code, out) == (3, "")
+    assert err == (
+        "hdslint: internal error: ZeroDivisionError: division by zero. This is a bug; please"
+        " report it at https://github.com/hdslint/hdslint/issues (run with --debug for the"
+        " traceback).\n"
+    )
+    code, _, err = cli("--debug", "scan", "p")
+    assert code == 3 and "Traceback (most recent call last)" in err
+
+
+def test_var_and_var_file(cli: Cli, project) -> None:  # type: ignore[no-untyped-def]
+    files = {
+        "main.tf": 'variable "r" {}\nprovider "aws" { region = var.r }\nresource "aws_s3_bucket" "b" {}\n',
+        "us.tfvars": 'r = "us-east-1"\n',
+    }
+    project(files)
+    assert cli("scan", "p", "--var", "r=eu-west-3")[0] == 0
+    assert cli("scan", "p", "--var-file", "p/us.tfvars")[0] == 1
+    code, _, err = cli("scan", "p", "--var", "novalue")
+    assert code == 2 and "'novalue' is not NAME=VALUE" in err
+
+
+def test_policies_list_and_show(cli: Cli) -> None:
+    code, out, _ = cli("policies")
+    assert code == 0
+    assert "HDS-LOC-001   critical  Health data stored outside the EEA" in out
+    code, out, _ = cli("policies", "hds-loc-001")
+    assert code == 0
+    assert out.startswith(
+        "HDS-LOC-001  Health data stored outside the EEA\n  severity:    critical\n"
+    )
+    assert "Rationale" in out and "Remediation" in out
+    assert cli("policies", "NOPE-1")[0] == 2
+
+
+def test_registry_list_and_show(cli: Cli) -> None:
+    code, out, _ = cli("registry")
+    assert code == 0
+    assert out.splitlines()[0] == "HDS registry as of 2026-11-28"
+    assert "outscale      unconfirmed  activities not published" in out
+    code, out, _ = cli("registry", "scaleway")
+    assert code == 0
+    assert "  activities:   1-4" in out
+    assert (
+        "                nl-ams: not_covered - Scaleway's November 2025 HDS guides require the Paris region for health data."
+        in out
+    )
+    assert (
+        "  condition:    scaleway:hds-contract (to confirm) - an HDS contract is signed with Scaleway"
+        in out
+    )
+
+
+def test_python_dash_m(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "hdslint", "--version"], capture_output=True, text=True, check=False
+    )
+    assert (proc.returncode, proc.stdout) == (0, f"hdslint, version {__version__}\n")
