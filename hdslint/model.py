@@ -143,6 +143,9 @@ class Location:
     file: str | None = None
     line: int | None = None
     api_call: str | None = None
+    # Where the declaration ends (the closing brace of a block, the end of a YAML document):
+    # inline suppressions between `line` and `end_line` apply to the resource.
+    end_line: int | None = None
 
     def __str__(self) -> str:
         if self.file is None:
@@ -177,6 +180,9 @@ class Resource:
     # False for kinds that do not normally hold health data (container images, secrets):
     # they are then health data only when tagged so, even with `health_data.default: true`.
     presumed_health_data: bool = True
+    # Kubernetes annotations (and other source-level markers) as plain strings; hdslint's own
+    # suppression annotation is read from here.
+    annotations: Mapping[str, str] = field(default_factory=lambda: _EMPTY)
     # What makes `id` unique in a scan that reads several independent configurations: the
     # Terraform root module's folder, or the Kubernetes cluster. Empty when ids are global
     # (ARNs). Terraform addresses are only unique within one root module.

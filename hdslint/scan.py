@@ -54,7 +54,8 @@ class Discovered:
     """Input files found under the scanned paths, by kind."""
 
     terraform_dirs: dict[Path, list[Path]] = field(default_factory=dict)
-    other_files: list[Path] = field(default_factory=list)
+    # kind (see hdslint.sources.classify_file) -> files, in discovery order
+    files: dict[str, list[Path]] = field(default_factory=dict)
     errors: list[InputError] = field(default_factory=list)
     file_count: int = 0
 
@@ -75,8 +76,10 @@ class ScanResult:
 
 
 def discover(paths: Sequence[str], exclude: Sequence[str], root: Path) -> Discovered:
-    """Walk the given paths (without following directory symlinks) and sort files by kind."""
-    from hdslint.sources.terraform import is_terraform_file
+    """Walk the given paths (without following directory symlinks) and sort files by kind.
+
+    Files hdslint does not read are skipped silently, unless named explicitly."""
+    from hdslint.sources import classify_file
 
     found = Discovered()
 
@@ -89,14 +92,14 @@ def discover(paths: Sequence[str], exclude: Sequence[str], root: Path) -> Discov
             rel = path.as_posix()
         return any(fnmatch.fnmatch(rel, pattern) for pattern in exclude)
 
-    def add_file(path: Path) -> None:
-        if excluded(path):
+    def add_file(path: Path, kind: str | None) -> None:
+        if kind is None or excluded(path):
             return
         found.file_count += 1
-        if is_terraform_file(path):
+        if kind == "terraform":
             found.terraform_dirs.setdefault(path.parent, []).append(path)
         else:
-            found.other_files.append(path)
+            found.files.setdefault(kind, []).append(path)
 
     for given in paths:
         path = Path(given)
@@ -104,11 +107,14 @@ def discover(paths: Sequence[str], exclude: Sequence[str], root: Path) -> Discov
             found.errors.append(InputError(given, "no such file or directory"))
             continue
         if path.is_file():
-            if is_terraform_file(path):
+            kind = classify_file(path)
+            if kind == "terraform":
                 # A Terraform module spans its folder: evaluate all of it.
-                add_module_dir(found, path.parent, excluded)
+                add_module_dir(found, path.parent)
+            elif kind is None:
+                found.errors.append(InputError(given, "not a file hdslint reads"))
             else:
-                add_file(path)
+                add_file(path, kind)
             continue
         for folder, dirnames, filenames in os.walk(path):
             dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
@@ -117,17 +123,20 @@ def discover(paths: Sequence[str], exclude: Sequence[str], root: Path) -> Discov
                 dirnames[:] = []
                 continue
             for name in sorted(filenames):
-                add_file(base / name)
+                file = base / name
+                add_file(file, classify_file(file))
     return found
 
 
-def add_module_dir(found: Discovered, folder: Path, excluded: object) -> None:
-    from hdslint.sources.terraform import is_terraform_file
+def add_module_dir(found: Discovered, folder: Path) -> None:
+    from hdslint.sources import classify_file
 
     if folder in found.terraform_dirs:
         return
     try:
-        files = sorted(p for p in folder.iterdir() if p.is_file() and is_terraform_file(p))
+        files = sorted(
+            p for p in folder.iterdir() if p.is_file() and classify_file(p) == "terraform"
+        )
     except OSError as exc:
         found.errors.append(InputError(str(folder), f"cannot read directory: {exc.strerror}"))
         return
@@ -137,7 +146,7 @@ def add_module_dir(found: Discovered, folder: Path, excluded: object) -> None:
 
 def collect(found: Discovered, config: Config, options: ScanOptions) -> SourceResult:
     """Run every source over the files it understands."""
-    from hdslint.sources import terraform
+    from hdslint.sources import file_source, terraform
 
     result = SourceResult(errors=list(found.errors))
     if found.terraform_dirs:
@@ -149,6 +158,13 @@ def collect(found: Discovered, config: Config, options: ScanOptions) -> SourceRe
                 env=options.env,
             )
         )
+    for kind, files in found.files.items():
+        reader = file_source(kind)
+        if reader is not None:
+            result.extend(reader(files, config, options))
+        else:
+            # Kinds recognised by name that no source reads (yet): count them as skipped.
+            found.file_count -= len(files)
     return result
 
 

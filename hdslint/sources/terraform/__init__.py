@@ -11,12 +11,6 @@ from hdslint.sources.base import SourceResult
 from hdslint.sources.terraform.evaluate import Evaluator, Inputs, ModuleLibrary
 from hdslint.sources.terraform.loader import display_path, load_module, parse_file
 
-TERRAFORM_SUFFIXES = (".tf", ".tfvars")
-
-
-def is_terraform_file(path: Path) -> bool:
-    return path.name.endswith(TERRAFORM_SUFFIXES)
-
 
 def load_var_files(
     paths: Iterable[Path],

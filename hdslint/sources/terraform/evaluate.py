@@ -128,7 +128,7 @@ class ProviderConfig:
     def default_tags(self) -> Any:
         if self.block is None or self.instance is None:
             return {}
-        for block_type, _labels, body, _line in self.block.body["blocks"]:
+        for block_type, _labels, body, _line, _end in self.block.body["blocks"]:
             if block_type == "default_tags" and "tags" in body["attrs"]:
                 return evaluate(body["attrs"]["tags"][0], self.instance)
         return {}
@@ -756,7 +756,7 @@ class Evaluator:
                 service=None,
                 category="other",
                 region=None,
-                location=Location(call.file, call.line),
+                location=Location(call.file, call.line, end_line=call.end_line),
                 source="terraform",
                 unknown=freeze({"contents": reason}),
                 scope=self.scope,
@@ -804,7 +804,7 @@ class Evaluator:
         tags, tags_unknown = self._tags(res, attributes)
         if tags_unknown:
             unknown["tags"] = tags_unknown
-        location = Location(res.block.file, res.block.line)
+        location = Location(res.block.file, res.block.line, end_line=res.block.end_line)
         self.out.resources.append(
             Resource(
                 id=address,
@@ -835,7 +835,7 @@ class Evaluator:
             if any(word in name for word in SECRET_ATTRIBUTE_WORDS):
                 continue
             out[name] = evaluate(expr, scope)
-        for block_type, labels, inner, _line in body["blocks"]:
+        for block_type, labels, inner, _line, _end in body["blocks"]:
             if block_type in ("lifecycle", "provisioner", "connection", "timeouts"):
                 continue
             if block_type == "dynamic" and labels:
@@ -1062,7 +1062,7 @@ def _exprs_at(body: Body, path: str, scope: Scope) -> list[tuple[Expr, Scope]]:
         else:
             # An object-valued argument (e.g. replication_configuration = {...}): walk it.
             out.extend(_object_exprs(attr[0], rest, scope))
-    for block_type, labels, inner, _line in body["blocks"]:
+    for block_type, labels, inner, _line, _end in body["blocks"]:
         if block_type == head and rest:
             out.extend(_exprs_at(inner, rest, scope))
         elif block_type == "dynamic" and labels and labels[0] == head and rest:

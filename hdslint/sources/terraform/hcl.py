@@ -10,7 +10,7 @@ Shapes (plain tuples, lists and dicts, so the result can be cached as-is):
 
     Body  = {"attrs": {name: Attr}, "blocks": [Block, ...]}
     Attr  = (expr, line, source_text)
-    Block = (block_type, (label, ...), Body, line)
+    Block = (block_type, (label, ...), Body, line, end_line)
 
 Expressions are tuples whose first item names the node:
 
@@ -175,7 +175,7 @@ class _Converter:
                     names.append(self.plain_string(child))
                 elif child.data != "new_line_or_comment":
                     names.append(self.name(child))
-        return (names[0], tuple(names[1:]), body, tree.meta.line)
+        return (names[0], tuple(names[1:]), body, tree.meta.line, tree.meta.end_line)
 
     def name(self, node: Any) -> str:
         if isinstance(node, Token):

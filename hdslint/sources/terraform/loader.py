@@ -19,6 +19,7 @@ class Block:
     body: Body
     file: str
     line: int
+    end_line: int
 
 
 @dataclass
@@ -107,8 +108,8 @@ def load_module(path: Path, files: list[Path] | None = None) -> ModuleDir:
 
 
 def _index(module: ModuleDir, body: Body, file: str) -> None:
-    for block_type, labels, block_body, line in body["blocks"]:
-        block = Block(block_type, labels, block_body, file, line)
+    for block_type, labels, block_body, line, end_line in body["blocks"]:
+        block = Block(block_type, labels, block_body, file, line, end_line)
         if block_type == "resource" and len(labels) == 2:
             module.resources.append(block)
         elif block_type == "data" and len(labels) == 2:
@@ -129,7 +130,7 @@ def _index(module: ModuleDir, body: Body, file: str) -> None:
 
 
 def _required_providers(module: ModuleDir, body: Body) -> None:
-    for block_type, _labels, inner, _line in body["blocks"]:
+    for block_type, _labels, inner, _line, _end in body["blocks"]:
         if block_type != "required_providers":
             continue
         for local_name, (expr, _l, _s) in inner["attrs"].items():

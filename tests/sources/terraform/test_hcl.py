@@ -18,13 +18,13 @@ def test_blocks_keep_labels_lines_and_attribute_source() -> None:
         "  }\n"
         "}\n"
     )
-    (ptype, plabels, pbody, pline), (rtype, rlabels, rbody, rline) = body["blocks"]
-    assert (ptype, plabels, pline) == ("provider", ("aws",), 1)
+    (ptype, plabels, pbody, pline, pend), (rtype, rlabels, rbody, rline, rend) = body["blocks"]
+    assert (ptype, plabels, pline, pend) == ("provider", ("aws",), 1, 4)
     assert pbody["attrs"]["alias"] == (("lit", "us"), 2, '"us"')
     assert pbody["attrs"]["region"] == (("attr", ("var", "var"), "region"), 3, "var.region")
-    assert (rtype, rlabels, rline) == ("resource", ("aws_s3_bucket", "b"), 6)
+    assert (rtype, rlabels, rline, rend) == ("resource", ("aws_s3_bucket", "b"), 6, 10)
     assert rbody["blocks"] == [
-        ("versioning", (), {"attrs": {"enabled": (("lit", True), 8, "true")}, "blocks": []}, 7)
+        ("versioning", (), {"attrs": {"enabled": (("lit", True), 8, "true")}, "blocks": []}, 7, 9)
     ]
 
 
