@@ -225,3 +225,45 @@ def test_unparsable_file_is_an_error_and_the_rest_is_scanned(scan_files: Scan) -
     )
     assert [str(e) for e in result.errors] == ["project/bad/main.tf:2: invalid HCL: unexpected '}'"]
     assert finding_tuples(result) == [("HDS-LOC-001", "fail", "aws_s3_bucket.b", 11)]
+
+
+def test_remote_module_not_downloaded_is_not_evaluated(scan_files: Scan) -> None:
+    result = scan_files(
+        {
+            "main.tf": PROVIDERS
+            + """
+module "vpc" {
+  source  = "terraform-aws-modules/s3-bucket/aws"
+  version = "~> 4.0"
+}
+"""
+        }
+    )
+    assert finding_tuples(result) == [("HDS-EVAL-001", "not_evaluated", "module.vpc", 12)]
+    assert result.findings[0].message == (
+        "could not be checked: contents is not known: remote module"
+        " 'terraform-aws-modules/s3-bucket/aws' is not downloaded: hdslint never fetches"
+        " modules; run `terraform init` first so .terraform/modules/modules.json lists it"
+    )
+
+
+def test_downloaded_module_is_evaluated_with_its_address(scan_files: Scan) -> None:
+    result = scan_files(
+        {
+            "main.tf": PROVIDERS
+            + """
+module "archive" {
+  source    = "terraform-aws-modules/s3-bucket/aws"
+  providers = { aws = aws.us }
+}
+""",
+            ".terraform/modules/modules.json": '{"Modules": [{"Key": "", "Source": "", "Dir": "."},'
+            ' {"Key": "archive", "Source": "registry.terraform.io/terraform-aws-modules/s3-bucket/aws",'
+            ' "Dir": ".terraform/modules/archive"}]}',
+            ".terraform/modules/archive/main.tf": 'resource "aws_s3_bucket" "this" {}\n',
+        }
+    )
+    assert finding_tuples(result) == [
+        ("HDS-LOC-001", "fail", "module.archive.aws_s3_bucket.this", 1)
+    ]
+    assert result.findings[0].location.file == "project/.terraform/modules/archive/main.tf"
