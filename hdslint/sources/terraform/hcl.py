@@ -2,9 +2,9 @@
 
 python-hcl2 8.x parses with a Lark LALR grammar, then transforms and serialises the tree to a
 dict without line numbers (its `with_meta` is not implemented). We take Lark's raw parse tree
-(`hcl2.api.parses_to_tree`, public API), which has positions on every node, and convert it
-once into tuples: cheaper than python-hcl2's own transform, and it keeps expressions as trees
-the evaluator can walk instead of strings to re-parse.
+of python-hcl2's grammar (grammar.py), whose tokens carry their positions, and convert it once
+into tuples: cheaper than python-hcl2's own transform, and it keeps expressions as trees the
+evaluator can walk instead of strings to re-parse.
 
 Shapes (plain tuples, lists and dicts, so the result can be cached as-is):
 
@@ -34,9 +34,14 @@ Expressions are tuples whose first item names the node:
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
-from lark import Token, Tree
+if TYPE_CHECKING:
+    from lark import Token, Tree
+
+# lark is imported only when a file has to be parsed (a scan served from the parse cache
+# never loads it). In a Lark tree every leaf is a Token, a subclass of str, and every inner
+# node a Tree: so `_is_token` checks for str, without importing lark.
 
 Expr = tuple[Any, ...]
 Body = dict[str, Any]
@@ -65,13 +70,17 @@ class HclSyntaxError(Exception):
         self.line = line
 
 
-def parse(text: str) -> Body:
-    """Parse HCL source into a Body. Raises HclSyntaxError with the line of the problem."""
-    from hcl2.api import parses_to_tree
+def parse(text: str, *, fast: bool = False) -> Body:
+    """Parse HCL source into a Body. Raises HclSyntaxError with the line of the problem.
+
+    `fast` uses the parser without position propagation (see grammar.py): same result,
+    worth it when many kilobytes are parsed in one process."""
     from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedInput
 
+    from hdslint.sources.terraform.grammar import parse_tree
+
     try:
-        tree = parses_to_tree(text)
+        tree = parse_tree(text, fast=fast)
     except UnexpectedCharacters as exc:
         raise HclSyntaxError(
             f"unexpected character {_show(text, exc.pos_in_stream)}", exc.line
@@ -104,11 +113,37 @@ def _last_line(text: str) -> int:
     return text.count("\n") + 1
 
 
+def _is_token(node: object) -> TypeGuard[Token]:
+    return isinstance(node, str)
+
+
+def _edge_token(node: Any, *, last: bool) -> Token | None:
+    """The first (or last) token under `node`: positions come from tokens, which always
+    carry them, so the tree need not propagate them to every rule (see grammar.py)."""
+    if _is_token(node):
+        return node
+    for child in reversed(node.children) if last else node.children:
+        token = _edge_token(child, last=last)
+        if token is not None:
+            return token
+    return None
+
+
+def _line(tree: Tree[Any]) -> int:
+    token = _edge_token(tree, last=False)
+    return token.line if token is not None and token.line is not None else 0
+
+
+def _end_line(tree: Tree[Any]) -> int:
+    token = _edge_token(tree, last=True)
+    return token.end_line if token is not None and token.end_line is not None else 0
+
+
 def _significant(children: list[Any]) -> list[Any]:
     """Children that carry meaning: no newlines/comments, no punctuation tokens."""
     out = []
     for child in children:
-        if isinstance(child, Tree):
+        if not _is_token(child):
             if child.data != "new_line_or_comment":
                 out.append(child)
         elif child.type in _KEPT_TOKENS:
@@ -154,12 +189,12 @@ class _Converter:
         attrs: dict[str, Any] = {}
         blocks: list[Any] = []
         for child in tree.children:
-            if not isinstance(child, Tree):
+            if _is_token(child):
                 continue
             if child.data == "attribute":
                 name = self.name(child.children[0])
                 expr_tree = child.children[-1]
-                attrs[name] = (self.expr(expr_tree), child.meta.line, self.source(expr_tree))
+                attrs[name] = (self.expr(expr_tree), _line(child), self.source(expr_tree))
             elif child.data == "block":
                 blocks.append(self.block(child))
         return {"attrs": attrs, "blocks": blocks}
@@ -168,37 +203,37 @@ class _Converter:
         names: list[str] = []
         body: Body = {"attrs": {}, "blocks": []}
         for child in tree.children:
-            if isinstance(child, Tree):
+            if not _is_token(child):
                 if child.data == "body":
                     body = self.body(child)
                 elif child.data == "string":
                     names.append(self.plain_string(child))
                 elif child.data != "new_line_or_comment":
                     names.append(self.name(child))
-        return (names[0], tuple(names[1:]), body, tree.meta.line, tree.meta.end_line)
+        return (names[0], tuple(names[1:]), body, _line(tree), _end_line(tree))
 
     def name(self, node: Any) -> str:
-        if isinstance(node, Token):
+        if _is_token(node):
             return str(node)
         return str(node.children[0])
 
     def plain_string(self, tree: Tree[Any]) -> str:
         parts = []
         for child in tree.children:
-            if isinstance(child, Tree) and child.data == "string_part":
+            if not _is_token(child) and child.data == "string_part":
                 parts.append(_unescape(str(child.children[0])))
         return "".join(parts)
 
     def source(self, tree: Any) -> str:
-        meta = getattr(tree, "meta", None)
-        if meta is None or getattr(meta, "empty", True):
-            return str(tree)
-        return self.text[meta.start_pos : meta.end_pos].strip()
+        first, last = _edge_token(tree, last=False), _edge_token(tree, last=True)
+        if first is None or last is None:
+            return ""
+        return self.text[first.start_pos : last.end_pos].strip()
 
     # -- expressions ----------------------------------------------------------------------
 
     def expr(self, node: Any) -> Expr:
-        if isinstance(node, Token):
+        if _is_token(node):
             return self.token(node)
         method = getattr(self, "x_" + str(node.data), None)
         if method is None:
@@ -240,10 +275,10 @@ class _Converter:
     def x_string(self, tree: Tree[Any]) -> Expr:
         parts: list[Expr] = []
         for child in tree.children:
-            if not isinstance(child, Tree):
+            if _is_token(child):
                 continue
             part = child.children[0]
-            if isinstance(part, Token):
+            if _is_token(part):
                 if part.type == "STRING_CHARS":
                     parts.append(("lit", _unescape(str(part))))
                 elif part.type in ("ESCAPED_INTERPOLATION", "ESCAPED_DIRECTIVE"):
@@ -288,17 +323,17 @@ class _Converter:
     def x_object(self, tree: Tree[Any]) -> Expr:
         items = []
         for elem in _significant(tree.children):
-            key_tree, value_tree = [c for c in elem.children if isinstance(c, Tree)]
+            key_tree, value_tree = [c for c in elem.children if not _is_token(c)]
             items.append((self.object_key(key_tree), self.expr(value_tree)))
         return ("obj", tuple(items))
 
     def object_key(self, tree: Tree[Any]) -> Expr:
         inner = tree.children[0]
-        if isinstance(inner, Tree) and inner.data == "keyword":
+        if not _is_token(inner) and inner.data == "keyword":
             return ("lit", str(inner.children[0]))
-        if isinstance(inner, Tree) and inner.data == "expr_term":
+        if not _is_token(inner) and inner.data == "expr_term":
             kids = _significant(inner.children)
-            if len(kids) == 1 and isinstance(kids[0], Tree) and kids[0].data == "identifier":
+            if len(kids) == 1 and not _is_token(kids[0]) and kids[0].data == "identifier":
                 # A bare identifier as an object key is a literal string in HCL.
                 return ("lit", str(kids[0].children[0]))
         return self.expr(inner)
@@ -308,15 +343,13 @@ class _Converter:
         args: tuple[Expr, ...] = ()
         expand = False
         for child in tree.children:
-            if isinstance(child, Tree):
+            if not _is_token(child):
                 if child.data == "identifier":
                     names.append(str(child.children[0]))
                 elif child.data == "arguments":
                     kids = _significant(child.children)
-                    expand = (
-                        bool(kids) and isinstance(kids[-1], Token) and kids[-1].type == ("ELLIPSIS")
-                    )
-                    args = tuple(self.expr(k) for k in kids if isinstance(k, Tree))
+                    expand = bool(kids) and _is_token(kids[-1]) and kids[-1].type == ("ELLIPSIS")
+                    args = tuple(self.expr(k) for k in kids if not _is_token(k))
         return ("call", "::".join(names), args, expand)
 
     def x_index_expr_term(self, tree: Tree[Any]) -> Expr:
@@ -334,13 +367,13 @@ class _Converter:
 
     def attr_name(self, get_attr: Tree[Any]) -> str:
         node = get_attr.children[-1]
-        return str(node.children[0]) if isinstance(node, Tree) else str(node)
+        return str(node.children[0]) if not _is_token(node) else str(node)
 
     def _splat(self, tree: Tree[Any]) -> Expr:
         target, splat = tree.children
         ops: list[tuple[str, Any]] = []
         for op in splat.children:
-            if not isinstance(op, Tree):
+            if _is_token(op):
                 continue
             if op.data == "get_attr":
                 ops.append(("attr", self.attr_name(op)))
@@ -352,15 +385,15 @@ class _Converter:
     x_full_splat_expr_term = _splat
 
     def x_conditional(self, tree: Tree[Any]) -> Expr:
-        test, then, other = [c for c in tree.children if isinstance(c, Tree) and _is_expr(c)]
+        test, then, other = [c for c in tree.children if not _is_token(c) and _is_expr(c)]
         return ("cond", self.expr(test), self.expr(then), self.expr(other))
 
     def x_binary_op(self, tree: Tree[Any]) -> Expr:
         left, term = [
-            c for c in tree.children if isinstance(c, Tree) and c.data != ("new_line_or_comment")
+            c for c in tree.children if not _is_token(c) and c.data != ("new_line_or_comment")
         ]
         op_tree, right = [
-            c for c in term.children if isinstance(c, Tree) and c.data != ("new_line_or_comment")
+            c for c in term.children if not _is_token(c) and c.data != ("new_line_or_comment")
         ]
         op = str(op_tree.children[0]).strip()
         return ("bin", op, self.expr(left), self.expr(right))
@@ -377,7 +410,7 @@ class _Converter:
     def x_for_object_expr(self, tree: Tree[Any]) -> Expr:
         intro, exprs, cond = self._for_parts(tree)
         key_var, value_var, coll = intro
-        group = any(isinstance(c, Token) and c.type == "ELLIPSIS" for c in tree.children)
+        group = any(_is_token(c) and c.type == "ELLIPSIS" for c in tree.children)
         return ("for", key_var, value_var, coll, exprs[0], exprs[1], cond, group)
 
     def _for_parts(self, tree: Tree[Any]) -> tuple[tuple[Any, ...], list[Expr], Expr | None]:
@@ -385,18 +418,18 @@ class _Converter:
         exprs: list[Expr] = []
         cond: Expr | None = None
         for child in tree.children:
-            if not isinstance(child, Tree) or child.data == "new_line_or_comment":
+            if _is_token(child) or child.data == "new_line_or_comment":
                 continue
             if child.data == "for_intro":
                 names = [
                     str(c.children[0])
                     for c in child.children
-                    if isinstance(c, Tree) and (c.data == "identifier")
+                    if not _is_token(c) and (c.data == "identifier")
                 ]
                 coll = next(
                     c
                     for c in child.children
-                    if isinstance(c, Tree) and _is_expr(c) and c.data != "identifier"
+                    if not _is_token(c) and _is_expr(c) and c.data != "identifier"
                 )
                 key_var = names[0] if len(names) == 2 else None
                 intro = (key_var, names[-1], self.expr(coll))
