@@ -94,6 +94,19 @@ def cli(debug: bool) -> None:
 @click.option(
     "--color/--no-color", default=None, help="Colour the text output (default: on a terminal)."
 )
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Parse every file again: neither read nor write the parse cache.",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Parse in at most N processes (default 0: one per CPU; 1: in this process)."
+    " Small inputs are always parsed in this process.",
+)
 def scan(
     paths: tuple[str, ...],
     output_format: str,
@@ -103,6 +116,8 @@ def scan(
     variables: tuple[str, ...],
     var_files: tuple[Path, ...],
     color: bool | None,
+    no_cache: bool,
+    jobs: int | None,
 ) -> int:
     """Scan files and folders (default: the current folder) and report findings."""
     from hdslint.commands.scan import run
@@ -116,6 +131,8 @@ def scan(
         cli_vars=_parse_vars(variables),
         var_files=list(var_files),
         color=color,
+        cache=not no_cache,
+        jobs=jobs,
     )
 
 
@@ -147,6 +164,63 @@ def registry(provider: str | None, config: Path | None) -> int:
     from hdslint.commands.registry import run
 
     return run(provider, config)
+
+
+_CONFIG_OPTION = click.option(
+    "-c",
+    "--config",
+    type=click.Path(path_type=Path),
+    help="Configuration file (default: the nearest .hdslint.yaml upward), for its cache keys.",
+)
+
+
+@cli.group()
+def cache() -> None:
+    """The parse cache: files whose bytes have not changed are not parsed again.
+
+    It lives in $HDSLINT_CACHE_DIR, else $XDG_CACHE_HOME/hdslint, else ~/.cache/hdslint.
+    """
+
+
+@cache.command("info")
+@_CONFIG_OPTION
+def cache_info(config: Path | None) -> int:
+    """Where the cache is, how big, and how it is pruned."""
+    from hdslint.commands import cache as command
+
+    return command.info(config)
+
+
+@cache.command("clear")
+@_CONFIG_OPTION
+def cache_clear(config: Path | None) -> int:
+    """Remove every cache entry."""
+    from hdslint.commands import cache as command
+
+    return command.clear(config)
+
+
+@cache.command("prune")
+@_CONFIG_OPTION
+@click.option(
+    "--max-age-days",
+    type=click.FloatRange(min=0),
+    default=30,
+    show_default=True,
+    help="Remove entries not used for this many days.",
+)
+@click.option(
+    "--max-size-mb",
+    type=click.IntRange(min=0),
+    default=512,
+    show_default=True,
+    help="Then remove the least recently used entries while the cache is bigger.",
+)
+def cache_prune(config: Path | None, max_age_days: float, max_size_mb: int) -> int:
+    """Remove old entries now (scans do it by themselves once a day)."""
+    from hdslint.commands import cache as command
+
+    return command.prune(config, max_age_days, max_size_mb)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -45,6 +45,9 @@ class Config:
     tf_vars: Mapping[str, str] = field(default_factory=dict)
     fail_on: str | None = None
     exclude: tuple[str, ...] = ()
+    cache_enabled: bool = True
+    cache_dir: Path | None = None
+    jobs: int | None = None
     raw: Mapping[str, Any] = field(default_factory=dict)
 
 
@@ -58,6 +61,14 @@ def find_config(start: Path) -> Path | None:
             if candidate.is_file():
                 return candidate
     return None
+
+
+def config_file(paths: Sequence[str], given: Path | None) -> Path | None:
+    """The configuration a scan of `paths` uses: `--config`, else the nearest upward."""
+    if given is not None:
+        return given
+    first = Path(paths[0]) if paths else Path.cwd()
+    return find_config(first if first.exists() else Path.cwd())
 
 
 def load_config(path: Path | None, *, display: str | None = None) -> Config:
@@ -87,6 +98,26 @@ def load_config(path: Path | None, *, display: str | None = None) -> Config:
     return from_mapping(data, root=path.parent.resolve(), file=shown)
 
 
+def peek_cache_settings(path: Path | None) -> tuple[bool, Path | None]:
+    """`cache.enabled` and `cache.directory` of a configuration file, read before the
+    scan (without schema validation, which the scan itself does) so that a report can be
+    replayed without loading anything else. Defaults when unreadable."""
+    if path is None:
+        return True, None
+    try:
+        data = yamlio.load(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return True, None
+    cache = data.get("cache") if isinstance(data, dict) else None
+    if not isinstance(cache, dict):
+        return True, None
+    directory = cache.get("directory")
+    return (
+        cache.get("enabled", True) is not False,
+        path.parent.resolve() / directory if isinstance(directory, str) and directory else None,
+    )
+
+
 def from_mapping(data: Mapping[str, Any], *, root: Path, file: str | None) -> Config:
     health = data.get("health_data") or {}
     registry = data.get("registry") or {}
@@ -103,6 +134,7 @@ def from_mapping(data: Mapping[str, Any], *, root: Path, file: str | None) -> Co
         for c in (data.get("kubernetes") or {}).get("clusters", ())
     )
     tags = health.get("tags")
+    cache = data.get("cache") or {}
     return Config(
         file=file,
         root=root,
@@ -124,6 +156,9 @@ def from_mapping(data: Mapping[str, Any], *, root: Path, file: str | None) -> Co
         tf_vars={str(k): _var_text(v) for k, v in (terraform.get("vars") or {}).items()},
         fail_on=data.get("fail_on"),
         exclude=tuple(data.get("exclude", ())),
+        cache_enabled=bool(cache.get("enabled", True)),
+        cache_dir=root / cache["directory"] if cache.get("directory") else None,
+        jobs=data.get("jobs"),
         raw=data,
     )
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hdslint.classify import Classification, classify
-from hdslint.config import Config, find_config, load_config
+from hdslint.config import Config, config_file, load_config
 from hdslint.graph import ResourceGraph
 from hdslint.model import Edge, Finding, InputError, Resource
 from hdslint.policy import Policy, load_policies
@@ -47,6 +47,10 @@ class ScanOptions:
     cli_vars: Mapping[str, str] = field(default_factory=dict)
     var_files: Sequence[Path] = ()
     env: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
+    # False: --no-cache. The configuration and HDSLINT_NO_CACHE can turn the cache off too.
+    cache: bool = True
+    # Processes that parse Terraform files (--jobs); None: the configuration's, else auto.
+    jobs: int | None = None
 
 
 @dataclass
@@ -146,16 +150,25 @@ def add_module_dir(found: Discovered, folder: Path) -> None:
 
 def collect(found: Discovered, config: Config, options: ScanOptions) -> SourceResult:
     """Run every source over the files it understands."""
+    from hdslint.cache import cache_directory
     from hdslint.sources import file_source, terraform
+    from hdslint.sources.terraform.parsing import ParseOptions
 
     result = SourceResult(errors=list(found.errors))
     if found.terraform_dirs:
+        parse_options = ParseOptions(
+            cache_dir=cache_directory(
+                options.cache and config.cache_enabled, config.cache_dir, options.env
+            ),
+            jobs=options.jobs if options.jobs is not None else (config.jobs or 0),
+        )
         result.extend(
             terraform.scan(
                 found.terraform_dirs,
                 cli_vars={**config.tf_vars, **options.cli_vars},
                 var_files=[*config.var_files, *options.var_files],
                 env=options.env,
+                parse_options=parse_options,
             )
         )
     for kind, files in found.files.items():
@@ -171,8 +184,7 @@ def collect(found: Discovered, config: Config, options: ScanOptions) -> SourceRe
 def resolve_config(options: ScanOptions) -> Config:
     if options.config is not None:
         return load_config(options.config, display=str(options.config))
-    first = Path(options.paths[0]) if options.paths else Path.cwd()
-    found = find_config(first if first.exists() else Path.cwd())
+    found = config_file(options.paths, None)
     return load_config(found, display=_display(found) if found else None)
 
 

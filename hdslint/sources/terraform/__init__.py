@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -9,11 +10,18 @@ from typing import Any
 from hdslint.model import InputError
 from hdslint.sources.base import SourceResult
 from hdslint.sources.terraform.evaluate import Evaluator, Inputs, ModuleLibrary
-from hdslint.sources.terraform.loader import display_path, load_module, parse_file
+from hdslint.sources.terraform.loader import (
+    ParseFunction,
+    display_path,
+    load_module,
+    module_files,
+    parse_file,
+)
+from hdslint.sources.terraform.parsing import FileParser, ParseOptions
 
 
 def load_var_files(
-    paths: Iterable[Path],
+    paths: Iterable[Path], parse: ParseFunction = parse_file
 ) -> tuple[list[tuple[str, dict[str, Any]]], list[InputError]]:
     out: list[tuple[str, dict[str, Any]]] = []
     errors: list[InputError] = []
@@ -22,7 +30,7 @@ def load_var_files(
         if not path.is_file():
             errors.append(InputError(display, "--var-file: no such file"))
             continue
-        body, error = parse_file(path, display)
+        body, error = parse(path, display)
         if error is not None:
             errors.append(error)
         elif body is not None:
@@ -36,15 +44,19 @@ def scan(
     cli_vars: Mapping[str, str] | None = None,
     var_files: Iterable[Path] = (),
     env: Mapping[str, str] | None = None,
+    parse_options: ParseOptions | None = None,
 ) -> SourceResult:
     """Evaluate the Terraform modules in `directories` (each holding .tf files).
 
     A directory that another scanned directory calls as a local module is evaluated as that
-    module, with its inputs, not on its own as a root.
+    module, with its inputs, not on its own as a root. All their files are parsed first, at
+    once (see parsing.py: cache, process pool).
     """
     dirs = sorted({d.resolve() for d in directories})
-    library = ModuleLibrary(load_module)
-    loaded_vars, errors = load_var_files(var_files)
+    parser = FileParser(parse_options)
+    parser.preload(_files_of(dirs))
+    library = ModuleLibrary(functools.partial(load_module, parse=parser.parse))
+    loaded_vars, errors = load_var_files(var_files, parser.parse)
     inputs = Inputs(cli_vars=dict(cli_vars or {}), var_files=loaded_vars, env=dict(env or {}))
     evaluator = Evaluator(library, inputs)
     evaluator.out.errors.extend(errors)
@@ -65,7 +77,18 @@ def scan(
         if directory in called or not mod.files:
             continue
         evaluator.run_root(mod)
+    parser.finish()
     out = evaluator.out
     seen: set[InputError] = set()
     unique_errors = [e for e in out.errors if not (e in seen or seen.add(e))]  # type: ignore[func-returns-value]
     return SourceResult(resources=out.resources, edges=out.edges, errors=unique_errors)
+
+
+def _files_of(dirs: Iterable[Path]) -> Iterable[Path]:
+    for directory in dirs:
+        try:
+            tf_files, var_files = module_files(directory)
+        except OSError:
+            continue  # load_module reports it
+        yield from tf_files
+        yield from var_files

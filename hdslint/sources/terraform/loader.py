@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -59,37 +60,78 @@ def read_text(path: Path) -> str:
     return data.decode("utf-8-sig")
 
 
+# The result of parsing one file's bytes, a function of those bytes only (so it can be
+# cached by content): ("ok", Body) or ("error", message, line or None).
+Parsed = tuple[Any, ...]
+# How load_module gets a file's syntax tree: (path, display path) -> (Body, None) or
+# (None, error). The default parses; a scan passes a FileParser's (cache, process pool).
+ParseFunction = Callable[[Path, str], tuple[Body | None, InputError | None]]
+
+
+def parse_bytes(data: bytes, *, fast: bool = False) -> Parsed:
+    """Parse a file's bytes as Terraform reads them: UTF-8, a leading BOM ignored."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return ("error", f"not valid UTF-8 (byte {exc.start})", None)
+    try:
+        return ("ok", hcl.parse(text, fast=fast))
+    except hcl.HclSyntaxError as exc:
+        return ("error", f"invalid HCL: {exc.message}", exc.line)
+
+
+def parsed_result(parsed: Parsed, display: str) -> tuple[Body | None, InputError | None]:
+    if parsed[0] == "ok":
+        return parsed[1], None
+    return None, InputError(display, parsed[1], parsed[2])
+
+
+def read_error(exc: OSError, display: str) -> InputError:
+    return InputError(display, f"cannot read: {exc.strerror or exc}")
+
+
 def parse_file(path: Path, display: str) -> tuple[Body | None, InputError | None]:
     try:
-        text = read_text(path)
-    except UnicodeDecodeError as exc:
-        return None, InputError(display, f"not valid UTF-8 (byte {exc.start})")
+        data = path.read_bytes()
     except OSError as exc:
-        return None, InputError(display, f"cannot read: {exc.strerror or exc}")
-    try:
-        return hcl.parse(text), None
-    except hcl.HclSyntaxError as exc:
-        return None, InputError(display, f"invalid HCL: {exc.message}", exc.line)
+        return None, read_error(exc, display)
+    return parsed_result(parse_bytes(data), display)
 
 
-def load_module(path: Path, files: list[Path] | None = None) -> ModuleDir:
+def module_files(path: Path) -> tuple[list[Path], list[Path]]:
+    """The files Terraform reads in the module folder `path`: its `.tf` files, and its
+    `terraform.tfvars` and `*.auto.tfvars` in order of precedence (lowest first).
+    Raises OSError when the folder cannot be listed."""
+    return split_module_files(p for p in path.iterdir() if p.is_file())
+
+
+def split_module_files(files: Iterable[Path]) -> tuple[list[Path], list[Path]]:
+    files = list(files)
+    tf_files = sorted(f for f in files if f.name.endswith(".tf"))
+    var_files = [f for f in files if f.name == "terraform.tfvars"] + sorted(
+        f for f in files if f.name.endswith(".auto.tfvars")
+    )
+    return tf_files, var_files
+
+
+def load_module(
+    path: Path, files: list[Path] | None = None, *, parse: ParseFunction = parse_file
+) -> ModuleDir:
     """Parse every `.tf` (and `.tfvars`) file of the module at `path`."""
     module = ModuleDir(path=path, display=display_path(path))
     if files is None:
         try:
-            files = sorted(p for p in path.iterdir() if p.is_file())
+            tf_files, var_files = module_files(path)
         except OSError as exc:
             module.errors.append(
                 InputError(module.display, f"cannot read directory: {exc.strerror or exc}")
             )
             return module
-    tf_files = sorted(f for f in files if f.name.endswith(".tf"))
-    var_files = [f for f in files if f.name == "terraform.tfvars"] + sorted(
-        f for f in files if f.name.endswith(".auto.tfvars")
-    )
+    else:
+        tf_files, var_files = split_module_files(files)
     for file in tf_files:
         display = display_path(file)
-        body, error = parse_file(file, display)
+        body, error = parse(file, display)
         if error is not None:
             module.errors.append(error)
             continue
@@ -98,7 +140,7 @@ def load_module(path: Path, files: list[Path] | None = None) -> ModuleDir:
         _index(module, body, display)
     for file in var_files:
         display = display_path(file)
-        body, error = parse_file(file, display)
+        body, error = parse(file, display)
         if error is not None:
             module.errors.append(error)
             continue

@@ -1,0 +1,223 @@
+"""Parse a scan's Terraform files once each: from the parse cache, in a process pool, or here.
+
+Before evaluation, `FileParser.preload` reads every file of the scanned module folders,
+takes the unchanged ones from the parse cache (hdslint.cache) and parses the others: in a
+pool of processes when there is enough to parse for the pool to pay for itself, else in
+this process. The evaluator then gets each file's tree from `FileParser.parse`, which also
+serves files outside the scanned folders (modules called from elsewhere), one at a time.
+
+Parsing is CPU-bound Python (Lark), so threads would not help: processes do. Workers are
+forked after the parser is built, so they start ready (on platforms without fork, they
+build it themselves). Results come back as marshal bytes, which are also what the cache
+stores, so a parsed tree is serialised once.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import marshal
+import os
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from hdslint.cache import CacheStore, content_key
+from hdslint.model import InputError
+from hdslint.sources.terraform.grammar import FAST_PARSER_MIN_BYTES
+from hdslint.sources.terraform.hcl import Body
+from hdslint.sources.terraform.loader import Parsed, parse_bytes, parsed_result, read_error
+
+# Below these, a process pool costs more than it saves (measured with bench/bench.py:
+# starting two forked workers and shipping the trees back costs ~0.1 s, the time to parse
+# about 150 KB of HCL on this kind of machine). See docs/performance.md.
+PARALLEL_MIN_BYTES = 256 * 1024
+PARALLEL_MIN_FILES = 8
+
+CACHE_NAMESPACE = "terraform"
+
+
+@dataclass(frozen=True)
+class ParseOptions:
+    """How a scan parses Terraform files."""
+
+    # Where the parse cache lives; None: no cache (`--no-cache`).
+    cache_dir: Path | None = None
+    # At most this many processes; 0: as many as there are CPUs; 1: never a pool.
+    jobs: int = 0
+    # A pool is used only for at least this many bytes to parse (tests set 0 to force it).
+    parallel_min_bytes: int = PARALLEL_MIN_BYTES
+
+
+@dataclass
+class ParseStats:
+    """What a FileParser did (for the benchmark and the tests)."""
+
+    from_cache: int = 0
+    parsed: int = 0
+    parsed_bytes: int = 0
+    workers: int = 1
+    read_errors: int = 0
+
+
+class FileParser:
+    """Parses each Terraform file of a scan once, through the cache when there is one."""
+
+    def __init__(self, options: ParseOptions | None = None) -> None:
+        self.options = options or ParseOptions()
+        self.cache = (
+            CacheStore(self.options.cache_dir, CACHE_NAMESPACE, parser_fingerprint())
+            if self.options.cache_dir is not None
+            else None
+        )
+        self.stats = ParseStats()
+        self._ready: dict[Path, Parsed] = {}
+
+    def preload(self, paths: Iterable[Path]) -> None:
+        """Parse (or take from the cache) all of `paths` now, in parallel when worth it."""
+        todo: list[tuple[Path, str, bytes]] = []
+        for path in dict.fromkeys(paths):
+            if path in self._ready:
+                continue
+            try:
+                data = path.read_bytes()
+            except OSError:
+                continue  # `parse` reports it when the loader asks for this file
+            key = content_key(data)
+            cached = self._cached(key)
+            if cached is not None:
+                self._ready[path] = cached
+            else:
+                todo.append((path, key, data))
+        if not todo:
+            return
+        size = sum(len(data) for _p, _k, data in todo)
+        workers = self._workers(len(todo), size)
+        if workers > 1:
+            self._parse_in_pool(todo, workers)
+            return
+        fast = size >= FAST_PARSER_MIN_BYTES
+        for path, key, data in todo:
+            self._ready[path] = self._parse(key, data, fast=fast)
+
+    def parse(self, path: Path, display: str) -> tuple[Body | None, InputError | None]:
+        """The syntax tree of `path` (a loader.ParseFunction)."""
+        parsed = self._ready.pop(path, None)
+        if parsed is None:
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                self.stats.read_errors += 1
+                return None, read_error(exc, display)
+            key = content_key(data)
+            parsed = self._cached(key) or self._parse(key, data, fast=False)
+        return parsed_result(parsed, display)
+
+    def finish(self) -> None:
+        """End of the scan: prune the cache if it is due (at most once a day)."""
+        if self.cache is not None:
+            self.cache.maybe_prune()
+
+    # -- internals ------------------------------------------------------------------------
+
+    def _cached(self, key: str) -> Parsed | None:
+        if self.cache is None:
+            return None
+        value = self.cache.get(key)
+        if not _is_parsed(value):
+            return None
+        self.stats.from_cache += 1
+        return value
+
+    def _parse(self, key: str, data: bytes, *, fast: bool) -> Parsed:
+        parsed = parse_bytes(data, fast=fast)
+        self.stats.parsed += 1
+        self.stats.parsed_bytes += len(data)
+        if self.cache is not None:
+            self.cache.put(key, parsed)
+        return parsed
+
+    def _workers(self, files: int, size: int) -> int:
+        jobs = self.options.jobs or available_cpus()
+        if jobs <= 1 or files < 2:
+            return 1
+        if size < self.options.parallel_min_bytes:
+            return 1
+        if self.options.parallel_min_bytes > 0 and files < PARALLEL_MIN_FILES:
+            return 1
+        return min(jobs, files)
+
+    def _parse_in_pool(self, todo: list[tuple[Path, str, bytes]], workers: int) -> None:
+        import multiprocessing
+
+        from hdslint.sources.terraform.grammar import fast_parser
+
+        if sys.platform == "linux":
+            # Build the parser first, so forked workers inherit it ready to use.
+            fast_parser()
+            context = multiprocessing.get_context("fork")
+        else:  # macOS and Windows: fork is unsafe or absent; workers build their own
+            context = multiprocessing.get_context("spawn")
+        # Largest files first, so no worker is left with a big file at the end.
+        order = sorted(range(len(todo)), key=lambda i: -len(todo[i][2]))
+        jobs = [(i, todo[i][2]) for i in order]
+        chunksize = max(1, min(8, len(jobs) // (workers * 8)))
+        with context.Pool(workers) as pool:
+            for index, payload in pool.imap_unordered(_parse_job, jobs, chunksize):
+                path, key, data = todo[index]
+                self._ready[path] = marshal.loads(payload)
+                self.stats.parsed += 1
+                self.stats.parsed_bytes += len(data)
+                if self.cache is not None:
+                    self.cache.put_payload(key, payload)
+        self.stats.workers = workers
+
+
+def _parse_job(job: tuple[int, bytes]) -> tuple[int, bytes]:
+    """In a worker process: parse one file's bytes, return the result marshalled."""
+    index, data = job
+    return index, marshal.dumps(parse_bytes(data, fast=True))
+
+
+def _is_parsed(value: object) -> bool:
+    """A cache entry has the shape of a parse result (else it is treated as a miss)."""
+    if not isinstance(value, tuple) or not value:
+        return False
+    if value[0] == "ok":
+        return len(value) == 2 and isinstance(value[1], dict)
+    return value[0] == "error" and len(value) == 3 and isinstance(value[1], str)
+
+
+def available_cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS, Windows
+        return os.cpu_count() or 1
+
+
+def parser_fingerprint() -> list[bytes]:
+    """What decides a file's parse result besides its bytes: hdslint's converter, python-
+    hcl2's grammar and lark. Read from the files themselves (no import, no metadata scan:
+    both cost more than a warm scan's whole budget), so any change starts a new cache."""
+    from hdslint import __version__
+
+    parts = [__version__.encode()]
+    here = Path(__file__).parent
+    for name in ("hcl.py", "grammar.py", "loader.py"):
+        parts.append(_read(here / name))
+    for package, names in (
+        ("hcl2", ("version.py", "hcl2.lark", "postlexer.py", "parser.py")),
+        ("lark", ("__init__.py",)),
+    ):
+        spec = importlib.util.find_spec(package)
+        folders = list(spec.submodule_search_locations or ()) if spec else []
+        for name in names:
+            parts.append(_read(Path(folders[0]) / name) if folders else b"missing")
+    return parts
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b"unreadable:" + str(path).encode()
