@@ -120,33 +120,35 @@ def scan(
 
 
 @cli.command()
-@click.argument("policy_id", required=False)
+@click.argument("args", nargs=-1, metavar="[show] [ID]")
 @click.option(
     "-c",
     "--config",
     type=click.Path(path_type=Path),
     help="Configuration file, to include its policies.",
 )
-def policies(policy_id: str | None, config: Path | None) -> int:
-    """List the policies, or show one with its rationale."""
+def policies(args: tuple[str, ...], config: Path | None) -> int:
+    """List the policies, or show one (`policies show ID`) with its rationale."""
     from hdslint.commands.policies import run
 
-    return run(policy_id, config)
+    return run(args, config)
 
 
 @cli.command()
-@click.argument("provider", required=False)
+@click.argument("args", nargs=-1, metavar="[show] [PROVIDER]")
 @click.option(
     "-c",
     "--config",
     type=click.Path(path_type=Path),
     help="Configuration file, to include its registry overrides.",
 )
-def registry(provider: str | None, config: Path | None) -> int:
-    """List the HDS registry's providers, or show one with its sources."""
+def registry(args: tuple[str, ...], config: Path | None) -> int:
+    """List the HDS registry's providers, or show one (`registry show PROVIDER`) with its
+    scope, validity, sources and confidence. Warns when the registry is older than
+    registry.max_age_days (default 180)."""
     from hdslint.commands.registry import run
 
-    return run(provider, config)
+    return run(args, config)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -50,11 +50,13 @@ def run(
     var_files: list[Path],
     color: bool | None,
 ) -> int:
+    from hdslint.commands.registry import warn_if_stale
     from hdslint.reporters import get_reporter
 
     result = run_scan(
         ScanOptions(paths=paths, config=config, cli_vars=cli_vars, var_files=var_files)
     )
+    warn_if_stale(result.registry)
     use_color = color if color is not None else (output is None and sys.stdout.isatty())
     text = get_reporter(output_format).render(result, color=use_color)
     write_report(text, output)

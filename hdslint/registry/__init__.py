@@ -40,6 +40,12 @@ ACTIVITY_NAMES = {
 _CONFIDENCE_ORDER = {"low": 0, "medium": 1, "high": 2}
 
 
+def evaluation_date() -> dt.date:
+    """The day certificates and the registry's age are judged on, unless a caller gives one:
+    today. (One place, so that tests of the command line can pin it.)"""
+    return dt.date.today()
+
+
 def lowest_confidence(*levels: str | None) -> str:
     known = [lvl for lvl in levels if lvl in _CONFIDENCE_ORDER]
     return min(known, key=_CONFIDENCE_ORDER.__getitem__) if known else "low"
@@ -449,7 +455,7 @@ def load_registry(
         defaults: dict[str, Any] = {
             "name": pid,
             "sources": [f"user configuration ({config_file or '.hdslint.yaml'})"],
-            "as_of": (today or dt.date.today()).isoformat(),
+            "as_of": (today or evaluation_date()).isoformat(),
             "confidence": "high",
             "region_scope": "listed",
         }
@@ -470,7 +476,7 @@ def load_registry(
         geography=geography,
         confirmed_conditions=frozenset(confirmed_conditions),
         strict_conditions=strict_conditions,
-        today=today or dt.date.today(),
+        today=today or evaluation_date(),
         expiry_warning_days=(
             DEFAULT_EXPIRY_WARNING_DAYS if expiry_warning_days is None else expiry_warning_days
         ),
