@@ -24,6 +24,9 @@ class TypeInfo:
     region: tuple[str, ...] | None = None
     flows: tuple[Mapping[str, Any], ...] = ()
     known: bool = True
+    region_default: str | None = None
+    region_from: tuple[str, ...] = ()
+    region_prefix: str | None = None
 
 
 @functools.cache
@@ -50,6 +53,9 @@ def type_info(catalogue: str, native_type: str, provider: str | None) -> TypeInf
         )
     category = entry["category"]
     region = entry.get("region")
+    region_from = entry.get("region_from") or ()
+    if isinstance(region_from, str):
+        region_from = (region_from,)
     return TypeInfo(
         service=entry.get("service"),
         category=category,
@@ -57,4 +63,7 @@ def type_info(catalogue: str, native_type: str, provider: str | None) -> TypeInf
         presumed=bool(entry.get("presumed", True)),
         region=tuple(region) if region is not None else None,
         flows=tuple(entry.get("flows", ())),
+        region_default=entry.get("region_default"),
+        region_from=tuple(region_from),
+        region_prefix=entry.get("region_prefix"),
     )

@@ -412,7 +412,7 @@ def edge_targets(
     if hint.get("region"):
         return [
             Resource(
-                id=str(hint.get("arn") or hint.get("name") or other.split("::")[-1]),
+                id=str(hint.get("arn") or hint.get("name") or _destination_name(other, hint)),
                 type=resource.type,
                 provider=str(hint.get("provider") or resource.provider),
                 service=resource.service,
@@ -425,6 +425,14 @@ def edge_targets(
         ]
     shown = other.split("::")[-1]
     return f"the destination {shown} is not among the scanned resources and its region is not known"
+
+
+def _destination_name(target: str, hint: Mapping[str, Any]) -> str:
+    """How a destination outside the graph is named in messages: what the source called it,
+    or, for a destination known only by its region, the region."""
+    if "->" in target:  # a stand-in key made up by the source
+        return f"a destination in {hint['region']}"
+    return target.rsplit("::", maxsplit=1)[-1]
 
 
 _KIND_WORDS = {
