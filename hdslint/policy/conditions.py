@@ -244,6 +244,8 @@ def evaluate(cond: Mapping[str, Any], resource: Resource, ctx: Context) -> Outco
         return _in_eea(resource, ctx)
     if "located" in cond:
         return _located(resource)
+    if "known_outside_eea" in cond:
+        return _known_outside_eea(resource, ctx)
     if "hds_certified" in cond:
         return _certified(cond["hds_certified"], resource, ctx)
     if "hds_conditions_confirmed" in cond:
@@ -322,6 +324,16 @@ def _in_eea(resource: Resource, ctx: Context) -> Outcome:
         return Outcome(None, (problem,))
     answer = ctx.registry.eea(resource.provider, resource.region)
     return Outcome(_tri(answer.verdict), (answer.reason,), answer.evidence)
+
+
+def _known_outside_eea(resource: Resource, ctx: Context) -> Outcome:
+    """Two-valued on purpose: only a region the geography places outside the EEA is true."""
+    if _location_unknown(resource) is not None:
+        return Outcome(False)
+    answer = ctx.registry.eea(resource.provider, resource.region)
+    if answer.verdict is Verdict.NOT_COVERED:
+        return Outcome(True, (answer.reason,), answer.evidence)
+    return Outcome(False)
 
 
 def _tri(verdict: Verdict) -> bool | None:

@@ -50,7 +50,7 @@ def provider_id_for_source(source: str) -> str:
     if len(parts) == 3:
         parts = parts[1:]
     for pid, entry in catalogue.load("terraform")["providers"].items():
-        if "/".join(parts) in entry["sources"]:
+        if "/".join(parts) in entry.get("sources", ()):
             return str(pid)
     return parts[-1]
 
@@ -598,8 +598,7 @@ class ResourceEval:
 
     def _region_as_written(self, scope: Scope, depth: int) -> str | Unknown | None:
         info = self.module.evaluator.type_info(self.rtype, self.config.provider_id)
-        family = catalogue.load("terraform")["providers"].get(self.config.provider_id, {})
-        family_region = family.get("region", {})
+        family_region = catalogue.family("terraform", self.config.provider_id).get("region", {})
         names = info.region if info.region is not None else tuple(family_region.get("resource", ()))
         for name in names:
             for expr, expr_scope, source in _exprs_at(self.block.body, name, scope):
@@ -898,7 +897,7 @@ class Evaluator:
         ]
 
     def _tags(self, res: ResourceEval, attributes: dict[str, Any]) -> tuple[dict[str, str], str]:
-        family = catalogue.load("terraform")["providers"].get(res.config.provider_id, {})
+        family = catalogue.family("terraform", res.config.provider_id)
         merged: dict[str, str] = {}
         problem = ""
         sources: list[Any] = []

@@ -373,3 +373,68 @@ resource "aws_dynamodb_table" "patients" {
     assert result.findings[0].message == (
         "replicates to a destination in us-east-2: us-east-2 (United States) is outside the EEA"
     )
+
+
+def test_tf_json_syntax(scan_files: Scan) -> None:
+    result = scan_files(
+        {
+            "main.tf.json": """
+{
+  "variable": {"region": {"default": "us-east-1"}},
+  "provider": {"aws": [{"region": "${var.region}"}, {"alias": "eu", "region": "eu-west-3"}]},
+  "resource": {
+    "aws_s3_bucket": {
+      "us": {"bucket": "phi-us"},
+      "eu": {"provider": "aws.eu", "bucket": "phi-eu"}
+    }
+  }
+}
+""",
+            "terraform.tfvars.json": '{"region": "us-west-2"}\n',
+        }
+    )
+    assert located(result) == {
+        "aws_s3_bucket.us": ("aws", "us-west-2"),
+        "aws_s3_bucket.eu": ("aws", "eu-west-3"),
+    }
+    assert finding_tuples(result) == [("HDS-LOC-001", "fail", "aws_s3_bucket.us", 6)]
+
+
+def test_invalid_tf_json_is_an_error_naming_the_line(scan_files: Scan) -> None:
+    result = scan_files({"main.tf.json": '{\n  "resource": {\n    "aws_s3_bucket": {,\n  }\n}\n'})
+    assert [str(e) for e in result.errors] == [
+        "project/main.tf.json:3: invalid Terraform JSON: Expecting property name enclosed in"
+        " double quotes"
+    ]
+
+
+def test_data_stores_of_providers_unknown_to_hdslint_are_found(scan_files: Scan) -> None:
+    result = scan_files(
+        {
+            "main.tf": """
+terraform {
+  required_providers {
+    exoscale = { source = "exoscale/exoscale" }
+  }
+}
+provider "exoscale" {}
+resource "exoscale_sos_bucket" "records" {
+  name = "phi"
+  zone = "de-fra-1"
+}
+resource "exoscale_security_group" "web" { name = "web" }
+"""
+        }
+    )
+    resources = {r.id: (r.provider, r.category, r.region) for r in result.graph}
+    assert resources == {
+        "exoscale_sos_bucket.records": ("exoscale", "storage", "de-fra-1"),
+        "exoscale_security_group.web": ("exoscale", "other", None),
+    }
+    assert finding_tuples(result) == [
+        ("HDS-CERT-001", "fail", "exoscale_sos_bucket.records", 7),
+        ("HDS-LOC-001", "not_evaluated", "exoscale_sos_bucket.records", 7),
+    ]
+    assert result.findings[0].message == (
+        "provider 'exoscale' holds no HDS certificate known to hdslint's registry"
+    )
