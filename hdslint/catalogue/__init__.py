@@ -36,10 +36,12 @@ def load(name: str) -> Mapping[str, Any]:
     return data
 
 
-def infer_category(native_type: str, rules: Any) -> str:
+def infer_category(native_type: str, rules: Any, exclusions: str | None = None) -> str:
     """The category a type's name suggests (`exoscale_sos_bucket` -> storage), or `other`."""
     import re
 
+    if exclusions and re.search(exclusions, native_type):
+        return "other"
     for rule in rules:
         if re.search(rule["pattern"], native_type):
             return str(rule["category"])
@@ -63,7 +65,9 @@ def type_info(catalogue: str, native_type: str, provider: str | None) -> TypeInf
     data = load(catalogue)
     entry = data["types"].get(native_type)
     if entry is None:
-        category = infer_category(native_type, data.get("inferred_categories", ()))
+        category = infer_category(
+            native_type, data.get("inferred_categories", ()), data.get("inferred_exclusions")
+        )
         return TypeInfo(
             service=f"{provider}:{native_type}" if provider else None,
             category=category,

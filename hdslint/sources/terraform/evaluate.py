@@ -30,6 +30,7 @@ from hdslint.sources.terraform.expr import (
     Namespace,
     Scope,
     bind,
+    convert_to_type,
     evaluate,
     evaluate_lazy,
     first_unknown,
@@ -330,7 +331,11 @@ class ModuleInstance:
             root = self
             while root.parent is not None:
                 root = root.parent
-            return {"module": self.mod.display, "root": root.mod.display, "cwd": "."}
+            return {
+                "module": str(self.mod.path),
+                "root": str(root.mod.path),
+                "cwd": str(root.mod.path),
+            }
         if name == "terraform":
             return {"workspace": Unknown("terraform.workspace is chosen when Terraform runs")}
         if name in ("each", "count", "self"):
@@ -348,6 +353,10 @@ class ModuleInstance:
         self._busy.add(name)
         try:
             value = self._variable(name)
+            block = self.mod.variables.get(name)
+            type_attr = block.body["attrs"].get("type") if block is not None else None
+            if type_attr is not None:
+                value = convert_to_type(value, type_attr[0], _EMPTY_SCOPE)
         finally:
             self._busy.discard(name)
         self._vars[name] = value
@@ -697,9 +706,18 @@ class Evaluator:
         return value, found
 
     def run_root(self, mod: ModuleDir) -> None:
+        from hdslint.sources.terraform.expr import FILE_ROOTS
+
         self.scope = mod.display
-        root = ModuleInstance(self, mod, "")
-        self._walk(root)
+        # file() and friends read below the root module (and the working folder), nowhere
+        # else: a configuration cannot make hdslint read /etc/passwd or ~/.aws.
+        roots = (mod.path.resolve(), Path.cwd().resolve())
+        token = FILE_ROOTS.set(roots)
+        try:
+            root = ModuleInstance(self, mod, "")
+            self._walk(root)
+        finally:
+            FILE_ROOTS.reset(token)
 
     def instantiate_call(
         self, parent: ModuleInstance, name: str, call: Block

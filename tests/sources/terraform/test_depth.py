@@ -438,3 +438,36 @@ resource "exoscale_security_group" "web" { name = "web" }
     assert result.findings[0].message == (
         "provider 'exoscale' holds no HDS certificate known to hdslint's registry"
     )
+
+
+def test_values_read_from_yaml_files_beside_the_module(scan_files: Scan, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    outside = tmp_path.parent / f"{tmp_path.name}-outside"
+    outside.mkdir()
+    (outside / "secret.yaml").write_text("region: us-east-1\n")
+    main = """
+locals {
+  buckets = { for f in fileset("${path.module}/data", "*.yaml") :
+    trimsuffix(f, ".yaml") => yamldecode(file("${path.module}/data/${f}")) }
+  outside = try(yamldecode(file("OUTSIDE/secret.yaml")).region, "not read")
+}
+provider "aws" { region = "eu-west-3" }
+resource "aws_s3_bucket" "b" {
+  for_each = local.buckets
+  region   = each.value.region
+}
+resource "aws_sqs_queue" "q" { name = local.outside }
+""".replace("OUTSIDE", str(outside))
+    result = scan_files(
+        {
+            "main.tf": main,
+            "data/paris.yaml": "region: eu-west-3\n",
+            "data/ohio.yaml": "region: us-east-2\n",
+        }
+    )
+    assert {r.id: r.region for r in result.graph if r.type == "aws_s3_bucket"} == {
+        'aws_s3_bucket.b["ohio"]': "us-east-2",
+        'aws_s3_bucket.b["paris"]': "eu-west-3",
+    }
+    # A file outside the scanned folders is not read.
+    (queue,) = [r for r in result.graph if r.type == "aws_sqs_queue"]
+    assert queue.attributes["name"] == "not read"
