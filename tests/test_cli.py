@@ -91,7 +91,7 @@ def test_json_output_validates_against_the_shipped_schema(cli: Cli, project) -> 
         "findings": 1,
         "failed": 1,
         "not_evaluated": 0,
-        "passed": 5,
+        "passed": 6,
         "data_stores": 1,
         "located_data_stores": 1,
         "suppressed": 0,

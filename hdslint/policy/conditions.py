@@ -37,6 +37,8 @@ class Context:
     graph: ResourceGraph
     registry: Registry
     health: Mapping[str, bool | None] = field(default_factory=dict)
+    # Why each resource is (or may be) health data, e.g. "its tags are not known: ..."
+    health_reasons: Mapping[str, str] = field(default_factory=dict)
     _documents: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def document(self, resource: Resource) -> dict[str, Any]:
@@ -244,6 +246,11 @@ def evaluate(cond: Mapping[str, Any], resource: Resource, ctx: Context) -> Outco
         return _in_eea(resource, ctx)
     if "located" in cond:
         return _located(resource)
+    if "classified" in cond:
+        if ctx.health.get(resource.key, False) is None:
+            reason = ctx.health_reasons.get(resource.key, "its tags are not known")
+            return Outcome(None, (f"whether it holds health data is not known: {reason}",))
+        return Outcome(True)
     if "known_outside_eea" in cond:
         return _known_outside_eea(resource, ctx)
     if "hds_certified" in cond:

@@ -866,8 +866,7 @@ class Evaluator:
             unknown["region"] = f"{res.rtype} has no location argument hdslint knows of"
         attributes = self._attributes(res.block.body, scope)
         tags, tags_unknown = self._tags(res, attributes)
-        if tags_unknown:
-            unknown["tags"] = tags_unknown
+        unknown.update(tags_unknown)
         location = Location(res.block.file, res.block.line, end_line=res.block.end_line)
         self.out.resources.append(
             Resource(
@@ -914,10 +913,14 @@ class Evaluator:
             for content, content_scope in _dynamic_contents(body, label, scope)
         ]
 
-    def _tags(self, res: ResourceEval, attributes: dict[str, Any]) -> tuple[dict[str, str], str]:
+    def _tags(
+        self, res: ResourceEval, attributes: dict[str, Any]
+    ) -> tuple[dict[str, str], dict[str, str]]:
+        """Known tags, and what is unknown: `tags` when a whole map is unknown, `tags.<key>`
+        for a tag whose value is unknown (only those can change the classification)."""
         family = catalogue.family("terraform", res.config.provider_id)
         merged: dict[str, str] = {}
-        problem = ""
+        problems: dict[str, str] = {}
         sources: list[Any] = []
         if res.config.provider_id == "aws":
             sources.append(res.config.default_tags())
@@ -926,16 +929,16 @@ class Evaluator:
             if value is None:
                 continue
             if isinstance(value, Unknown):
-                problem = problem or value.reason
+                problems.setdefault("tags", value.reason)
                 continue
             if not isinstance(value, dict):
                 continue
             for k, v in value.items():
                 if isinstance(v, Unknown):
-                    problem = problem or f"tag {k!r}: {v.reason}"
+                    problems.setdefault(f"tags.{k}", f"tag {k!r}: {v.reason}")
                 elif v is not None and not isinstance(v, list | dict):
                     merged[str(k)] = v if isinstance(v, str) else json.dumps(v)
-        return merged, problem
+        return merged, problems
 
     # -- edges --------------------------------------------------------------------------
 

@@ -471,3 +471,30 @@ resource "aws_sqs_queue" "q" { name = local.outside }
     # A file outside the scanned folders is not read.
     (queue,) = [r for r in result.graph if r.type == "aws_sqs_queue"]
     assert queue.attributes["name"] == "not read"
+
+
+def test_unknown_tags_matter_only_for_health_data_keys(scan_files: Scan) -> None:
+    result = scan_files(
+        {
+            ".hdslint.yaml": "health_data:\n  default: false\n  tags:\n    data-classification: [health]\n",
+            "main.tf": """
+variable "classification" {}
+provider "aws" { region = "us-east-1" }
+resource "aws_s3_bucket" "unknown_class" {
+  tags = { data-classification = var.classification }
+}
+resource "aws_s3_bucket" "unknown_owner" {
+  tags = { owner = var.classification, data-classification = "public" }
+}
+""",
+        }
+    )
+    assert finding_tuples(result) == [
+        ("HDS-DATA-001", "not_evaluated", "aws_s3_bucket.unknown_class", 3),
+    ]
+    assert result.findings[0].message == (
+        "could not be checked: whether it holds health data is not known: its tags are not"
+        " known: tag 'data-classification': variable 'classification' has no value: no default,"
+        " and it is not set in terraform.tfvars, *.auto.tfvars, TF_VAR_classification,"
+        " --var-file or --var"
+    )
