@@ -231,7 +231,7 @@ def evaluate(
     """The evaluation half of a scan, shared by file scans and live/saved inventories."""
     graph = ResourceGraph(resources, edges)
     health, reasons = classify(graph, default=config.health_default, tags=config.health_tags)
-    ctx = Context(graph=graph, registry=registry, health=health)
+    ctx = Context(graph=graph, registry=registry, health=health, health_reasons=reasons)
     evaluations = evaluate_policies(policies, graph, ctx)
     return ScanResult(
         config=config,

@@ -303,3 +303,20 @@ def test_warning_window_comes_from_the_registry_settings() -> None:
         Context(ResourceGraph([r], []), registry),
     )
     assert outcome.value is False
+
+
+def test_classified() -> None:
+    r = res()
+    graph = ResourceGraph([r], [])
+    unknown = Context(
+        graph=graph,
+        registry=REG,
+        health={r.key: None},
+        health_reasons={r.key: "its tags are not known: tag 'x'"},
+    )
+    assert evaluate({"classified": True}, r, unknown).value is None
+    assert evaluate({"classified": True}, r, unknown).reasons == (
+        "whether it holds health data is not known: its tags are not known: tag 'x'",
+    )
+    known = Context(graph=graph, registry=REG, health={r.key: False})
+    assert evaluate({"classified": True}, r, known).value is True

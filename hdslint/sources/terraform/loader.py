@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from hdslint.model import InputError
-from hdslint.sources.terraform import hcl
+from hdslint.sources.terraform import hcl, jsonsyntax
 from hdslint.sources.terraform.hcl import Body, Expr
 
 
@@ -67,9 +67,15 @@ def parse_file(path: Path, display: str) -> tuple[Body | None, InputError | None
     except OSError as exc:
         return None, InputError(display, f"cannot read: {exc.strerror or exc}")
     try:
+        if path.name.endswith(".tfvars.json"):
+            return jsonsyntax.parse_vars(text), None
+        if path.name.endswith(".json"):
+            return jsonsyntax.parse(text), None
         return hcl.parse(text), None
     except hcl.HclSyntaxError as exc:
-        return None, InputError(display, f"invalid HCL: {exc.message}", exc.line)
+        kind = "invalid Terraform JSON" if path.name.endswith(".json") else "invalid HCL"
+        message = exc.message.removeprefix("invalid JSON: ")
+        return None, InputError(display, f"{kind}: {message}", exc.line)
 
 
 def load_module(path: Path, files: list[Path] | None = None) -> ModuleDir:
@@ -83,10 +89,14 @@ def load_module(path: Path, files: list[Path] | None = None) -> ModuleDir:
                 InputError(module.display, f"cannot read directory: {exc.strerror or exc}")
             )
             return module
-    tf_files = sorted(f for f in files if f.name.endswith(".tf"))
-    var_files = [f for f in files if f.name == "terraform.tfvars"] + sorted(
-        f for f in files if f.name.endswith(".auto.tfvars")
-    )
+    tf_files = sorted(f for f in files if f.name.endswith((".tf", ".tf.json")))
+    # Terraform's order: terraform.tfvars, terraform.tfvars.json, then *.auto.tfvars(.json)
+    # in lexical order; a later file wins.
+    var_files = [
+        *(f for f in files if f.name == "terraform.tfvars"),
+        *(f for f in files if f.name == "terraform.tfvars.json"),
+        *sorted(f for f in files if f.name.endswith((".auto.tfvars", ".auto.tfvars.json"))),
+    ]
     for file in tf_files:
         display = display_path(file)
         body, error = parse_file(file, display)
