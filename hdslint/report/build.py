@@ -98,9 +98,11 @@ def _usage(result: ScanResult) -> tuple[UsageRow, ...]:
         coverage = []
         for activity in activities:
             answer = registry.coverage(provider, service, region, (activity,), storage=storage)
-            coverage.append(
-                (activity, Coverage(answer.verdict.value, answer.reason, answer.confidence))
-            )
+            reason = answer.reason
+            if answer.verify:  # conditions of the certificate the configuration does not confirm
+                conditions = "; ".join(v.split(": ", 1)[-1] for v in answer.verify)
+                reason += f", provided that {conditions} (to verify)"
+            coverage.append((activity, Coverage(answer.verdict.value, reason, answer.confidence)))
         rows.append(
             UsageRow(
                 provider=provider,
