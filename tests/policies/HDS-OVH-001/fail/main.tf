@@ -21,3 +21,14 @@ resource "ovh_cloud_project_storage" "archive" {
   region_name  = "SBG"
   name         = "patient-archive"
 }
+
+# No service_name: the provider takes the project from OVH_CLOUD_PROJECT_SERVICE at run time.
+resource "ovh_cloud_project_database" "measurements" {
+  engine  = "postgresql"
+  version = "16"
+  plan    = "business"
+  flavor  = "db1-7"
+  nodes {
+    region = "GRA"
+  }
+}
