@@ -3,9 +3,10 @@ evaluator or the loaders, and evaluation is deterministic."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import string
-from typing import Any
+from typing import Any, ClassVar
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -221,7 +222,7 @@ expr_source = st.recursive(
 
 
 class _Scope:
-    NAMES: dict[str, Any] = {
+    NAMES: ClassVar[dict[str, Any]] = {
         "var": {"r": "eu-west-3", "m": {"a": "x"}, "list": [1, "a", None]},
         "local": {"l": ["a", "b"]},
         "unset": Unknown("variable 'u' has no value"),
@@ -250,10 +251,8 @@ printable = st.text(alphabet=string.printable + "éà€\x00\ufeff", max_size=20
 @SETTINGS
 @given(printable)
 def test_the_hcl_parser_raises_only_syntax_errors(text: str) -> None:
-    try:
+    with contextlib.suppress(hcl.HclSyntaxError):
         hcl.parse(text)
-    except hcl.HclSyntaxError:
-        pass
 
 
 @SETTINGS
@@ -273,10 +272,8 @@ def test_the_terraform_json_reader_raises_only_syntax_errors(text: str) -> None:
     import json
 
     for candidate in (text, json.dumps({"resource": {"aws_s3_bucket": {"b": text}}})):
-        try:
+        with contextlib.suppress(hcl.HclSyntaxError):
             jsonsyntax.parse(candidate)
-        except hcl.HclSyntaxError:
-            pass
 
 
 @SETTINGS
@@ -284,7 +281,5 @@ def test_the_terraform_json_reader_raises_only_syntax_errors(text: str) -> None:
 def test_the_yaml_loader_raises_only_yaml_errors(text: str) -> None:
     import yaml
 
-    try:
+    with contextlib.suppress(yaml.YAMLError, YamlLimitError):
         load_yaml(text)
-    except (yaml.YAMLError, YamlLimitError):
-        pass
