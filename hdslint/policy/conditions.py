@@ -191,6 +191,13 @@ def _as_number(value: Any) -> float | None:
 
 
 def _compare(op: str, actual: Any, expected: Any) -> bool:
+    try:
+        return _compare_values(op, actual, expected)
+    except TypeError:  # e.g. `contains` of a number in a string: no match, never a crash
+        return op in ("ne", "not_in", "not_contains")
+
+
+def _compare_values(op: str, actual: Any, expected: Any) -> bool:
     if op in ("present", "absent"):
         present = actual is not MISSING and actual is not None
         return present if op == "present" else not present

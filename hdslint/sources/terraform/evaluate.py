@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from hdslint import catalogue
+from hdslint.limits import inside_allowed
 from hdslint.model import (
     Edge,
     EdgeKind,
@@ -768,6 +769,11 @@ class Evaluator:
         source = str(source_attr[0][1])
         if source.startswith(("./", "../")) or source in (".", ".."):
             path = (parent.mod.path / source).resolve()
+            if not inside_allowed(path):
+                return None, (
+                    f"local module source {source!r} is outside the scanned folders and the"
+                    " working folder, so it is not read"
+                )
             if path.is_dir():
                 return path, None
             return None, f"local module source {source!r} does not exist"

@@ -128,11 +128,11 @@ def _parse(text: str) -> Body:
     except LarkError as exc:
         raise HclSyntaxError(str(exc).splitlines()[0], None) from None
     except RecursionError:
-        raise HclSyntaxError("nesting too deep to parse", None) from None
+        raise HclSyntaxError("nesting too deep", None) from None
     try:
         return _Converter(text).body(tree.children[0])
     except RecursionError:
-        raise HclSyntaxError("nesting too deep to evaluate", None) from None
+        raise HclSyntaxError("nesting too deep", None) from None
     except RuntimeError as exc:  # python-hcl2 / our converter on malformed structure
         raise HclSyntaxError(str(exc), None) from None
 
@@ -299,7 +299,7 @@ class _Converter:
             return ("lit", "")
         if len(parts) == 1 and parts[0][0] == "lit":
             return parts[0]
-        if all(p[0] == "lit" for p in parts):
+        if all(p[0] == "lit" and isinstance(p[1], str) for p in parts):
             return ("lit", "".join(p[1] for p in parts))
         return ("tpl", tuple(parts))
 

@@ -66,7 +66,7 @@ def parse(text: str) -> Body:
     except json.JSONDecodeError as exc:
         raise hcl.HclSyntaxError(f"invalid JSON: {exc.msg}", exc.lineno) from None
     except RecursionError:
-        raise hcl.HclSyntaxError("nesting too deep to parse", None) from None
+        raise hcl.HclSyntaxError("nesting too deep", None) from None
     if not isinstance(doc, dict):
         raise hcl.HclSyntaxError("a Terraform JSON file must hold one object", 1)
     blocks: list[Any] = []

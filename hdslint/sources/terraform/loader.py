@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from hdslint.limits import inside_allowed, too_large
 from hdslint.model import InputError
 from hdslint.sources.terraform import hcl, jsonsyntax
 from hdslint.sources.terraform.hcl import Body, Expr
@@ -60,6 +61,9 @@ def read_text(path: Path) -> str:
 
 
 def parse_file(path: Path, display: str) -> tuple[Body | None, InputError | None]:
+    problem = too_large(path)
+    if problem is not None:
+        return None, InputError(display, problem)
     try:
         text = read_text(path)
     except UnicodeDecodeError as exc:
@@ -83,7 +87,7 @@ def load_module(path: Path, files: list[Path] | None = None) -> ModuleDir:
     module = ModuleDir(path=path, display=display_path(path))
     if files is None:
         try:
-            files = sorted(p for p in path.iterdir() if p.is_file())
+            files = sorted(p for p in path.iterdir() if p.is_file() and inside_allowed(p))
         except OSError as exc:
             module.errors.append(
                 InputError(module.display, f"cannot read directory: {exc.strerror or exc}")

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hdslint import catalogue
+from hdslint.limits import too_large
 from hdslint.model import Edge, EdgeKind, InputError, Location, Resource, Unknown, freeze
 from hdslint.registry import normalise_region
 from hdslint.sources.base import SourceResult
@@ -44,6 +45,9 @@ def scan_plans(files: Sequence[Path], config: Config, options: ScanOptions) -> S
 
 def scan_plan(path: Path) -> SourceResult:
     display = display_path(path)
+    problem = too_large(path, factor=25)
+    if problem is not None:
+        return SourceResult(errors=[InputError(display, problem)])
     try:
         text = read_text(path)
         doc = json.loads(text)
