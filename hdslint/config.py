@@ -38,6 +38,7 @@ class Config:
     confirmed_conditions: tuple[str, ...] = ()
     strict_conditions: bool = False
     registry_max_age_days: int | None = None
+    registry_expiry_warning_days: int | None = None
     disabled_policies: tuple[str, ...] = ()
     policy_paths: tuple[Path, ...] = ()
     shipped_policies: bool = True
@@ -48,6 +49,7 @@ class Config:
     cache_enabled: bool = True
     cache_dir: Path | None = None
     jobs: int | None = None
+    max_file_mb: float = 4.0
     raw: Mapping[str, Any] = field(default_factory=dict)
 
 
@@ -149,6 +151,7 @@ def from_mapping(data: Mapping[str, Any], *, root: Path, file: str | None) -> Co
         confirmed_conditions=tuple(conditions.get("confirmed", ())),
         strict_conditions=bool(conditions.get("strict", False)),
         registry_max_age_days=registry.get("max_age_days"),
+        registry_expiry_warning_days=registry.get("expiry_warning_days"),
         disabled_policies=tuple(policies.get("disable", ())),
         policy_paths=_paths(root, policies.get("paths", ())),
         shipped_policies=bool(policies.get("shipped", True)),
@@ -159,6 +162,7 @@ def from_mapping(data: Mapping[str, Any], *, root: Path, file: str | None) -> Co
         cache_enabled=bool(cache.get("enabled", True)),
         cache_dir=root / cache["directory"] if cache.get("directory") else None,
         jobs=data.get("jobs"),
+        max_file_mb=float(data.get("max_file_mb", 4.0)),
         raw=data,
     )
 

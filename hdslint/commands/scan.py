@@ -132,6 +132,7 @@ def scan_and_render(
 ) -> tuple[str, int]:
     """The scan itself: the report's text and the exit code. Everything a scan does must
     happen in here (it is recorded, see hdslint.resultcache): a replayed report skips it."""
+    from hdslint.commands.registry import warn_if_stale
     from hdslint.reporters import get_reporter
     from hdslint.scan import ScanOptions, run_scan
 
@@ -146,6 +147,7 @@ def scan_and_render(
             jobs=jobs,
         )
     )
+    warn_if_stale(result.registry)
     text = get_reporter(output_format).render(result, color=use_color)
     return text, exit_code(result, fail_on or result.config.fail_on or "low")
 

@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from hdslint.limits import inside_allowed, too_large
 from hdslint.model import InputError
-from hdslint.sources.terraform import hcl
+from hdslint.sources.terraform import hcl, jsonsyntax
 from hdslint.sources.terraform.hcl import Body, Expr
 
 
@@ -68,16 +69,31 @@ Parsed = tuple[Any, ...]
 ParseFunction = Callable[[Path, str], tuple[Body | None, InputError | None]]
 
 
-def parse_bytes(data: bytes, *, fast: bool = False) -> Parsed:
+def syntax_of(name: str) -> str:
+    """How a file is parsed: "hcl", "json" (`.tf.json`) or "vars-json" (`.tfvars.json`)."""
+    if name.endswith(".tfvars.json"):
+        return "vars-json"
+    if name.endswith(".json"):
+        return "json"
+    return "hcl"
+
+
+def parse_bytes(data: bytes, syntax: str = "hcl", *, fast: bool = False) -> Parsed:
     """Parse a file's bytes as Terraform reads them: UTF-8, a leading BOM ignored."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         return ("error", f"not valid UTF-8 (byte {exc.start})", None)
     try:
+        if syntax == "vars-json":
+            return ("ok", jsonsyntax.parse_vars(text))
+        if syntax == "json":
+            return ("ok", jsonsyntax.parse(text))
         return ("ok", hcl.parse(text, fast=fast))
     except hcl.HclSyntaxError as exc:
-        return ("error", f"invalid HCL: {exc.message}", exc.line)
+        kind = "invalid HCL" if syntax == "hcl" else "invalid Terraform JSON"
+        message = exc.message.removeprefix("invalid JSON: ")
+        return ("error", f"{kind}: {message}", exc.line)
 
 
 def parsed_result(parsed: Parsed, display: str) -> tuple[Body | None, InputError | None]:
@@ -91,26 +107,34 @@ def read_error(exc: OSError, display: str) -> InputError:
 
 
 def parse_file(path: Path, display: str) -> tuple[Body | None, InputError | None]:
+    problem = too_large(path)
+    if problem is not None:
+        return None, InputError(display, problem)
     try:
         data = path.read_bytes()
     except OSError as exc:
         return None, read_error(exc, display)
-    return parsed_result(parse_bytes(data), display)
+    return parsed_result(parse_bytes(data, syntax_of(path.name)), display)
 
 
 def module_files(path: Path) -> tuple[list[Path], list[Path]]:
-    """The files Terraform reads in the module folder `path`: its `.tf` files, and its
-    `terraform.tfvars` and `*.auto.tfvars` in order of precedence (lowest first).
-    Raises OSError when the folder cannot be listed."""
-    return split_module_files(p for p in path.iterdir() if p.is_file())
+    """The files Terraform reads in the module folder `path`: its `.tf` (and `.tf.json`)
+    files, and its variable files in order of precedence (lowest first). Files that resolve
+    outside the scanned folders are left out. Raises OSError when the folder cannot be
+    listed."""
+    return split_module_files(p for p in path.iterdir() if p.is_file() and inside_allowed(p))
 
 
 def split_module_files(files: Iterable[Path]) -> tuple[list[Path], list[Path]]:
-    files = list(files)
-    tf_files = sorted(f for f in files if f.name.endswith(".tf"))
-    var_files = [f for f in files if f.name == "terraform.tfvars"] + sorted(
-        f for f in files if f.name.endswith(".auto.tfvars")
-    )
+    files = sorted(files)
+    tf_files = [f for f in files if f.name.endswith((".tf", ".tf.json"))]
+    # Terraform's order: terraform.tfvars, terraform.tfvars.json, then *.auto.tfvars(.json)
+    # in lexical order; a later file wins.
+    var_files = [
+        *(f for f in files if f.name == "terraform.tfvars"),
+        *(f for f in files if f.name == "terraform.tfvars.json"),
+        *(f for f in files if f.name.endswith((".auto.tfvars", ".auto.tfvars.json"))),
+    ]
     return tf_files, var_files
 
 

@@ -23,10 +23,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hdslint.cache import CacheStore, content_key
+from hdslint.limits import too_large
 from hdslint.model import InputError
 from hdslint.sources.terraform.grammar import FAST_PARSER_MIN_BYTES
 from hdslint.sources.terraform.hcl import Body
-from hdslint.sources.terraform.loader import Parsed, parse_bytes, parsed_result, read_error
+from hdslint.sources.terraform.loader import (
+    Parsed,
+    parse_bytes,
+    parsed_result,
+    read_error,
+    syntax_of,
+)
 
 # Below these, a process pool costs more than it saves (measured with bench/bench.py:
 # starting two forked workers and shipping the trees back costs ~0.1 s, the time to parse
@@ -77,13 +84,13 @@ class FileParser:
         """Parse (or take from the cache) all of `paths` now, in parallel when worth it."""
         todo: list[tuple[Path, str, bytes]] = []
         for path in dict.fromkeys(paths):
-            if path in self._ready:
-                continue
+            if path in self._ready or too_large(path):
+                continue  # `parse` reports a file too large when the loader asks for it
             try:
                 data = path.read_bytes()
             except OSError:
-                continue  # `parse` reports it when the loader asks for this file
-            key = content_key(data)
+                continue  # and one it cannot read
+            key = _key(path, data)
             cached = self._cached(key)
             if cached is not None:
                 self._ready[path] = cached
@@ -92,25 +99,29 @@ class FileParser:
         if not todo:
             return
         size = sum(len(data) for _p, _k, data in todo)
-        workers = self._workers(len(todo), size)
-        if workers > 1:
-            self._parse_in_pool(todo, workers)
-            return
         fast = size >= FAST_PARSER_MIN_BYTES
+        hcl_todo = [job for job in todo if syntax_of(job[0].name) == "hcl"]
+        workers = self._workers(len(hcl_todo), sum(len(job[2]) for job in hcl_todo))
+        if workers > 1:
+            self._parse_in_pool(hcl_todo, workers)
         for path, key, data in todo:
-            self._ready[path] = self._parse(key, data, fast=fast)
+            if path not in self._ready:
+                self._ready[path] = self._parse(key, data, syntax_of(path.name), fast=fast)
 
     def parse(self, path: Path, display: str) -> tuple[Body | None, InputError | None]:
         """The syntax tree of `path` (a loader.ParseFunction)."""
         parsed = self._ready.pop(path, None)
         if parsed is None:
+            problem = too_large(path)
+            if problem is not None:
+                return None, InputError(display, problem)
             try:
                 data = path.read_bytes()
             except OSError as exc:
                 self.stats.read_errors += 1
                 return None, read_error(exc, display)
-            key = content_key(data)
-            parsed = self._cached(key) or self._parse(key, data, fast=False)
+            key = _key(path, data)
+            parsed = self._cached(key) or self._parse(key, data, syntax_of(path.name), fast=False)
         return parsed_result(parsed, display)
 
     def finish(self) -> None:
@@ -129,8 +140,8 @@ class FileParser:
         self.stats.from_cache += 1
         return value
 
-    def _parse(self, key: str, data: bytes, *, fast: bool) -> Parsed:
-        parsed = parse_bytes(data, fast=fast)
+    def _parse(self, key: str, data: bytes, syntax: str, *, fast: bool) -> Parsed:
+        parsed = parse_bytes(data, syntax, fast=fast)
         self.stats.parsed += 1
         self.stats.parsed_bytes += len(data)
         if self.cache is not None:
@@ -174,9 +185,14 @@ class FileParser:
 
 
 def _parse_job(job: tuple[int, bytes]) -> tuple[int, bytes]:
-    """In a worker process: parse one file's bytes, return the result marshalled."""
+    """In a worker process: parse one HCL file's bytes, return the result marshalled."""
     index, data = job
-    return index, marshal.dumps(parse_bytes(data, fast=True))
+    return index, marshal.dumps(parse_bytes(data, "hcl", fast=True))
+
+
+def _key(path: Path, data: bytes) -> str:
+    """The cache key of a file: its bytes, and how they are parsed (HCL or JSON)."""
+    return content_key(syntax_of(path.name).encode() + b"\0" + data)
 
 
 def _is_parsed(value: object) -> bool:
