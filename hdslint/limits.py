@@ -7,6 +7,7 @@ the sources where they open files.
 from __future__ import annotations
 
 import contextvars
+import os
 from pathlib import Path
 
 DEFAULT_MAX_FILE_MB = 4.0
@@ -29,10 +30,46 @@ def inside_allowed(path: Path) -> bool:
     if not roots:
         return True
     try:
-        resolved = path.resolve()
+        resolved = _realpath(path, roots)
     except (OSError, RuntimeError):  # a symlink loop
         return False
-    return any(resolved == root or root in resolved.parents for root in roots)
+    return any(resolved == root or resolved.startswith(root + os.sep) for root in _strings(roots))
+
+
+# Every file of a scan is checked, often twice (discovery, then its module): resolving each
+# path from scratch costs one lstat per path component, which was most of a scan's system
+# time on large trees. A file's real path is its folder's real path plus its name, unless
+# the file itself is a symlink; folders are resolved once per scan (the cache is keyed by
+# the scan's roots, which each scan sets anew).
+_CACHE: list[tuple[tuple[Path, ...], dict[str, str], tuple[str, ...]]] = []
+
+
+def _cache_for(roots: tuple[Path, ...]) -> tuple[dict[str, str], tuple[str, ...]]:
+    if not _CACHE or _CACHE[0][0] is not roots:
+        _CACHE[:] = [(roots, {}, tuple(str(root) for root in roots))]
+    return _CACHE[0][1], _CACHE[0][2]
+
+
+def _strings(roots: tuple[Path, ...]) -> tuple[str, ...]:
+    return _cache_for(roots)[1]
+
+
+def _realpath(path: Path, roots: tuple[Path, ...]) -> str:
+    """`str(path.resolve())`, with folders resolved once per scan."""
+    folders, _ = _cache_for(roots)
+    absolute = path.absolute()
+    name = absolute.name
+    if name in ("", ".", ".."):
+        return str(absolute.resolve())
+    key = str(absolute.parent)
+    real_parent = folders.get(key)
+    if real_parent is None:
+        real_parent = str(absolute.parent.resolve())
+        folders[key] = real_parent
+    candidate = Path(real_parent, name)
+    if candidate.is_symlink():
+        return str(candidate.resolve())
+    return str(candidate)
 
 
 def too_large(path: Path, factor: int = 1) -> str | None:

@@ -331,8 +331,12 @@ def request_key(
 
 @dataclass(frozen=True)
 class Replay:
+    """What a scan gave the user: the report, the exit code, and what it said on stderr
+    (warnings, such as a stale registry)."""
+
     text: str
     exit_code: int
+    stderr: str = ""
 
 
 class ResultCache:
@@ -345,19 +349,43 @@ class ResultCache:
 
     def lookup(self, key: str) -> Replay | None:
         value = self.store.get(key)
-        if not (isinstance(value, tuple) and len(value) == 3):
+        if not (isinstance(value, tuple) and len(value) == 4):
             return None
-        entries, text, code = value
-        if not (isinstance(text, str) and isinstance(code, int) and isinstance(entries, tuple)):
+        entries, text, code, stderr = value
+        if not (
+            isinstance(entries, tuple)
+            and isinstance(text, str)
+            and isinstance(code, int)
+            and isinstance(stderr, str)
+        ):
             return None
         if not unchanged(entries):
             return None
-        return Replay(text, code)
+        return Replay(text, code, stderr)
 
     def save(self, key: str, recorder: Recorder, replay: Replay) -> bool:
         """Store the report of a recorded scan, unless it cannot be replayed."""
         if recorder.tainted is not None:
             return False
         entries = tuple((kind, path, state) for (kind, path), state in recorder.entries.items())
-        self.store.put(key, (entries, replay.text, replay.exit_code))
+        self.store.put(key, (entries, replay.text, replay.exit_code, replay.stderr))
         return True
+
+
+class StderrCopy:
+    """Stands in for sys.stderr while a scan is recorded: writes through, keeps a copy."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+        self.parts: list[str] = []
+
+    def write(self, text: str) -> int:
+        written = int(self.stream.write(text))  # raises first for bytes (click probes that)
+        self.parts.append(text)
+        return written
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
+
+    def text(self) -> str:
+        return "".join(self.parts)

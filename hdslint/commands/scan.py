@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from hdslint.errors import HdslintError
 
 if TYPE_CHECKING:
-    from hdslint.resultcache import Recorder, ResultCache
+    from hdslint.resultcache import Recorder, ResultCache, StderrCopy
     from hdslint.scan import ScanResult
 
 # hdslint.scan (and what it imports) is loaded only when the scan really runs: a report
@@ -94,9 +94,10 @@ def run(
     if replays is not None:
         replay = replays.lookup(key)
         if replay is not None:
+            sys.stderr.write(replay.stderr)
             write_report(replay.text, output)
             return replay.exit_code
-    with cyclic_gc_paused(), _recorded(replays) as recorder:
+    with cyclic_gc_paused(), _recorded(replays) as (recorder, stderr):
         text, code = scan_and_render(
             paths=paths,
             output_format=output_format,
@@ -110,10 +111,10 @@ def run(
             env=env,
         )
     write_report(text, output)
-    if replays is not None and recorder is not None:
+    if replays is not None and recorder is not None and stderr is not None:
         from hdslint.resultcache import Replay
 
-        replays.save(key, recorder, Replay(text, code))
+        replays.save(key, recorder, Replay(text, code, stderr.text()))
     return code
 
 
@@ -174,11 +175,15 @@ def _result_cache(
 
 
 @contextlib.contextmanager
-def _recorded(replays: ResultCache | None) -> Iterator[Recorder | None]:
+def _recorded(
+    replays: ResultCache | None,
+) -> Iterator[tuple[Recorder | None, StderrCopy | None]]:
+    """Record what the scan looks at and says on stderr, when its report can be replayed."""
     if replays is None:
-        yield None
+        yield None, None
         return
-    from hdslint.resultcache import recording
+    from hdslint.resultcache import StderrCopy, recording
 
-    with recording([replays.store.directory]) as recorder:
-        yield recorder
+    stderr = StderrCopy(sys.stderr)
+    with recording([replays.store.directory]) as recorder, contextlib.redirect_stderr(stderr):
+        yield recorder, stderr

@@ -144,6 +144,11 @@ class Registry:
     # registry.expiry_warning_days and registry.max_age_days from the configuration.
     expiry_warning_days: int = DEFAULT_EXPIRY_WARNING_DAYS
     max_age_days: int = DEFAULT_MAX_AGE_DAYS
+    # Answers already given: every policy asks about the same few provider/region pairs for
+    # thousands of resources, and the registry cannot change once loaded.
+    _memo: dict[tuple[Any, ...], Any] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     # -- dates ---------------------------------------------------------------------------
 
@@ -170,6 +175,13 @@ class Registry:
 
     def region_info(self, provider: str | None, region: str | None) -> RegionInfo | None:
         """What the geography knows of `region` under `provider`, or None."""
+        key = ("region", provider, region)
+        if key not in self._memo:
+            self._memo[key] = self._region_info(provider, region)
+        info: RegionInfo | None = self._memo[key]
+        return info
+
+    def _region_info(self, provider: str | None, region: str | None) -> RegionInfo | None:
         if provider is None or region is None:
             return None
         geo = self.geography["providers"].get(provider)
@@ -278,6 +290,21 @@ class Registry:
         """Does a valid HDS certificate cover this provider, service and region for these
         activities? Storage outside the EEA is never covered (EXI-28)."""
         needed = frozenset(activities)
+        key = ("coverage", provider, service, region, needed, storage)
+        if key not in self._memo:
+            self._memo[key] = self._coverage(provider, service, region, needed, storage=storage)
+        answer: Answer = self._memo[key]
+        return answer
+
+    def _coverage(
+        self,
+        provider: str | None,
+        service: str | None,
+        region: str | None,
+        needed: frozenset[int],
+        *,
+        storage: bool,
+    ) -> Answer:
         if provider is None:
             return Answer(Verdict.CANNOT_TELL, "the provider is unknown", "low")
         entry = self.providers.get(provider)
