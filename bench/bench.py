@@ -32,10 +32,12 @@ import argparse
 import json
 import os
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -83,6 +85,8 @@ class Sample:
     max_rss_mib: float
     exit_code: int
     inner: dict[str, float] = field(default_factory=dict)
+    # Stopped at --checkov-timeout: `wall` is then a lower bound.
+    timed_out: bool = False
 
 
 @dataclass
@@ -103,19 +107,30 @@ class Measure:
         return max(s.max_rss_mib for s in self.samples)
 
 
-def run(argv: Sequence[str], env: dict[str, str], cwd: Path | None = None) -> Sample:
-    """Run a process to completion; its wall time, CPU time (with its children's) and the
-    largest resident set size among it and its children."""
+def run(argv: Sequence[str], env: dict[str, str], *, timeout: float | None = None) -> Sample:
+    """Run a process to completion (or kill it at `timeout`); its wall time, CPU time (with
+    its children's) and the largest resident set size among it and its children."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        proc = subprocess.Popen(argv, env=env, cwd=cwd, stdout=out, stderr=err)
+        proc = subprocess.Popen(argv, env=env, stdout=out, stderr=err, start_new_session=True)
+        fired: list[bool] = []
+
+        def stop() -> None:
+            fired.append(True)
+            os.killpg(proc.pid, signal.SIGKILL)
+
+        killer = threading.Timer(timeout, stop) if timeout else None
+        if killer is not None:
+            killer.start()
         _pid, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
+        if killer is not None:
+            killer.cancel()
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
         text = out.read().decode("utf-8", "replace")
-        if proc.returncode not in (0, 1, 2):
+        if proc.returncode not in (0, 1, 2) and not fired:
             sys.exit(f"{' '.join(argv)} failed ({proc.returncode}):\n{err.read().decode()}")
     inner: dict[str, float] = {}
     if text.startswith("{") and '"parse"' in text[:200]:
@@ -126,6 +141,7 @@ def run(argv: Sequence[str], env: dict[str, str], cwd: Path | None = None) -> Sa
         max_rss_mib=usage.ru_maxrss / 1024,  # KiB on Linux
         exit_code=proc.returncode,
         inner=inner,
+        timed_out=bool(fired),
     )
 
 
@@ -231,6 +247,7 @@ class Bench:
                             "--skip-download",
                         ],
                         self.env(None),
+                        timeout=self.args.checkov_timeout,
                     ),
                 )
             )
@@ -240,9 +257,10 @@ class Bench:
                     continue
                 sample = step()
                 measures[key].samples.append(sample)
+                stopped = "  (stopped: timeout)" if sample.timed_out else ""
                 print(
                     f"  {key:<12} {sample.wall:7.2f} s  cpu {sample.cpu:7.2f} s"
-                    f"  {sample.max_rss_mib:6.0f} MiB",
+                    f"  {sample.max_rss_mib:6.0f} MiB{stopped}",
                     flush=True,
                 )
         return {
@@ -379,6 +397,8 @@ def report(results: dict[str, Any]) -> str:
         for label, top, bottom, fmt, target in RATIOS:
             if top in m and bottom in m:
                 value = format(_ratio(m[top], m[bottom]), fmt)
+                if any(sample.timed_out for sample in m[top].samples):
+                    value = ">" + value  # Checkov was stopped: a lower bound
                 lines.append(f"    {label:<34} {value:>6}   {'target ' + target if target else ''}")
     if results.get("startup"):
         lines.append("\nstart-up (target for hdslint --version: <= 0.3 s)")
@@ -466,6 +486,12 @@ def main() -> None:
     )
     parser.add_argument(
         "--checkov-repeat", type=int, default=1, help="Checkov runs per corpus (it is slow)"
+    )
+    parser.add_argument(
+        "--checkov-timeout",
+        type=float,
+        default=1800,
+        help="stop Checkov after this many seconds (its time is then a lower bound)",
     )
     parser.add_argument("--json", type=Path, help="write every sample to this file")
     parser.add_argument(

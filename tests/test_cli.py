@@ -35,6 +35,39 @@ def test_version(cli: Cli) -> None:
     assert cli("--version") == (0, f"hdslint, version {__version__}\n", "")
 
 
+def test_version_loads_no_parser_schema_validator_or_aws_sdk() -> None:
+    code = (
+        "import sys\n"
+        "from hdslint.cli import main\n"
+        "assert main(['--version']) == 0\n"
+        "heavy = ('hcl2', 'lark', 'jsonschema', 'boto3', 'botocore', 'yaml', 'jmespath')\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & set(heavy)))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert proc.stdout.splitlines()[-1] == "[]"
+
+
+def test_cache_commands(cli: Cli, project, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    project({"main.tf": EU})
+    assert cli("scan", "p")[0] == 0
+    code, out, _ = cli("cache", "info")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == f"cache:   {tmp_path / 'cache' / 'hdslint'}"
+    assert lines[1].startswith("entries: 2 files, ")  # one parsed file, one report
+    code, out, _ = cli("cache", "clear")
+    assert code == 0 and out.startswith("removed 2 files, ")
+    assert cli("cache", "info")[1].splitlines()[1] == "entries: 0 files, 0.0 MiB"
+
+
+def test_jobs_must_be_a_count(cli: Cli, project) -> None:  # type: ignore[no-untyped-def]
+    project({"main.tf": EU})
+    code, _out, err = cli("scan", "p", "--jobs", "-1")
+    assert code == 2
+    assert "--jobs" in err
+    assert cli("scan", "p", "--jobs", "1", "--no-cache")[0] == 0
+
+
 def test_compliant_exits_0(cli: Cli, project) -> None:  # type: ignore[no-untyped-def]
     project({"main.tf": EU})
     code, out, err = cli("scan", "p")
