@@ -49,6 +49,8 @@ sys.path.insert(0, str(HERE))
 
 import generate  # noqa: E402  (bench/ is not a package: its scripts run from anywhere)
 
+TIME = "/usr/bin/time" if Path("/usr/bin/time").exists() else None
+
 # Runs in a fresh interpreter: parse every listed file, report the timings as JSON.
 BARE_PARSE = r"""
 import json, sys, time
@@ -110,9 +112,19 @@ class Measure:
 def run(argv: Sequence[str], env: dict[str, str], *, timeout: float | None = None) -> Sample:
     """Run a process to completion (or kill it at `timeout`); its wall time, CPU time (with
     its children's) and the largest resident set size among it and its children."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    with (
+        tempfile.TemporaryFile() as out,
+        tempfile.TemporaryFile() as err,
+        tempfile.NamedTemporaryFile("r") as peak,
+    ):
+        # The peak memory comes from GNU time when it is there: a process's maximum resident
+        # set size starts at its parent's size when it is forked, so this script's own memory
+        # would otherwise count in every measurement.
+        prefix = [TIME, "-f", "%M", "-o", peak.name] if TIME else []
         start = time.perf_counter()
-        proc = subprocess.Popen(argv, env=env, stdout=out, stderr=err, start_new_session=True)
+        proc = subprocess.Popen(
+            [*prefix, *argv], env=env, stdout=out, stderr=err, start_new_session=True
+        )
         fired: list[bool] = []
 
         def stop() -> None:
@@ -129,7 +141,10 @@ def run(argv: Sequence[str], env: dict[str, str], *, timeout: float | None = Non
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
-        text = out.read().decode("utf-8", "replace")
+        text = out.read(4096).decode("utf-8", "replace")  # reports can be huge (Checkov's)
+        # GNU time writes "Command exited with non-zero status N" first, then the figure.
+        last = (peak.read().strip().splitlines() or [""])[-1]
+        peak_kib = int(last) if last.isdigit() else None
         if proc.returncode not in (0, 1, 2) and not fired:
             sys.exit(f"{' '.join(argv)} failed ({proc.returncode}):\n{err.read().decode()}")
     inner: dict[str, float] = {}
@@ -138,7 +153,7 @@ def run(argv: Sequence[str], env: dict[str, str], *, timeout: float | None = Non
     return Sample(
         wall=wall,
         cpu=usage.ru_utime + usage.ru_stime,
-        max_rss_mib=usage.ru_maxrss / 1024,  # KiB on Linux
+        max_rss_mib=(peak_kib if peak_kib is not None else usage.ru_maxrss) / 1024,  # KiB
         exit_code=proc.returncode,
         inner=inner,
         timed_out=bool(fired),
@@ -521,7 +536,8 @@ def main() -> None:
         for name, corpus in corpora.items():
             results["corpora"][name] = bench.corpus(name, corpus)  # type: ignore[index]
         results["startup"] = bench.startup()
-        results["one_file"] = bench.one_file(generated)
+        if generated.exists():
+            results["one_file"] = bench.one_file(generated)
         if args.growth:
             large = work / f"generated-{args.files * args.growth}"
             generate.generate(large, args.files * args.growth)

@@ -115,8 +115,8 @@ class Recorder:
     busy: bool = False
 
     def ignores(self, path: str) -> bool:
-        """Paths under (or equal to) an ignored one (the caches, Python's own files), and
-        bytecode files, which Python writes and rereads as it likes (their sources count)."""
+        """Paths under (or equal to) an ignored one (the caches), and bytecode files, which
+        Python writes and rereads as it likes (their sources count)."""
         return (path + os.sep).startswith(self.ignored) or _PYCACHE in path
 
     def note_open(self, path: str, mode: Any, flags: Any) -> None:
@@ -165,9 +165,9 @@ def _audit(event: str, args: tuple[Any, ...]) -> None:
     if not _ACTIVE:
         return
     if event == "open" or event in ("os.listdir", "os.scandir"):
-        if not args or args[0] is None:
+        if not args or (args[0] is None and event == "open"):
             return
-        found = _recorder_for(args[0])
+        found = _recorder_for("." if args[0] is None else args[0])  # listdir(): the cwd
         if found is None:
             return
         recorder, path = found
@@ -222,8 +222,9 @@ def recording(ignored: Iterable[Path]) -> Iterator[Recorder]:
     if not _HOOK_INSTALLED:
         sys.addaudithook(_audit)  # it does nothing when no scan is being recorded
         _HOOK_INSTALLED.append(True)
-    skip = {str(Path(p).absolute()) for p in ignored}
-    skip |= {sys.prefix, sys.base_prefix, sys.exec_prefix, "/proc", "/dev", "/sys"}
+    # Python's own files are recorded like any other (a library upgrade must not replay an
+    # old report); only the caches and the kernel's pseudo-files are not.
+    skip = {str(Path(p).absolute()) for p in ignored} | {"/proc", "/dev", "/sys"}
     recorder = Recorder(ignored=tuple(s.rstrip(os.sep) + os.sep for s in skip))
     _ACTIVE.append(recorder)
     os.stat, os.lstat = _recording_stat, _recording_lstat
