@@ -30,7 +30,6 @@ import marshal
 import os
 import re
 import sys
-import tempfile
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -145,6 +144,8 @@ class CacheStore:
             return
         path = self.path(key)
         data = MAGIC + hashlib.blake2b(payload, digest_size=DIGEST_SIZE).digest() + payload
+        import tempfile  # only when writing: a replayed scan never does
+
         try:
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             fd, temp = tempfile.mkstemp(dir=path.parent, prefix=TEMP_PREFIX)

@@ -10,10 +10,12 @@ from typing import Any
 import yaml
 
 from hdslint import yamlio
+
+# Re-exported (mypy's explicit form): they lived here before hdslint.configfile.
+from hdslint.configfile import CONFIG_NAMES as CONFIG_NAMES  # noqa: PLC0414
+from hdslint.configfile import find_config as find_config  # noqa: PLC0414
 from hdslint.errors import ConfigError
 from hdslint.schemas import validate
-
-CONFIG_NAMES = (".hdslint.yaml", ".hdslint.yml")
 
 DEFAULT_HEALTH_TAGS: Mapping[str, list[str]] = {"data-classification": ["health", "phi", "hds"]}
 
@@ -53,26 +55,6 @@ class Config:
     raw: Mapping[str, Any] = field(default_factory=dict)
 
 
-def find_config(start: Path) -> Path | None:
-    """The nearest .hdslint.yaml in `start` or a parent folder."""
-    here = start if start.is_dir() else start.parent
-    here = here.resolve()
-    for folder in (here, *here.parents):
-        for name in CONFIG_NAMES:
-            candidate = folder / name
-            if candidate.is_file():
-                return candidate
-    return None
-
-
-def config_file(paths: Sequence[str], given: Path | None) -> Path | None:
-    """The configuration a scan of `paths` uses: `--config`, else the nearest upward."""
-    if given is not None:
-        return given
-    first = Path(paths[0]) if paths else Path.cwd()
-    return find_config(first if first.exists() else Path.cwd())
-
-
 def load_config(path: Path | None, *, display: str | None = None) -> Config:
     """Read and validate a configuration file; None gives the defaults."""
     if path is None:
@@ -98,26 +80,6 @@ def load_config(path: Path | None, *, display: str | None = None) -> Config:
     if errors:
         raise ConfigError(errors[0], file=shown)
     return from_mapping(data, root=path.parent.resolve(), file=shown)
-
-
-def peek_cache_settings(path: Path | None) -> tuple[bool, Path | None]:
-    """`cache.enabled` and `cache.directory` of a configuration file, read before the
-    scan (without schema validation, which the scan itself does) so that a report can be
-    replayed without loading anything else. Defaults when unreadable."""
-    if path is None:
-        return True, None
-    try:
-        data = yamlio.load(path.read_text("utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return True, None
-    cache = data.get("cache") if isinstance(data, dict) else None
-    if not isinstance(cache, dict):
-        return True, None
-    directory = cache.get("directory")
-    return (
-        cache.get("enabled", True) is not False,
-        path.parent.resolve() / directory if isinstance(directory, str) and directory else None,
-    )
 
 
 def from_mapping(data: Mapping[str, Any], *, root: Path, file: str | None) -> Config:

@@ -247,15 +247,28 @@ def recording(ignored: Iterable[Path]) -> Iterator[Recorder]:
 
 
 def file_state(path: str) -> Any:
-    """A file's content hash; or, for a folder or nothing, its stat state."""
+    """A regular file's content hash; else what is there (a folder, a FIFO, nothing).
+    Opened without blocking, so a FIFO put in a file's place cannot hang a replay."""
     try:
-        with open(path, "rb") as handle:
-            digest = hashlib.file_digest(handle, "blake2b").hexdigest()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except IsADirectoryError:
         return ("dir",)
     except OSError as exc:
         return ("error", exc.errno)
-    return ("file", digest)
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            return ("dir",)
+        if not stat.S_ISREG(mode):
+            return ("other", stat.S_IFMT(mode))
+        with open(fd, "rb", closefd=False) as handle:
+            return ("file", hashlib.file_digest(handle, _digest).hexdigest())
+    finally:
+        os.close(fd)
+
+
+def _digest() -> Any:
+    return hashlib.blake2b(digest_size=20)
 
 
 def listing_state(path: str) -> Any:

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from hdslint import limits
 from hdslint.classify import Classification, classify
-from hdslint.config import Config, config_file, load_config
+from hdslint.config import Config, load_config
+from hdslint.configfile import config_file
 from hdslint.graph import ResourceGraph
 from hdslint.limits import inside_allowed
 from hdslint.model import Edge, Finding, InputError, Resource

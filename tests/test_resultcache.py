@@ -228,3 +228,16 @@ def test_the_recorder_sees_reads_listings_and_checks(tmp_path: Path) -> None:
     assert resultcache.unchanged(stored)
     (tmp_path / "a.txt").write_text("b")
     assert not resultcache.unchanged(stored)
+
+
+def test_a_fifo_put_in_place_of_a_file_is_a_change_and_does_not_hang(tmp_path: Path) -> None:
+    import os
+
+    target = tmp_path / "main.tf"
+    target.write_text(EU)
+    with resultcache.recording([]) as recorder:
+        target.read_text()
+    stored = tuple((k, p, s) for (k, p), s in recorder.entries.items())
+    target.unlink()
+    os.mkfifo(target)
+    assert not resultcache.unchanged(stored)

@@ -163,7 +163,7 @@ def _result_cache(
     """The store of replayable reports, or None when the cache is off, and this scan's key."""
     from hdslint import resultcache
     from hdslint.cache import cache_directory
-    from hdslint.config import config_file, peek_cache_settings
+    from hdslint.configfile import config_file, peek_cache_settings
 
     if not cache or not resultcache.supported():
         return None, ""
