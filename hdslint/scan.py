@@ -21,6 +21,9 @@ from hdslint.policy.conditions import Context
 from hdslint.policy.engine import Evaluation, evaluate_policies, findings_from
 from hdslint.registry import Registry, load_registry
 from hdslint.sources.base import SourceResult
+from hdslint.suppressions.apply import apply_suppressions
+from hdslint.suppressions.baseline import Baseline, load_baseline
+from hdslint.suppressions.settings import settings_from
 
 SKIP_DIRS = frozenset(
     {
@@ -47,6 +50,10 @@ class ScanOptions:
     cli_vars: Mapping[str, str] = field(default_factory=dict)
     var_files: Sequence[Path] = ()
     env: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
+    # Findings listed in this baseline file are suppressed (kind "baseline"); None: the
+    # configuration's `baseline:` key, unless use_config_baseline is False.
+    baseline: Path | None = None
+    use_config_baseline: bool = True
 
 
 @dataclass
@@ -196,6 +203,7 @@ def run_scan(options: ScanOptions) -> ScanResult:
         include_shipped=config.shipped_policies,
         disabled=config.disabled_policies,
     )
+    baseline = resolve_baseline(config, options)
     found = discover(options.paths, config.exclude, config.root)
     collected = collect(found, config, options)
     return evaluate(
@@ -207,7 +215,16 @@ def run_scan(options: ScanOptions) -> ScanResult:
         policies=policies,
         inputs=list(options.paths),
         files_scanned=found.file_count,
+        baseline=baseline,
     )
+
+
+def resolve_baseline(config: Config, options: ScanOptions) -> Baseline | None:
+    """The baseline given on the command line, else the configuration's, else none."""
+    if options.baseline is not None:
+        return load_baseline(options.baseline, _display(options.baseline))
+    configured = settings_from(config).baseline if options.use_config_baseline else None
+    return load_baseline(configured, _display(configured)) if configured else None
 
 
 def evaluate(
@@ -220,12 +237,23 @@ def evaluate(
     policies: list[Policy],
     inputs: list[str],
     files_scanned: int = 0,
+    baseline: Baseline | None = None,
 ) -> ScanResult:
-    """The evaluation half of a scan, shared by file scans and live/saved inventories."""
+    """The evaluation half of a scan, shared by file scans and live/saved inventories.
+
+    Suppressions (inline comments, annotations, config waivers, `baseline`) are applied
+    here, so every source and every reporter sees the same decisions."""
     graph = ResourceGraph(resources, edges)
     health, reasons = classify(graph, default=config.health_default, tags=config.health_tags)
     ctx = Context(graph=graph, registry=registry, health=health)
     evaluations = evaluate_policies(policies, graph, ctx)
+    findings, suppression_errors = apply_suppressions(
+        findings_from(evaluations),
+        graph,
+        settings=settings_from(config),
+        baseline=baseline,
+        today=registry.today,
+    )
     return ScanResult(
         config=config,
         registry=registry,
@@ -234,8 +262,8 @@ def evaluate(
         health=health,
         health_reasons=reasons,
         evaluations=evaluations,
-        findings=findings_from(evaluations),
-        errors=list(errors),
+        findings=findings,
+        errors=[*errors, *suppression_errors],
         inputs=inputs,
         files_scanned=files_scanned,
     )
