@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import click
@@ -11,7 +11,7 @@ import click
 from hdslint import __version__
 
 SEVERITIES = ["critical", "high", "medium", "low", "info", "none"]
-FORMATS = ["text", "json"]
+FORMATS = ["text", "json", "sarif", "github", "markdown", "junit"]
 ISSUES_URL = "https://github.com/hdslint/hdslint/issues"
 
 
@@ -47,28 +47,56 @@ def cli(debug: bool) -> None:
     _State.debug = debug
 
 
+def _scan_inputs(command: Callable[..., int]) -> Callable[..., int]:
+    """The options shared by `scan` and `baseline`: what to read and how."""
+    for option in reversed(
+        [
+            click.argument("paths", nargs=-1, type=str),
+            click.option(
+                "-c",
+                "--config",
+                type=click.Path(path_type=Path),
+                help="Configuration file (default: the nearest .hdslint.yaml upward).",
+            ),
+            click.option(
+                "--var",
+                "variables",
+                multiple=True,
+                metavar="NAME=VALUE",
+                help="Set a Terraform root-module variable (like terraform -var).",
+            ),
+            click.option(
+                "--var-file",
+                "var_files",
+                multiple=True,
+                type=click.Path(dir_okay=False, path_type=Path),
+                help="Read Terraform variables from a .tfvars file (like terraform -var-file).",
+            ),
+        ]
+    ):
+        command = option(command)
+    return command
+
+
 @cli.command()
-@click.argument("paths", nargs=-1, type=str)
+@_scan_inputs
 @click.option(
     "-f",
     "--format",
-    "output_format",
+    "formats",
     type=click.Choice(FORMATS),
-    default="text",
-    show_default=True,
-    help="Output format.",
+    multiple=True,
+    help="Output format; repeat for several reports in one run (default: text, or github"
+    " when GITHUB_ACTIONS=true).",
 )
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the report to FILE instead of standard output.",
-)
-@click.option(
-    "-c",
-    "--config",
-    type=click.Path(path_type=Path),
-    help="Configuration file (default: the nearest .hdslint.yaml upward).",
+    "outputs",
+    multiple=True,
+    metavar="FILE",
+    help="Write the report to FILE ('-': standard output). The n-th --output is for the"
+    " n-th --format: -f sarif -o hdslint.sarif -f markdown -o summary.md -f text.",
 )
 @click.option(
     "--fail-on",
@@ -78,45 +106,92 @@ def cli(debug: bool) -> None:
     "(default: fail_on from the configuration, else low).",
 )
 @click.option(
-    "--var",
-    "variables",
-    multiple=True,
-    metavar="NAME=VALUE",
-    help="Set a Terraform root-module variable (like terraform -var).",
+    "--baseline",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Report only findings not in this baseline file (written by `hdslint baseline`);"
+    " the others are kept as suppressed.",
 )
 @click.option(
-    "--var-file",
-    "var_files",
-    multiple=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Read Terraform variables from a .tfvars file (like terraform -var-file).",
+    "--changed",
+    is_flag=True,
+    help="PATHS are changed files (as pre-commit passes them): scan their folders, with the"
+    " Terraform folders calling them for context, and report only findings in those folders.",
 )
 @click.option(
     "--color/--no-color", default=None, help="Colour the text output (default: on a terminal)."
 )
 def scan(
     paths: tuple[str, ...],
-    output_format: str,
-    output: Path | None,
+    formats: tuple[str, ...],
+    outputs: tuple[str, ...],
     config: Path | None,
     fail_on: str | None,
     variables: tuple[str, ...],
     var_files: tuple[Path, ...],
+    baseline: Path | None,
+    changed: bool,
     color: bool | None,
 ) -> int:
     """Scan files and folders (default: the current folder) and report findings."""
     from hdslint.commands.scan import run
 
     return run(
-        paths=list(paths) or ["."],
-        output_format=output_format,
-        output=output,
+        paths=list(paths) if changed else list(paths) or ["."],
+        formats=formats,
+        outputs=outputs,
         config=config,
         fail_on=fail_on,
         cli_vars=_parse_vars(variables),
         var_files=list(var_files),
         color=color,
+        baseline=baseline,
+        changed=changed,
     )
+
+
+@cli.command()
+@_scan_inputs
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path(".hdslint-baseline.json"),
+    show_default=True,
+    help="Baseline file to write.",
+)
+def baseline(
+    paths: tuple[str, ...],
+    config: Path | None,
+    variables: tuple[str, ...],
+    var_files: tuple[Path, ...],
+    output: Path,
+) -> int:
+    """Write the current findings to a baseline file, so later scans run with
+    `--baseline FILE` (or `baseline:` in .hdslint.yaml) report only new ones."""
+    from hdslint.commands.baseline import run
+
+    return run(
+        paths=list(paths) or ["."],
+        output=output,
+        config=config,
+        cli_vars=_parse_vars(variables),
+        var_files=list(var_files),
+    )
+
+
+@cli.command("validate-policies")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "-c",
+    "--config",
+    type=click.Path(path_type=Path),
+    help="Configuration file (to know whether the shipped policies are loaded).",
+)
+def validate_policies(files: tuple[Path, ...], config: Path | None) -> int:
+    """Check custom policy files (or folders of them): YAML, schema, meaning, unique ids."""
+    from hdslint.commands.validate_policies import run
+
+    return run(list(files), config)
 
 
 @cli.command()
