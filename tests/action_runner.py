@@ -102,9 +102,7 @@ class Runner:
             return step.outputs.get(parts[3], "") if step else ""
         raise ValueError(f"expression not supported by the test runner: {ref}")
 
-    def substitute(
-        self, text: str, inputs: Mapping[str, str], steps: Mapping[str, StepRun]
-    ) -> str:
+    def substitute(self, text: str, inputs: Mapping[str, str], steps: Mapping[str, StepRun]) -> str:
         return _EXPR.sub(lambda m: self._value(m[1], inputs, steps), text)
 
     def condition(self, text: str, inputs: Mapping[str, str], steps: Mapping[str, StepRun]) -> bool:

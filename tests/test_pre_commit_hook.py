@@ -124,9 +124,12 @@ def test_policy_files_are_validated(hook_repo: tuple[Path, dict[str, str]]) -> N
     repo, env = hook_repo
     policy = (ROOT / "policies" / "HDS-LOC-001.yaml").read_text()
     write_tree(
-        repo, {"policies/acme.yaml": policy.replace("HDS-LOC-001", "ACME-LOC-001").replace(
-            "severity: critical", "severity: severe"
-        )}
+        repo,
+        {
+            "policies/acme.yaml": policy.replace("HDS-LOC-001", "ACME-LOC-001").replace(
+                "severity: critical", "severity: severe"
+            )
+        },
     )
     refused = _commit(repo, env, "bad policy")
     output = refused.stdout + refused.stderr
