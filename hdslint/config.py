@@ -45,6 +45,7 @@ class Config:
     tf_vars: Mapping[str, str] = field(default_factory=dict)
     fail_on: str | None = None
     exclude: tuple[str, ...] = ()
+    max_file_mb: float = 4.0
     raw: Mapping[str, Any] = field(default_factory=dict)
 
 
@@ -124,6 +125,7 @@ def from_mapping(data: Mapping[str, Any], *, root: Path, file: str | None) -> Co
         tf_vars={str(k): _var_text(v) for k, v in (terraform.get("vars") or {}).items()},
         fail_on=data.get("fail_on"),
         exclude=tuple(data.get("exclude", ())),
+        max_file_mb=float(data.get("max_file_mb", 4.0)),
         raw=data,
     )
 

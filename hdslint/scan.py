@@ -12,9 +12,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from hdslint import limits
 from hdslint.classify import Classification, classify
 from hdslint.config import Config, find_config, load_config
 from hdslint.graph import ResourceGraph
+from hdslint.limits import inside_allowed
 from hdslint.model import Edge, Finding, InputError, Resource
 from hdslint.policy import Policy, load_policies
 from hdslint.policy.conditions import Context
@@ -101,6 +103,10 @@ def discover(paths: Sequence[str], exclude: Sequence[str], root: Path) -> Discov
 
     def add_file(path: Path, kind: str | None) -> None:
         if kind is None or excluded(path):
+            return
+        # Regular files only (no FIFO or device can hang a scan), and a symlink is followed
+        # only when it stays inside the scanned folders.
+        if not path.is_file() or not inside_allowed(path):
             return
         found.file_count += 1
         if kind == "terraform":
@@ -190,8 +196,31 @@ def _display(path: Path) -> str:
         return path.as_posix()
 
 
+def allowed_roots(paths: Sequence[str]) -> tuple[Path, ...]:
+    """The folders a scan may read: the scanned paths (a file's folder) and the working one."""
+    roots = [Path.cwd().resolve()]
+    for given in paths:
+        path = Path(given)
+        if path.exists():
+            resolved = path.resolve()
+            roots.append(resolved if resolved.is_dir() else resolved.parent)
+    return tuple(dict.fromkeys(roots))
+
+
 def run_scan(options: ScanOptions) -> ScanResult:
     config = resolve_config(options)
+    tokens = (
+        limits.ALLOWED_ROOTS.set(allowed_roots(options.paths)),
+        limits.MAX_FILE_BYTES.set(int(config.max_file_mb * 1_000_000)),
+    )
+    try:
+        return _run_scan(options, config)
+    finally:
+        limits.ALLOWED_ROOTS.reset(tokens[0])
+        limits.MAX_FILE_BYTES.reset(tokens[1])
+
+
+def _run_scan(options: ScanOptions, config: Config) -> ScanResult:
     registry = load_registry(
         config.registry_providers,
         config_file=config.file,
@@ -245,7 +274,7 @@ def evaluate(
     here, so every source and every reporter sees the same decisions."""
     graph = ResourceGraph(resources, edges)
     health, reasons = classify(graph, default=config.health_default, tags=config.health_tags)
-    ctx = Context(graph=graph, registry=registry, health=health)
+    ctx = Context(graph=graph, registry=registry, health=health, health_reasons=reasons)
     evaluations = evaluate_policies(policies, graph, ctx)
     findings, suppression_errors = apply_suppressions(
         findings_from(evaluations),

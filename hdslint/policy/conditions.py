@@ -37,6 +37,8 @@ class Context:
     graph: ResourceGraph
     registry: Registry
     health: Mapping[str, bool | None] = field(default_factory=dict)
+    # Why each resource is (or may be) health data, e.g. "its tags are not known: ..."
+    health_reasons: Mapping[str, str] = field(default_factory=dict)
     _documents: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def document(self, resource: Resource) -> dict[str, Any]:
@@ -188,6 +190,13 @@ def _as_number(value: Any) -> float | None:
 
 
 def _compare(op: str, actual: Any, expected: Any) -> bool:
+    try:
+        return _compare_values(op, actual, expected)
+    except TypeError:  # e.g. `contains` of a number in a string: no match, never a crash
+        return op in ("ne", "not_in", "not_contains")
+
+
+def _compare_values(op: str, actual: Any, expected: Any) -> bool:
     if op in ("present", "absent"):
         present = actual is not MISSING and actual is not None
         return present if op == "present" else not present
@@ -244,6 +253,13 @@ def evaluate(cond: Mapping[str, Any], resource: Resource, ctx: Context) -> Outco
         return _in_eea(resource, ctx)
     if "located" in cond:
         return _located(resource)
+    if "classified" in cond:
+        if ctx.health.get(resource.key, False) is None:
+            reason = ctx.health_reasons.get(resource.key, "its tags are not known")
+            return Outcome(None, (f"whether it holds health data is not known: {reason}",))
+        return Outcome(True)
+    if "known_outside_eea" in cond:
+        return _known_outside_eea(resource, ctx)
     if "hds_certified" in cond:
         return _certified(cond["hds_certified"], resource, ctx)
     if "hds_conditions_confirmed" in cond:
@@ -322,6 +338,16 @@ def _in_eea(resource: Resource, ctx: Context) -> Outcome:
         return Outcome(None, (problem,))
     answer = ctx.registry.eea(resource.provider, resource.region)
     return Outcome(_tri(answer.verdict), (answer.reason,), answer.evidence)
+
+
+def _known_outside_eea(resource: Resource, ctx: Context) -> Outcome:
+    """Two-valued on purpose: only a region the geography places outside the EEA is true."""
+    if _location_unknown(resource) is not None:
+        return Outcome(False)
+    answer = ctx.registry.eea(resource.provider, resource.region)
+    if answer.verdict is Verdict.NOT_COVERED:
+        return Outcome(True, (answer.reason,), answer.evidence)
+    return Outcome(False)
 
 
 def _tri(verdict: Verdict) -> bool | None:
@@ -412,7 +438,7 @@ def edge_targets(
     if hint.get("region"):
         return [
             Resource(
-                id=str(hint.get("arn") or hint.get("name") or other.split("::")[-1]),
+                id=str(hint.get("arn") or hint.get("name") or _destination_name(other, hint)),
                 type=resource.type,
                 provider=str(hint.get("provider") or resource.provider),
                 service=resource.service,
@@ -425,6 +451,14 @@ def edge_targets(
         ]
     shown = other.split("::")[-1]
     return f"the destination {shown} is not among the scanned resources and its region is not known"
+
+
+def _destination_name(target: str, hint: Mapping[str, Any]) -> str:
+    """How a destination outside the graph is named in messages: what the source called it,
+    or, for a destination known only by its region, the region."""
+    if "->" in target:  # a stand-in key made up by the source
+        return f"a destination in {hint['region']}"
+    return target.rsplit("::", maxsplit=1)[-1]
 
 
 _KIND_WORDS = {

@@ -85,6 +85,37 @@ _ZONE_PATTERNS: Mapping[str, re.Pattern[str]] = {
 }
 
 
+def _normalise(geography: Mapping[str, Any], provider: str | None, region: str) -> str:
+    text = region.strip()
+    if provider == "azure":
+        return text.lower().replace(" ", "")
+    if provider == "ovh":
+        return text.upper()
+    text = text.lower()
+    pattern = _ZONE_PATTERNS.get(provider or "")
+    if pattern is not None:
+        geo = geography["providers"].get(provider, {}).get("regions", {})
+        if text not in geo:
+            match = pattern.match(text)
+            if match and match.group("region") in geo:
+                return match.group("region")
+    return text
+
+
+def normalise_region(provider: str | None, region: str) -> str:
+    """A provider's spelling of a region, reduced to its region id: zones and sub-regions to
+    their region (`eu-west-3a` -> `eu-west-3`), Azure display names to ids (`France Central`
+    -> `francecentral`), case as the provider writes its ids."""
+    return _normalise(_shipped()[1], provider, region)
+
+
+def paired_region(provider: str, region: str) -> str | None:
+    """The provider's paired region for geo-redundant copies (Azure GRS), if one is known."""
+    pairs = _shipped()[1]["providers"].get(provider, {}).get("pairs", {})
+    value = pairs.get(normalise_region(provider, region))
+    return str(value) if value else None
+
+
 @dataclass(frozen=True)
 class Registry:
     """The loaded registry: providers' certificates plus the region geography."""
@@ -100,20 +131,7 @@ class Registry:
     # -- geography -----------------------------------------------------------------------
 
     def normalise_region(self, provider: str | None, region: str) -> str:
-        text = region.strip()
-        if provider == "azure":
-            return text.lower().replace(" ", "")
-        if provider == "ovh":
-            return text.upper()
-        text = text.lower()
-        pattern = _ZONE_PATTERNS.get(provider or "")
-        if pattern is not None:
-            geo = self.geography["providers"].get(provider, {}).get("regions", {})
-            if text not in geo:
-                match = pattern.match(text)
-                if match and match.group("region") in geo:
-                    return match.group("region")
-        return text
+        return _normalise(self.geography, provider, region)
 
     def country_name(self, code: str | None) -> str:
         if code is None:

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from hdslint.fingerprint import relative_path
+from hdslint.limits import inside_allowed, too_large
 from hdslint.model import Finding, InputError, Location, Resource, Suppression
 from hdslint.suppressions.baseline import Baseline
 from hdslint.suppressions.directives import (
@@ -25,6 +26,9 @@ from hdslint.suppressions.directives import (
     comments_in,
 )
 from hdslint.suppressions.settings import SuppressionSettings, Waiver
+
+# Sources read plans and inventories up to 25 times the configured file size limit.
+PLAN_FACTOR = 25
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -45,10 +49,15 @@ class _Candidate:
 
 
 def _read(file: str) -> str | None:
+    """A source file's text, to look for comments in; None when it may not or cannot be
+    read (the source that read it has already reported why)."""
+    path = Path(file)
+    if not inside_allowed(path) or too_large(path, PLAN_FACTOR):
+        return None
     try:
-        return Path(file).read_bytes().decode("utf-8-sig", errors="replace")
+        return path.read_bytes().decode("utf-8-sig", errors="replace")
     except OSError:
-        return None  # the source that read it has already reported why
+        return None
 
 
 def collect_directives(

@@ -210,3 +210,20 @@ def test_edge_to_a_destination_outside_the_graph() -> None:
 def test_invalid_jmespath_is_rejected() -> None:
     with pytest.raises(ValueError):
         compile_key("attributes.[")
+
+
+def test_classified() -> None:
+    r = res()
+    graph = ResourceGraph([r], [])
+    unknown = Context(
+        graph=graph,
+        registry=REG,
+        health={r.key: None},
+        health_reasons={r.key: "its tags are not known: tag 'x'"},
+    )
+    assert evaluate({"classified": True}, r, unknown).value is None
+    assert evaluate({"classified": True}, r, unknown).reasons == (
+        "whether it holds health data is not known: its tags are not known: tag 'x'",
+    )
+    known = Context(graph=graph, registry=REG, health={r.key: False})
+    assert evaluate({"classified": True}, r, known).value is True

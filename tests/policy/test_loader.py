@@ -64,8 +64,8 @@ def test_a_valid_policy_loads() -> None:
         (
             GOOD.replace("{key: region, op: eq, value: eu-west-3}", "{foo: 1}"),
             "acme.yaml: $.condition: 'foo' is not one of ['key', 'op', 'value', 'all', 'any', 'not',"
-            " 'in_eea', 'located', 'hds_certified', 'hds_conditions_confirmed', 'certificate_valid',"
-            " 'edges']",
+            " 'in_eea', 'known_outside_eea', 'classified', 'located', 'hds_certified', 'hds_conditions_confirmed',"
+            " 'certificate_valid', 'edges']",
         ),
         (
             GOOD.replace(
