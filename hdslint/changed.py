@@ -25,9 +25,11 @@ from pathlib import Path
 from hdslint.scan import SKIP_DIRS, ScanResult
 from hdslint.sources import classify_file
 
-# A local module source; other `source` attributes (a file for aws_s3_object) may match
-# too, which only adds a folder to read for context, never a reported finding.
-_LOCAL_SOURCE = re.compile(r'\bsource\s*=\s*"(\.{1,2}/[^"]*)"')
+# A local module source, in HCL (`source = "../x"`) or JSON (`"source": "../x"`); other
+# `source` attributes (a file for aws_s3_object) may match too, which only adds a folder to
+# read for context, never a reported finding.
+_LOCAL_SOURCE = re.compile(r'\bsource"?\s*[=:]\s*"(\.{1,2}/[^"]*)"')
+MODULE_SUFFIXES = (".tf", ".tf.json")
 
 
 @dataclass(frozen=True)
@@ -50,7 +52,7 @@ def _terraform_callers(root: Path) -> dict[Path, set[Path]]:
         dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
         base = Path(folder)
         for name in filenames:
-            if not name.endswith(".tf"):
+            if not name.endswith(MODULE_SUFFIXES):
                 continue
             try:
                 text = (base / name).read_text("utf-8", errors="replace")
@@ -83,7 +85,7 @@ def expand_changed(files: Sequence[str], root: Path | None = None) -> ChangedSco
             continue
         folders.setdefault(folder.resolve(), folder)
     to_scan: dict[Path, Path] = dict(folders)
-    terraform = [f for f in folders if any(p.suffix == ".tf" for p in _inputs_in(f))]
+    terraform = [f for f in folders if any(p.name.endswith(MODULE_SUFFIXES) for p in _inputs_in(f))]
     if terraform:
         callers = _terraform_callers(root or Path.cwd())
         pending = list(terraform)

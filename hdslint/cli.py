@@ -84,10 +84,12 @@ def _scan_inputs(command: Callable[..., int]) -> Callable[..., int]:
     "-f",
     "--format",
     "formats",
-    type=click.Choice(FORMATS),
     multiple=True,
-    help="Output format; repeat for several reports in one run (default: text, or github"
-    " when GITHUB_ACTIONS=true).",
+    metavar="FORMAT[=FILE]",
+    help=f"Report format: {', '.join(FORMATS)} (default: text, or github when"
+    " GITHUB_ACTIONS=true). Repeat it for several reports from one scan, each with its"
+    " own file: -f text -f sarif=hdslint.sarif -f markdown=summary.md ('=-' is standard"
+    " output).",
 )
 @click.option(
     "-o",
@@ -95,8 +97,8 @@ def _scan_inputs(command: Callable[..., int]) -> Callable[..., int]:
     "outputs",
     multiple=True,
     metavar="FILE",
-    help="Write the report to FILE ('-': standard output). The n-th --output is for the"
-    " n-th --format: -f sarif -o hdslint.sarif -f markdown -o summary.md -f text.",
+    help="Write the report to FILE ('-': standard output): the report of the one --format"
+    " given without =FILE.",
 )
 @click.option(
     "--fail-on",

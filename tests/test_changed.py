@@ -63,6 +63,18 @@ def test_callers_of_callers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     ]
 
 
+def test_callers_in_terraform_json(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    write_tree(
+        tmp_path,
+        {
+            "live/main.tf.json": '{"module": {"app": {"source": "../app"}}}\n',
+            "app/main.tf.json": '{"resource": {"aws_s3_bucket": {"b": {}}}}\n',
+        },
+    )
+    assert expand_changed(["app/main.tf.json"]).paths == ["app/main.tf.json", "live/main.tf.json"]
+
+
 def test_only_findings_in_the_changed_folders(cli: Cli, tree: Path) -> None:
     code, out, _ = cli("scan", "--changed", "infra/modules/store/main.tf")
     assert code == 1

@@ -37,34 +37,55 @@ def exit_code(result: ScanResult, fail_on: str) -> int:
     return 0
 
 
+def _format_spec(text: str) -> tuple[str, str | None]:
+    """`sarif=hdslint.sarif` -> ("sarif", "hdslint.sarif"); `text` -> ("text", None)."""
+    from hdslint.reporters import REPORTERS
+
+    name, sep, file = text.partition("=")
+    if name not in REPORTERS:
+        raise HdslintError(
+            f"--format {text}: unknown format {name!r} (choose from {', '.join(REPORTERS)})"
+        )
+    if sep and not file:
+        raise HdslintError(f"--format {text}: the file is missing after '='")
+    return name, file if sep else None
+
+
 def report_targets(
     formats: Sequence[str], outputs: Sequence[str], env: Mapping[str, str]
 ) -> list[ReportTarget]:
-    """Pair formats and outputs by position: the first --output is the first --format's,
-    and so on; a format without an output (or with `-o -`) goes to standard output.
+    """Where each report goes. `--format FORMAT=FILE` names its file; `--output FILE` is the
+    file of the one format given without one; the others go to standard output (`-` too),
+    and only one report may.
 
     With neither --format nor --output, the format is `github` inside GitHub Actions
     (GITHUB_ACTIONS=true) and `text` elsewhere."""
-    if not formats:
-        in_actions = env.get("GITHUB_ACTIONS") == "true" and not outputs
-        formats = ["github" if in_actions else "text"]
-    if len(outputs) > len(formats):
+    specs = [_format_spec(text) for text in formats]
+    if len(outputs) > 1:
         raise HdslintError(
-            f"{len(outputs)} --output for {len(formats)} --format: each --output belongs to"
-            " the --format in the same position (e.g. -f sarif -o hdslint.sarif -f text)"
+            f"--output is given {len(outputs)} times: name each report's file in its"
+            " --format (-f sarif=hdslint.sarif -f markdown=summary.md)"
         )
+    if not specs:
+        in_actions = env.get("GITHUB_ACTIONS") == "true" and not outputs
+        specs = [("github" if in_actions else "text", None)]
+    if outputs:
+        without_file = [i for i, (_, file) in enumerate(specs) if file is None]
+        if len(without_file) != 1:
+            raise HdslintError(
+                "--output FILE is the file of the one --format given without =FILE;"
+                f" there are {len(without_file)}: write -f FORMAT=FILE for each report"
+            )
+        specs[without_file[0]] = (specs[without_file[0]][0], outputs[0])
     targets = [
-        ReportTarget(
-            name,
-            Path(outputs[i]) if i < len(outputs) and outputs[i] != STDOUT else None,
-        )
-        for i, name in enumerate(formats)
+        ReportTarget(name, Path(file) if file not in (None, STDOUT) else None)
+        for name, file in specs
     ]
     to_stdout = [t.format for t in targets if t.output is None]
     if len(to_stdout) > 1:
         raise HdslintError(
             f"formats {', '.join(to_stdout)} would all go to standard output: give all but"
-            " one an --output FILE (outputs pair with formats by position)"
+            " one a file (-f FORMAT=FILE)"
         )
     return targets
 

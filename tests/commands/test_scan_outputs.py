@@ -1,4 +1,5 @@
-"""Several reports from one scan: --format and --output pair by position."""
+"""Several reports from one scan: `--format FORMAT=FILE`, and `--output` for the one format
+given without a file."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from hdslint.cli import FORMATS
 from hdslint.commands.scan import ReportTarget, report_targets
 from hdslint.errors import HdslintError
+from hdslint.reporters import REPORTERS
 from tests.conftest import write_tree
 
 Cli = Callable[..., tuple[int, str, str]]
@@ -17,33 +20,48 @@ Cli = Callable[..., tuple[int, str, str]]
 US = 'provider "aws" {\n  region = "us-east-1"\n}\nresource "aws_s3_bucket" "b" {}\n'
 
 
+def test_the_cli_lists_every_reporter() -> None:
+    assert list(REPORTERS) == FORMATS
+
+
 @pytest.mark.parametrize(
     ("formats", "outputs", "env", "expected"),
     [
         ((), (), {}, [ReportTarget("text", None)]),
         ((), (), {"GITHUB_ACTIONS": "true"}, [ReportTarget("github", None)]),
-        # an --output alone keeps today's meaning: the text report to that file
+        # an --output alone keeps its meaning: the text report to that file
         ((), ("r.txt",), {"GITHUB_ACTIONS": "true"}, [ReportTarget("text", Path("r.txt"))]),
         (("json",), ("r.json",), {}, [ReportTarget("json", Path("r.json"))]),
+        (("json=r.json",), (), {}, [ReportTarget("json", Path("r.json"))]),
+        (("json",), ("-",), {}, [ReportTarget("json", None)]),
         (
-            ("sarif", "markdown", "text"),
-            ("hdslint.sarif", "summary.md"),
+            ("text", "sarif=hdslint.sarif", "markdown=out/summary.md"),
+            (),
             {},
             [
-                ReportTarget("sarif", Path("hdslint.sarif")),
-                ReportTarget("markdown", Path("summary.md")),
                 ReportTarget("text", None),
+                ReportTarget("sarif", Path("hdslint.sarif")),
+                ReportTarget("markdown", Path("out/summary.md")),
             ],
         ),
         (
-            ("text", "sarif"),
-            ("-", "x.sarif"),
+            ("github=-", "sarif=x=y.sarif"),
+            (),
             {},
-            [ReportTarget("text", None), ReportTarget("sarif", Path("x.sarif"))],
+            [ReportTarget("github", None), ReportTarget("sarif", Path("x=y.sarif"))],
+        ),
+        (
+            ("sarif=hdslint.sarif", "json"),
+            ("report.json",),
+            {},
+            [
+                ReportTarget("sarif", Path("hdslint.sarif")),
+                ReportTarget("json", Path("report.json")),
+            ],
         ),
     ],
 )
-def test_pairing(
+def test_targets(
     formats: tuple[str, ...],
     outputs: tuple[str, ...],
     env: dict[str, str],
@@ -58,31 +76,51 @@ def test_pairing(
         (
             ("sarif", "json"),
             (),
-            "formats sarif, json would all go to standard output: give all but one an --output"
-            " FILE (outputs pair with formats by position)",
+            "formats sarif, json would all go to standard output: give all but one a file"
+            " (-f FORMAT=FILE)",
         ),
         (
-            ("sarif",),
-            ("a", "b"),
-            "2 --output for 1 --format: each --output belongs to the --format in the same"
-            " position (e.g. -f sarif -o hdslint.sarif -f text)",
+            # the old habit of pairing -f and -o is refused, not guessed
+            ("sarif", "markdown"),
+            ("a.sarif", "b.md"),
+            "--output is given 2 times: name each report's file in its --format"
+            " (-f sarif=hdslint.sarif -f markdown=summary.md)",
         ),
+        (
+            ("text", "sarif"),
+            ("x.sarif",),
+            "--output FILE is the file of the one --format given without =FILE; there are 2:"
+            " write -f FORMAT=FILE for each report",
+        ),
+        (
+            ("sarif=x.sarif",),
+            ("y",),
+            "--output FILE is the file of the one --format given without =FILE; there are 0:"
+            " write -f FORMAT=FILE for each report",
+        ),
+        (
+            ("html",),
+            (),
+            "--format html: unknown format 'html' (choose from text, json, sarif, github,"
+            " markdown, junit)",
+        ),
+        (("sarif=",), (), "--format sarif=: the file is missing after '='"),
     ],
 )
-def test_pairing_errors(formats: tuple[str, ...], outputs: tuple[str, ...], message: str) -> None:
+def test_target_errors(formats: tuple[str, ...], outputs: tuple[str, ...], message: str) -> None:
     with pytest.raises(HdslintError) as info:
         report_targets(formats, outputs, {})
     assert str(info.value) == message
 
 
-def test_one_run_writes_text_sarif_and_summary(
+def test_one_run_writes_text_sarif_summary_and_junit(
     cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     write_tree(tmp_path / "p", {"main.tf": US})
     monkeypatch.chdir(tmp_path)
     code, out, err = cli(
-        "scan", "p", "-f", "sarif", "-o", "out/hdslint.sarif", "--format", "markdown",
-        "--output", "out/summary.md", "-f", "junit", "-o", "out/junit.xml", "-f", "text",
+        "scan", "p", "-f", "text", "-f", "sarif=out/hdslint.sarif",
+        "--format", "markdown=out/summary.md", "--format=junit=out/junit.xml",
     )  # fmt: skip
     assert (code, err) == (1, "")
     assert out.splitlines()[0] == "p/main.tf:4  critical HDS-LOC-001  aws_s3_bucket.b"
@@ -113,11 +151,11 @@ def test_usage_errors_come_before_the_scan(cli: Cli, tmp_path: Path, monkeypatch
     assert (code, out) == (2, "")
     assert err == (
         "hdslint: error: formats json, sarif would all go to standard output: give all but one"
-        " an --output FILE (outputs pair with formats by position)\n"
+        " a file (-f FORMAT=FILE)\n"
     )
-
-
-def test_unknown_format(cli: Cli) -> None:
-    code, _, err = cli("scan", "-f", "html")
-    assert code == 2
-    assert "'html' is not one of 'text', 'json', 'sarif', 'github', 'markdown', 'junit'" in err
+    assert cli("scan", "does-not-exist", "-f", "html") == (
+        2,
+        "",
+        "hdslint: error: --format html: unknown format 'html' (choose from text, json, sarif,"
+        " github, markdown, junit)\n",
+    )
