@@ -22,6 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from hdslint.limits import too_large
 from hdslint.scan import SKIP_DIRS, ScanResult
 from hdslint.sources import classify_file
 
@@ -46,16 +47,21 @@ def _inputs_in(folder: Path) -> list[Path]:
 
 
 def _terraform_callers(root: Path) -> dict[Path, set[Path]]:
-    """Module folder -> folders whose .tf files call it with a local source."""
+    """Module folder -> folders whose .tf files call it with a local source. Only files
+    inside `root` and under the size limit are read (as the sources do)."""
     callers: dict[Path, set[Path]] = {}
+    top = root.resolve()
     for folder, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
         base = Path(folder)
         for name in filenames:
-            if not name.endswith(MODULE_SUFFIXES):
+            file = base / name
+            if not name.endswith(MODULE_SUFFIXES) or too_large(file):
+                continue
+            if file.is_symlink() and top not in file.resolve().parents:
                 continue
             try:
-                text = (base / name).read_text("utf-8", errors="replace")
+                text = file.read_text("utf-8", errors="replace")
             except OSError:
                 continue
             for source in _LOCAL_SOURCE.findall(text):

@@ -29,6 +29,18 @@ def _parse_vars(values: Sequence[str]) -> dict[str, str]:
     return out
 
 
+def _check_formats(
+    ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
+) -> tuple[str, ...]:
+    for value in values:
+        name = value.partition("=")[0]
+        if name not in FORMATS:
+            raise click.BadParameter(
+                f"{name!r} is not one of {', '.join(map(repr, FORMATS))} (FORMAT[=FILE])"
+            )
+    return values
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="hdslint")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
@@ -86,6 +98,7 @@ def _scan_inputs(command: Callable[..., int]) -> Callable[..., int]:
     "formats",
     multiple=True,
     metavar="FORMAT[=FILE]",
+    callback=_check_formats,
     help=f"Report format: {', '.join(FORMATS)} (default: text, or github when"
     " GITHUB_ACTIONS=true). Repeat it for several reports from one scan, each with its"
     " own file: -f text -f sarif=hdslint.sarif -f markdown=summary.md ('=-' is standard"

@@ -153,9 +153,9 @@ def test_usage_errors_come_before_the_scan(cli: Cli, tmp_path: Path, monkeypatch
         "hdslint: error: formats json, sarif would all go to standard output: give all but one"
         " a file (-f FORMAT=FILE)\n"
     )
-    assert cli("scan", "does-not-exist", "-f", "html") == (
-        2,
-        "",
-        "hdslint: error: --format html: unknown format 'html' (choose from text, json, sarif,"
-        " github, markdown, junit)\n",
+    code, out, err = cli("scan", "does-not-exist", "-f", "html=report.html")
+    assert (code, out) == (2, "")
+    assert err.splitlines()[-1] == (
+        "Error: Invalid value for '-f' / '--format': 'html' is not one of 'text', 'json',"
+        " 'sarif', 'github', 'markdown', 'junit' (FORMAT[=FILE])"
     )
