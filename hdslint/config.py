@@ -38,6 +38,7 @@ class Config:
     confirmed_conditions: tuple[str, ...] = ()
     strict_conditions: bool = False
     registry_max_age_days: int | None = None
+    registry_expiry_warning_days: int | None = None
     disabled_policies: tuple[str, ...] = ()
     policy_paths: tuple[Path, ...] = ()
     shipped_policies: bool = True
@@ -118,6 +119,7 @@ def from_mapping(data: Mapping[str, Any], *, root: Path, file: str | None) -> Co
         confirmed_conditions=tuple(conditions.get("confirmed", ())),
         strict_conditions=bool(conditions.get("strict", False)),
         registry_max_age_days=registry.get("max_age_days"),
+        registry_expiry_warning_days=registry.get("expiry_warning_days"),
         disabled_policies=tuple(policies.get("disable", ())),
         policy_paths=_paths(root, policies.get("paths", ())),
         shipped_policies=bool(policies.get("shipped", True)),

@@ -6,6 +6,7 @@ ScanResult this module returns.
 
 from __future__ import annotations
 
+import datetime as dt
 import fnmatch
 import os
 from collections.abc import Mapping, Sequence
@@ -56,6 +57,9 @@ class ScanOptions:
     # configuration's `baseline:` key, unless use_config_baseline is False.
     baseline: Path | None = None
     use_config_baseline: bool = True
+    # The date certificates and the registry's age are judged on (default: today); fixed
+    # in tests and for re-checking saved evidence as it stood on a given day.
+    today: dt.date | None = None
 
 
 @dataclass
@@ -226,6 +230,9 @@ def _run_scan(options: ScanOptions, config: Config) -> ScanResult:
         config_file=config.file,
         confirmed_conditions=config.confirmed_conditions,
         strict_conditions=config.strict_conditions,
+        today=options.today,
+        expiry_warning_days=config.registry_expiry_warning_days,
+        max_age_days=config.registry_max_age_days,
     )
     policies = load_policies(
         config.policy_paths,

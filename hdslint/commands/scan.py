@@ -126,6 +126,8 @@ def run(
     baseline: Path | None = None,
     changed: bool = False,
 ) -> int:
+    from hdslint.commands.registry import warn_if_stale
+
     targets = report_targets(formats, outputs, os.environ)  # usage errors before the scan
     scope = None
     if changed:
@@ -138,6 +140,7 @@ def run(
             paths=paths, config=config, cli_vars=cli_vars, var_files=var_files, baseline=baseline
         )
     )
+    warn_if_stale(result.registry)
     if scope is not None:
         from hdslint.changed import only_changed
 

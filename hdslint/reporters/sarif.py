@@ -28,8 +28,7 @@ from urllib.parse import quote
 from hdslint import __version__
 from hdslint.fingerprint import FINGERPRINT_KEY, fingerprint, relative_path
 from hdslint.model import Finding, Location, Severity, Status, Suppression
-from hdslint.policy import Policy
-from hdslint.registry import ACTIVITY_NAMES
+from hdslint.policy import Policy, describe
 from hdslint.reporters.summary import summarize
 from hdslint.scan import ScanResult
 
@@ -38,9 +37,6 @@ SARIF_SCHEMA = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 )
 INFORMATION_URI = "https://github.com/hdslint/hdslint"
-# Shipped policies are documented in docs/policies.md, one section per policy with an
-# anchor named after the lower-cased id (`#hds-loc-001`).
-POLICY_DOCS_URI = "https://github.com/hdslint/hdslint/blob/main/docs/policies.md#{anchor}"
 
 # GitHub reads security-severity as a CVSS-like score: > 9.0 critical, 7.0-8.9 high,
 # 4.0-6.9 medium, 0.1-3.9 low. Each value sits inside its band, away from the edges.
@@ -80,15 +76,11 @@ def rule_name(title: str) -> str:
 
 
 def help_uri(policy: Policy) -> str | None:
-    if policy.help_uri:
-        return policy.help_uri
-    if policy.shipped:
-        return POLICY_DOCS_URI.format(anchor=policy.id.lower())
+    """The policy's own `help_uri`; for shipped policies, their section of docs/policies.md
+    (anchored by the lower-cased id); custom policies without one have none."""
+    if policy.help_uri or policy.shipped:
+        return describe.help_uri(policy)
     return None
-
-
-def _activities(policy: Policy) -> str:
-    return ", ".join(f"{a} ({ACTIVITY_NAMES[a]})" for a in policy.activities) or "none"
 
 
 def _help(policy: Policy, uri: str | None) -> dict[str, str]:
@@ -107,14 +99,19 @@ def _help(policy: Policy, uri: str | None) -> dict[str, str]:
         markdown += ["", f"**Why.** {policy.rationale}"]
     text += ["", f"How to fix: {policy.remediation}"]
     markdown += ["", f"**How to fix.** {policy.remediation}"]
-    facts = f"HDS activities: {_activities(policy)}. References: {', '.join(policy.references)}."
-    text += ["", facts]
-    markdown += ["", facts]
-    suppress = (
+    activities = f"HDS activities: {describe.describe_activities(policy.activities)}."
+    text += ["", activities, "References:"]
+    markdown += ["", activities, "", "References:", ""]
+    for key in policy.references:
+        meaning = describe.describe_reference(key)
+        line = key if meaning == key else f"{key}: {meaning}"
+        text.append(f"- {line}")
+        markdown.append(f"- {line}")
+    markdown += [
+        "",
         f'To accept a finding knowingly: `# hdslint:ignore={policy.id} reason="..."'
-        " until=YYYY-MM-DD` in the resource's block."
-    )
-    markdown += ["", suppress]
+        " until=YYYY-MM-DD` in the resource's block.",
+    ]
     if uri:
         text += ["", f"Documentation: {uri}"]
         markdown += ["", f"[Policy documentation]({uri})"]

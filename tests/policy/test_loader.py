@@ -36,7 +36,7 @@ def test_a_valid_policy_loads() -> None:
             GOOD.replace("op: eq", "op: equals"),
             "acme.yaml: $.condition.op: 'equals' is not one of ['eq', 'ne', 'in', 'not_in',"
             " 'contains', 'not_contains', 'regex', 'glob', 'gt', 'ge', 'lt', 'le', 'present',"
-            " 'absent', 'empty', 'not_empty']",
+            " 'absent', 'empty', 'not_empty', 'contains_match']",
         ),
         (
             GOOD.replace("activities: [1, 2]", "activities: [7]"),
