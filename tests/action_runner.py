@@ -52,6 +52,13 @@ class JobRun:
         return found
 
 
+def scalar(value: Any) -> str:
+    """A YAML scalar as the runner passes it: booleans as `true`/`false`."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
 def parse_env_file(text: str) -> dict[str, str]:
     """GITHUB_OUTPUT's format: `name=value` lines, or `name<<DELIM` ... `DELIM` blocks."""
     out: dict[str, str] = {}
@@ -123,7 +130,7 @@ class Runner:
         unknown = set(given) - set(declared)
         if unknown:
             raise ValueError(f"inputs not declared in action.yml: {sorted(unknown)}")
-        inputs = {name: str(spec.get("default", "")) for name, spec in declared.items()}
+        inputs = {name: scalar(spec.get("default", "")) for name, spec in declared.items()}
         inputs.update(given)
         by_id: dict[str, StepRun] = {}
         runs: list[StepRun] = []
@@ -140,7 +147,7 @@ class Runner:
             if "uses" in step:
                 run.uses = step["uses"]
                 run.with_ = {
-                    k: self.substitute(str(v), inputs, by_id)
+                    k: self.substitute(scalar(v), inputs, by_id)
                     for k, v in (step.get("with") or {}).items()
                 }
                 run.outputs = dict(self.uses_outputs.get(step["uses"].split("@")[0], {}))
@@ -161,7 +168,7 @@ class Runner:
                 "RUNNER_TEMP": str(self.runner_temp),
             }
             for name, value in (step.get("env") or {}).items():
-                env[name] = self.substitute(str(value), inputs, by_id)
+                env[name] = self.substitute(scalar(value), inputs, by_id)
             script = files / "script.sh"
             script.write_text(self.substitute(step["run"], inputs, by_id))
             proc = subprocess.run(

@@ -112,6 +112,9 @@ def test_noncompliant_workspace_fails_after_uploading(tmp_path: Path, runner_tem
     document = json.loads(sarif_file.read_text())
     validate_sarif(document)
     assert [r["ruleId"] for r in document["runs"][0]["results"]] == ["HDS-LOC-001"]
+    setup = job.step("Set up Python for hdslint")
+    assert setup.uses == "actions/setup-python@v6"
+    assert setup.with_ == {"python-version": "3.12", "update-environment": "false"}
     upload = job.step("Upload SARIF to code scanning")
     assert upload.uses == "github/codeql-action/upload-sarif@v4"
     assert upload.with_ == {"sarif_file": "hdslint.sarif", "category": "hdslint"}
