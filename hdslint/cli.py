@@ -92,6 +92,12 @@ def cli(debug: bool) -> None:
     help="Read Terraform variables from a .tfvars file (like terraform -var-file).",
 )
 @click.option(
+    "--stdin-filename",
+    metavar="PATH",
+    help="With `-` (manifests on standard input): the path they stand for, matched against"
+    " kubernetes.clusters and shown in findings (default: <stdin>).",
+)
+@click.option(
     "--color/--no-color", default=None, help="Colour the text output (default: on a terminal)."
 )
 def scan(
@@ -102,9 +108,13 @@ def scan(
     fail_on: str | None,
     variables: tuple[str, ...],
     var_files: tuple[Path, ...],
+    stdin_filename: str | None,
     color: bool | None,
 ) -> int:
-    """Scan files and folders (default: the current folder) and report findings."""
+    """Scan files and folders (default: the current folder) and report findings.
+
+    `-` reads Kubernetes manifests from standard input: `helm template ... | hdslint scan -`.
+    """
     from hdslint.commands.scan import run
 
     return run(
@@ -116,6 +126,7 @@ def scan(
         cli_vars=_parse_vars(variables),
         var_files=list(var_files),
         color=color,
+        stdin_filename=stdin_filename,
     )
 
 

@@ -47,6 +47,11 @@ class ScanOptions:
     cli_vars: Mapping[str, str] = field(default_factory=dict)
     var_files: Sequence[Path] = ()
     env: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
+    # `-` among the paths reads Kubernetes manifests from standard input: its text (None:
+    # read sys.stdin) and the path it stands for (matched against kubernetes.clusters, shown
+    # in findings; None: `<stdin>`).
+    stdin: str | None = None
+    stdin_filename: str | None = None
 
 
 @dataclass
@@ -103,6 +108,12 @@ def discover(paths: Sequence[str], exclude: Sequence[str], root: Path) -> Discov
 
     for given in paths:
         path = Path(given)
+        if given == "-":
+            # Standard input holds manifests (`helm template ... | hdslint scan -`).
+            if path not in found.files.get("kubernetes", []):
+                found.files.setdefault("kubernetes", []).append(path)
+                found.file_count += 1
+            continue
         if not path.exists():
             found.errors.append(InputError(given, "no such file or directory"))
             continue

@@ -49,11 +49,18 @@ def run(
     cli_vars: dict[str, str],
     var_files: list[Path],
     color: bool | None,
+    stdin_filename: str | None = None,
 ) -> int:
     from hdslint.reporters import get_reporter
 
     result = run_scan(
-        ScanOptions(paths=paths, config=config, cli_vars=cli_vars, var_files=var_files)
+        ScanOptions(
+            paths=paths,
+            config=config,
+            cli_vars=cli_vars,
+            var_files=var_files,
+            stdin_filename=stdin_filename,
+        )
     )
     use_color = color if color is not None else (output is None and sys.stdout.isatty())
     text = get_reporter(output_format).render(result, color=use_color)
