@@ -66,9 +66,17 @@ def scan(files: Sequence[Path], config: Config, options: ScanOptions) -> SourceR
 def _read_stdin(
     config: Config, options: ScanOptions, result: SourceResult
 ) -> list[tuple[manifests.RawObject, Cluster]]:
-    text = options.stdin if options.stdin is not None else sys.stdin.read()
     named = options.stdin_filename
     display = named or STDIN
+    if options.stdin is None and sys.stdin.isatty():
+        # Nothing is piped in: waiting for typed YAML would look like a hang.
+        result.errors.append(
+            InputError(
+                display, "standard input is a terminal: pipe manifests into `hdslint scan -`"
+            )
+        )
+        return []
+    text = options.stdin if options.stdin is not None else sys.stdin.read()
     cluster = cluster_for(Path(named) if named else None, display, config)
     docs, errors = manifests.parse(text.removeprefix("\ufeff"), display)
     raws, more = manifests.objects(docs, display)

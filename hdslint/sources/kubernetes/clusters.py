@@ -58,9 +58,18 @@ def glob_regex(pattern: str) -> re.Pattern[str]:
     return re.compile("".join(out) + "(?:/.*)?$")
 
 
+@functools.lru_cache(maxsize=4096)
+def _resolved_folder(folder: str) -> Path:
+    # One resolve per folder (keyed by its absolute path): it costs system calls, and
+    # manifests come many per folder.
+    return Path(folder).resolve()
+
+
 def _relative(path: Path, root: Path) -> str | None:
     try:
-        return Path(os.path.relpath(path.resolve(), root)).as_posix()
+        # Path.absolute() only joins the working folder (no system call, unlike resolve()).
+        folder = _resolved_folder(str(path.parent.absolute()))
+        return Path(os.path.relpath(folder / path.name, root)).as_posix()
     except ValueError:
         return None
 

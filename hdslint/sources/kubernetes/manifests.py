@@ -207,8 +207,11 @@ def _add(
     name = metadata.get("name")
     if name is None:
         name = metadata.get("generateName")
-    if not isinstance(name, str | int | float) or isinstance(name, bool) or name == "":
+    if name is None or name == "":
         errors.append(InputError(display, f"{kind}: metadata.name is missing", line))
+        return
+    if not isinstance(name, str | int | float) or isinstance(name, bool):
+        errors.append(InputError(display, f"{kind}: metadata.name must be a string", line))
         return
     namespace = metadata.get("namespace")
     if namespace is not None and not isinstance(namespace, str):
