@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from hdslint.catalogue import activities_for
 from hdslint.model import Edge, InputError, Resource
 from hdslint.sources.base import SourceResult
 from hdslint.sources.kubernetes import backups, manifests, storage
@@ -188,8 +189,6 @@ def _plain(idx: ScopeIndex, obj: K8sObject) -> Resource:
     cluster = idx.cluster
     place = Place(cluster.provider, cluster.region, cluster.unknown)
     category = str(known.get("category", "other"))
-    from hdslint.catalogue import activities_for
-
     return make_resource(
         obj,
         place,

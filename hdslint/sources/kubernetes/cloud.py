@@ -18,10 +18,10 @@ from hdslint.sources.kubernetes.kinds import KindSpec, kind_spec
 from hdslint.sources.kubernetes.objects import (
     K8sObject,
     annotation,
+    flatten,
     is_placeholder,
     labels,
     mapping_at,
-    redacted,
     strings_at,
     tag_map,
     values_at,
@@ -46,12 +46,12 @@ def spec_of(obj: K8sObject) -> KindSpec:
     return kind_spec(obj.family.id, obj.family_kind)
 
 
-def identities(obj: K8sObject) -> set[str]:
+def identities(obj: K8sObject) -> frozenset[str]:
     """The names an object is known by in the cloud: its metadata.name, its external name."""
     names = {obj.name}
     for path in spec_of(obj).names:
         names.update(strings_at(obj.data, path))
-    return names
+    return frozenset(names)
 
 
 def _text_parts(text: str) -> tuple[str, str | None]:
@@ -75,6 +75,7 @@ class CloudResources:
         self.scan = scan
         self._places: dict[str, Place] = {}
         self._busy: set[str] = set()
+        self._names: dict[int, frozenset[str]] = {}
 
     # -- location ----------------------------------------------------------------------
 
@@ -128,6 +129,8 @@ class CloudResources:
                 return Place(
                     provider, None, f"it is in {ref.text}, which is not among the scanned manifests"
                 )
+            if not path.startswith("spec.initProvider."):
+                tried.append(path)
         if spec.region_default:
             return Place(provider, normalise_region(provider, spec.region_default))
         if not tried:
@@ -169,7 +172,7 @@ class CloudResources:
         parent, _, field = path.replace("[]", "").rpartition(".")
         containers = values_at(obj.data, parent) if parent else [obj.data]
         out: list[Ref] = []
-        for container in _flat(containers):
+        for container in flatten(containers):
             if not isinstance(container, Mapping):
                 continue
             for value in _items(container.get(field)):
@@ -188,6 +191,12 @@ class CloudResources:
                         Ref(o, o.name) for o in self._candidates(idx, obj) if _has_labels(o, wanted)
                     ]
         return out
+
+    def _names_of(self, obj: K8sObject) -> frozenset[str]:
+        found = self._names.get(id(obj))
+        if found is None:
+            found = self._names[id(obj)] = identities(obj)
+        return found
 
     def _candidates(self, idx: ScopeIndex, obj: K8sObject) -> list[K8sObject]:
         assert obj.family is not None
@@ -213,9 +222,7 @@ class CloudResources:
         name, region = _text_parts(text)
         if is_placeholder(text):
             return Ref(None, text)
-        matches = [
-            o for o in self._candidates(idx, obj) if text in identities(o) or name in identities(o)
-        ]
+        matches = [o for o in self._candidates(idx, obj) if {text, name} & self._names_of(o)]
         stores = [o for o in matches if spec_of(o).category != "other"]
         chosen = stores or matches
         if chosen:
@@ -234,7 +241,7 @@ class CloudResources:
                 tags.update(tag_map(value))
         attributes = {
             "apiVersion": obj.data.get("apiVersion"),
-            "spec": redacted(mapping_at(obj.data, "spec")),
+            "spec": mapping_at(obj.data, "spec"),
         }
         resource = make_resource(
             obj,
@@ -371,13 +378,6 @@ def _items(value: Any) -> list[Any]:
     if value is None:
         return []
     return value if isinstance(value, list) else [value]
-
-
-def _flat(values: list[Any]) -> list[Any]:
-    out: list[Any] = []
-    for value in values:
-        out += _flat(value) if isinstance(value, list) else [value]
-    return out
 
 
 def _has_labels(obj: K8sObject, wanted: Mapping[str, Any]) -> bool:

@@ -15,6 +15,7 @@ from hdslint.sources.kubernetes.objects import (
     annotation,
     hdslint_annotations,
     labels,
+    redacted,
 )
 
 DEFAULT_CLASS_ANNOTATIONS = (
@@ -64,8 +65,6 @@ class ScanIndex:
 
     config: Config
     scopes: dict[str, ScopeIndex] = field(default_factory=dict)
-    # Resources built so far, by graph key.
-    built: dict[str, Resource] = field(default_factory=dict)
     # (provider, cloud name) -> storage resources declared as custom resources.
     buckets: dict[tuple[str, str], list[Resource]] = field(default_factory=dict)
 
@@ -124,7 +123,8 @@ def make_resource(
         region=place.region,
         location=location or obj.location,
         source="kubernetes",
-        attributes=freeze(dict(attributes or {})),
+        # Bounded and without secret-looking values, whatever the source passed.
+        attributes=freeze(redacted(dict(attributes or {}))),
         tags=freeze(merged),
         unknown=freeze(place.unknown()),
         activities=tuple(activities),

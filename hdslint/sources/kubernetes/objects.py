@@ -8,6 +8,7 @@ ones.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -39,6 +40,7 @@ class Family:
     spec: Mapping[str, Any]
 
 
+@functools.lru_cache(maxsize=1024)
 def family_of(group: str) -> Family | None:
     """The family an API group belongs to; the longest matching suffix wins."""
     best: Family | None = None
@@ -162,27 +164,43 @@ def values_at(data: Any, path: str) -> list[Any]:
     current = [data]
     for part in path.replace("[]", "").split("."):
         nxt: list[Any] = []
-        for value in _flatten(current):
+        for value in flatten(current):
             if isinstance(value, Mapping) and part in value and value[part] is not None:
                 nxt.append(value[part])
         current = nxt
         if not current:
             return []
-    return list(_flatten(current)) if path.endswith("[]") else current
+    return flatten(current) if path.endswith("[]") else current
 
 
-def _flatten(values: list[Any]) -> Iterator[Any]:
-    for value in values:
-        if isinstance(value, list):
-            yield from _flatten(value)
+# A field holds a few values; YAML aliases could make it billions (a "billion laughs" file
+# in a pull request must not hang the scan).
+MAX_FIELD_VALUES = 10_000
+
+
+def flatten(values: list[Any]) -> list[Any]:
+    """The items of nested lists, in order, at most MAX_FIELD_VALUES of them."""
+    out: list[Any] = []
+    stack: list[Iterator[Any]] = [iter(values)]
+    while stack and len(out) < MAX_FIELD_VALUES:
+        value = next(stack[-1], _END)
+        if value is _END:
+            stack.pop()
+        elif isinstance(value, list):
+            if len(stack) < MAX_ATTRIBUTE_DEPTH:
+                stack.append(iter(value))
         else:
-            yield value
+            out.append(value)
+    return out
+
+
+_END = object()
 
 
 def strings_at(data: Any, path: str) -> list[str]:
     """The scalar values at a path, as strings (lists flattened, empty strings dropped)."""
     out = []
-    for value in _flatten(values_at(data, path)):
+    for value in flatten(values_at(data, path)):
         if isinstance(value, str | int | float) and not isinstance(value, bool):
             text = str(value).strip()
             if text:
@@ -260,18 +278,32 @@ _SECRET_KEY = re.compile(
 )
 
 
+# Bounds on the copy of a spec kept as attributes: YAML aliases can make a small file a huge
+# (or deeply nested) tree, and scanning someone else's pull request must stay cheap.
+MAX_ATTRIBUTE_NODES = 20_000
+MAX_ATTRIBUTE_DEPTH = 40
+
+
 def redacted(value: Any) -> Any:
-    """A copy of a spec without values under keys that look like secrets: attributes may be
-    read by policies, but never carry secrets."""
+    """A bounded copy of a spec without values under keys that look like secrets: attributes
+    may be read by policies, but never carry secrets."""
+    budget = [MAX_ATTRIBUTE_NODES]
+    return _redacted(value, budget, 0)
+
+
+def _redacted(value: Any, budget: list[int], depth: int) -> Any:
+    budget[0] -= 1
+    if budget[0] < 0 or depth > MAX_ATTRIBUTE_DEPTH:
+        return "<truncated>"
     if isinstance(value, Mapping):
         return {
-            k: (
+            str(k): (
                 "<redacted>"
                 if _SECRET_KEY.search(str(k)) and not isinstance(v, Mapping)
-                else redacted(v)
+                else _redacted(v, budget, depth + 1)
             )
             for k, v in value.items()
         }
     if isinstance(value, list):
-        return [redacted(v) for v in value]
+        return [_redacted(v, budget, depth + 1) for v in value]
     return value

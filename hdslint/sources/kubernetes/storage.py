@@ -89,15 +89,41 @@ def topology_region(
     return None, None
 
 
-def _provisioner(
-    name: str | None, cluster_provider: str | None
-) -> tuple[bool, str | None, str | None]:
-    """(known, provider, terraform) of a CSI driver or provisioner name."""
-    entry = table()["provisioners"].get(name or "")
+def provisioner_entry(name: str | None) -> Mapping[str, Any] | None:
+    """The catalogue entry of a provisioner or CSI driver name (exact, then `*.suffix`)."""
+    table_ = table()["provisioners"]
+    if not name:
+        return None
+    entry = table_.get(name)
     if entry is None:
-        return False, None, None
-    provider = cluster_provider if entry["provider"] == "cluster" else entry["provider"]
-    return True, provider, entry.get("terraform") or _terraform_for(provider)
+        for key, value in table_.items():
+            if key.startswith("*.") and name.endswith(key[1:]):
+                return dict(value)
+    return dict(entry) if entry is not None else None
+
+
+@dataclass(frozen=True, slots=True)
+class Provisioner:
+    """What a provisioner or CSI driver name tells: the provider (None: unknown), the
+    Terraform type of its volumes, and why they cannot be located when they cannot."""
+
+    entry: Mapping[str, Any]
+    provider: str | None
+    terraform: str | None
+
+    @property
+    def why(self) -> str | None:
+        why = self.entry.get("why")
+        return str(why) if why else None
+
+
+def _provisioner(name: str | None, cluster_provider: str | None) -> Provisioner | None:
+    entry = provisioner_entry(name)
+    if entry is None:
+        return None
+    declared = entry.get("provider")
+    provider = cluster_provider if declared == "cluster" else declared
+    return Provisioner(entry, provider, entry.get("terraform") or _terraform_for(provider))
 
 
 def _fallback(
@@ -124,13 +150,15 @@ def _fallback(
 def class_place(idx: ScopeIndex, sc: K8sObject) -> VolumePlace:
     data = sc.data
     name = first_string(data, "provisioner")
-    known, provider, terraform = _provisioner(name, idx.cluster.provider)
+    found = _provisioner(name, idx.cluster.provider)
     what = f"StorageClass {sc.name!r}"
-    if not known:
+    if found is None:
         why = f"{what} uses provisioner {name!r}, which hdslint does not know"
         return VolumePlace(Place(None, None, why), None)
-    entry = table()["provisioners"][name]
-    for parameter in entry.get("region_parameters", ()):
+    if found.why:
+        return VolumePlace(Place(None, None, f"{what}: {found.why}"), None)
+    provider, terraform = found.provider, found.terraform
+    for parameter in found.entry.get("region_parameters", ()):
         value = first_string(data, f"parameters.{parameter}")
         if value:
             return VolumePlace(Place(provider, normalise_region(provider, value)), terraform)
@@ -147,14 +175,13 @@ def volume_place(idx: ScopeIndex, pv: K8sObject) -> VolumePlace:
     driver = first_string(spec, "csi.driver")
     terms = values_at(spec, "nodeAffinity.required.nodeSelectorTerms[].matchExpressions[]")
     if driver is not None:
-        known, provider, terraform = _provisioner(driver, idx.cluster.provider)
-        if not known:
-            return VolumePlace(
-                Place(
-                    None, None, f"{what} uses CSI driver {driver!r}, which hdslint does not know"
-                ),
-                None,
-            )
+        found = _provisioner(driver, idx.cluster.provider)
+        if found is None:
+            why = f"{what} uses CSI driver {driver!r}, which hdslint does not know"
+            return VolumePlace(Place(None, None, why), None)
+        if found.why:
+            return VolumePlace(Place(None, None, f"{what}: {found.why}"), None)
+        provider, terraform = found.provider, found.terraform
     else:
         sources = table()["volume_sources"]
         present = [k for k in sources if k in spec]

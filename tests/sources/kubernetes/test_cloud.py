@@ -406,3 +406,54 @@ spec:
         "hdslint.io/ignore": "HDS-LOC-001: archived copy, tracked in JIRA-12"
     }
     assert "s3cr3t" not in repr(bucket)
+
+
+def test_region_from_the_parent_object(scan_files: Scan) -> None:
+    result = scan_files(
+        {
+            "azure.yaml": """
+apiVersion: storage.azure.upbound.io/v1beta2
+kind: Account
+metadata:
+  name: records
+spec:
+  forProvider:
+    location: France Central
+    accountReplicationType: LRS
+---
+apiVersion: storage.azure.upbound.io/v1beta1
+kind: Container
+metadata: {name: scans}
+spec:
+  forProvider:
+    storageAccountNameRef: {name: records}
+---
+apiVersion: storage.azure.upbound.io/v1beta1
+kind: Container
+metadata: {name: orphan}
+spec:
+  forProvider: {}
+---
+apiVersion: healthcare.cnrm.cloud.google.com/v1alpha1
+kind: HealthcareFHIRStore
+metadata: {name: fhir, namespace: health}
+spec:
+  dataset: projects/p/locations/europe-west9/datasets/ehr
+"""
+        }
+    )
+    assert located(result) == {
+        "Account.storage.azure.upbound.io/records": ("azure", "azure:storage", "francecentral"),
+        "Container.storage.azure.upbound.io/scans": ("azure", "azure:storage", "francecentral"),
+        "Container.storage.azure.upbound.io/orphan": ("azure", "azure:storage", None),
+        "HealthcareFHIRStore.healthcare.cnrm.cloud.google.com/health/fhir": (
+            "gcp",
+            "gcp:healthcare",
+            "europe-west9",
+        ),
+    }
+    orphan = [f.message for f in result.findings if f.resource.id.endswith("/orphan")]
+    assert orphan == [
+        "could not be checked: the region is not known: none of"
+        " spec.forProvider.storageAccountId or spec.forProvider.storageAccountName is set"
+    ]

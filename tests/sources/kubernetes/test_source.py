@@ -201,3 +201,19 @@ stringData: {password: hunter2}
     # Secrets are not presumed to hold health data; their values never reach the model.
     assert finding_tuples(result) == []
     assert "hunter2" not in repr(list(result.graph))
+
+
+def test_a_billion_laughs_manifest_is_read_in_bounded_work(scan_files: Scan) -> None:
+    levels = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for prev, name in zip("abcdefgh", "bcdefghi", strict=True):
+        levels.append(f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]")
+    body = "\n".join(f"    {line}" for line in levels)
+    result = scan_files(
+        {
+            "bomb.yaml": "apiVersion: s3.aws.upbound.io/v1beta2\nkind: Bucket\nmetadata: {name: bomb}\n"
+            f"spec:\n  forProvider:\n{body}\n    region: *i\n    tags: *i\n",
+        }
+    )
+    (bucket,) = list(result.graph)
+    assert bucket.region == "lol"
+    assert [f.policy_id for f in result.findings] == ["HDS-LOC-001"]

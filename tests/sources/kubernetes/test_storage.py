@@ -295,3 +295,48 @@ spec: {storageClassName: csi-cinder-high-speed}
     assert finding_tuples(result) == [
         ("HDS-COND-001", "fail", "PersistentVolumeClaim/default/records", 6)
     ]
+
+
+def test_in_cluster_storage_is_where_the_cluster_is_and_nfs_cannot_be_told(
+    scan_files: Scan,
+) -> None:
+    result = scan_files(
+        {
+            ".hdslint.yaml": CLUSTERS,
+            "k8s/prod/storage.yaml": """
+apiVersion: storage.k8s.io/v1
+kind: StorageClass
+metadata: {name: ceph}
+provisioner: storage-system.rbd.csi.ceph.com
+---
+apiVersion: storage.k8s.io/v1
+kind: StorageClass
+metadata: {name: nfs}
+provisioner: nfs.csi.k8s.io
+parameters: {server: 192.168.1.100, share: /exports}
+---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: on-ceph}
+spec: {storageClassName: ceph}
+---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: on-nfs}
+spec: {storageClassName: nfs}
+""",
+        }
+    )
+    assert located(result)["cluster:prod::PersistentVolumeClaim/default/on-ceph"] == (
+        "aws",
+        "aws:ebs",
+        "eu-west-3",
+    )
+    assert [(f.policy_id, f.resource.id, f.message) for f in result.findings] == [
+        (
+            "HDS-LOC-002",
+            "PersistentVolumeClaim/default/on-nfs",
+            "could not be checked: the provider is not known: StorageClass 'nfs': its volumes are"
+            " shares of the NFS server in its parameters, whose location cannot be told",
+        )
+    ]
