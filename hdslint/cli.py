@@ -131,33 +131,97 @@ def scan(
 
 
 @cli.command()
-@click.argument("policy_id", required=False)
+@click.argument("paths", nargs=-1, type=str)
+@click.option(
+    "-f",
+    "--format",
+    "output_format",
+    type=click.Choice(["markdown", "html"]),
+    default="markdown",
+    show_default=True,
+    help="Report format (HTML is one self-contained page).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the report to FILE instead of standard output.",
+)
+@click.option(
+    "-c",
+    "--config",
+    type=click.Path(path_type=Path),
+    help="Configuration file (default: the nearest .hdslint.yaml upward).",
+)
+@click.option(
+    "--var",
+    "variables",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Set a Terraform root-module variable (like terraform -var).",
+)
+@click.option(
+    "--var-file",
+    "var_files",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Read Terraform variables from a .tfvars file (like terraform -var-file).",
+)
+def report(
+    paths: tuple[str, ...],
+    output_format: str,
+    output: Path | None,
+    config: Path | None,
+    variables: tuple[str, ...],
+    var_files: tuple[Path, ...],
+) -> int:
+    """Scan, then write the report an HDS auditor asks for: per activity, the providers,
+    services and regions relied on and the certificates covering them; what is left to you;
+    the health-data flows; every finding and everything not evaluated.
+
+    Exits 0 once the report is written (2 if an input could not be read)."""
+    from hdslint.commands.report import run
+
+    return run(
+        paths=list(paths) or ["."],
+        output_format=output_format,
+        output=output,
+        config=config,
+        cli_vars=_parse_vars(variables),
+        var_files=list(var_files),
+    )
+
+
+@cli.command()
+@click.argument("args", nargs=-1, metavar="[show] [ID]")
 @click.option(
     "-c",
     "--config",
     type=click.Path(path_type=Path),
     help="Configuration file, to include its policies.",
 )
-def policies(policy_id: str | None, config: Path | None) -> int:
-    """List the policies, or show one with its rationale."""
+def policies(args: tuple[str, ...], config: Path | None) -> int:
+    """List the policies, or show one (`policies show ID`) with its rationale."""
     from hdslint.commands.policies import run
 
-    return run(policy_id, config)
+    return run(args, config)
 
 
 @cli.command()
-@click.argument("provider", required=False)
+@click.argument("args", nargs=-1, metavar="[show] [PROVIDER]")
 @click.option(
     "-c",
     "--config",
     type=click.Path(path_type=Path),
     help="Configuration file, to include its registry overrides.",
 )
-def registry(provider: str | None, config: Path | None) -> int:
-    """List the HDS registry's providers, or show one with its sources."""
+def registry(args: tuple[str, ...], config: Path | None) -> int:
+    """List the HDS registry's providers, or show one (`registry show PROVIDER`) with its
+    scope, validity, sources and confidence. Warns when the registry is older than
+    registry.max_age_days (default 180)."""
     from hdslint.commands.registry import run
 
-    return run(provider, config)
+    return run(args, config)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -40,6 +40,7 @@ class Config:
     confirmed_conditions: tuple[str, ...] = ()
     strict_conditions: bool = False
     registry_max_age_days: int | None = None
+    registry_expiry_warning_days: int | None = None
     disabled_policies: tuple[str, ...] = ()
     policy_paths: tuple[Path, ...] = ()
     shipped_policies: bool = True
@@ -47,6 +48,7 @@ class Config:
     tf_vars: Mapping[str, str] = field(default_factory=dict)
     fail_on: str | None = None
     exclude: tuple[str, ...] = ()
+    max_file_mb: float = 4.0
     raw: Mapping[str, Any] = field(default_factory=dict)
 
 
@@ -121,6 +123,7 @@ def from_mapping(data: Mapping[str, Any], *, root: Path, file: str | None) -> Co
         confirmed_conditions=tuple(conditions.get("confirmed", ())),
         strict_conditions=bool(conditions.get("strict", False)),
         registry_max_age_days=registry.get("max_age_days"),
+        registry_expiry_warning_days=registry.get("expiry_warning_days"),
         disabled_policies=tuple(policies.get("disable", ())),
         policy_paths=_paths(root, policies.get("paths", ())),
         shipped_policies=bool(policies.get("shipped", True)),
@@ -128,6 +131,7 @@ def from_mapping(data: Mapping[str, Any], *, root: Path, file: str | None) -> Co
         tf_vars={str(k): _var_text(v) for k, v in (terraform.get("vars") or {}).items()},
         fail_on=data.get("fail_on"),
         exclude=tuple(data.get("exclude", ())),
+        max_file_mb=float(data.get("max_file_mb", 4.0)),
         raw=data,
     )
 

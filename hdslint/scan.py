@@ -6,15 +6,18 @@ ScanResult this module returns.
 
 from __future__ import annotations
 
+import datetime as dt
 import fnmatch
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from hdslint import limits
 from hdslint.classify import Classification, classify
 from hdslint.config import Config, find_config, load_config
 from hdslint.graph import ResourceGraph
+from hdslint.limits import inside_allowed
 from hdslint.model import Edge, Finding, InputError, Resource
 from hdslint.policy import Policy, load_policies
 from hdslint.policy.conditions import Context
@@ -47,6 +50,9 @@ class ScanOptions:
     cli_vars: Mapping[str, str] = field(default_factory=dict)
     var_files: Sequence[Path] = ()
     env: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
+    # The date certificates and the registry's age are judged on (default: today); fixed
+    # in tests and for re-checking saved evidence as it stood on a given day.
+    today: dt.date | None = None
     # `-` among the paths reads Kubernetes manifests from standard input: its text (None:
     # read sys.stdin) and the path it stands for (matched against kubernetes.clusters, shown
     # in findings; None: `<stdin>`).
@@ -99,6 +105,10 @@ def discover(paths: Sequence[str], exclude: Sequence[str], root: Path) -> Discov
 
     def add_file(path: Path, kind: str | None) -> None:
         if kind is None or excluded(path):
+            return
+        # Regular files only (no FIFO or device can hang a scan), and a symlink is followed
+        # only when it stays inside the scanned folders.
+        if not path.is_file() or not inside_allowed(path):
             return
         found.file_count += 1
         if kind == "terraform":
@@ -194,13 +204,39 @@ def _display(path: Path) -> str:
         return path.as_posix()
 
 
+def allowed_roots(paths: Sequence[str]) -> tuple[Path, ...]:
+    """The folders a scan may read: the scanned paths (a file's folder) and the working one."""
+    roots = [Path.cwd().resolve()]
+    for given in paths:
+        path = Path(given)
+        if path.exists():
+            resolved = path.resolve()
+            roots.append(resolved if resolved.is_dir() else resolved.parent)
+    return tuple(dict.fromkeys(roots))
+
+
 def run_scan(options: ScanOptions) -> ScanResult:
     config = resolve_config(options)
+    tokens = (
+        limits.ALLOWED_ROOTS.set(allowed_roots(options.paths)),
+        limits.MAX_FILE_BYTES.set(int(config.max_file_mb * 1_000_000)),
+    )
+    try:
+        return _run_scan(options, config)
+    finally:
+        limits.ALLOWED_ROOTS.reset(tokens[0])
+        limits.MAX_FILE_BYTES.reset(tokens[1])
+
+
+def _run_scan(options: ScanOptions, config: Config) -> ScanResult:
     registry = load_registry(
         config.registry_providers,
         config_file=config.file,
         confirmed_conditions=config.confirmed_conditions,
         strict_conditions=config.strict_conditions,
+        today=options.today,
+        expiry_warning_days=config.registry_expiry_warning_days,
+        max_age_days=config.registry_max_age_days,
     )
     policies = load_policies(
         config.policy_paths,
@@ -235,7 +271,7 @@ def evaluate(
     """The evaluation half of a scan, shared by file scans and live/saved inventories."""
     graph = ResourceGraph(resources, edges)
     health, reasons = classify(graph, default=config.health_default, tags=config.health_tags)
-    ctx = Context(graph=graph, registry=registry, health=health)
+    ctx = Context(graph=graph, registry=registry, health=health, health_reasons=reasons)
     evaluations = evaluate_policies(policies, graph, ctx)
     return ScanResult(
         config=config,

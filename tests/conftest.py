@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import textwrap
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -28,9 +29,15 @@ def finding_tuples(result: ScanResult) -> list[tuple[str, str, str, int | None]]
     return [(f.policy_id, f.status.value, f.resource.id, f.location.line) for f in result.findings]
 
 
+# The day tests judge certificates and the registry's age on: the registry's as_of, so that
+# results do not change as the calendar moves (tests of dates pass their own `today`).
+TEST_TODAY = dt.date(2026, 11, 28)
+
+
 @pytest.fixture(autouse=True)
 def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Never read the real home or the developer's environment variables."""
+    """Never read the real home or the developer's environment variables, nor the clock."""
+    monkeypatch.setattr("hdslint.registry.evaluation_date", lambda: TEST_TODAY)
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     for name in list(__import__("os").environ):

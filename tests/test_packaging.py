@@ -55,6 +55,9 @@ def test_wheel_runs_without_the_source_tree(tmp_path: Path) -> None:
         "hdslint/config.schema.json",
         "hdslint/catalogue/terraform.yaml",
         "hdslint/catalogue/kubernetes.yaml",
+        "hdslint/policy/references.yaml",
+        "hdslint/report/report.css",
+        "hdslint/policies/HDS-OVH-001.yaml",
         "hdslint/py.typed",
     ):
         assert required in names, required

@@ -36,6 +36,25 @@ def load(name: str) -> Mapping[str, Any]:
     return data
 
 
+def infer_category(native_type: str, rules: Any, exclusions: str | None = None) -> str:
+    """The category a type's name suggests (`exoscale_sos_bucket` -> storage), or `other`."""
+    import re
+
+    if exclusions and re.search(exclusions, native_type):
+        return "other"
+    for rule in rules:
+        if re.search(rule["pattern"], native_type):
+            return str(rule["category"])
+    return "other"
+
+
+def family(catalogue: str, provider: str | None) -> Mapping[str, Any]:
+    """How a provider's resources say where they are (`providers.<id>` of the catalogue)."""
+    providers = load(catalogue)["providers"]
+    found: Mapping[str, Any] = providers.get(provider or "", providers["_default"])
+    return found
+
+
 def activities_for(category: str) -> tuple[int, ...]:
     table = load("terraform")["activities_by_category"]
     return tuple(table.get(category, ()))
@@ -43,12 +62,16 @@ def activities_for(category: str) -> tuple[int, ...]:
 
 def type_info(catalogue: str, native_type: str, provider: str | None) -> TypeInfo:
     """What the catalogue says of a native type; unknown types are `other`, not data stores."""
-    entry = load(catalogue)["types"].get(native_type)
+    data = load(catalogue)
+    entry = data["types"].get(native_type)
     if entry is None:
+        category = infer_category(
+            native_type, data.get("inferred_categories", ()), data.get("inferred_exclusions")
+        )
         return TypeInfo(
             service=f"{provider}:{native_type}" if provider else None,
-            category="other",
-            activities=(),
+            category=category,
+            activities=activities_for(category),
             known=False,
         )
     category = entry["category"]

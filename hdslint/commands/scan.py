@@ -51,6 +51,7 @@ def run(
     color: bool | None,
     stdin_filename: str | None = None,
 ) -> int:
+    from hdslint.commands.registry import warn_if_stale
     from hdslint.reporters import get_reporter
 
     result = run_scan(
@@ -62,6 +63,7 @@ def run(
             stdin_filename=stdin_filename,
         )
     )
+    warn_if_stale(result.registry)
     use_color = color if color is not None else (output is None and sys.stdout.isatty())
     text = get_reporter(output_format).render(result, color=use_color)
     write_report(text, output)

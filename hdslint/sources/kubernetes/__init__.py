@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hdslint.catalogue import activities_for
+from hdslint.limits import MAX_FILE_BYTES, too_large
 from hdslint.model import Edge, InputError, Resource
 from hdslint.sources.base import SourceResult
 from hdslint.sources.kubernetes import backups, manifests, storage
@@ -77,7 +78,15 @@ def _read_stdin(
             )
         )
         return []
-    text = options.stdin if options.stdin is not None else sys.stdin.read()
+    limit = MAX_FILE_BYTES.get()
+    text = options.stdin if options.stdin is not None else sys.stdin.read(limit + 1)
+    if len(text) > limit:
+        message = (
+            f"too large to read (the limit is {limit / 1e6:.1f} MB, see max_file_mb in"
+            " .hdslint.yaml)"
+        )
+        result.errors.append(InputError(display, message))
+        return []
     cluster = cluster_for(Path(named) if named else None, display, config)
     docs, errors = manifests.parse(text.removeprefix("\ufeff"), display)
     raws, more = manifests.objects(docs, display)
@@ -90,6 +99,10 @@ def _read_stdin(
 def _read_file(
     path: Path, display: str, result: SourceResult, config: Config
 ) -> list[tuple[manifests.RawObject, Cluster]]:
+    problem = too_large(path)
+    if problem is not None:
+        result.errors.append(InputError(display, problem))
+        return []
     try:
         data = path.read_bytes()
     except OSError as exc:

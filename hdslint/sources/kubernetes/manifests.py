@@ -95,17 +95,36 @@ def parse(
     if json_file:
         return _parse_json(text, display)
     try:
-        return _load(text), []
+        docs = _load(text)
     except yaml.YAMLError as exc:
         if is_template(text) or not looks_like_kubernetes(text):
             return [], []
-        return _salvage(text, display, exc)
+        docs, errors = _salvage(text, display, exc)
+        return _refuse_expansions(docs, display, errors), errors
     except RecursionError:
         return [], [InputError(display, "too deeply nested to read")]
+    errors = []
+    return _refuse_expansions(docs, display, errors), errors
 
 
 def _load(text: str) -> list[Document]:
     return [d for d in yaml.load_all(text, Loader=_ManifestLoader) if isinstance(d, Document)]
+
+
+def _refuse_expansions(
+    docs: list[Document], display: str, errors: list[InputError]
+) -> list[Document]:
+    """Documents that expand through aliases beyond yamlio's limit are refused, as
+    everywhere in hdslint ("billion laughs")."""
+    kept = []
+    for doc in docs:
+        try:
+            yamlio.check_expansion(doc.data)
+        except yamlio.YamlLimitError as exc:
+            errors.append(InputError(display, exc.message, doc.line))
+            continue
+        kept.append(doc)
+    return kept
 
 
 def _parse_json(text: str, display: str) -> tuple[list[Document], list[InputError]]:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from hdslint import catalogue
+from hdslint.limits import inside_allowed
 from hdslint.model import (
     Edge,
     EdgeKind,
@@ -30,6 +31,7 @@ from hdslint.sources.terraform.expr import (
     Namespace,
     Scope,
     bind,
+    convert_to_type,
     evaluate,
     evaluate_lazy,
     first_unknown,
@@ -50,7 +52,7 @@ def provider_id_for_source(source: str) -> str:
     if len(parts) == 3:
         parts = parts[1:]
     for pid, entry in catalogue.load("terraform")["providers"].items():
-        if "/".join(parts) in entry["sources"]:
+        if "/".join(parts) in entry.get("sources", ()):
             return str(pid)
     return parts[-1]
 
@@ -330,7 +332,11 @@ class ModuleInstance:
             root = self
             while root.parent is not None:
                 root = root.parent
-            return {"module": self.mod.display, "root": root.mod.display, "cwd": "."}
+            return {
+                "module": str(self.mod.path),
+                "root": str(root.mod.path),
+                "cwd": str(root.mod.path),
+            }
         if name == "terraform":
             return {"workspace": Unknown("terraform.workspace is chosen when Terraform runs")}
         if name in ("each", "count", "self"):
@@ -348,6 +354,10 @@ class ModuleInstance:
         self._busy.add(name)
         try:
             value = self._variable(name)
+            block = self.mod.variables.get(name)
+            type_attr = block.body["attrs"].get("type") if block is not None else None
+            if type_attr is not None:
+                value = convert_to_type(value, type_attr[0], _EMPTY_SCOPE)
         finally:
             self._busy.discard(name)
         self._vars[name] = value
@@ -598,8 +608,7 @@ class ResourceEval:
 
     def _region_as_written(self, scope: Scope, depth: int) -> str | Unknown | None:
         info = self.module.evaluator.type_info(self.rtype, self.config.provider_id)
-        family = catalogue.load("terraform")["providers"].get(self.config.provider_id, {})
-        family_region = family.get("region", {})
+        family_region = catalogue.family("terraform", self.config.provider_id).get("region", {})
         names = info.region if info.region is not None else tuple(family_region.get("resource", ()))
         for name in names:
             for expr, expr_scope, source in _exprs_at(self.block.body, name, scope):
@@ -698,9 +707,18 @@ class Evaluator:
         return value, found
 
     def run_root(self, mod: ModuleDir) -> None:
+        from hdslint.sources.terraform.expr import FILE_ROOTS
+
         self.scope = mod.display
-        root = ModuleInstance(self, mod, "")
-        self._walk(root)
+        # file() and friends read below the root module (and the working folder), nowhere
+        # else: a configuration cannot make hdslint read /etc/passwd or ~/.aws.
+        roots = (mod.path.resolve(), Path.cwd().resolve())
+        token = FILE_ROOTS.set(roots)
+        try:
+            root = ModuleInstance(self, mod, "")
+            self._walk(root)
+        finally:
+            FILE_ROOTS.reset(token)
 
     def instantiate_call(
         self, parent: ModuleInstance, name: str, call: Block
@@ -751,6 +769,11 @@ class Evaluator:
         source = str(source_attr[0][1])
         if source.startswith(("./", "../")) or source in (".", ".."):
             path = (parent.mod.path / source).resolve()
+            if not inside_allowed(path):
+                return None, (
+                    f"local module source {source!r} is outside the scanned folders and the"
+                    " working folder, so it is not read"
+                )
             if path.is_dir():
                 return path, None
             return None, f"local module source {source!r} does not exist"
@@ -849,8 +872,7 @@ class Evaluator:
             unknown["region"] = f"{res.rtype} has no location argument hdslint knows of"
         attributes = self._attributes(res.block.body, scope)
         tags, tags_unknown = self._tags(res, attributes)
-        if tags_unknown:
-            unknown["tags"] = tags_unknown
+        unknown.update(tags_unknown)
         location = Location(res.block.file, res.block.line, end_line=res.block.end_line)
         self.out.resources.append(
             Resource(
@@ -897,10 +919,14 @@ class Evaluator:
             for content, content_scope in _dynamic_contents(body, label, scope)
         ]
 
-    def _tags(self, res: ResourceEval, attributes: dict[str, Any]) -> tuple[dict[str, str], str]:
-        family = catalogue.load("terraform")["providers"].get(res.config.provider_id, {})
+    def _tags(
+        self, res: ResourceEval, attributes: dict[str, Any]
+    ) -> tuple[dict[str, str], dict[str, str]]:
+        """Known tags, and what is unknown: `tags` when a whole map is unknown, `tags.<key>`
+        for a tag whose value is unknown (only those can change the classification)."""
+        family = catalogue.family("terraform", res.config.provider_id)
         merged: dict[str, str] = {}
-        problem = ""
+        problems: dict[str, str] = {}
         sources: list[Any] = []
         if res.config.provider_id == "aws":
             sources.append(res.config.default_tags())
@@ -909,16 +935,16 @@ class Evaluator:
             if value is None:
                 continue
             if isinstance(value, Unknown):
-                problem = problem or value.reason
+                problems.setdefault("tags", value.reason)
                 continue
             if not isinstance(value, dict):
                 continue
             for k, v in value.items():
                 if isinstance(v, Unknown):
-                    problem = problem or f"tag {k!r}: {v.reason}"
+                    problems.setdefault(f"tags.{k}", f"tag {k!r}: {v.reason}")
                 elif v is not None and not isinstance(v, list | dict):
                     merged[str(k)] = v if isinstance(v, str) else json.dumps(v)
-        return merged, problem
+        return merged, problems
 
     # -- edges --------------------------------------------------------------------------
 

@@ -203,7 +203,7 @@ stringData: {password: hunter2}
     assert "hunter2" not in repr(list(result.graph))
 
 
-def test_a_billion_laughs_manifest_is_read_in_bounded_work(scan_files: Scan) -> None:
+def test_a_billion_laughs_manifest_is_refused(scan_files: Scan) -> None:
     levels = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
     for prev, name in zip("abcdefgh", "bcdefghi", strict=True):
         levels.append(f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]")
@@ -214,6 +214,20 @@ def test_a_billion_laughs_manifest_is_read_in_bounded_work(scan_files: Scan) -> 
             f"spec:\n  forProvider:\n{body}\n    region: *i\n    tags: *i\n",
         }
     )
-    (bucket,) = list(result.graph)
-    assert bucket.region == "lol"
-    assert [f.policy_id for f in result.findings] == ["HDS-LOC-001"]
+    assert list(result.graph) == []
+    assert [str(e) for e in result.errors] == [
+        "project/bomb.yaml:1: the YAML expands to more than 100000 values through aliases"
+        ' (a "billion laughs" document?)'
+    ]
+
+
+def test_aliases_below_the_limit_are_read_in_bounded_work() -> None:
+    # A field aliased to 9**4 values: accepted by the expansion limit, read without walking
+    # more than a bounded number of values.
+    from hdslint.sources.kubernetes.objects import MAX_FIELD_VALUES, strings_at
+
+    data: object = ["eu-west-3"] * 9
+    for _ in range(4):
+        data = [data] * 9
+    assert strings_at({"spec": {"region": data}}, "spec.region")[:1] == ["eu-west-3"]
+    assert len(strings_at({"spec": {"region": [data] * 9}}, "spec.region")) == MAX_FIELD_VALUES

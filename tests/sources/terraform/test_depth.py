@@ -373,3 +373,128 @@ resource "aws_dynamodb_table" "patients" {
     assert result.findings[0].message == (
         "replicates to a destination in us-east-2: us-east-2 (United States) is outside the EEA"
     )
+
+
+def test_tf_json_syntax(scan_files: Scan) -> None:
+    result = scan_files(
+        {
+            "main.tf.json": """
+{
+  "variable": {"region": {"default": "us-east-1"}},
+  "provider": {"aws": [{"region": "${var.region}"}, {"alias": "eu", "region": "eu-west-3"}]},
+  "resource": {
+    "aws_s3_bucket": {
+      "us": {"bucket": "phi-us"},
+      "eu": {"provider": "aws.eu", "bucket": "phi-eu"}
+    }
+  }
+}
+""",
+            "terraform.tfvars.json": '{"region": "us-west-2"}\n',
+        }
+    )
+    assert located(result) == {
+        "aws_s3_bucket.us": ("aws", "us-west-2"),
+        "aws_s3_bucket.eu": ("aws", "eu-west-3"),
+    }
+    assert finding_tuples(result) == [("HDS-LOC-001", "fail", "aws_s3_bucket.us", 6)]
+
+
+def test_invalid_tf_json_is_an_error_naming_the_line(scan_files: Scan) -> None:
+    result = scan_files({"main.tf.json": '{\n  "resource": {\n    "aws_s3_bucket": {,\n  }\n}\n'})
+    assert [str(e) for e in result.errors] == [
+        "project/main.tf.json:3: invalid Terraform JSON: Expecting property name enclosed in"
+        " double quotes"
+    ]
+
+
+def test_data_stores_of_providers_unknown_to_hdslint_are_found(scan_files: Scan) -> None:
+    result = scan_files(
+        {
+            "main.tf": """
+terraform {
+  required_providers {
+    exoscale = { source = "exoscale/exoscale" }
+  }
+}
+provider "exoscale" {}
+resource "exoscale_sos_bucket" "records" {
+  name = "phi"
+  zone = "de-fra-1"
+}
+resource "exoscale_security_group" "web" { name = "web" }
+"""
+        }
+    )
+    resources = {r.id: (r.provider, r.category, r.region) for r in result.graph}
+    assert resources == {
+        "exoscale_sos_bucket.records": ("exoscale", "storage", "de-fra-1"),
+        "exoscale_security_group.web": ("exoscale", "other", None),
+    }
+    assert finding_tuples(result) == [
+        ("HDS-CERT-001", "fail", "exoscale_sos_bucket.records", 7),
+        ("HDS-LOC-001", "not_evaluated", "exoscale_sos_bucket.records", 7),
+    ]
+    assert result.findings[0].message == (
+        "provider 'exoscale' holds no HDS certificate known to hdslint's registry"
+    )
+
+
+def test_values_read_from_yaml_files_beside_the_module(scan_files: Scan, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    outside = tmp_path.parent / f"{tmp_path.name}-outside"
+    outside.mkdir()
+    (outside / "secret.yaml").write_text("region: us-east-1\n")
+    main = """
+locals {
+  buckets = { for f in fileset("${path.module}/data", "*.yaml") :
+    trimsuffix(f, ".yaml") => yamldecode(file("${path.module}/data/${f}")) }
+  outside = try(yamldecode(file("OUTSIDE/secret.yaml")).region, "not read")
+}
+provider "aws" { region = "eu-west-3" }
+resource "aws_s3_bucket" "b" {
+  for_each = local.buckets
+  region   = each.value.region
+}
+resource "aws_sqs_queue" "q" { name = local.outside }
+""".replace("OUTSIDE", str(outside))
+    result = scan_files(
+        {
+            "main.tf": main,
+            "data/paris.yaml": "region: eu-west-3\n",
+            "data/ohio.yaml": "region: us-east-2\n",
+        }
+    )
+    assert {r.id: r.region for r in result.graph if r.type == "aws_s3_bucket"} == {
+        'aws_s3_bucket.b["ohio"]': "us-east-2",
+        'aws_s3_bucket.b["paris"]': "eu-west-3",
+    }
+    # A file outside the scanned folders is not read.
+    (queue,) = [r for r in result.graph if r.type == "aws_sqs_queue"]
+    assert queue.attributes["name"] == "not read"
+
+
+def test_unknown_tags_matter_only_for_health_data_keys(scan_files: Scan) -> None:
+    result = scan_files(
+        {
+            ".hdslint.yaml": "health_data:\n  default: false\n  tags:\n    data-classification: [health]\n",
+            "main.tf": """
+variable "classification" {}
+provider "aws" { region = "us-east-1" }
+resource "aws_s3_bucket" "unknown_class" {
+  tags = { data-classification = var.classification }
+}
+resource "aws_s3_bucket" "unknown_owner" {
+  tags = { owner = var.classification, data-classification = "public" }
+}
+""",
+        }
+    )
+    assert finding_tuples(result) == [
+        ("HDS-DATA-001", "not_evaluated", "aws_s3_bucket.unknown_class", 3),
+    ]
+    assert result.findings[0].message == (
+        "could not be checked: whether it holds health data is not known: its tags are not"
+        " known: tag 'data-classification': variable 'classification' has no value: no default,"
+        " and it is not set in terraform.tfvars, *.auto.tfvars, TF_VAR_classification,"
+        " --var-file or --var"
+    )
