@@ -97,8 +97,13 @@ def _mapped(entry: ClusterMapping, config: Config) -> Cluster:
     unknown = None
     if entry.region is None:
         unknown = f"the kubernetes.clusters entry for {label} in {config.file} gives no region"
+    # Provider ids are lower case everywhere (`aws`, `ovh`): `AWS` in a config means the same.
     return Cluster(
-        scope=scope, provider=entry.provider, region=entry.region, label=label, unknown=unknown
+        scope=scope,
+        provider=entry.provider.lower(),
+        region=entry.region,
+        label=label,
+        unknown=unknown,
     )
 
 

@@ -180,6 +180,8 @@ MAX_FIELD_VALUES = 10_000
 
 def flatten(values: list[Any]) -> list[Any]:
     """The items of nested lists, in order, at most MAX_FIELD_VALUES of them."""
+    if not any(isinstance(value, list) for value in values):
+        return values[:MAX_FIELD_VALUES]  # the common case: nothing nested
     out: list[Any] = []
     stack: list[Iterator[Any]] = [iter(values)]
     while stack and len(out) < MAX_FIELD_VALUES:
