@@ -81,7 +81,8 @@ def kind_spec(family_id: str, family_kind: str) -> KindSpec:
     info = catalogue.type_info("terraform", terraform, provider) if terraform else None
     known = raw is not None
     category = entry.get("category") or (info.category if info and info.known else "other")
-    # Defaults: the family's region fields, or (upjet) the Terraform type's.
+    # Defaults: the family's region fields, or (upjet) the Terraform type's. The other
+    # families spell their fields differently, so they give defaults and flows explicitly.
     region: tuple[Any, ...] = tuple(family.get("region", ()))
     region_from: tuple[str, ...] = ()
     region_default = None
@@ -103,8 +104,6 @@ def kind_spec(family_id: str, family_kind: str) -> KindSpec:
                 }
                 for flow in info.flows
             )
-    elif info is not None and info.known:
-        region_default = None  # the other families give their defaults explicitly
     if "region" in entry:
         region = tuple(entry["region"])
     if "region_from" in entry:
