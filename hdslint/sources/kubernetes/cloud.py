@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from hdslint.model import Edge, EdgeKind, Resource
+from hdslint.model import DATA_CATEGORIES, Edge, EdgeKind, Resource
 from hdslint.registry import normalise_region, paired_region
 from hdslint.sources.kubernetes.index import Place, ScanIndex, ScopeIndex, edge, make_resource
 from hdslint.sources.kubernetes.kinds import KindSpec, kind_spec
@@ -23,6 +23,7 @@ from hdslint.sources.kubernetes.objects import (
     labels,
     mapping_at,
     strings_at,
+    table,
     tag_map,
     values_at,
 )
@@ -65,6 +66,17 @@ def _text_parts(text: str) -> tuple[str, str | None]:
         found = _LOCATION_IN_PATH.search(text)
         return text.rstrip("/").rsplit("/", 1)[-1], found.group(1) if found else None
     return text, None
+
+
+def _arn_service_fits(text: str, obj: K8sObject) -> bool:
+    """An ARN names a service: `arn:aws:rds:...:db:main` is not the S3 bucket `main`."""
+    if not text.startswith("arn:") or obj.family is None:
+        return True
+    parts = text.split(":", 3)
+    if len(parts) < 3:
+        return True
+    aliases = table()["arn_services"].get(parts[2], [parts[2]])
+    return obj.family.service in aliases
 
 
 class CloudResources:
@@ -165,7 +177,9 @@ class CloudResources:
 
     # -- references --------------------------------------------------------------------
 
-    def refs(self, idx: ScopeIndex, obj: K8sObject, path: str) -> list[Ref]:
+    def refs(
+        self, idx: ScopeIndex, obj: K8sObject, path: str, *, data_only: bool = False
+    ) -> list[Ref]:
         """What a reference field points to. Crossplane keeps the value in `field`, an object
         name in `fieldRef` and labels in `fieldSelector`; Config Connector and ASO keep
         `{name}` / `{external}` / `{armId}` mappings; ACK `{from: {name}}`."""
@@ -177,20 +191,22 @@ class CloudResources:
                 continue
             for value in _items(container.get(field)):
                 if isinstance(value, Mapping):
-                    out += self._mapping_ref(idx, obj, value)
+                    out += self._mapping_ref(idx, obj, value, data_only)
                 elif isinstance(value, str | int) and str(value).strip():
-                    out.append(self._text_ref(idx, obj, str(value).strip()))
+                    out.append(self._text_ref(idx, obj, str(value).strip(), data_only))
             for value in _items(container.get(field + "Ref")):
                 if isinstance(value, Mapping):
-                    out += self._mapping_ref(idx, obj, value)
+                    out += self._mapping_ref(idx, obj, value, data_only)
             selector = container.get(field + "Selector")
             if isinstance(selector, Mapping):
                 wanted = selector.get("matchLabels")
                 if isinstance(wanted, Mapping) and wanted:
                     out += [
-                        Ref(o, o.name) for o in self._candidates(idx, obj) if _has_labels(o, wanted)
+                        Ref(o, o.name)
+                        for o in self._candidates(idx, obj, data_only)
+                        if _has_labels(o, wanted)
                     ]
-        return out
+        return _narrowed_by_field(out, field)
 
     def _names_of(self, obj: K8sObject) -> frozenset[str]:
         found = self._names.get(id(obj))
@@ -198,31 +214,43 @@ class CloudResources:
             found = self._names[id(obj)] = identities(obj)
         return found
 
-    def _candidates(self, idx: ScopeIndex, obj: K8sObject) -> list[K8sObject]:
+    def _candidates(self, idx: ScopeIndex, obj: K8sObject, data_only: bool) -> list[K8sObject]:
+        """Objects of the same family in the same scope; for data flows, only data stores (a
+        selector's labels often match the IAM roles and policies of the same stack too)."""
         assert obj.family is not None
         found = idx.by_family.get(obj.family.id, [])
-        return [o for o in found if o is not obj]
+        return [
+            o
+            for o in found
+            if o is not obj and (not data_only or spec_of(o).category in DATA_CATEGORIES)
+        ]
 
-    def _mapping_ref(self, idx: ScopeIndex, obj: K8sObject, value: Mapping[str, Any]) -> list[Ref]:
+    def _mapping_ref(
+        self, idx: ScopeIndex, obj: K8sObject, value: Mapping[str, Any], data_only: bool
+    ) -> list[Ref]:
         name = value.get("name") or mapping_at(value, "from").get("name")
         if isinstance(name, str) and name:
             namespace = value.get("namespace") or obj.namespace
             matches = [
                 o
-                for o in self._candidates(idx, obj)
+                for o in self._candidates(idx, obj, data_only)
                 if o.name == name and o.namespace in (None, namespace)
             ]
             return [Ref(o, name) for o in matches] or [Ref(None, name)]
         external = value.get("external") or value.get("armId")
         if isinstance(external, str) and external:
-            return [self._text_ref(idx, obj, external)]
+            return [self._text_ref(idx, obj, external, data_only)]
         return []
 
-    def _text_ref(self, idx: ScopeIndex, obj: K8sObject, text: str) -> Ref:
+    def _text_ref(self, idx: ScopeIndex, obj: K8sObject, text: str, data_only: bool) -> Ref:
         name, region = _text_parts(text)
         if is_placeholder(text):
             return Ref(None, text)
-        matches = [o for o in self._candidates(idx, obj) if {text, name} & self._names_of(o)]
+        matches = [
+            o
+            for o in self._candidates(idx, obj, data_only)
+            if {text, name} & self._names_of(o) and _arn_service_fits(text, o)
+        ]
         stores = [o for o in matches if spec_of(o).category != "other"]
         chosen = stores or matches
         if chosen:
@@ -267,21 +295,23 @@ class CloudResources:
             subjects = [this]
             if "subject" in flow:
                 found = [
-                    r.target for r in self.refs(idx, obj, flow["subject"]) if r.target is not None
+                    r.target
+                    for r in self.refs(idx, obj, flow["subject"], data_only=True)
+                    if r.target is not None
                 ]
                 subjects = [self.scan.scope_of(t).key(t.id) for t in found] or subjects
             if "to" in flow:
-                for ref in self.refs(idx, obj, flow["to"]):
+                for ref in self.refs(idx, obj, flow["to"], data_only=True):
                     target, hint = self._target(idx, ref, spec.provider)
-                    edges += [edge(s, target, kind, where, hint=hint) for s in subjects]
+                    # A reference resolved to the subject itself is not a flow.
+                    edges += [
+                        edge(s, target, kind, where, hint=hint) for s in subjects if s != target
+                    ]
             if "from" in flow:
-                for ref in self.refs(idx, obj, flow["from"]):
-                    if ref.target is not None:
-                        edges.append(
-                            edge(
-                                self.scan.scope_of(ref.target).key(ref.target.id), this, kind, where
-                            )
-                        )
+                for ref in self.refs(idx, obj, flow["from"], data_only=True):
+                    if ref.target is not None and ref.target is not obj:
+                        source = self.scan.scope_of(ref.target).key(ref.target.id)
+                        edges.append(edge(source, this, kind, where))
             if "region" in flow:
                 for value in strings_at(obj.data, flow["region"]):
                     edges += [
@@ -378,6 +408,18 @@ def _items(value: Any) -> list[Any]:
     if value is None:
         return []
     return value if isinstance(value, list) else [value]
+
+
+def _narrowed_by_field(refs: list[Ref], field: str) -> list[Ref]:
+    """References named after a kind point to that kind (`targetVaultName` to a Vault,
+    `bucketArn` to a Bucket): a selector's labels or a name often match other objects of the
+    same stack too."""
+    hint = field.lower()
+    found = [r for r in refs if r.target is not None]
+    fitting = [r for r in found if r.target is not None and r.target.kind.lower() in hint]
+    if not fitting or len(fitting) == len(found):
+        return refs
+    return [r for r in refs if r.target is None] + fitting
 
 
 def _has_labels(obj: K8sObject, wanted: Mapping[str, Any]) -> bool:

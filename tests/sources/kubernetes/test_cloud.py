@@ -457,3 +457,56 @@ spec:
         "could not be checked: the region is not known: none of"
         " spec.forProvider.storageAccountId or spec.forProvider.storageAccountName is set"
     ]
+
+
+def test_selectors_resolve_to_the_kind_the_field_names_not_the_whole_stack(
+    scan_files: Scan,
+) -> None:
+    # Upjet examples label every object of a stack alike: the Plan's vault selector must not
+    # pick the SNS topic or the IAM role carrying the same label.
+    result = scan_files(
+        {
+            "backup.yaml": """
+apiVersion: backup.aws.upbound.io/v1beta1
+kind: Vault
+metadata:
+  name: vault
+  labels: {stack: ehr}
+spec:
+  forProvider: {region: eu-west-3}
+---
+apiVersion: sns.aws.upbound.io/v1beta1
+kind: Topic
+metadata:
+  name: topic
+  labels: {stack: ehr}
+spec:
+  forProvider: {region: us-east-1}
+---
+apiVersion: iam.aws.upbound.io/v1beta1
+kind: Role
+metadata:
+  name: role
+  labels: {stack: ehr}
+spec:
+  forProvider: {}
+---
+apiVersion: backup.aws.upbound.io/v1beta2
+kind: Plan
+metadata: {name: daily}
+spec:
+  forProvider:
+    region: eu-west-3
+    rule:
+      - ruleName: daily
+        targetVaultNameSelector:
+          matchLabels: {stack: ehr}
+"""
+        }
+    )
+    backs_up_to = [
+        (e.source, e.target) for e in result.graph.edges if e.kind.value == "backs_up_to"
+    ]
+    assert backs_up_to == [
+        ("project::Plan.backup.aws.upbound.io/daily", "project::Vault.backup.aws.upbound.io/vault")
+    ]
