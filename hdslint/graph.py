@@ -36,9 +36,9 @@ class ResourceGraph:
         # `aws_s3_bucket.b` -> its instances `aws_s3_bucket.b["x"]`, `...b[0]`: an edge may
         # name the resource while the graph holds its instances.
         instances: dict[str, list[Resource]] = {}
-        for key, resource in by_id.items():
-            if key.endswith("]") and "[" in key:
-                instances.setdefault(key[: key.rindex("[")], []).append(resource)
+        for rkey, resource in by_id.items():
+            if rkey.endswith("]") and "[" in rkey:
+                instances.setdefault(rkey[: rkey.rindex("[")], []).append(resource)
         self._instances = {k: tuple(v) for k, v in instances.items()}
         self._edges = tuple(kept)
         self._out = {k: tuple(v) for k, v in out.items()}
