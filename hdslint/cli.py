@@ -133,6 +133,12 @@ def _scan_inputs(command: Callable[..., int]) -> Callable[..., int]:
     " Terraform folders calling them for context, and report only findings in those folders.",
 )
 @click.option(
+    "--stdin-filename",
+    metavar="PATH",
+    help="With `-` (manifests on standard input): the path they stand for, matched against"
+    " kubernetes.clusters and shown in findings (default: <stdin>).",
+)
+@click.option(
     "--color/--no-color", default=None, help="Colour the text output (default: on a terminal)."
 )
 def scan(
@@ -145,9 +151,13 @@ def scan(
     var_files: tuple[Path, ...],
     baseline: Path | None,
     changed: bool,
+    stdin_filename: str | None,
     color: bool | None,
 ) -> int:
-    """Scan files and folders (default: the current folder) and report findings."""
+    """Scan files and folders (default: the current folder) and report findings.
+
+    `-` reads Kubernetes manifests from standard input: `helm template ... | hdslint scan -`.
+    """
     from hdslint.commands.scan import run
 
     return run(
@@ -161,6 +171,7 @@ def scan(
         color=color,
         baseline=baseline,
         changed=changed,
+        stdin_filename=stdin_filename,
     )
 
 

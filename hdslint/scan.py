@@ -60,6 +60,11 @@ class ScanOptions:
     # The date certificates and the registry's age are judged on (default: today); fixed
     # in tests and for re-checking saved evidence as it stood on a given day.
     today: dt.date | None = None
+    # `-` among the paths reads Kubernetes manifests from standard input: its text (None:
+    # read sys.stdin) and the path it stands for (matched against kubernetes.clusters, shown
+    # in findings; None: `<stdin>`).
+    stdin: str | None = None
+    stdin_filename: str | None = None
 
 
 @dataclass
@@ -120,6 +125,12 @@ def discover(paths: Sequence[str], exclude: Sequence[str], root: Path) -> Discov
 
     for given in paths:
         path = Path(given)
+        if given == "-":
+            # Standard input holds manifests (`helm template ... | hdslint scan -`).
+            if path not in found.files.get("kubernetes", []):
+                found.files.setdefault("kubernetes", []).append(path)
+                found.file_count += 1
+            continue
         if not path.exists():
             found.errors.append(InputError(given, "no such file or directory"))
             continue

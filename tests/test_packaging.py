@@ -54,6 +54,7 @@ def test_wheel_runs_without_the_source_tree(tmp_path: Path) -> None:
         "hdslint/schemas/output.schema.json",
         "hdslint/config.schema.json",
         "hdslint/catalogue/terraform.yaml",
+        "hdslint/catalogue/kubernetes.yaml",
         "hdslint/policy/references.yaml",
         "hdslint/report/report.css",
         "hdslint/policies/HDS-OVH-001.yaml",

@@ -125,6 +125,7 @@ def run(
     color: bool | None,
     baseline: Path | None = None,
     changed: bool = False,
+    stdin_filename: str | None = None,
 ) -> int:
     from hdslint.commands.registry import warn_if_stale
 
@@ -137,7 +138,12 @@ def run(
         paths = scope.paths
     result = run_scan(
         ScanOptions(
-            paths=paths, config=config, cli_vars=cli_vars, var_files=var_files, baseline=baseline
+            paths=paths,
+            config=config,
+            cli_vars=cli_vars,
+            var_files=var_files,
+            stdin_filename=stdin_filename,
+            baseline=baseline,
         )
     )
     warn_if_stale(result.registry)

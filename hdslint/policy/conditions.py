@@ -430,7 +430,7 @@ def edge_targets(
     found = graph.get(other)
     if found is not None:
         return [found]
-    instances = [r for key, r in graph.resources.items() if key.startswith(other + "[")]
+    instances = list(graph.instances(other))
     if instances:
         return instances
     hint = edge.target_hint

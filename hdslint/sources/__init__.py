@@ -24,6 +24,7 @@ FileSource = Callable[[Sequence[Path], "Config", "ScanOptions"], SourceResult]
 # kind -> "module:function" reading every file of that kind
 FILE_SOURCES: dict[str, str] = {
     "terraform-plan": "hdslint.sources.terraform.plan:scan_plans",
+    "kubernetes": "hdslint.sources.kubernetes:scan",
 }
 
 TERRAFORM_SUFFIXES = (".tf", ".tfvars", ".tf.json", ".tfvars.json")

@@ -429,3 +429,50 @@ def test_suppressed_findings_do_not_count_for_the_exit_code_and_are_in_json(
     assert out.splitlines()[-2] == (
         "1 resources (1 with health data), 0 failed, 0 not evaluated, 1 suppressed, 0 errors"
     )
+
+
+def test_kubernetes_manifests_end_to_end(cli: Cli, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    bucket = """apiVersion: s3.aws.upbound.io/v1beta1
+kind: Bucket
+metadata:
+  name: {name}{annotations}
+spec:
+  forProvider:
+    region: us-east-1
+"""
+    write_tree(
+        tmp_path / "k8s",
+        {
+            "buckets.yaml": bucket.format(
+                name="exports",
+                annotations="\n  annotations:\n    hdslint.io/ignore: 'HDS-LOC-001"
+                ' reason="US research copy, consent on file" until=2999-06-30\'',
+            )
+            + '---\n# hdslint:ignore=HDS-LOC-001 reason="comment above the document"\n'
+            + bucket.format(name="commented", annotations="")
+            + "---\n"
+            + bucket.format(
+                name="noreason", annotations="\n  annotations:\n    hdslint.io/ignore: HDS-LOC-001"
+            )
+        },
+    )
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = cli("scan", "k8s", "-f", "json")
+    assert code == 2
+    document = json.loads(out)
+    assert [
+        (f["resource"]["id"], f["location"]["line"], f["suppression"] and f["suppression"]["kind"])
+        for f in document["findings"]
+    ] == [
+        ("Bucket.s3.aws.upbound.io/exports", 1, "annotation"),
+        ("Bucket.s3.aws.upbound.io/commented", 12, "inline"),
+        ("Bucket.s3.aws.upbound.io/noreason", 20, None),
+    ]
+    assert document["errors"] == [
+        {
+            "file": "k8s/buckets.yaml",
+            "line": 20,
+            "message": 'suppression for HDS-LOC-001 has no reason: a suppression needs reason="..."'
+            " (it is not applied)",
+        }
+    ]
