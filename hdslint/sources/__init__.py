@@ -22,7 +22,9 @@ if TYPE_CHECKING:
 FileSource = Callable[[Sequence[Path], "Config", "ScanOptions"], SourceResult]
 
 # kind -> "module:function" reading every file of that kind
-FILE_SOURCES: dict[str, str] = {}
+FILE_SOURCES: dict[str, str] = {
+    "inventory": "hdslint.sources.inventory:scan",
+}
 
 TERRAFORM_SUFFIXES = (".tf", ".tfvars")
 PEEK_BYTES = 4096
