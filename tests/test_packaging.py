@@ -54,6 +54,9 @@ def test_wheel_runs_without_the_source_tree(tmp_path: Path) -> None:
         "hdslint/schemas/output.schema.json",
         "hdslint/config.schema.json",
         "hdslint/catalogue/terraform.yaml",
+        "hdslint/catalogue/aws.yaml",
+        "hdslint/schemas/inventory.schema.json",
+        "hdslint/sources/aws/iam-policy.json",
         "hdslint/py.typed",
     ):
         assert required in names, required
