@@ -29,6 +29,18 @@ def _tag_match(resource: Resource, tags: Mapping[str, list[str]]) -> bool:
     return False
 
 
+def _tags_unknown(resource: Resource, tags: Mapping[str, list[str]]) -> str | None:
+    """Why the health-data tags of a resource cannot be read, if they cannot: the whole tag
+    map is unknown, or one of the health-data tag keys has an unknown value."""
+    if "tags" in resource.unknown:
+        return resource.unknown["tags"]
+    for key in tags:
+        reason = resource.unknown.get(f"tags.{key}")
+        if reason is not None:
+            return reason
+    return None
+
+
 def classify(
     graph: ResourceGraph, *, default: bool, tags: Mapping[str, list[str]]
 ) -> tuple[Classification, dict[str, str]]:
@@ -44,9 +56,9 @@ def classify(
         elif default and resource.presumed_health_data:
             verdict[resource.key] = True
             why[resource.key] = "presumed (health_data.default is true)"
-        elif "tags" in resource.unknown:
+        elif (reason := _tags_unknown(resource, tags)) is not None:
             verdict[resource.key] = None
-            why[resource.key] = f"its tags are not known: {resource.unknown['tags']}"
+            why[resource.key] = f"its tags are not known: {reason}"
         else:
             verdict[resource.key] = False
     # A replica, copy or backup of health data is health data.

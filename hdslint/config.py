@@ -34,10 +34,13 @@ class Config:
     health_default: bool = True
     health_tags: Mapping[str, list[str]] = field(default_factory=lambda: dict(DEFAULT_HEALTH_TAGS))
     clusters: tuple[ClusterMapping, ...] = ()
+    # The region ACK controllers run with (kubernetes.ack.default_region).
+    ack_default_region: str | None = None
     registry_providers: Mapping[str, Any] = field(default_factory=dict)
     confirmed_conditions: tuple[str, ...] = ()
     strict_conditions: bool = False
     registry_max_age_days: int | None = None
+    registry_expiry_warning_days: int | None = None
     disabled_policies: tuple[str, ...] = ()
     policy_paths: tuple[Path, ...] = ()
     shipped_policies: bool = True
@@ -45,6 +48,7 @@ class Config:
     tf_vars: Mapping[str, str] = field(default_factory=dict)
     fail_on: str | None = None
     exclude: tuple[str, ...] = ()
+    max_file_mb: float = 4.0
     raw: Mapping[str, Any] = field(default_factory=dict)
 
 
@@ -93,6 +97,7 @@ def from_mapping(data: Mapping[str, Any], *, root: Path, file: str | None) -> Co
     conditions = registry.get("conditions") or {}
     policies = data.get("policies") or {}
     terraform = data.get("terraform") or {}
+    kubernetes = data.get("kubernetes") or {}
     clusters = tuple(
         ClusterMapping(
             paths=tuple(c["paths"]),
@@ -100,7 +105,7 @@ def from_mapping(data: Mapping[str, Any], *, root: Path, file: str | None) -> Co
             region=c.get("region"),
             name=c.get("name"),
         )
-        for c in (data.get("kubernetes") or {}).get("clusters", ())
+        for c in kubernetes.get("clusters", ())
     )
     tags = health.get("tags")
     return Config(
@@ -113,10 +118,12 @@ def from_mapping(data: Mapping[str, Any], *, root: Path, file: str | None) -> Co
             else dict(DEFAULT_HEALTH_TAGS)
         ),
         clusters=clusters,
+        ack_default_region=(kubernetes.get("ack") or {}).get("default_region"),
         registry_providers=registry.get("providers") or {},
         confirmed_conditions=tuple(conditions.get("confirmed", ())),
         strict_conditions=bool(conditions.get("strict", False)),
         registry_max_age_days=registry.get("max_age_days"),
+        registry_expiry_warning_days=registry.get("expiry_warning_days"),
         disabled_policies=tuple(policies.get("disable", ())),
         policy_paths=_paths(root, policies.get("paths", ())),
         shipped_policies=bool(policies.get("shipped", True)),
@@ -124,6 +131,7 @@ def from_mapping(data: Mapping[str, Any], *, root: Path, file: str | None) -> Co
         tf_vars={str(k): _var_text(v) for k, v in (terraform.get("vars") or {}).items()},
         fail_on=data.get("fail_on"),
         exclude=tuple(data.get("exclude", ())),
+        max_file_mb=float(data.get("max_file_mb", 4.0)),
         raw=data,
     )
 

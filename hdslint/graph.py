@@ -12,7 +12,7 @@ class ResourceGraph:
     """Nodes keyed by resource key (see Resource.key) and typed, directed edges. Built once,
     then only read."""
 
-    __slots__ = ("_edges", "_in", "_out", "_resources")
+    __slots__ = ("_edges", "_in", "_instances", "_out", "_resources")
 
     def __init__(self, resources: Iterable[Resource], edges: Iterable[Edge]) -> None:
         by_id: dict[str, Resource] = {}
@@ -33,6 +33,13 @@ class ResourceGraph:
             out.setdefault(edge.source, []).append(edge)
             into.setdefault(edge.target, []).append(edge)
         self._resources: Mapping[str, Resource] = MappingProxyType(by_id)
+        # `aws_s3_bucket.b` -> its instances `aws_s3_bucket.b["x"]`, `...b[0]`: an edge may
+        # name the resource while the graph holds its instances.
+        instances: dict[str, list[Resource]] = {}
+        for rkey, resource in by_id.items():
+            if rkey.endswith("]") and "[" in rkey:
+                instances.setdefault(rkey[: rkey.rindex("[")], []).append(resource)
+        self._instances = {k: tuple(v) for k, v in instances.items()}
         self._edges = tuple(kept)
         self._out = {k: tuple(v) for k, v in out.items()}
         self._in = {k: tuple(v) for k, v in into.items()}
@@ -56,6 +63,10 @@ class ResourceGraph:
 
     def get(self, key: str) -> Resource | None:
         return self._resources.get(key)
+
+    def instances(self, key: str) -> tuple[Resource, ...]:
+        """The instances of a counted or for_each resource, by the resource's key."""
+        return self._instances.get(key, ())
 
     def out_edges(self, key: str, kinds: Iterable[EdgeKind] | None = None) -> tuple[Edge, ...]:
         edges = self._out.get(key, ())

@@ -6,21 +6,27 @@ ScanResult this module returns.
 
 from __future__ import annotations
 
+import datetime as dt
 import fnmatch
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from hdslint import limits
 from hdslint.classify import Classification, classify
 from hdslint.config import Config, find_config, load_config
 from hdslint.graph import ResourceGraph
+from hdslint.limits import inside_allowed
 from hdslint.model import Edge, Finding, InputError, Resource
 from hdslint.policy import Policy, load_policies
 from hdslint.policy.conditions import Context
 from hdslint.policy.engine import Evaluation, evaluate_policies, findings_from
 from hdslint.registry import Registry, load_registry
 from hdslint.sources.base import SourceResult
+from hdslint.suppressions.apply import apply_suppressions
+from hdslint.suppressions.baseline import Baseline, load_baseline
+from hdslint.suppressions.settings import settings_from
 
 SKIP_DIRS = frozenset(
     {
@@ -47,6 +53,18 @@ class ScanOptions:
     cli_vars: Mapping[str, str] = field(default_factory=dict)
     var_files: Sequence[Path] = ()
     env: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
+    # Findings listed in this baseline file are suppressed (kind "baseline"); None: the
+    # configuration's `baseline:` key, unless use_config_baseline is False.
+    baseline: Path | None = None
+    use_config_baseline: bool = True
+    # The date certificates and the registry's age are judged on (default: today); fixed
+    # in tests and for re-checking saved evidence as it stood on a given day.
+    today: dt.date | None = None
+    # `-` among the paths reads Kubernetes manifests from standard input: its text (None:
+    # read sys.stdin) and the path it stands for (matched against kubernetes.clusters, shown
+    # in findings; None: `<stdin>`).
+    stdin: str | None = None
+    stdin_filename: str | None = None
 
 
 @dataclass
@@ -95,6 +113,10 @@ def discover(paths: Sequence[str], exclude: Sequence[str], root: Path) -> Discov
     def add_file(path: Path, kind: str | None) -> None:
         if kind is None or excluded(path):
             return
+        # Regular files only (no FIFO or device can hang a scan), and a symlink is followed
+        # only when it stays inside the scanned folders.
+        if not path.is_file() or not inside_allowed(path):
+            return
         found.file_count += 1
         if kind == "terraform":
             found.terraform_dirs.setdefault(path.parent, []).append(path)
@@ -103,6 +125,12 @@ def discover(paths: Sequence[str], exclude: Sequence[str], root: Path) -> Discov
 
     for given in paths:
         path = Path(given)
+        if given == "-":
+            # Standard input holds manifests (`helm template ... | hdslint scan -`).
+            if path not in found.files.get("kubernetes", []):
+                found.files.setdefault("kubernetes", []).append(path)
+                found.file_count += 1
+            continue
         if not path.exists():
             found.errors.append(InputError(given, "no such file or directory"))
             continue
@@ -183,19 +211,52 @@ def _display(path: Path) -> str:
         return path.as_posix()
 
 
+def allowed_roots(paths: Sequence[str]) -> tuple[Path, ...]:
+    """The folders a scan may read: the scanned paths (a file's folder) and the working one."""
+    roots = [Path.cwd().resolve()]
+    for given in paths:
+        path = Path(given)
+        if path.exists():
+            resolved = path.resolve()
+            roots.append(resolved if resolved.is_dir() else resolved.parent)
+    return tuple(dict.fromkeys(roots))
+
+
 def run_scan(options: ScanOptions) -> ScanResult:
     config = resolve_config(options)
+    tokens = (
+        limits.ALLOWED_ROOTS.set(allowed_roots(options.paths)),
+        limits.MAX_FILE_BYTES.set(int(config.max_file_mb * 1_000_000)),
+    )
+    try:
+        return _run_scan(options, config)
+    finally:
+        limits.ALLOWED_ROOTS.reset(tokens[0])
+        limits.MAX_FILE_BYTES.reset(tokens[1])
+
+
+def load_rules(config: Config, today: dt.date | None = None) -> tuple[Registry, list[Policy]]:
+    """The registry and policies a configuration asks for (shared by every kind of scan)."""
     registry = load_registry(
         config.registry_providers,
         config_file=config.file,
         confirmed_conditions=config.confirmed_conditions,
         strict_conditions=config.strict_conditions,
+        today=today,
+        expiry_warning_days=config.registry_expiry_warning_days,
+        max_age_days=config.registry_max_age_days,
     )
     policies = load_policies(
         config.policy_paths,
         include_shipped=config.shipped_policies,
         disabled=config.disabled_policies,
     )
+    return registry, policies
+
+
+def _run_scan(options: ScanOptions, config: Config) -> ScanResult:
+    registry, policies = load_rules(config, options.today)
+    baseline = resolve_baseline(config, options)
     found = discover(options.paths, config.exclude, config.root)
     collected = collect(found, config, options)
     return evaluate(
@@ -207,7 +268,16 @@ def run_scan(options: ScanOptions) -> ScanResult:
         policies=policies,
         inputs=list(options.paths),
         files_scanned=found.file_count,
+        baseline=baseline,
     )
+
+
+def resolve_baseline(config: Config, options: ScanOptions) -> Baseline | None:
+    """The baseline given on the command line, else the configuration's, else none."""
+    if options.baseline is not None:
+        return load_baseline(options.baseline, _display(options.baseline))
+    configured = settings_from(config).baseline if options.use_config_baseline else None
+    return load_baseline(configured, _display(configured)) if configured else None
 
 
 def evaluate(
@@ -220,12 +290,23 @@ def evaluate(
     policies: list[Policy],
     inputs: list[str],
     files_scanned: int = 0,
+    baseline: Baseline | None = None,
 ) -> ScanResult:
-    """The evaluation half of a scan, shared by file scans and live/saved inventories."""
+    """The evaluation half of a scan, shared by file scans and live/saved inventories.
+
+    Suppressions (inline comments, annotations, config waivers, `baseline`) are applied
+    here, so every source and every reporter sees the same decisions."""
     graph = ResourceGraph(resources, edges)
     health, reasons = classify(graph, default=config.health_default, tags=config.health_tags)
-    ctx = Context(graph=graph, registry=registry, health=health)
+    ctx = Context(graph=graph, registry=registry, health=health, health_reasons=reasons)
     evaluations = evaluate_policies(policies, graph, ctx)
+    findings, suppression_errors = apply_suppressions(
+        findings_from(evaluations),
+        graph,
+        settings=settings_from(config),
+        baseline=baseline,
+        today=registry.today,
+    )
     return ScanResult(
         config=config,
         registry=registry,
@@ -234,8 +315,8 @@ def evaluate(
         health=health,
         health_reasons=reasons,
         evaluations=evaluations,
-        findings=findings_from(evaluations),
-        errors=list(errors),
+        findings=findings,
+        errors=[*errors, *suppression_errors],
         inputs=inputs,
         files_scanned=files_scanned,
     )

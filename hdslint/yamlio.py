@@ -35,17 +35,63 @@ class _DocumentLineLoader(SafeLoader):
         return (node.start_mark.line + 1, super().construct_document(node))
 
 
+# A YAML document may share nodes through aliases; expanded, a "billion laughs" document of a
+# few hundred bytes becomes billions of values, which anything walking it (schema
+# validation, JSON output) would try to visit. Documents larger than this are refused.
+MAX_VALUES = 100_000
+
+
+class YamlLimitError(yaml.YAMLError):
+    """A YAML document hdslint refuses to use: too large once expanded, or nested too deep."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def check_expansion(data: Any, limit: int = MAX_VALUES) -> None:
+    """Raise YamlLimitError when `data`, with aliases expanded, holds more than `limit`
+    values. Iterative, so deep nesting cannot exhaust the stack."""
+    count = 0
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        count += 1
+        if count > limit:
+            raise YamlLimitError(
+                f"the YAML expands to more than {limit} values through aliases"
+                ' (a "billion laughs" document?)'
+            )
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
 def load(text: str) -> Any:
     """Load one YAML document safely."""
-    return yaml.load(text, Loader=SafeLoader)
+    try:
+        data = yaml.load(text, Loader=SafeLoader)
+    except RecursionError:
+        raise YamlLimitError("invalid YAML: nesting too deep") from None
+    check_expansion(data)
+    return data
 
 
 def load_documents(text: str) -> list[tuple[int, Any]]:
     """Load every document of a multi-document stream with the line where it starts."""
-    return list(yaml.load_all(text, Loader=_DocumentLineLoader))
+    try:
+        docs = list(yaml.load_all(text, Loader=_DocumentLineLoader))
+    except RecursionError:
+        raise YamlLimitError("invalid YAML: nesting too deep") from None
+    check_expansion([doc for _line, doc in docs])
+    return docs
 
 
 def error_line(exc: yaml.YAMLError) -> int | None:
+    if isinstance(exc, YamlLimitError):
+        return None
     """The 1-based line a YAML error points at, when PyYAML knows it."""
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     return None if mark is None else int(mark.line) + 1
@@ -53,6 +99,8 @@ def error_line(exc: yaml.YAMLError) -> int | None:
 
 def error_message(exc: yaml.YAMLError) -> str:
     """A one-line description of a YAML error, without PyYAML's multi-line excerpt."""
+    if isinstance(exc, YamlLimitError):
+        return exc.message
     problem = getattr(exc, "problem", None)
     context = getattr(exc, "context", None)
     if problem:

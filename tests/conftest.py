@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import textwrap
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -12,7 +13,11 @@ from hdslint.cli import main
 from hdslint.scan import ScanOptions, ScanResult, run_scan
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+# shared/ sits beside the repository (CI's clone) or beside the folder of worktrees.
+SHARED = next(
+    (p / "shared" for p in ROOT.parents if (p / "shared" / "reference").is_dir()),
+    ROOT.parent / "shared",
+)
 
 
 def write_tree(root: Path, files: Mapping[str, str]) -> Path:
@@ -28,9 +33,15 @@ def finding_tuples(result: ScanResult) -> list[tuple[str, str, str, int | None]]
     return [(f.policy_id, f.status.value, f.resource.id, f.location.line) for f in result.findings]
 
 
+# The day tests judge certificates and the registry's age on: the registry's as_of, so that
+# results do not change as the calendar moves (tests of dates pass their own `today`).
+TEST_TODAY = dt.date(2026, 11, 28)
+
+
 @pytest.fixture(autouse=True)
 def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Never read the real home or the developer's environment variables."""
+    """Never read the real home or the developer's environment variables, nor the clock."""
+    monkeypatch.setattr("hdslint.registry.evaluation_date", lambda: TEST_TODAY)
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     for name in list(__import__("os").environ):

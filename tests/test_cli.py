@@ -91,7 +91,9 @@ def test_json_output_validates_against_the_shipped_schema(cli: Cli, project) -> 
         "findings": 1,
         "failed": 1,
         "not_evaluated": 0,
-        "passed": 4,
+        "passed": 6,
+        "data_stores": 1,
+        "located_data_stores": 1,
         "suppressed": 0,
         "errors": 0,
         "files": 1,
@@ -206,25 +208,84 @@ def test_policies_list_and_show(cli: Cli) -> None:
         "HDS-LOC-001  Health data stored outside the EEA\n  severity:    critical\n"
     )
     assert "Rationale" in out and "Remediation" in out
+    assert cli("policies", "show", "HDS-LOC-001") == (0, out, "")
+    assert (
+        "  docs:        https://github.com/hdslint/hdslint/blob/main/docs/policies.md#hds-loc-001\n"
+        in out
+    )
+    assert "\nRequirements\n  - HDS-v2:EXI-28: HDS referential v2.0, requirement 28" in out
+    assert "\nDefinition\n  select:\n    health_data: true\n" in out
     assert cli("policies", "NOPE-1")[0] == 2
+    assert cli("policies", "show") == (
+        2,
+        "",
+        "hdslint: error: `hdslint policies show` needs a policy ID (see `hdslint policies`)\n",
+    )
+    assert cli("policies", "show", "A", "B")[2] == (
+        "hdslint: error: unexpected argument 'B': give one policy ID\n"
+    )
 
 
 def test_registry_list_and_show(cli: Cli) -> None:
     code, out, _ = cli("registry")
     assert code == 0
-    assert out.splitlines()[0] == "HDS registry as of 2026-11-28"
-    assert "outscale      unconfirmed  activities not published" in out
+    assert out.splitlines()[:3] == [
+        "HDS registry as of 2026-11-28",
+        "",
+        "PROVIDER     STATUS       ACTIVITIES     VALIDITY          CONFIDENCE  AS OF       NAME",
+    ]
+    assert (
+        "clevercloud  certified    1-6            until 2027-12-19  medium      2026-10-01  Clever Cloud"
+        in out.splitlines()
+    )
+    assert (
+        "outscale     unconfirmed  -              -                 low         2026-11-28  3DS OUTSCALE"
+        in out.splitlines()
+    )
     code, out, _ = cli("registry", "scaleway")
     assert code == 0
-    assert "  activities:   1-4" in out
+    assert "  activities:   1-4 (confidence low)" in out
     assert (
         "                nl-ams: not_covered - Scaleway's November 2025 HDS guides require the Paris region for health data."
         in out
     )
+    assert "  storage covered:     fr-par\n  storage not covered: nl-ams, pl-waw\n" in out
     assert (
         "  condition:    scaleway:hds-contract (to confirm) - an HDS contract is signed with Scaleway"
         in out
     )
+    assert cli("registry", "show", "scaleway") == (0, out, "")
+    assert cli("registry", "show")[0] == 2
+    assert cli("registry", "nowhere")[2] == (
+        "hdslint: error: no provider 'nowhere' in the registry (run `hdslint registry` for the list)\n"
+    )
+
+
+def test_stale_registry_warns_on_stderr(cli: Cli, project, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    project(
+        {"main.tf": 'provider "aws" { region = "eu-west-3" }\nresource "aws_s3_bucket" "b" {}\n'}
+    )
+    warning = (
+        "hdslint: warning: the HDS registry is 215 days old (as of 2026-11-28;"
+        " registry.max_age_days is 180): certificates may have been issued, renewed or"
+        " withdrawn since — upgrade hdslint, or check your hosts on the ANS list"
+        " (https://esante.gouv.fr/offres-services/hds/liste-des-herbergeurs-certifies) and"
+        " record them in .hdslint.yaml (registry.providers)\n"
+    )
+    monkeypatch.setattr("hdslint.registry.evaluation_date", lambda: dt.date(2027, 7, 1))
+    code, out, err = cli("registry")
+    assert (code, err) == (0, warning)
+    assert out.startswith("HDS registry as of 2026-11-28\n")
+    code, out, err = cli("scan", "p")
+    assert (code, err) == (0, warning)
+    Path(".hdslint.yaml").write_text("registry:\n  max_age_days: 365\n")
+    assert cli("scan", "p")[2] == ""
+    assert cli("registry")[2] == ""
+    monkeypatch.setattr("hdslint.registry.evaluation_date", lambda: dt.date(2027, 5, 27))
+    Path(".hdslint.yaml").unlink()
+    assert cli("scan", "p")[2] == ""
 
 
 def test_python_dash_m(tmp_path: Path) -> None:

@@ -57,6 +57,10 @@ def test_wheel_runs_without_the_source_tree(tmp_path: Path) -> None:
         "hdslint/catalogue/aws.yaml",
         "hdslint/schemas/inventory.schema.json",
         "hdslint/sources/aws/iam-policy.json",
+        "hdslint/catalogue/kubernetes.yaml",
+        "hdslint/policy/references.yaml",
+        "hdslint/report/report.css",
+        "hdslint/policies/HDS-OVH-001.yaml",
         "hdslint/py.typed",
     ):
         assert required in names, required

@@ -24,6 +24,9 @@ class TypeInfo:
     region: tuple[str, ...] | None = None
     flows: tuple[Mapping[str, Any], ...] = ()
     known: bool = True
+    region_default: str | None = None
+    region_from: tuple[str, ...] = ()
+    region_prefix: str | None = None
 
 
 @functools.cache
@@ -33,6 +36,25 @@ def load(name: str) -> Mapping[str, Any]:
     return data
 
 
+def infer_category(native_type: str, rules: Any, exclusions: str | None = None) -> str:
+    """The category a type's name suggests (`exoscale_sos_bucket` -> storage), or `other`."""
+    import re
+
+    if exclusions and re.search(exclusions, native_type):
+        return "other"
+    for rule in rules:
+        if re.search(rule["pattern"], native_type):
+            return str(rule["category"])
+    return "other"
+
+
+def family(catalogue: str, provider: str | None) -> Mapping[str, Any]:
+    """How a provider's resources say where they are (`providers.<id>` of the catalogue)."""
+    providers = load(catalogue)["providers"]
+    found: Mapping[str, Any] = providers.get(provider or "", providers["_default"])
+    return found
+
+
 def activities_for(category: str) -> tuple[int, ...]:
     table = load("terraform")["activities_by_category"]
     return tuple(table.get(category, ()))
@@ -40,16 +62,23 @@ def activities_for(category: str) -> tuple[int, ...]:
 
 def type_info(catalogue: str, native_type: str, provider: str | None) -> TypeInfo:
     """What the catalogue says of a native type; unknown types are `other`, not data stores."""
-    entry = load(catalogue)["types"].get(native_type)
+    data = load(catalogue)
+    entry = data["types"].get(native_type)
     if entry is None:
+        category = infer_category(
+            native_type, data.get("inferred_categories", ()), data.get("inferred_exclusions")
+        )
         return TypeInfo(
             service=f"{provider}:{native_type}" if provider else None,
-            category="other",
-            activities=(),
+            category=category,
+            activities=activities_for(category),
             known=False,
         )
     category = entry["category"]
     region = entry.get("region")
+    region_from = entry.get("region_from") or ()
+    if isinstance(region_from, str):
+        region_from = (region_from,)
     return TypeInfo(
         service=entry.get("service"),
         category=category,
@@ -57,4 +86,7 @@ def type_info(catalogue: str, native_type: str, provider: str | None) -> TypeInf
         presumed=bool(entry.get("presumed", True)),
         region=tuple(region) if region is not None else None,
         flows=tuple(entry.get("flows", ())),
+        region_default=entry.get("region_default"),
+        region_from=tuple(region_from),
+        region_prefix=entry.get("region_prefix"),
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sys
 import time
 from dataclasses import dataclass, field
@@ -14,15 +15,16 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from hdslint import __version__
-from hdslint.commands.scan import exit_code, write_report
+from hdslint.commands.scan import ReportTarget, exit_code, report_targets, write_report
 from hdslint.config import Config, find_config, load_config
 from hdslint.errors import HdslintError
-from hdslint.policy import Policy, load_policies
-from hdslint.registry import Registry, load_registry
-from hdslint.scan import ScanResult, evaluate
+from hdslint.policy import Policy
+from hdslint.registry import Registry
+from hdslint.scan import ScanOptions, ScanResult, evaluate, load_rules, resolve_baseline
 
 if TYPE_CHECKING:
     from hdslint.sources.aws.collector import Collection
+    from hdslint.suppressions.baseline import Baseline
 
 
 @dataclass(frozen=True)
@@ -30,8 +32,8 @@ class AwsOptions:
     profile: str | None = None
     regions: tuple[str, ...] = ()
     role_arn: str | None = None
-    output_format: str = "text"
-    output: Path | None = None
+    formats: tuple[str, ...] = ()  # FORMAT[=FILE], as for `scan`
+    outputs: tuple[str, ...] = ()
     config: Path | None = None
     fail_on: str | None = None
     save: Path | None = None
@@ -71,20 +73,15 @@ def print_iam_policy() -> int:
 
 
 def run(options: AwsOptions, *, session: Any = None) -> int:
+    """Scan the account, write the reports (and the inventory), return the exit code.
+    `session`: a boto3 session to use instead of opening one (library use)."""
+    from hdslint.commands.registry import warn_if_stale
     from hdslint.sources.aws.collector import AwsScanSettings, collect
 
+    targets = report_targets(options.formats, options.outputs, os.environ)  # usage first
     config = _config(options.config)
-    registry = load_registry(
-        config.registry_providers,
-        config_file=config.file,
-        confirmed_conditions=config.confirmed_conditions,
-        strict_conditions=config.strict_conditions,
-    )
-    policies = load_policies(
-        config.policy_paths,
-        include_shipped=config.shipped_policies,
-        disabled=config.disabled_policies,
-    )
+    registry, policies = load_rules(config)
+    baseline = resolve_baseline(config, ScanOptions(config=options.config))
     settings = AwsScanSettings(
         profile=options.profile,
         role_arn=options.role_arn,
@@ -101,32 +98,45 @@ def run(options: AwsOptions, *, session: Any = None) -> int:
     finally:
         if progress is not None:
             progress.close()
-    result = evaluate_collection(collection, config=config, registry=registry, policies=policies)
+    result = evaluate_collection(
+        collection, config=config, registry=registry, policies=policies, baseline=baseline
+    )
+    warn_if_stale(result.registry)
     if options.save is not None:
         _save(collection, options)
-    use_color = (
-        options.color
-        if options.color is not None
-        else (options.output is None and sys.stdout.isatty())
-    )
-    from hdslint.reporters import aws_coverage, get_reporter
-
-    text = get_reporter(options.output_format).render(result, color=use_color)
-    if options.output_format == "text":
-        elapsed = (collection.finished_at - collection.started_at).total_seconds()
-        text += "\n" + aws_coverage.render(
-            collection.coverage,
-            services=collection.services,
-            regions=[*collection.plan.scan, *collection.plan.disabled],
-            not_opted_in=[
-                r for r in collection.plan.not_opted_in if r not in collection.plan.disabled
-            ],
-            footer=f"Account {collection.identity.account} read as {collection.identity.arn}: "
-            f"{collection.calls} API calls in {elapsed:.1f} s",
-            color=use_color,
-        )
-    write_report(text, options.output)
+    _write_reports(result, collection, targets, options.color)
     return exit_code(result, options.fail_on or config.fail_on or "low")
+
+
+def _write_reports(
+    result: ScanResult, collection: Collection, targets: list[ReportTarget], color: bool | None
+) -> None:
+    """Every report as for `scan`; a text report ends with the coverage table (the other
+    formats carry the same gaps as HDS-EVAL-001 findings)."""
+    from hdslint.reporters import get_reporter
+
+    for target in targets:
+        use_color = color if color is not None else (target.output is None and sys.stdout.isatty())
+        text = get_reporter(target.format).render(result, color=use_color)
+        if target.format == "text":
+            text += "\n" + coverage_table(collection, color=use_color)
+        write_report(text, target.output)
+
+
+def coverage_table(collection: Collection, *, color: bool) -> str:
+    from hdslint.reporters import aws_coverage
+
+    plan = collection.plan
+    elapsed = (collection.finished_at - collection.started_at).total_seconds()
+    return aws_coverage.render(
+        collection.coverage,
+        services=collection.services,
+        regions=[*plan.scan, *plan.disabled],
+        not_opted_in=[r for r in plan.not_opted_in if r not in plan.disabled],
+        footer=f"Account {collection.identity.account} read as {collection.identity.arn}: "
+        f"{collection.calls} API calls in {elapsed:.1f} s",
+        color=color,
+    )
 
 
 def _config(path: Path | None) -> Config:
@@ -137,7 +147,12 @@ def _config(path: Path | None) -> Config:
 
 
 def evaluate_collection(
-    collection: Collection, *, config: Config, registry: Registry, policies: list[Policy]
+    collection: Collection,
+    *,
+    config: Config,
+    registry: Registry,
+    policies: list[Policy],
+    baseline: Baseline | None = None,
 ) -> ScanResult:
     from hdslint.sources.aws.coverage import gap_resources
     from hdslint.sources.aws.normalise import normalise
@@ -152,6 +167,7 @@ def evaluate_collection(
         registry=registry,
         policies=policies,
         inputs=[f"aws:{collection.identity.account}"],
+        baseline=baseline,
     )
 
 

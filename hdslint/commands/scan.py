@@ -1,14 +1,26 @@
-"""`hdslint scan`: run a scan, write the report, choose the exit code."""
+"""`hdslint scan`: run a scan, write the reports, choose the exit code."""
 
 from __future__ import annotations
 
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from hdslint.errors import HdslintError
 from hdslint.model import Severity
 from hdslint.scan import ScanOptions, ScanResult, run_scan
+
+STDOUT = "-"
+
+
+@dataclass(frozen=True)
+class ReportTarget:
+    """One report of the run: a format, written to a file or (output None) to stdout."""
+
+    format: str
+    output: Path | None
 
 
 def exit_code(result: ScanResult, fail_on: str) -> int:
@@ -25,6 +37,59 @@ def exit_code(result: ScanResult, fail_on: str) -> int:
     return 0
 
 
+def _format_spec(text: str) -> tuple[str, str | None]:
+    """`sarif=hdslint.sarif` -> ("sarif", "hdslint.sarif"); `text` -> ("text", None)."""
+    from hdslint.reporters import REPORTERS
+
+    name, sep, file = text.partition("=")
+    if name not in REPORTERS:
+        raise HdslintError(
+            f"--format {text}: unknown format {name!r} (choose from {', '.join(REPORTERS)})"
+        )
+    if sep and not file:
+        raise HdslintError(f"--format {text}: the file is missing after '='")
+    return name, file if sep else None
+
+
+def report_targets(
+    formats: Sequence[str], outputs: Sequence[str], env: Mapping[str, str]
+) -> list[ReportTarget]:
+    """Where each report goes. `--format FORMAT=FILE` names its file; `--output FILE` is the
+    file of the one format given without one; the others go to standard output (`-` too),
+    and only one report may.
+
+    With neither --format nor --output, the format is `github` inside GitHub Actions
+    (GITHUB_ACTIONS=true) and `text` elsewhere."""
+    specs = [_format_spec(text) for text in formats]
+    if len(outputs) > 1:
+        raise HdslintError(
+            f"--output is given {len(outputs)} times: name each report's file in its"
+            " --format (-f sarif=hdslint.sarif -f markdown=summary.md)"
+        )
+    if not specs:
+        in_actions = env.get("GITHUB_ACTIONS") == "true" and not outputs
+        specs = [("github" if in_actions else "text", None)]
+    if outputs:
+        without_file = [i for i, (_, file) in enumerate(specs) if file is None]
+        if len(without_file) != 1:
+            raise HdslintError(
+                "--output FILE is the file of the one --format given without =FILE;"
+                f" there are {len(without_file)}: write -f FORMAT=FILE for each report"
+            )
+        specs[without_file[0]] = (specs[without_file[0]][0], outputs[0])
+    targets = [
+        ReportTarget(name, Path(file) if file not in (None, STDOUT) else None)
+        for name, file in specs
+    ]
+    to_stdout = [t.format for t in targets if t.output is None]
+    if len(to_stdout) > 1:
+        raise HdslintError(
+            f"formats {', '.join(to_stdout)} would all go to standard output: give all but"
+            " one a file (-f FORMAT=FILE)"
+        )
+    return targets
+
+
 def write_report(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
@@ -39,23 +104,52 @@ def write_report(text: str, output: Path | None) -> None:
         ) from None
 
 
+def write_reports(result: ScanResult, targets: Sequence[ReportTarget], color: bool | None) -> None:
+    from hdslint.reporters import get_reporter
+
+    for target in targets:
+        use_color = color if color is not None else (target.output is None and sys.stdout.isatty())
+        text = get_reporter(target.format).render(result, color=use_color)
+        write_report(text, target.output)
+
+
 def run(
     *,
     paths: Sequence[str],
-    output_format: str,
-    output: Path | None,
+    formats: Sequence[str],
+    outputs: Sequence[str],
     config: Path | None,
     fail_on: str | None,
     cli_vars: dict[str, str],
     var_files: list[Path],
     color: bool | None,
+    baseline: Path | None = None,
+    changed: bool = False,
+    stdin_filename: str | None = None,
 ) -> int:
-    from hdslint.reporters import get_reporter
+    from hdslint.commands.registry import warn_if_stale
 
+    targets = report_targets(formats, outputs, os.environ)  # usage errors before the scan
+    scope = None
+    if changed:
+        from hdslint.changed import expand_changed
+
+        scope = expand_changed(paths)
+        paths = scope.paths
     result = run_scan(
-        ScanOptions(paths=paths, config=config, cli_vars=cli_vars, var_files=var_files)
+        ScanOptions(
+            paths=paths,
+            config=config,
+            cli_vars=cli_vars,
+            var_files=var_files,
+            stdin_filename=stdin_filename,
+            baseline=baseline,
+        )
     )
-    use_color = color if color is not None else (output is None and sys.stdout.isatty())
-    text = get_reporter(output_format).render(result, color=use_color)
-    write_report(text, output)
+    warn_if_stale(result.registry)
+    if scope is not None:
+        from hdslint.changed import only_changed
+
+        result = only_changed(result, scope.folders)
+    write_reports(result, targets, color)
     return exit_code(result, fail_on or result.config.fail_on or "low")

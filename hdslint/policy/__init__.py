@@ -89,7 +89,7 @@ def _check_meaning(cond: Mapping[str, Any], path: str) -> str | None:
             compile_key(cond["key"])
         except ValueError as exc:
             return f"{path}.key: invalid JMESPath {cond['key']!r}: {exc}"
-        if cond["op"] == "regex":
+        if cond["op"] in ("regex", "contains_match"):
             try:
                 re.compile(cond["value"])
             except re.error as exc:

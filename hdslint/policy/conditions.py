@@ -17,6 +17,7 @@ from typing import Any
 from hdslint.graph import ResourceGraph
 from hdslint.model import Edge, EdgeKind, Evidence, Resource, Unknown, thaw
 from hdslint.registry import Registry, Verdict
+from hdslint.registry.validity import ValidityState, certificate_validity
 
 MISSING = object()
 
@@ -37,6 +38,8 @@ class Context:
     graph: ResourceGraph
     registry: Registry
     health: Mapping[str, bool | None] = field(default_factory=dict)
+    # Why each resource is (or may be) health data, e.g. "its tags are not known: ..."
+    health_reasons: Mapping[str, str] = field(default_factory=dict)
     _documents: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def document(self, resource: Resource) -> dict[str, Any]:
@@ -188,6 +191,13 @@ def _as_number(value: Any) -> float | None:
 
 
 def _compare(op: str, actual: Any, expected: Any) -> bool:
+    try:
+        return _compare_values(op, actual, expected)
+    except TypeError:  # e.g. `contains` of a number in a string: no match, never a crash
+        return op in ("ne", "not_in", "not_contains")
+
+
+def _compare_values(op: str, actual: Any, expected: Any) -> bool:
     if op in ("present", "absent"):
         present = actual is not MISSING and actual is not None
         return present if op == "present" else not present
@@ -210,6 +220,11 @@ def _compare(op: str, actual: Any, expected: Any) -> bool:
         return found if op == "contains" else not found
     if op == "regex":
         return isinstance(actual, str) and re.search(expected, actual) is not None
+    if op == "contains_match":
+        # A string that matches, or a list with an element that matches (e.g. the plan
+        # codes of every `plan_option` block).
+        items = actual if isinstance(actual, list) else [actual]
+        return any(isinstance(item, str) and re.search(expected, item) for item in items)
     if op == "glob":
         return isinstance(actual, str) and fnmatch.fnmatchcase(actual, expected)
     a, b = _as_number(actual), _as_number(expected)
@@ -244,6 +259,13 @@ def evaluate(cond: Mapping[str, Any], resource: Resource, ctx: Context) -> Outco
         return _in_eea(resource, ctx)
     if "located" in cond:
         return _located(resource)
+    if "classified" in cond:
+        if ctx.health.get(resource.key, False) is None:
+            reason = ctx.health_reasons.get(resource.key, "its tags are not known")
+            return Outcome(None, (f"whether it holds health data is not known: {reason}",))
+        return Outcome(True)
+    if "known_outside_eea" in cond:
+        return _known_outside_eea(resource, ctx)
     if "hds_certified" in cond:
         return _certified(cond["hds_certified"], resource, ctx)
     if "hds_conditions_confirmed" in cond:
@@ -324,6 +346,16 @@ def _in_eea(resource: Resource, ctx: Context) -> Outcome:
     return Outcome(_tri(answer.verdict), (answer.reason,), answer.evidence)
 
 
+def _known_outside_eea(resource: Resource, ctx: Context) -> Outcome:
+    """Two-valued on purpose: only a region the geography places outside the EEA is true."""
+    if _location_unknown(resource) is not None:
+        return Outcome(False)
+    answer = ctx.registry.eea(resource.provider, resource.region)
+    if answer.verdict is Verdict.NOT_COVERED:
+        return Outcome(True, (answer.reason,), answer.evidence)
+    return Outcome(False)
+
+
 def _tri(verdict: Verdict) -> bool | None:
     if verdict is Verdict.COVERED:
         return True
@@ -366,31 +398,24 @@ def _conditions_confirmed(resource: Resource, ctx: Context) -> Outcome:
 
 
 def _certificate_valid(spec: Mapping[str, Any], resource: Resource, ctx: Context) -> Outcome:
-    import datetime as dt
-
     if resource.provider is None:
         return Outcome(None, ("the provider is not known",))
     entry = ctx.registry.providers.get(resource.provider)
-    name = ctx.registry.provider_name(resource.provider)
     if entry is None or entry.get("status") != "certified":
         return Outcome(True, ("no certificate to check",))
-    until = entry.get("valid_until")
+    min_days = spec.get("min_days", 0)
+    if min_days == "warning_window":
+        min_days = ctx.registry.expiry_warning_days
+    validity = certificate_validity(entry, ctx.registry.today, int(min_days))
     evidence = ctx.registry.certificate_evidence(resource.provider)
     ev = (evidence,) if evidence else ()
-    if not until:
-        return Outcome(None, (f"the validity dates of {name}'s certificate are not known",), ev)
-    end = dt.date.fromisoformat(str(until))
-    days = (end - ctx.registry.today).days
-    if days < 0:
-        return Outcome(False, (f"{name}'s HDS certificate expired on {until}",), ev)
-    min_days = int(spec.get("min_days", 0))
-    if days < min_days:
-        return Outcome(
-            False,
-            (f"{name}'s HDS certificate expires on {until}, in {days} days (< {min_days})",),
-            ev,
-        )
-    return Outcome(True, (f"{name}'s HDS certificate is valid until {until}",), ev)
+    value = {
+        ValidityState.VALID: True,
+        ValidityState.EXPIRING: False,
+        ValidityState.EXPIRED: False,
+        ValidityState.UNKNOWN: None,
+    }.get(validity.state, True)
+    return Outcome(value, (validity.text,), ev)
 
 
 def edge_targets(
@@ -405,14 +430,14 @@ def edge_targets(
     found = graph.get(other)
     if found is not None:
         return [found]
-    instances = [r for key, r in graph.resources.items() if key.startswith(other + "[")]
+    instances = list(graph.instances(other))
     if instances:
         return instances
     hint = edge.target_hint
     if hint.get("region"):
         return [
             Resource(
-                id=str(hint.get("arn") or hint.get("name") or other.split("::")[-1]),
+                id=str(hint.get("arn") or hint.get("name") or _destination_name(other, hint)),
                 type=resource.type,
                 provider=str(hint.get("provider") or resource.provider),
                 service=resource.service,
@@ -425,6 +450,14 @@ def edge_targets(
         ]
     shown = other.split("::")[-1]
     return f"the destination {shown} is not among the scanned resources and its region is not known"
+
+
+def _destination_name(target: str, hint: Mapping[str, Any]) -> str:
+    """How a destination outside the graph is named in messages: what the source called it,
+    or, for a destination known only by its region, the region."""
+    if "->" in target:  # a stand-in key made up by the source
+        return f"a destination in {hint['region']}"
+    return target.rsplit("::", maxsplit=1)[-1]
 
 
 _KIND_WORDS = {
@@ -471,10 +504,19 @@ def _edges(spec: Mapping[str, Any], resource: Resource, ctx: Context) -> Outcome
                     inner.verify,
                 )
             )
-    if mode == "some":
-        if not results:
-            return Outcome(False, (f"no {'/'.join(spec['kinds'])} edge",))
-        return _any(results)
     if not results:
-        return Outcome(True, (f"no {'/'.join(spec['kinds'])} edge",))
-    return _all(results)
+        return _no_edge(spec, mode)
+    return _any(results) if mode == "some" else _all(results)
+
+
+def _no_edge(spec: Mapping[str, Any], mode: str) -> Outcome:
+    """No edge of the kinds: `every`/`none` hold vacuously and `some` does not, unless the
+    policy says what a missing edge means (`if_no_edge`), e.g. `unknown` when the thing
+    the resource should reference may simply be outside the scanned code."""
+    kinds = "/".join(spec["kinds"])
+    wanted = spec.get("if_no_edge", mode != "some")
+    if wanted == "unknown":
+        return Outcome(
+            None, (f"it has no {kinds} edge in the scanned code: what it depends on is not known",)
+        )
+    return Outcome(bool(wanted), (f"no {kinds} edge",))

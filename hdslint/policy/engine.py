@@ -24,8 +24,8 @@ class Evaluation:
     verify: tuple[str, ...] = ()
 
 
-def selects(policy: Policy, resource: Resource, ctx: Context) -> bool | None:
-    """Does the policy apply to the resource? None: it cannot be told (health data unknown)."""
+def selects(policy: Policy, resource: Resource, ctx: Context) -> bool:
+    """Does the policy apply to the resource?"""
     sel: Mapping[str, Any] = policy.select
     if "categories" in sel and resource.category not in sel["categories"]:
         return False
@@ -48,10 +48,10 @@ def selects(policy: Policy, resource: Resource, ctx: Context) -> bool | None:
         if outcome.value is not True:
             return False
     if sel.get("health_data") is not None:
+        # A resource whose classification cannot be told is reported once, by HDS-DATA-001
+        # (condition `classified`), not by every health-data policy.
         health = ctx.health.get(resource.key, False)
-        if health is None:
-            return None
-        if health != sel["health_data"]:
+        if health is None or health != sel["health_data"]:
             return False
     return True
 
@@ -63,21 +63,7 @@ def evaluate_policies(
     resource_list = list(resources)
     for policy in policies:
         for resource in resource_list:
-            selected = selects(policy, resource, ctx)
-            if selected is False:
-                continue
-            if selected is None:
-                out.append(
-                    Evaluation(
-                        policy,
-                        resource,
-                        Status.NOT_EVALUATED,
-                        (
-                            "whether it holds health data is not known: "
-                            + resource.unknown.get("tags", "its tags are not known"),
-                        ),
-                    )
-                )
+            if not selects(policy, resource, ctx):
                 continue
             outcome: Outcome = evaluate(policy.condition, resource, ctx)
             status = (

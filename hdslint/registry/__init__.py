@@ -18,6 +18,14 @@ from typing import Any
 from hdslint import yamlio
 from hdslint.errors import RegistryError
 from hdslint.model import Evidence
+from hdslint.registry.validity import (
+    DEFAULT_EXPIRY_WARNING_DAYS,
+    DEFAULT_MAX_AGE_DAYS,
+    Validity,
+    ValidityState,
+    certificate_validity,
+    registry_age_warning,
+)
 from hdslint.schemas import validate
 
 ACTIVITY_NAMES = {
@@ -30,6 +38,12 @@ ACTIVITY_NAMES = {
 }
 
 _CONFIDENCE_ORDER = {"low": 0, "medium": 1, "high": 2}
+
+
+def evaluation_date() -> dt.date:
+    """The day certificates and the registry's age are judged on, unless a caller gives one:
+    today. (One place, so that tests of the command line can pin it.)"""
+    return dt.date.today()
 
 
 def lowest_confidence(*levels: str | None) -> str:
@@ -85,6 +99,37 @@ _ZONE_PATTERNS: Mapping[str, re.Pattern[str]] = {
 }
 
 
+def _normalise(geography: Mapping[str, Any], provider: str | None, region: str) -> str:
+    text = region.strip()
+    if provider == "azure":
+        return text.lower().replace(" ", "")
+    if provider == "ovh":
+        return text.upper()
+    text = text.lower()
+    pattern = _ZONE_PATTERNS.get(provider or "")
+    if pattern is not None:
+        geo = geography["providers"].get(provider, {}).get("regions", {})
+        if text not in geo:
+            match = pattern.match(text)
+            if match and match.group("region") in geo:
+                return match.group("region")
+    return text
+
+
+def normalise_region(provider: str | None, region: str) -> str:
+    """A provider's spelling of a region, reduced to its region id: zones and sub-regions to
+    their region (`eu-west-3a` -> `eu-west-3`), Azure display names to ids (`France Central`
+    -> `francecentral`), case as the provider writes its ids."""
+    return _normalise(_shipped()[1], provider, region)
+
+
+def paired_region(provider: str, region: str) -> str | None:
+    """The provider's paired region for geo-redundant copies (Azure GRS), if one is known."""
+    pairs = _shipped()[1]["providers"].get(provider, {}).get("pairs", {})
+    value = pairs.get(normalise_region(provider, region))
+    return str(value) if value else None
+
+
 @dataclass(frozen=True)
 class Registry:
     """The loaded registry: providers' certificates plus the region geography."""
@@ -96,24 +141,27 @@ class Registry:
     confirmed_conditions: frozenset[str] = frozenset()
     strict_conditions: bool = False
     today: dt.date = field(default_factory=dt.date.today)
+    # registry.expiry_warning_days and registry.max_age_days from the configuration.
+    expiry_warning_days: int = DEFAULT_EXPIRY_WARNING_DAYS
+    max_age_days: int = DEFAULT_MAX_AGE_DAYS
+
+    # -- dates ---------------------------------------------------------------------------
+
+    def validity(self, provider: str) -> Validity | None:
+        """Where the provider's certificate stands today; None for an unknown provider."""
+        entry = self.providers.get(provider)
+        if entry is None:
+            return None
+        return certificate_validity(entry, self.today, self.expiry_warning_days)
+
+    def age_warning(self) -> str | None:
+        """A warning when the shipped facts are older than `max_age_days`."""
+        return registry_age_warning(self.as_of, self.today, self.max_age_days)
 
     # -- geography -----------------------------------------------------------------------
 
     def normalise_region(self, provider: str | None, region: str) -> str:
-        text = region.strip()
-        if provider == "azure":
-            return text.lower().replace(" ", "")
-        if provider == "ovh":
-            return text.upper()
-        text = text.lower()
-        pattern = _ZONE_PATTERNS.get(provider or "")
-        if pattern is not None:
-            geo = self.geography["providers"].get(provider, {}).get("regions", {})
-            if text not in geo:
-                match = pattern.match(text)
-                if match and match.group("region") in geo:
-                    return match.group("region")
-        return text
+        return _normalise(self.geography, provider, region)
 
     def country_name(self, code: str | None) -> str:
         if code is None:
@@ -254,14 +302,9 @@ class Registry:
                 "low",
                 evidence,
             )
-        expired = self._expired(entry)
-        if expired:
-            return Answer(
-                Verdict.NOT_COVERED,
-                f"{name}'s HDS certificate expired on {expired}",
-                confidence,
-                evidence,
-            )
+        validity = certificate_validity(entry, self.today, self.expiry_warning_days)
+        if validity.state is ValidityState.EXPIRED:
+            return Answer(Verdict.NOT_COVERED, validity.text, confidence, evidence)
         if region is None:
             return Answer(Verdict.CANNOT_TELL, "the region is unknown", "low", evidence)
         if storage:
@@ -311,15 +354,25 @@ class Registry:
             reason += f" ({'; '.join(caveats)})"
         return Answer(Verdict.COVERED, reason, confidence, evidence, verify)
 
-    def _expired(self, entry: Mapping[str, Any]) -> str | None:
-        until = entry.get("valid_until")
-        if not until:
-            return None
-        try:
-            date = dt.date.fromisoformat(str(until))
-        except ValueError:
-            return None
-        return str(until) if date < self.today else None
+    def region_coverage(self, provider: str, region: str) -> Answer:
+        """May the provider's certificate hold stored health data in this region? The EEA
+        rule and the certificate's region scope only (no service, no activities)."""
+        entry = self.providers.get(provider)
+        if entry is None:
+            return Answer(Verdict.NOT_COVERED, f"{provider!r} is not in the registry", "medium")
+        name = entry["name"]
+        if entry["status"] != "certified":
+            verdict = (
+                Verdict.NOT_COVERED if entry["status"] == "not_certified" else Verdict.CANNOT_TELL
+            )
+            return Answer(verdict, f"{name}'s HDS status is {entry['status']}", "low")
+        eea = self.eea(provider, region)
+        if eea.verdict is not Verdict.COVERED:
+            return eea
+        verdict, reason, confidence = self._region_scope(entry, provider, region)
+        if verdict is Verdict.COVERED:
+            reason = f"{name}'s HDS certificate covers {self.describe_region(provider, region)}"
+        return Answer(verdict, reason, confidence)
 
     def _region_scope(
         self, entry: Mapping[str, Any], provider: str, region: str
@@ -409,6 +462,8 @@ def load_registry(
     confirmed_conditions: Iterable[str] = (),
     strict_conditions: bool = False,
     today: dt.date | None = None,
+    expiry_warning_days: int | None = None,
+    max_age_days: int | None = None,
 ) -> Registry:
     """The shipped registry, with the user's provider entries from config merged in."""
     hds, geography = _shipped()
@@ -418,7 +473,7 @@ def load_registry(
         defaults: dict[str, Any] = {
             "name": pid,
             "sources": [f"user configuration ({config_file or '.hdslint.yaml'})"],
-            "as_of": (today or dt.date.today()).isoformat(),
+            "as_of": (today or evaluation_date()).isoformat(),
             "confidence": "high",
             "region_scope": "listed",
         }
@@ -439,5 +494,9 @@ def load_registry(
         geography=geography,
         confirmed_conditions=frozenset(confirmed_conditions),
         strict_conditions=strict_conditions,
-        today=today or dt.date.today(),
+        today=today or evaluation_date(),
+        expiry_warning_days=(
+            DEFAULT_EXPIRY_WARNING_DAYS if expiry_warning_days is None else expiry_warning_days
+        ),
+        max_age_days=DEFAULT_MAX_AGE_DAYS if max_age_days is None else max_age_days,
     )

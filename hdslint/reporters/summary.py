@@ -19,6 +19,8 @@ class Summary:
     suppressed: int
     errors: int
     files: int
+    data_stores: int
+    located_data_stores: int
 
 
 def summarize(result: ScanResult) -> Summary:
@@ -33,4 +35,8 @@ def summarize(result: ScanResult) -> Summary:
         suppressed=sum(1 for f in result.findings if f.suppression is not None),
         errors=len(result.errors),
         files=result.files_scanned,
+        data_stores=sum(1 for r in result.graph if r.is_data_store),
+        located_data_stores=sum(
+            1 for r in result.graph if r.is_data_store and r.provider and r.region
+        ),
     )

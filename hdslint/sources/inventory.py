@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from hdslint.limits import too_large
 from hdslint.model import Edge, EdgeKind, InputError, Location, Resource, freeze, thaw
 from hdslint.schemas import validate
 from hdslint.sources.aws.coverage import CoverageEntry, gap_resources
@@ -97,6 +98,9 @@ def scan(files: Sequence[Path], config: Config, options: ScanOptions) -> SourceR
 
 def read(path: Path, display: str | None = None) -> SourceResult:
     shown = display or path.as_posix()
+    problem = too_large(path, factor=25)
+    if problem is not None:
+        return _error(shown, problem)
     try:
         data = json.loads(path.read_text("utf-8"))
     except OSError as exc:

@@ -75,6 +75,11 @@ ATTRS = {
         ("attributes.versioning[?enabled].enabled | [0]", "eq", True, True),  # JMESPath
         ("length(attributes.list)", "eq", 2, True),
         ("attributes.later", "present", None, None),  # unknown stays unknown
+        ("attributes.name", "contains_match", "^phi-", True),  # a string
+        ("attributes.list", "contains_match", "^b$", True),  # any element of a list
+        ("attributes.list", "contains_match", "^z", False),
+        ("attributes.missing", "contains_match", ".", False),
+        ("attributes.size", "contains_match", "1", False),  # not a string: no match
     ],
 )
 def test_value_operators(key: str, op: str, value: Any, expected: bool | None) -> None:
@@ -210,3 +215,108 @@ def test_edge_to_a_destination_outside_the_graph() -> None:
 def test_invalid_jmespath_is_rejected() -> None:
     with pytest.raises(ValueError):
         compile_key("attributes.[")
+
+
+def test_if_no_edge_says_what_a_missing_edge_means() -> None:
+    src = res("a")
+    cond: dict[str, Any] = {"edges": {"kinds": ["references"], "some": {"in_eea": True}}}
+    assert check(cond, src) == (False, ("no references edge",))
+    cond["edges"]["if_no_edge"] = "unknown"
+    assert check(cond, src) == (
+        None,
+        ("it has no references edge in the scanned code: what it depends on is not known",),
+    )
+    cond["edges"]["if_no_edge"] = True
+    assert check(cond, src) == (True, ("no references edge",))
+    every = {"edges": {"kinds": ["references"], "every": {"in_eea": True}, "if_no_edge": False}}
+    assert check(every, src) == (False, ("no references edge",))
+
+
+@pytest.mark.parametrize(
+    ("today", "spec", "expected"),
+    [
+        # Clever Cloud's certificate: valid until 2027-12-19 in the shipped registry.
+        (
+            "2026-11-28",
+            {"min_days": 0},
+            (True, "Clever Cloud's HDS certificate is valid until 2027-12-19"),
+        ),
+        (
+            "2026-11-28",
+            {"min_days": "warning_window"},
+            (True, "Clever Cloud's HDS certificate is valid until 2027-12-19"),
+        ),
+        (
+            "2027-11-01",
+            {"min_days": "warning_window"},
+            (
+                False,
+                "Clever Cloud's HDS certificate expires on 2027-12-19, in 48 days"
+                " (within the 90-day warning window)",
+            ),
+        ),
+        (
+            "2027-11-01",
+            {"min_days": 30},
+            (True, "Clever Cloud's HDS certificate is valid until 2027-12-19"),
+        ),
+        (
+            "2028-01-01",
+            {"min_days": 0},
+            (False, "Clever Cloud's HDS certificate expired on 2027-12-19"),
+        ),
+    ],
+)
+def test_certificate_valid(today: str, spec: dict[str, Any], expected: tuple[bool, str]) -> None:
+    import datetime as dt
+
+    registry = load_registry(today=dt.date.fromisoformat(today))
+    r = res("pg", provider="clevercloud", region="rbxhds", service="clevercloud:postgresql")
+    outcome = evaluate({"certificate_valid": spec}, r, Context(ResourceGraph([r], []), registry))
+    assert (outcome.value, outcome.reasons[0]) == expected
+
+
+def test_certificate_valid_unknown_dates_and_no_certificate() -> None:
+    aws = res("b")
+    assert check({"certificate_valid": {"min_days": 0}}, aws) == (
+        None,
+        (
+            "the validity dates of Amazon Web Services (AWS)'s HDS certificate are not known"
+            " (not in the sources read)",
+        ),
+    )
+    nobody = res("d", provider="digitalocean", region="fra1")
+    assert check({"certificate_valid": {"min_days": 0}}, nobody) == (
+        True,
+        ("no certificate to check",),
+    )
+
+
+def test_warning_window_comes_from_the_registry_settings() -> None:
+    import datetime as dt
+
+    registry = load_registry(today=dt.date(2026, 11, 28), expiry_warning_days=400)
+    r = res("pg", provider="clevercloud", region="rbxhds")
+    outcome = evaluate(
+        {"certificate_valid": {"min_days": "warning_window"}},
+        r,
+        Context(ResourceGraph([r], []), registry),
+    )
+    assert outcome.value is False
+
+
+def test_classified() -> None:
+    r = res()
+    graph = ResourceGraph([r], [])
+    unknown = Context(
+        graph=graph,
+        registry=REG,
+        health={r.key: None},
+        health_reasons={r.key: "its tags are not known: tag 'x'"},
+    )
+    assert evaluate({"classified": True}, r, unknown).value is None
+    assert evaluate({"classified": True}, r, unknown).reasons == (
+        "whether it holds health data is not known: its tags are not known: tag 'x'",
+    )
+    known = Context(graph=graph, registry=REG, health={r.key: False})
+    assert evaluate({"classified": True}, r, known).value is True

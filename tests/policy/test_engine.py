@@ -67,8 +67,7 @@ def test_the_three_outcomes_and_selection() -> None:
         ("pass", Status.PASS),
         ("fail", Status.FAIL),
         ("unknown", Status.NOT_EVALUATED),
-        ("health-unknown", Status.NOT_EVALUATED),
-    ]
+    ]  # "health-unknown" is HDS-DATA-001's (condition `classified`), reported once
 
 
 def test_findings_carry_the_message_template_and_skip_passes() -> None:

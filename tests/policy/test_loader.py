@@ -36,7 +36,7 @@ def test_a_valid_policy_loads() -> None:
             GOOD.replace("op: eq", "op: equals"),
             "acme.yaml: $.condition.op: 'equals' is not one of ['eq', 'ne', 'in', 'not_in',"
             " 'contains', 'not_contains', 'regex', 'glob', 'gt', 'ge', 'lt', 'le', 'present',"
-            " 'absent', 'empty', 'not_empty']",
+            " 'absent', 'empty', 'not_empty', 'contains_match']",
         ),
         (
             GOOD.replace("activities: [1, 2]", "activities: [7]"),
@@ -64,8 +64,8 @@ def test_a_valid_policy_loads() -> None:
         (
             GOOD.replace("{key: region, op: eq, value: eu-west-3}", "{foo: 1}"),
             "acme.yaml: $.condition: 'foo' is not one of ['key', 'op', 'value', 'all', 'any', 'not',"
-            " 'in_eea', 'located', 'hds_certified', 'hds_conditions_confirmed', 'certificate_valid',"
-            " 'edges']",
+            " 'in_eea', 'known_outside_eea', 'classified', 'located', 'hds_certified', 'hds_conditions_confirmed',"
+            " 'certificate_valid', 'edges']",
         ),
         (
             GOOD.replace(

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from hdslint import catalogue
+from hdslint.limits import inside_allowed
 from hdslint.model import (
     Edge,
     EdgeKind,
@@ -25,10 +26,12 @@ from hdslint.model import (
     Unknown,
     freeze,
 )
+from hdslint.registry import normalise_region, paired_region
 from hdslint.sources.terraform.expr import (
     Namespace,
     Scope,
     bind,
+    convert_to_type,
     evaluate,
     evaluate_lazy,
     first_unknown,
@@ -49,7 +52,7 @@ def provider_id_for_source(source: str) -> str:
     if len(parts) == 3:
         parts = parts[1:]
     for pid, entry in catalogue.load("terraform")["providers"].items():
-        if "/".join(parts) in entry["sources"]:
+        if "/".join(parts) in entry.get("sources", ()):
             return str(pid)
     return parts[-1]
 
@@ -110,18 +113,20 @@ class ProviderConfig:
         return f"{self.local_name}.{self.alias}" if self.alias else self.local_name
 
     def argument(self, name: str) -> Any:
-        """The value of a provider argument; None when not set."""
+        """The value of a provider argument (a dotted path reaches into nested blocks, e.g.
+        Outscale's `api.region`); None when not set."""
         if name not in self._values:
             value: Any = None
             if self.block is not None and self.instance is not None:
-                attr = self.block.body["attrs"].get(name)
-                if attr is not None:
-                    value = evaluate(attr[0], self.instance)
+                for expr, scope, source in _exprs_at(self.block.body, name, self.instance):
+                    value = evaluate(expr, scope)
                     if isinstance(value, Unknown):
                         value = Unknown(
-                            f'provider "{self.name}" {name} = {attr[2]}: {value.reason}',
+                            f'provider "{self.name}" {name} = {source}: {value.reason}',
                             ref=value.ref,
                         )
+                    if value is not None:
+                        break
             self._values[name] = value
         return self._values[name]
 
@@ -327,7 +332,11 @@ class ModuleInstance:
             root = self
             while root.parent is not None:
                 root = root.parent
-            return {"module": self.mod.display, "root": root.mod.display, "cwd": "."}
+            return {
+                "module": str(self.mod.path),
+                "root": str(root.mod.path),
+                "cwd": str(root.mod.path),
+            }
         if name == "terraform":
             return {"workspace": Unknown("terraform.workspace is chosen when Terraform runs")}
         if name in ("each", "count", "self"):
@@ -345,6 +354,10 @@ class ModuleInstance:
         self._busy.add(name)
         try:
             value = self._variable(name)
+            block = self.mod.variables.get(name)
+            type_attr = block.body["attrs"].get("type") if block is not None else None
+            if type_attr is not None:
+                value = convert_to_type(value, type_attr[0], _EMPTY_SCOPE)
         finally:
             self._busy.discard(name)
         self._vars[name] = value
@@ -401,6 +414,12 @@ class ModuleInstance:
 
     # resources
     def resource(self, rtype: str, name: str) -> ResourceEval | None:
+        return self._resources.get((rtype, name))
+
+    def resource_by_address(self, address: str) -> ResourceEval | None:
+        """A resource of this module instance by its full address."""
+        local = address[len(self.prefix()) :] if address.startswith(self.prefix()) else address
+        rtype, _, name = local.partition(".")
         return self._resources.get((rtype, name))
 
     def resources(self) -> Iterator[ResourceEval]:
@@ -579,40 +598,77 @@ class ResourceEval:
                 return region
         return Unknown(f"{self.address}.{name} is only known after apply", ref=self.address)
 
-    def region(self, scope: Scope) -> str | Unknown | None:
-        """The resource's location as written (not normalised), or Unknown with the reason."""
+    def region(self, scope: Scope, depth: int = 0) -> str | Unknown | None:
+        """The resource's region (normalised: zones reduced to regions, display names to
+        ids), or Unknown with the reason, or None when the type has no location at all."""
+        value = self._region_as_written(scope, depth)
+        if isinstance(value, str):
+            return normalise_region(self.config.provider_id, value)
+        return value
+
+    def _region_as_written(self, scope: Scope, depth: int) -> str | Unknown | None:
         info = self.module.evaluator.type_info(self.rtype, self.config.provider_id)
-        family = catalogue.load("terraform")["providers"].get(self.config.provider_id, {})
-        family_region = family.get("region", {})
+        family_region = catalogue.family("terraform", self.config.provider_id).get("region", {})
         names = info.region if info.region is not None else tuple(family_region.get("resource", ()))
-        attrs = self.block.body["attrs"]
         for name in names:
-            if name in attrs:
-                value = evaluate(attrs[name][0], scope)
+            for expr, expr_scope, source in _exprs_at(self.block.body, name, scope):
+                value = evaluate(expr, expr_scope)
+                if isinstance(value, list):
+                    value = next((v for v in _flatten(value) if v is not None), None)
                 if isinstance(value, Unknown):
-                    return Unknown(f"{name} = {attrs[name][2]}: {value.reason}", ref=value.ref)
+                    return Unknown(f"{name} = {source}: {value.reason}", ref=value.ref)
                 if value is None:
                     continue
                 if isinstance(value, str):
+                    if info.region_prefix and value.startswith(info.region_prefix):
+                        value = value[len(info.region_prefix) :]
                     return value
-                return Unknown(f"{name} = {attrs[name][2]} is not a string", error=True)
+                return Unknown(f"{name} = {source} is not a string", error=True)
+        if info.region_default:
+            return info.region_default
+        if info.region_from:
+            return self._parent_region(info.region_from, scope, depth)
         for name in family_region.get("provider", ()):
             value = self.config.argument(name)
             if value is None:
                 continue
             if isinstance(value, str | Unknown):
                 return value
+        if not family_region.get("provider"):
+            if names:
+                return Unknown(f"{self.rtype} sets none of {', '.join(names)}")
+            return None
         if self.config.block is None:
             return Unknown(
                 f'no provider "{self.config.name}" configuration reaches {self.address}'
                 " (Terraform would take the region from the environment when it runs)"
             )
-        if not family_region.get("provider") and not names:
-            return None
         return Unknown(
             f'provider "{self.config.name}" sets no region (Terraform would take it from'
             " the environment when it runs)"
         )
+
+    def _parent_region(self, attrs: tuple[str, ...], scope: Scope, depth: int) -> str | Unknown:
+        """The region of the resource this one lives in (a container in its account)."""
+        body_attrs = self.block.body["attrs"]
+        for name in attrs:
+            attr = body_attrs.get(name)
+            if attr is None:
+                continue
+            for address in static_refs(attr[0], self.module):
+                parent = self.module.resource_by_address(address)
+                if parent is not None and depth < 8:
+                    region = parent.region(parent.scope_for(None), depth + 1)
+                    return (
+                        region
+                        if region is not None
+                        else Unknown(f"{parent.address} has no location")
+                    )
+            return Unknown(
+                f"{self.rtype} lives in what {name} = {attr[2]} names, which is not a"
+                " resource in the scanned configuration"
+            )
+        return Unknown(f"{self.rtype} sets none of {', '.join(attrs)}")
 
 
 # -- the evaluator -------------------------------------------------------------------------
@@ -651,9 +707,18 @@ class Evaluator:
         return value, found
 
     def run_root(self, mod: ModuleDir) -> None:
+        from hdslint.sources.terraform.expr import FILE_ROOTS
+
         self.scope = mod.display
-        root = ModuleInstance(self, mod, "")
-        self._walk(root)
+        # file() and friends read below the root module (and the working folder), nowhere
+        # else: a configuration cannot make hdslint read /etc/passwd or ~/.aws.
+        roots = (mod.path.resolve(), Path.cwd().resolve())
+        token = FILE_ROOTS.set(roots)
+        try:
+            root = ModuleInstance(self, mod, "")
+            self._walk(root)
+        finally:
+            FILE_ROOTS.reset(token)
 
     def instantiate_call(
         self, parent: ModuleInstance, name: str, call: Block
@@ -704,6 +769,11 @@ class Evaluator:
         source = str(source_attr[0][1])
         if source.startswith(("./", "../")) or source in (".", ".."):
             path = (parent.mod.path / source).resolve()
+            if not inside_allowed(path):
+                return None, (
+                    f"local module source {source!r} is outside the scanned folders and the"
+                    " working folder, so it is not read"
+                )
             if path.is_dir():
                 return path, None
             return None, f"local module source {source!r} does not exist"
@@ -802,8 +872,7 @@ class Evaluator:
             unknown["region"] = f"{res.rtype} has no location argument hdslint knows of"
         attributes = self._attributes(res.block.body, scope)
         tags, tags_unknown = self._tags(res, attributes)
-        if tags_unknown:
-            unknown["tags"] = tags_unknown
+        unknown.update(tags_unknown)
         location = Location(res.block.file, res.block.line, end_line=res.block.end_line)
         self.out.resources.append(
             Resource(
@@ -845,28 +914,19 @@ class Evaluator:
         return out
 
     def _dynamic(self, body: Body, label: str, scope: Scope) -> list[Any]:
-        iterator_attr = body["attrs"].get("iterator")
-        iterator = label
-        if iterator_attr is not None and iterator_attr[0][0] == "var":
-            iterator = str(iterator_attr[0][1])
-        content = next((b for b in body["blocks"] if b[0] == "content"), None)
-        if content is None:
-            return []
-        for_each = body["attrs"].get("for_each")
-        coll = evaluate(for_each[0], scope) if for_each else Unknown("dynamic block")
-        if isinstance(coll, Unknown):
-            item = Unknown(f"dynamic {label!r} for_each is not known ({coll.reason})")
-            return [self._attributes(content[2], bind(scope, {iterator: item}))]
-        items = list(coll.items()) if isinstance(coll, dict) else list(enumerate(coll or []))
         return [
-            self._attributes(content[2], bind(scope, {iterator: {"key": k, "value": v}}))
-            for k, v in items
+            self._attributes(content, content_scope)
+            for content, content_scope in _dynamic_contents(body, label, scope)
         ]
 
-    def _tags(self, res: ResourceEval, attributes: dict[str, Any]) -> tuple[dict[str, str], str]:
-        family = catalogue.load("terraform")["providers"].get(res.config.provider_id, {})
+    def _tags(
+        self, res: ResourceEval, attributes: dict[str, Any]
+    ) -> tuple[dict[str, str], dict[str, str]]:
+        """Known tags, and what is unknown: `tags` when a whole map is unknown, `tags.<key>`
+        for a tag whose value is unknown (only those can change the classification)."""
+        family = catalogue.family("terraform", res.config.provider_id)
         merged: dict[str, str] = {}
-        problem = ""
+        problems: dict[str, str] = {}
         sources: list[Any] = []
         if res.config.provider_id == "aws":
             sources.append(res.config.default_tags())
@@ -875,16 +935,16 @@ class Evaluator:
             if value is None:
                 continue
             if isinstance(value, Unknown):
-                problem = problem or value.reason
+                problems.setdefault("tags", value.reason)
                 continue
             if not isinstance(value, dict):
                 continue
             for k, v in value.items():
                 if isinstance(v, Unknown):
-                    problem = problem or f"tag {k!r}: {v.reason}"
+                    problems.setdefault(f"tags.{k}", f"tag {k!r}: {v.reason}")
                 elif v is not None and not isinstance(v, list | dict):
                     merged[str(k)] = v if isinstance(v, str) else json.dumps(v)
-        return merged, problem
+        return merged, problems
 
     # -- edges --------------------------------------------------------------------------
 
@@ -914,19 +974,122 @@ class Evaluator:
                     self.out.edges.append(
                         Edge(self.key(target.address), self.key(address), kind, location)
                     )
+        provider = res.config.provider_id
         if "region" in flow:
-            for expr, expr_scope in _exprs_at(res.block.body, flow["region"], scope):
+            for expr, expr_scope, _source in _exprs_at(res.block.body, flow["region"], scope):
                 for value in _flatten(evaluate(expr, expr_scope)):
                     for subject in subjects:
                         self.out.edges.append(
-                            _region_edge(subject, value, kind, location, res.config.provider_id)
+                            _region_edge(subject, value, kind, location, provider)
                         )
+        if "paired" in flow:
+            self._paired_edges(res, subjects, scope, flow, kind, location)
+        if "external" in flow:
+            for _ in _exprs_at(res.block.body, flow["external"], scope):
+                for subject in subjects:
+                    # The value is never shown: endpoints and connection strings may hold
+                    # credentials.
+                    self.out.edges.append(
+                        Edge(
+                            subject,
+                            f"{subject}->{kind.value}:external",
+                            kind,
+                            location,
+                            unknown=f"{flow['external']} sends data to an endpoint outside the"
+                            " scanned configuration, whose location hdslint cannot tell",
+                        )
+                    )
+        if "unless_true" in flow or "when_present" in flow:
+            self._conditional_unknown_edges(res, subjects, scope, flow, kind, location)
+
+    def _paired_edges(
+        self,
+        res: ResourceEval,
+        subjects: list[str],
+        scope: Scope,
+        flow: Mapping[str, Any],
+        kind: EdgeKind,
+        location: Location,
+    ) -> None:
+        """Geo-redundant copies (Azure GRS, geo-redundant backups) go to the paired region."""
+        found = _exprs_at(res.block.body, flow["paired"], scope)
+        values = [evaluate(expr, sc) for expr, sc, _src in found] or [flow.get("default")]
+        provider = res.config.provider_id
+        for value in values:
+            if isinstance(value, Unknown):
+                for subject in subjects:
+                    self.out.edges.append(
+                        Edge(
+                            subject,
+                            f"{subject}->{kind.value}:?",
+                            kind,
+                            location,
+                            unknown=f"whether {flow['paired']} keeps a geo-redundant copy is"
+                            f" not known ({value.reason})",
+                        )
+                    )
+                continue
+            if value not in flow["values"]:
+                continue
+            region = res.region(scope)
+            for subject in subjects:
+                if not isinstance(region, str):
+                    reason = region.reason if isinstance(region, Unknown) else "no region"
+                    self.out.edges.append(
+                        Edge(
+                            subject,
+                            f"{subject}->{kind.value}:?",
+                            kind,
+                            location,
+                            unknown=f"the paired region is not known: {reason}",
+                        )
+                    )
+                    continue
+                pair = paired_region(provider, region)
+                if pair is None:
+                    self.out.edges.append(
+                        Edge(
+                            subject,
+                            f"{subject}->{kind.value}:?",
+                            kind,
+                            location,
+                            unknown=f"{flow['paired']} = {value} keeps a copy in the region"
+                            f" paired with {region}, and hdslint knows no pair for it",
+                        )
+                    )
+                    continue
+                self.out.edges.append(_region_edge(subject, pair, kind, location, provider))
+
+    def _conditional_unknown_edges(
+        self,
+        res: ResourceEval,
+        subjects: list[str],
+        scope: Scope,
+        flow: Mapping[str, Any],
+        kind: EdgeKind,
+        location: Location,
+    ) -> None:
+        """Data that may go somewhere unknown unless a setting says otherwise (Scaleway's
+        backup_same_region) or when a setting is present (Google's automatic replication)."""
+        if "unless_true" in flow:
+            found = _exprs_at(res.block.body, flow["unless_true"], scope)
+            if any(evaluate(expr, sc) is True for expr, sc, _src in found):
+                return
+        elif not _exprs_at(res.block.body, flow["when_present"], scope) and not any(
+            b[0] == flow["when_present"].rsplit(".", 1)[-1]
+            for b in _blocks_at(res.block.body, flow["when_present"])
+        ):
+            return
+        for subject in subjects:
+            self.out.edges.append(
+                Edge(subject, f"{subject}->{kind.value}:?", kind, location, unknown=flow["reason"])
+            )
 
     def _targets(self, res: ResourceEval, path: str, scope: Scope) -> list[Any]:
         """What the expressions at `path` point at: resources referenced in them (found in
         the expression itself, as Terraform finds dependencies), else their values."""
         out: list[Any] = []
-        for expr, expr_scope in _exprs_at(res.block.body, path, scope):
+        for expr, expr_scope, _source in _exprs_at(res.block.body, path, scope):
             refs = static_refs(expr, res.module)
             if refs:
                 out.extend(Ref(a) for a in refs)
@@ -956,12 +1119,13 @@ def _region_edge(
     subject: str, value: Any, kind: EdgeKind, location: Location, provider: str
 ) -> Edge:
     if isinstance(value, str):
+        region = normalise_region(provider, value)
         return Edge(
             subject,
-            f"{subject}->{kind.value}:{value}",
+            f"{subject}->{kind.value}:{region}",
             kind,
             location,
-            target_hint=freeze({"provider": provider, "region": value}),
+            target_hint=freeze({"provider": provider, "region": region}),
         )
     reason = value.reason if isinstance(value, Unknown) else f"{value!r} is not a region"
     return Edge(
@@ -1050,41 +1214,69 @@ def _expand_call(
     return Unknown("for_each is not a map or set", error=True)
 
 
-def _exprs_at(body: Body, path: str, scope: Scope) -> list[tuple[Expr, Scope]]:
+def _exprs_at(body: Body, path: str, scope: Scope) -> list[tuple[Expr, Scope, str]]:
     """The attribute expressions at a dotted path through nested blocks (and the content of
-    dynamic blocks), each with the scope to evaluate it in."""
+    dynamic blocks), each with the scope to evaluate it in and its source text."""
     head, _, rest = path.partition(".")
-    out: list[tuple[Expr, Scope]] = []
+    out: list[tuple[Expr, Scope, str]] = []
     attr = body["attrs"].get(head)
     if attr is not None:
         if not rest:
-            out.append((attr[0], scope))
+            out.append((attr[0], scope, attr[2]))
         else:
             # An object-valued argument (e.g. replication_configuration = {...}): walk it.
-            out.extend(_object_exprs(attr[0], rest, scope))
+            out.extend(_object_exprs(attr[0], rest, scope, attr[2]))
     for block_type, labels, inner, _line, _end in body["blocks"]:
         if block_type == head and rest:
             out.extend(_exprs_at(inner, rest, scope))
         elif block_type == "dynamic" and labels and labels[0] == head and rest:
-            content = next((b for b in inner["blocks"] if b[0] == "content"), None)
-            if content is not None:
-                iterator = labels[0]
-                it_attr = inner["attrs"].get("iterator")
-                if it_attr is not None and it_attr[0][0] == "var":
-                    iterator = str(it_attr[0][1])
-                unknown = Unknown(f"dynamic {head!r} block element")
-                out.extend(_exprs_at(content[2], rest, bind(scope, {iterator: unknown})))
+            for content_body, content_scope in _dynamic_contents(inner, head, scope):
+                out.extend(_exprs_at(content_body, rest, content_scope))
     return out
 
 
-def _object_exprs(expr: Expr, path: str, scope: Scope) -> list[tuple[Expr, Scope]]:
+def _dynamic_contents(body: Body, label: str, scope: Scope) -> list[tuple[Body, Scope]]:
+    """The `content` of a dynamic block once per element of its for_each (or once, with the
+    iterator unknown, when the collection is not known)."""
+    content = next((b for b in body["blocks"] if b[0] == "content"), None)
+    if content is None:
+        return []
+    iterator = label
+    it_attr = body["attrs"].get("iterator")
+    if it_attr is not None and it_attr[0][0] == "var":
+        iterator = str(it_attr[0][1])
+    for_each = body["attrs"].get("for_each")
+    coll = evaluate(for_each[0], scope) if for_each else Unknown("dynamic block without for_each")
+    if isinstance(coll, Unknown) or not isinstance(coll, dict | list):
+        reason = coll.reason if isinstance(coll, Unknown) else "it is not a collection"
+        item = Unknown(f"dynamic {label!r} for_each is not known ({reason})")
+        return [(content[2], bind(scope, {iterator: item}))]
+    items = list(coll.items()) if isinstance(coll, dict) else list(enumerate(coll))
+    return [(content[2], bind(scope, {iterator: {"key": k, "value": v}})) for k, v in items]
+
+
+def _blocks_at(body: Body, path: str) -> list[tuple[Any, ...]]:
+    """Nested blocks at a dotted path (`replication.auto`)."""
+    head, _, rest = path.partition(".")
+    out: list[tuple[Any, ...]] = []
+    for block in body["blocks"]:
+        if block[0] == head:
+            out.extend(_blocks_at(block[2], rest) if rest else [block])
+    return out
+
+
+def _object_exprs(
+    expr: Expr, path: str, scope: Scope, source: str
+) -> list[tuple[Expr, Scope, str]]:
     head, _, rest = path.partition(".")
     if expr[0] == "tuple":
-        return [pair for item in expr[1] for pair in _object_exprs(item, path, scope)]
+        return [t for item in expr[1] for t in _object_exprs(item, path, scope, source)]
     if expr[0] == "obj":
         for key, value in expr[1]:
             if key == ("lit", head):
-                return [(value, scope)] if not rest else _object_exprs(value, rest, scope)
+                if not rest:
+                    return [(value, scope, source)]
+                return _object_exprs(value, rest, scope, source)
     return []
 
 

@@ -9,9 +9,11 @@ that variable. Evaluation never raises for bad input: Terraform's errors become
 
 from __future__ import annotations
 
+import contextvars
 import json
 import math
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any, Protocol
 
 from hdslint.model import Unknown
@@ -419,6 +421,7 @@ def _call(name: str, arg_exprs: tuple[Expr, ...], expand: bool, scope: Scope, de
         ZeroDivisionError,
         OverflowError,
         RecursionError,
+        OSError,
     ) as exc:
         return Unknown(f"{name}() failed: {exc}", error=True)
 
@@ -699,5 +702,105 @@ FUNCTIONS: dict[str, Function] = {
     "type": _type_name,
 }
 
+# -- files (read, never executed) ----------------------------------------------------
+
+# Folders under which file(), fileset() and templatefile-free readers may look: the scanned
+# root modules. Set by the Terraform source for the duration of a scan.
+FILE_ROOTS: contextvars.ContextVar[tuple[Path, ...]] = contextvars.ContextVar(
+    "hdslint_file_roots", default=()
+)
+MAX_FILE_BYTES = 2 * 1024 * 1024
+
+
+def _allowed(path_text: str) -> Path:
+    path = Path(path_text)
+    roots = FILE_ROOTS.get()
+    if not roots:
+        raise ValueError("files are not read here")
+    if not path.is_absolute():
+        path = roots[0] / path
+    resolved = path.resolve()
+    if not any(resolved == root or root in resolved.parents for root in roots):
+        raise ValueError(f"{path_text} is outside the scanned folders, so it is not read")
+    return resolved
+
+
+def _fn_file(path_text: str) -> str:
+    path = _allowed(path_text)
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise ValueError(f"{path_text} is larger than {MAX_FILE_BYTES} bytes")
+    return path.read_text("utf-8")
+
+
+def _fn_fileexists(path_text: str) -> bool:
+    try:
+        return _allowed(path_text).is_file()
+    except ValueError:
+        raise
+    except OSError:
+        return False
+
+
+def _fn_fileset(base: str, pattern: str) -> list[str]:
+    root = _allowed(base)
+    out = sorted(p.relative_to(root).as_posix() for p in root.glob(pattern) if p.is_file())
+    if len(out) > 10_000:
+        raise ValueError("fileset() matched too many files")
+    return out
+
+
+def _fn_yamldecode(text: str) -> Any:
+    from hdslint import yamlio
+
+    return yamlio.load(text)
+
+
+FUNCTIONS.update(
+    {
+        "file": _fn_file,
+        "fileexists": _fn_fileexists,
+        "fileset": _fn_fileset,
+        "yamldecode": _fn_yamldecode,
+        "basename": lambda p: Path(p).name,
+        "dirname": lambda p: Path(p).parent.as_posix(),
+        "abspath": lambda p: str(_allowed(p)),
+    }
+)
+
 # Functions that decide themselves what an Unknown argument means.
 _LENIENT = frozenset({"coalesce", "coalescelist", "merge"})
+
+
+# -- type constraints -------------------------------------------------------------------
+
+
+def convert_to_type(value: Any, type_expr: Expr, scope: Scope) -> Any:
+    """Apply a variable's type constraint as Terraform does where it changes the value:
+    attributes declared `optional(T, default)` in an object type are filled in (with the
+    default, or null) when missing. Everything else is returned as given."""
+    if isinstance(value, Unknown) or value is None:
+        return value
+    tag = type_expr[0]
+    if tag != "call":
+        return value
+    name, args = type_expr[1], type_expr[2]
+    if name == "optional" and args:
+        return convert_to_type(value, args[0], scope)
+    if name == "object" and args and args[0][0] == "obj" and isinstance(value, dict):
+        out = dict(value)
+        for key_expr, attr_type in args[0][1]:
+            if key_expr[0] != "lit":
+                continue
+            key = str(key_expr[1])
+            if key in out:
+                out[key] = convert_to_type(out[key], attr_type, scope)
+            elif attr_type[0] == "call" and attr_type[1] == "optional":
+                opt_args = attr_type[2]
+                default = evaluate(opt_args[1], scope) if len(opt_args) > 1 else None
+                out[key] = convert_to_type(default, opt_args[0], scope) if opt_args else default
+        return out
+    if name in ("map",) and args and isinstance(value, dict):
+        return {k: convert_to_type(v, args[0], scope) for k, v in value.items()}
+    if name in ("list", "set") and args and isinstance(value, list):
+        return [convert_to_type(v, args[0], scope) for v in value]
+    return value

@@ -65,8 +65,51 @@ class HclSyntaxError(Exception):
         self.line = line
 
 
+_HEREDOC_START = re.compile(r"<<-?([A-Za-z][A-Za-z0-9._-]*)\r?\n")
+_LEADING_DOT = re.compile(r"[ \t]*\.[A-Za-z_]")
+
+
+def accepted_variants(text: str) -> str:
+    """Rewrite two constructs Terraform accepts and python-hcl2's grammar does not, keeping
+    every later line where it was: a heredoc closing marker followed by spaces (`EOF  `), and
+    attribute access continued on the next line (`(var.a\n  .b)`, Google's fabric style)."""
+
+    fixed = text
+    for marker in {m.group(1) for m in _HEREDOC_START.finditer(text)}:
+        fixed = re.sub(
+            rf"^([ \t]*{re.escape(marker)})[ \t]+(\r?)$", r"\1\2", fixed, flags=re.MULTILINE
+        )
+    # "x\n  .b\n  .c\n" -> "x.b.c\n\n\n": continuation lines join the line they continue
+    # and leave blank lines behind, so later lines keep their numbers.
+    lines = fixed.split("\n")
+    target = -1
+    for i, line in enumerate(lines):
+        if target >= 0 and _LEADING_DOT.match(line):
+            lines[target] = lines[target].rstrip("\r") + line.strip()
+            lines[i] = ""
+        elif line.strip():
+            target = i
+    return "\n".join(lines)
+
+
 def parse(text: str) -> Body:
     """Parse HCL source into a Body. Raises HclSyntaxError with the line of the problem."""
+    from lark.exceptions import UnexpectedInput
+
+    try:
+        return _parse(text)
+    except HclSyntaxError:
+        variant = accepted_variants(text)
+        if variant == text:
+            raise
+        try:
+            return _parse(variant)
+        except (HclSyntaxError, UnexpectedInput):
+            pass
+        raise
+
+
+def _parse(text: str) -> Body:
     from hcl2.api import parses_to_tree
     from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedInput
 
@@ -85,11 +128,11 @@ def parse(text: str) -> Body:
     except LarkError as exc:
         raise HclSyntaxError(str(exc).splitlines()[0], None) from None
     except RecursionError:
-        raise HclSyntaxError("nesting too deep to parse", None) from None
+        raise HclSyntaxError("nesting too deep", None) from None
     try:
         return _Converter(text).body(tree.children[0])
     except RecursionError:
-        raise HclSyntaxError("nesting too deep to evaluate", None) from None
+        raise HclSyntaxError("nesting too deep", None) from None
     except RuntimeError as exc:  # python-hcl2 / our converter on malformed structure
         raise HclSyntaxError(str(exc), None) from None
 
@@ -256,7 +299,7 @@ class _Converter:
             return ("lit", "")
         if len(parts) == 1 and parts[0][0] == "lit":
             return parts[0]
-        if all(p[0] == "lit" for p in parts):
+        if all(p[0] == "lit" and isinstance(p[1], str) for p in parts):
             return ("lit", "".join(p[1] for p in parts))
         return ("tpl", tuple(parts))
 

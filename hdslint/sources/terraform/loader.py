@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from hdslint.limits import inside_allowed, too_large
 from hdslint.model import InputError
-from hdslint.sources.terraform import hcl
+from hdslint.sources.terraform import hcl, jsonsyntax
 from hdslint.sources.terraform.hcl import Body, Expr
 
 
@@ -60,6 +61,9 @@ def read_text(path: Path) -> str:
 
 
 def parse_file(path: Path, display: str) -> tuple[Body | None, InputError | None]:
+    problem = too_large(path)
+    if problem is not None:
+        return None, InputError(display, problem)
     try:
         text = read_text(path)
     except UnicodeDecodeError as exc:
@@ -67,9 +71,15 @@ def parse_file(path: Path, display: str) -> tuple[Body | None, InputError | None
     except OSError as exc:
         return None, InputError(display, f"cannot read: {exc.strerror or exc}")
     try:
+        if path.name.endswith(".tfvars.json"):
+            return jsonsyntax.parse_vars(text), None
+        if path.name.endswith(".json"):
+            return jsonsyntax.parse(text), None
         return hcl.parse(text), None
     except hcl.HclSyntaxError as exc:
-        return None, InputError(display, f"invalid HCL: {exc.message}", exc.line)
+        kind = "invalid Terraform JSON" if path.name.endswith(".json") else "invalid HCL"
+        message = exc.message.removeprefix("invalid JSON: ")
+        return None, InputError(display, f"{kind}: {message}", exc.line)
 
 
 def load_module(path: Path, files: list[Path] | None = None) -> ModuleDir:
@@ -77,16 +87,20 @@ def load_module(path: Path, files: list[Path] | None = None) -> ModuleDir:
     module = ModuleDir(path=path, display=display_path(path))
     if files is None:
         try:
-            files = sorted(p for p in path.iterdir() if p.is_file())
+            files = sorted(p for p in path.iterdir() if p.is_file() and inside_allowed(p))
         except OSError as exc:
             module.errors.append(
                 InputError(module.display, f"cannot read directory: {exc.strerror or exc}")
             )
             return module
-    tf_files = sorted(f for f in files if f.name.endswith(".tf"))
-    var_files = [f for f in files if f.name == "terraform.tfvars"] + sorted(
-        f for f in files if f.name.endswith(".auto.tfvars")
-    )
+    tf_files = sorted(f for f in files if f.name.endswith((".tf", ".tf.json")))
+    # Terraform's order: terraform.tfvars, terraform.tfvars.json, then *.auto.tfvars(.json)
+    # in lexical order; a later file wins.
+    var_files = [
+        *(f for f in files if f.name == "terraform.tfvars"),
+        *(f for f in files if f.name == "terraform.tfvars.json"),
+        *sorted(f for f in files if f.name.endswith((".auto.tfvars", ".auto.tfvars.json"))),
+    ]
     for file in tf_files:
         display = display_path(file)
         body, error = parse_file(file, display)

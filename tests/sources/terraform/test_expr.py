@@ -84,3 +84,18 @@ def test_errors_become_unknown_errors() -> None:
     assert result.reason == "the map has no element 'qa'"
     result = ev('"a" + 1')
     assert isinstance(result, Unknown) and result.error
+
+
+def test_optional_object_attributes_are_filled_from_the_type() -> None:
+    from hdslint.sources.terraform.expr import convert_to_type
+
+    type_expr = parse(
+        't = object({ location = optional(string), tier = optional(string, "std"),'
+        ' nested = optional(object({ region = optional(string, "eu-west-3") }), {}) })\n'
+    )["attrs"]["t"][0]
+    assert convert_to_type({}, type_expr, SCOPE) == {
+        "location": None,
+        "tier": "std",
+        "nested": {"region": "eu-west-3"},
+    }
+    assert convert_to_type({"tier": "x"}, type_expr, SCOPE)["tier"] == "x"

@@ -96,3 +96,20 @@ def test_syntax_errors_say_what_and_where(text: str, message: str, line: int) ->
     with pytest.raises(HclSyntaxError) as exc:
         parse(text)
     assert (exc.value.message, exc.value.line) == (message, line)
+
+
+def test_constructs_terraform_accepts_that_the_grammar_does_not() -> None:
+    # A heredoc closing marker followed by spaces (python-hcl2 issue #343).
+    body = parse('a = <<EOF\nhello\nEOF  \nb = "x"\n')
+    assert body["attrs"]["a"][0] == ("lit", "hello\n")
+    assert body["attrs"]["b"][:2] == (("lit", "x"), 4)
+    # Attribute access continued on the next line inside parentheses; later lines keep
+    # their numbers.
+    body = parse("x = try(\n  var.a\n  .b\n  .c, [])\ny = 1\n")
+    assert body["attrs"]["x"][0] == (
+        "call",
+        "try",
+        (("attr", ("attr", ("attr", ("var", "var"), "a"), "b"), "c"), ("tuple", ())),
+        False,
+    )
+    assert body["attrs"]["y"][:2] == (("lit", 1), 5)

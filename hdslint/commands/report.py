@@ -1,0 +1,39 @@
+"""`hdslint report`: scan, then write the auditor's report (Markdown or self-contained HTML)."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Sequence
+from pathlib import Path
+
+from hdslint.commands.registry import warn_if_stale
+from hdslint.commands.scan import write_report
+from hdslint.report import RENDERERS
+from hdslint.report.build import build_report
+from hdslint.report.model import Report
+from hdslint.scan import ScanOptions, run_scan
+
+
+def render(report: Report, output_format: str) -> str:
+    module = importlib.import_module(RENDERERS[output_format])
+    text: str = module.render(report)
+    return text
+
+
+def run(
+    *,
+    paths: Sequence[str],
+    output_format: str,
+    output: Path | None,
+    config: Path | None,
+    cli_vars: dict[str, str],
+    var_files: list[Path],
+) -> int:
+    """Exit 0 once the report is written, whatever it finds (it documents, it does not gate:
+    use `hdslint scan --fail-on` for that); 2 when an input could not be read, as for scan."""
+    result = run_scan(
+        ScanOptions(paths=paths, config=config, cli_vars=cli_vars, var_files=var_files)
+    )
+    warn_if_stale(result.registry)
+    write_report(render(build_report(result), output_format), output)
+    return 2 if result.errors else 0

@@ -1,0 +1,5 @@
+import sys
+
+from hdslint.docsgen import main
+
+sys.exit(main())

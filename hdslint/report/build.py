@@ -1,0 +1,301 @@
+"""Build the auditor's report (hdslint.report.model.Report) from a scan result."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from hdslint import __version__
+from hdslint.model import Finding, Resource, Status
+from hdslint.policy.describe import help_uri
+from hdslint.registry import ACTIVITY_NAMES, Registry, Verdict
+from hdslint.registry.validity import ValidityState
+from hdslint.report.model import (
+    ActivitySummary,
+    Certificate,
+    Condition,
+    Coverage,
+    FindingRow,
+    FlowRow,
+    PolicyRun,
+    Report,
+    Store,
+    UsageRow,
+)
+from hdslint.report.responsibilities import responsibilities
+from hdslint.reporters.flows import health_data_flows, mermaid
+from hdslint.scan import ScanResult
+
+_VERDICT_ORDER = {Verdict.NOT_COVERED: 0, Verdict.CANNOT_TELL: 1, Verdict.COVERED: 2}
+
+
+def _where(resource: Resource) -> str:
+    loc = resource.location
+    if loc.file is None:
+        return loc.api_call or "-"
+    return f"{loc.file}:{loc.line}" if loc.line else loc.file
+
+
+def _place(registry: Registry, resource: Resource) -> str:
+    """Where a resource is, in words; unknowns say so (their reasons are in Not evaluated)."""
+    if resource.provider is None:
+        return "provider unknown"
+    if resource.region is None:
+        return "region unknown"
+    return registry.describe_region(resource.provider, resource.region)
+
+
+def _stores(result: ScanResult) -> tuple[Store, ...]:
+    out = []
+    labels = _labels(result)
+    for resource in result.graph:
+        if not (resource.is_data_store and result.health.get(resource.key)):
+            continue
+        eea = result.registry.eea(resource.provider, resource.region).verdict
+        out.append(
+            Store(
+                id=labels[resource.key],
+                type=resource.type,
+                provider=resource.provider,
+                region=resource.region,
+                place=_place(result.registry, resource),
+                in_eea={Verdict.COVERED: "yes", Verdict.NOT_COVERED: "no"}.get(eea, "unknown"),
+                why=result.health_reasons.get(resource.key, ""),
+                location=_where(resource),
+            )
+        )
+    return tuple(out)
+
+
+def _labels(result: ScanResult) -> dict[str, str]:
+    """How resources are named in the report: their id, qualified by their root module
+    when the same id appears in several (e.g. two Terraform roots scanned together)."""
+    counts: dict[str, int] = {}
+    for resource in result.graph:
+        counts[resource.id] = counts.get(resource.id, 0) + 1
+    return {
+        r.key: f"{r.scope}: {r.id}" if counts[r.id] > 1 and r.scope else r.id for r in result.graph
+    }
+
+
+def _usage(result: ScanResult) -> tuple[UsageRow, ...]:
+    """Every (provider, service, region) the infrastructure relies on a host for, with the
+    certificate's answer for each activity its resources need."""
+    registry = result.registry
+    labels = _labels(result)
+    groups: dict[tuple[str | None, str | None, str | None], list[Resource]] = {}
+    for resource in result.graph:
+        if resource.activities:
+            region = resource.region
+            if resource.provider is not None and region is not None:
+                region = registry.normalise_region(resource.provider, region)  # zone -> region
+            key = (resource.provider, resource.service, region)
+            groups.setdefault(key, []).append(resource)
+    rows = []
+    for (provider, service, region), members in groups.items():
+        storage = any(r.is_data_store for r in members)
+        activities = sorted({a for r in members for a in r.activities})
+        coverage = []
+        for activity in activities:
+            answer = registry.coverage(provider, service, region, (activity,), storage=storage)
+            reason = answer.reason
+            if answer.verify:  # conditions of the certificate the configuration does not confirm
+                conditions = "; ".join(v.split(": ", 1)[-1] for v in answer.verify)
+                reason += f", provided that {conditions} (to verify)"
+            coverage.append((activity, Coverage(answer.verdict.value, reason, answer.confidence)))
+        rows.append(
+            UsageRow(
+                provider=provider,
+                provider_name=registry.provider_name(provider) if provider else "unknown",
+                service=service,
+                region=region,
+                place=_place(registry, members[0]),
+                resources=tuple(labels[r.key] for r in members),
+                health_data=sum(1 for r in members if result.health.get(r.key)),
+                coverage=tuple(coverage),
+            )
+        )
+
+    def worst(row: UsageRow) -> int:
+        return min(_VERDICT_ORDER[Verdict(c.verdict)] for _, c in row.coverage)
+
+    rows.sort(key=lambda r: (worst(r), r.provider or "~", r.service or "", r.region or "~"))
+    return tuple(rows)
+
+
+def _activity_summaries(usage: tuple[UsageRow, ...]) -> tuple[ActivitySummary, ...]:
+    out = []
+    for number, name in ACTIVITY_NAMES.items():
+        rows = [(row, row.for_activity(number)) for row in usage]
+        used = [(row, cov) for row, cov in rows if cov is not None]
+        verdicts = [cov.verdict for _, cov in used]
+        out.append(
+            ActivitySummary(
+                number=number,
+                name=name,
+                providers=tuple(sorted({row.provider_name for row, _ in used})),
+                services=tuple(sorted({row.service or "unknown" for row, _ in used})),
+                regions=tuple(sorted({row.region or "unknown" for row, _ in used})),
+                covered=verdicts.count(Verdict.COVERED.value),
+                not_covered=verdicts.count(Verdict.NOT_COVERED.value),
+                cannot_tell=verdicts.count(Verdict.CANNOT_TELL.value),
+            )
+        )
+    return tuple(out)
+
+
+def _certificate(pid: str, count: int, registry: Registry) -> Certificate:
+    entry: Mapping[str, Any] | None = registry.providers.get(pid)
+    if entry is None:
+        return Certificate(
+            provider=pid,
+            name=pid,
+            status="not in the registry",
+            referential=None,
+            activities=(),
+            activities_confidence=None,
+            certifier=None,
+            certificate=None,
+            valid_from=None,
+            valid_until=None,
+            validity_state=ValidityState.NO_CERTIFICATE.value,
+            validity=f"no HDS certificate known for {pid!r}: not covered",
+            conditions=(),
+            notes=(),
+            sources=(),
+            as_of=registry.as_of,
+            confidence="medium",
+            resources=count,
+        )
+    validity = registry.validity(pid)
+    assert validity is not None  # the entry exists
+    acts = entry.get("activities")
+    return Certificate(
+        provider=pid,
+        name=str(entry["name"]),
+        status=str(entry["status"]),
+        referential=entry.get("referential"),
+        activities=tuple(acts) if acts is not None else None,
+        activities_confidence=entry.get("activities_confidence"),
+        certifier=entry.get("certifier"),
+        certificate=entry.get("certificate"),
+        valid_from=entry.get("valid_from"),
+        valid_until=entry.get("valid_until"),
+        validity_state=validity.state.value,
+        validity=validity.text,
+        conditions=tuple(
+            Condition(
+                f"{pid}:{c['id']}",
+                str(c["text"]),
+                f"{pid}:{c['id']}" in registry.confirmed_conditions,
+            )
+            for c in entry.get("conditions") or ()
+        ),
+        notes=tuple(entry.get("notes") or ()),
+        sources=tuple(entry.get("sources") or ()),
+        as_of=str(entry.get("as_of")) if entry.get("as_of") else None,
+        confidence=str(entry.get("confidence", "low")),
+        resources=count,
+    )
+
+
+def _certificates(result: ScanResult) -> tuple[Certificate, ...]:
+    counts: dict[str, int] = {}
+    for resource in result.graph:
+        if resource.provider is not None and resource.activities:
+            counts[resource.provider] = counts.get(resource.provider, 0) + 1
+    return tuple(_certificate(pid, n, result.registry) for pid, n in sorted(counts.items()))
+
+
+def _flows(result: ScanResult) -> tuple[FlowRow, ...]:
+    words = {
+        "replicates_to": "replicates to",
+        "backs_up_to": "is backed up to",
+        "copies_to": "is copied to",
+        "logs_to": "logs to",
+        "reads_from": "has a read replica",
+    }
+    status = {True: "compliant", False: "non-compliant", None: "unknown"}
+    labels = _labels(result)
+    rows = []
+    for flow in health_data_flows(result):
+        source = result.graph.get(flow.source)
+        label = flow.source_label
+        if source is not None:
+            where = f"{source.provider or '?'} {source.region or 'region unknown'}"
+            label = f"{labels[source.key]} ({where})"
+        rows.append(
+            FlowRow(
+                label,
+                words.get(flow.kind.value, flow.kind.value),
+                flow.target_label,
+                status[flow.compliant],
+            )
+        )
+    return tuple(rows)
+
+
+def _finding_rows(findings: Iterable[Finding], docs: Mapping[str, str]) -> tuple[FindingRow, ...]:
+    ordered = sorted(findings, key=lambda f: -int(f.severity))  # stable: keeps file order
+    return tuple(
+        FindingRow(
+            policy_id=f.policy_id,
+            title=f.title,
+            severity=f.severity.label,
+            status=f.status.value,
+            resource=f.resource.id,
+            resource_type=f.resource.type,
+            provider=f.resource.provider,
+            region=f.resource.region,
+            location=_where(f.resource) if f.location == f.resource.location else str(f.location),
+            message=f.message,
+            references=f.references,
+            help_uri=docs.get(f.policy_id, ""),
+            suppressed=f.suppression.reason if f.suppression else None,
+        )
+        for f in ordered
+    )
+
+
+def _policies(result: ScanResult) -> tuple[PolicyRun, ...]:
+    counts: dict[str, list[int]] = {p.id: [0, 0, 0] for p in result.policies}
+    index = {Status.PASS: 0, Status.FAIL: 1, Status.NOT_EVALUATED: 2}
+    for e in result.evaluations:
+        counts[e.policy.id][index[e.status]] += 1
+    return tuple(
+        PolicyRun(p.id, p.title, p.severity.label, *counts[p.id])
+        for p in sorted(result.policies, key=lambda p: p.id)
+    )
+
+
+def build_report(result: ScanResult) -> Report:
+    certificates = _certificates(result)
+    usage = _usage(result)
+    docs = {p.id: help_uri(p) for p in result.policies}
+    return Report(
+        tool_version=__version__,
+        evaluated_on=result.registry.today.isoformat(),
+        registry_as_of=result.registry.as_of,
+        registry_warning=result.registry.age_warning(),
+        inputs=tuple(result.inputs),
+        files_scanned=result.files_scanned,
+        config_file=result.config.file,
+        resources=len(result.graph),
+        health_data_resources=sum(1 for v in result.health.values() if v),
+        stores=_stores(result),
+        activities=_activity_summaries(usage),
+        usage=usage,
+        certificates=certificates,
+        unknown_validity=tuple(
+            c.name for c in certificates if c.validity_state == ValidityState.UNKNOWN.value
+        ),
+        responsibilities=responsibilities(usage, certificates),
+        flows=_flows(result),
+        mermaid=mermaid(result),
+        findings=_finding_rows((f for f in result.findings if f.status is Status.FAIL), docs),
+        not_evaluated=_finding_rows(
+            (f for f in result.findings if f.status is Status.NOT_EVALUATED), docs
+        ),
+        errors=tuple(str(e) for e in result.errors),
+        policies=_policies(result),
+    )

@@ -1,0 +1,219 @@
+"""The auditor's report as GitHub-flavoured Markdown (the flow diagram as a Mermaid block)."""
+
+from __future__ import annotations
+
+from hdslint.docsgen.markdown import cell, code_block
+from hdslint.registry import format_activities, lowest_confidence
+from hdslint.report.model import Certificate, FindingRow, Report
+from hdslint.report.text import (
+    ABOUT,
+    ACTIVITIES_NOTE,
+    FLOWS_NOTE,
+    SECTION_TITLES,
+    VERDICT_LEGEND,
+    VERDICT_MARKS,
+    summary_line,
+)
+
+
+def _list(items: tuple[str, ...] | list[str]) -> str:
+    return ", ".join(items) if items else "-"
+
+
+def _header(report: Report) -> list[str]:
+    lines = [
+        "# HDS compliance report",
+        "",
+        f"**{summary_line(report)}**",
+        "",
+        "| | |",
+        "|---|---|",
+        f"| Inputs scanned | {cell(_list([f'`{i}`' for i in report.inputs]))} |",
+        f"| Files read | {report.files_scanned} |",
+        f"| Configuration | {cell(report.config_file or 'none (defaults)')} |",
+        f"| Evaluated on | {report.evaluated_on} |",
+        f"| HDS registry as of | {report.registry_as_of} |",
+        f"| hdslint version | {report.tool_version} |",
+        "",
+    ]
+    if report.registry_warning:
+        lines += [f"> **Warning:** {report.registry_warning}", ""]
+    return lines
+
+
+def _stores(report: Report) -> list[str]:
+    lines = [f"## {SECTION_TITLES['stores']}", ""]
+    if not report.stores:
+        return [*lines, "No resource holds health data in the scanned inputs.", ""]
+    lines += [
+        "| Resource | Provider | Region | In the EEA | Why health data | Declared at |",
+        "|---|---|---|---|---|---|",
+    ]
+    for s in report.stores:
+        lines.append(
+            f"| `{cell(s.id)}` | {s.provider or 'unknown'} | {cell(s.place)} | {s.in_eea} |"
+            f" {cell(s.why)} | `{cell(s.location)}` |"
+        )
+    return [*lines, ""]
+
+
+def _activities(report: Report) -> list[str]:
+    lines = [
+        f"## {SECTION_TITLES['activities']}",
+        "",
+        ACTIVITIES_NOTE,
+        "",
+        "| Activity | Providers | Services | Regions | Covered | NOT covered | Cannot tell |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for a in report.activities:
+        lines.append(
+            f"| {a.number}. {a.name} | {cell(_list(a.providers))} | {cell(_list(a.services))} |"
+            f" {cell(_list(a.regions))} | {a.covered} | {a.not_covered} | {a.cannot_tell} |"
+        )
+    lines += ["", "### By provider, service and region", ""]
+    if not report.usage:
+        return [*lines, "No scanned resource relies on a host for an HDS activity.", ""]
+    head = " | ".join(str(n) for n in range(1, 7))
+    lines += [
+        f"| Provider | Service | Region | Resources | Health data | {head} | Why | Confidence |",
+        "|---|---|---|---|---|" + "---|" * 6 + "---|---|",
+    ]
+    for row in report.usage:
+        cells = []
+        for n in range(1, 7):
+            cov = row.for_activity(n)
+            cells.append(VERDICT_MARKS[cov.verdict] if cov else "")
+        shown = ", ".join(f"`{r}`" for r in row.resources[:5])
+        if len(row.resources) > 5:
+            shown += f" and {len(row.resources) - 5} more"
+        confidence = lowest_confidence(*(c.confidence for _, c in row.coverage))
+        lines.append(
+            f"| {cell(row.provider_name)} | {cell(row.service or '-')} | {cell(row.place)} |"
+            f" {cell(shown)} | {row.health_data} | {' | '.join(cells)} |"
+            f" {cell('; '.join(row.reasons))} | {confidence} |"
+        )
+    return [*lines, "", VERDICT_LEGEND, ""]
+
+
+def _certificate(c: Certificate) -> list[str]:
+    acts = "not published" if c.activities is None else format_activities(c.activities)
+    if c.activities_confidence and c.activities:
+        acts += f" (confidence {c.activities_confidence})"
+    lines = [
+        f"### {c.name} (`{c.provider}`)",
+        "",
+        "| | |",
+        "|---|---|",
+        f"| HDS status | {c.status} |",
+        f"| Referential | {cell(c.referential or 'unknown')} |",
+        f"| Certified activities | {acts} |",
+        f"| Certifier | {cell(c.certifier or 'unknown')} |",
+    ]
+    if c.certificate:
+        lines.append(f"| Certificate | {cell(c.certificate)} |")
+    lines += [
+        f"| Valid from / until | {c.valid_from or 'unknown'} / {c.valid_until or 'unknown'} |",
+        f"| Validity | {cell(c.validity)} |",
+        f"| Confidence | {c.confidence} |",
+        f"| As of | {c.as_of or '-'} |",
+        f"| Resources relying on it | {c.resources} |",
+        f"| Sources | {cell('; '.join(c.sources) or 'none')} |",
+        "",
+    ]
+    for cond in c.conditions:
+        mark = "confirmed in the configuration" if cond.confirmed else "**to verify**"
+        lines.append(f"- Condition `{cond.id}` ({mark}): {cond.text}")
+    for note in c.notes:
+        lines.append(f"- Note: {note}")
+    return [*lines, ""] if c.conditions or c.notes else lines
+
+
+def _certificates(report: Report) -> list[str]:
+    lines = [f"## {SECTION_TITLES['certificates']}", ""]
+    if not report.certificates:
+        return [*lines, "The scanned resources rely on no identified provider.", ""]
+    if report.unknown_validity:
+        lines += [
+            f"The validity dates of the certificates of {', '.join(report.unknown_validity)}"
+            " are not known to hdslint (not in the sources read): ask the provider for its"
+            " certificate and record its dates in `.hdslint.yaml` (`registry.providers`) so"
+            " that expiry is checked (HDS-CERT-002).",
+            "",
+        ]
+    for c in report.certificates:
+        lines += _certificate(c)
+    return lines
+
+
+def _responsibilities(report: Report) -> list[str]:
+    lines = [
+        f"## {SECTION_TITLES['responsibilities']}",
+        "",
+        "| Activity | Relied on | Covered by | Left to you or your managed-service provider |",
+        "|---|---|---|---|",
+    ]
+    for r in report.responsibilities:
+        lines.append(
+            f"| {r.number}. {r.name} | {cell(_list(r.relied_on))} | {cell(_list(r.covered_by))} |"
+            f" **{r.left_to_customer}** — {cell(r.text)} |"
+        )
+    return [*lines, ""]
+
+
+def _flows(report: Report) -> list[str]:
+    lines = [f"## {SECTION_TITLES['flows']}", ""]
+    if not report.flows:
+        return [*lines, "No replication, copy or backup of health data in the scanned inputs.", ""]
+    lines += code_block(report.mermaid.rstrip("\n"), "mermaid")
+    lines += ["", FLOWS_NOTE, "", "| From | Flow | To | Status |", "|---|---|---|---|"]
+    for f in report.flows:
+        lines.append(f"| {cell(f.source)} | {f.kind} | {cell(f.destination)} | {f.status} |")
+    return [*lines, ""]
+
+
+def _findings(title: str, rows: tuple[FindingRow, ...], empty: str) -> list[str]:
+    lines = [f"## {title}", ""]
+    if not rows:
+        return [*lines, empty, ""]
+    lines += ["| Severity | Policy | Resource | Location | Message |", "|---|---|---|---|---|"]
+    for f in rows:
+        suppressed = f" (suppressed: {f.suppressed})" if f.suppressed else ""
+        lines.append(
+            f"| {f.severity} | [{f.policy_id}]({f.help_uri}) {cell(f.title)} |"
+            f" `{cell(f.resource)}` | `{cell(f.location)}` | {cell(f.message)}{cell(suppressed)} |"
+        )
+    return [*lines, ""]
+
+
+def _policies(report: Report) -> list[str]:
+    lines = [
+        f"## {SECTION_TITLES['policies']}",
+        "",
+        "| Policy | Severity | Title | Passed | Failed | Not evaluated |",
+        "|---|---|---|---|---|---|",
+    ]
+    for p in report.policies:
+        lines.append(
+            f"| {p.id} | {p.severity} | {cell(p.title)} | {p.passed} | {p.failed} |"
+            f" {p.not_evaluated} |"
+        )
+    return [*lines, "", "`hdslint policies show ID` explains each policy.", ""]
+
+
+def render(report: Report) -> str:
+    lines = _header(report)
+    lines += _stores(report)
+    lines += _activities(report)
+    lines += _certificates(report)
+    lines += _responsibilities(report)
+    lines += _flows(report)
+    lines += _findings(SECTION_TITLES["findings"], report.findings, "No finding.")
+    lines += _findings(
+        SECTION_TITLES["not_evaluated"], report.not_evaluated, "Everything could be evaluated."
+    )
+    if report.errors:
+        lines += [f"## {SECTION_TITLES['errors']}", "", *(f"- {e}" for e in report.errors), ""]
+    lines += _policies(report)
+    lines += [f"## {SECTION_TITLES['about']}", "", ABOUT, ""]
+    return "\n".join(lines).rstrip("\n") + "\n"

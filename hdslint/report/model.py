@@ -1,0 +1,173 @@
+"""The auditor's report as data: what a scan shows of the HDS picture, before any format.
+
+Renderers (Markdown, HTML) only lay this out; every fact here comes from the scan result
+and the registry's evidence (certifier, validity, sources, confidence).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How a certificate answers for something: covered / not covered / cannot tell."""
+
+    verdict: str  # "covered" | "not_covered" | "cannot_tell"
+    reason: str
+    confidence: str
+
+
+@dataclass(frozen=True)
+class UsageRow:
+    """One provider, service and region the infrastructure relies on, and how the provider's
+    certificate answers for each HDS activity it is relied on for."""
+
+    provider: str | None
+    provider_name: str
+    service: str | None
+    region: str | None
+    place: str  # "eu-west-3 (France)", or why the region is unknown
+    resources: tuple[str, ...]
+    health_data: int  # how many of those resources hold health data
+    coverage: tuple[tuple[int, Coverage], ...]  # activity -> answer, for the activities used
+
+    def for_activity(self, activity: int) -> Coverage | None:
+        return dict(self.coverage).get(activity)
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(c.reason for _, c in self.coverage))
+
+
+@dataclass(frozen=True)
+class ActivitySummary:
+    """Per HDS activity: the providers, services and regions relied on for it."""
+
+    number: int
+    name: str
+    providers: tuple[str, ...]
+    services: tuple[str, ...]
+    regions: tuple[str, ...]
+    covered: int  # usage rows, by verdict
+    not_covered: int
+    cannot_tell: int
+
+
+@dataclass(frozen=True)
+class Condition:
+    id: str  # "<provider>:<condition>"
+    text: str
+    confirmed: bool
+
+
+@dataclass(frozen=True)
+class Certificate:
+    """A provider the infrastructure relies on, and its certificate as the registry knows it."""
+
+    provider: str
+    name: str
+    status: str
+    referential: str | None
+    activities: tuple[int, ...] | None  # None: not published
+    activities_confidence: str | None
+    certifier: str | None
+    certificate: str | None
+    valid_from: str | None
+    valid_until: str | None
+    validity_state: str  # see hdslint.registry.validity.ValidityState
+    validity: str
+    conditions: tuple[Condition, ...]
+    notes: tuple[str, ...]
+    sources: tuple[str, ...]
+    as_of: str | None
+    confidence: str
+    resources: int
+
+
+@dataclass(frozen=True)
+class Responsibility:
+    """An activity, who covers it, and what is left to the customer (or their MSP)."""
+
+    number: int
+    name: str
+    relied_on: tuple[str, ...]  # provider names the infrastructure relies on for it
+    covered_by: tuple[str, ...]
+    not_covered_by: tuple[str, ...]
+    unknown_for: tuple[str, ...]  # certificate activities not published / status unconfirmed
+    left_to_customer: str  # "yes" | "no" | "to check"
+    text: str
+
+
+@dataclass(frozen=True)
+class Store:
+    """A resource that holds health data: where it is, and why it counts as health data."""
+
+    id: str
+    type: str
+    provider: str | None
+    region: str | None
+    place: str
+    in_eea: str  # "yes" | "no" | "unknown"
+    why: str
+    location: str
+
+
+@dataclass(frozen=True)
+class FlowRow:
+    source: str
+    kind: str
+    destination: str
+    status: str  # "compliant" | "non-compliant" | "unknown"
+
+
+@dataclass(frozen=True)
+class FindingRow:
+    policy_id: str
+    title: str
+    severity: str
+    status: str  # "fail" | "not_evaluated"
+    resource: str
+    resource_type: str
+    provider: str | None
+    region: str | None
+    location: str
+    message: str
+    references: tuple[str, ...]
+    help_uri: str  # the policy's documentation
+    suppressed: str | None  # the suppression's reason, when suppressed
+
+
+@dataclass(frozen=True)
+class PolicyRun:
+    id: str
+    title: str
+    severity: str
+    passed: int
+    failed: int
+    not_evaluated: int
+
+
+@dataclass(frozen=True)
+class Report:
+    tool_version: str
+    evaluated_on: str
+    registry_as_of: str
+    registry_warning: str | None
+    inputs: tuple[str, ...]
+    files_scanned: int
+    config_file: str | None
+    resources: int
+    health_data_resources: int
+    stores: tuple[Store, ...]
+    activities: tuple[ActivitySummary, ...]
+    usage: tuple[UsageRow, ...]
+    certificates: tuple[Certificate, ...]
+    unknown_validity: tuple[str, ...]  # names of certified providers whose dates are unknown
+    responsibilities: tuple[Responsibility, ...]
+    flows: tuple[FlowRow, ...]
+    mermaid: str
+    findings: tuple[FindingRow, ...]
+    not_evaluated: tuple[FindingRow, ...]
+    errors: tuple[str, ...]
+    policies: tuple[PolicyRun, ...]

@@ -1,0 +1,448 @@
+"""Terraform plan JSON (`terraform show -json tfplan`) -> normalised resources.
+
+A plan resolves what the configuration leaves open: instance addresses
+(`aws_s3_bucket.shards[0]`), variable values, and every argument known before apply. The
+region of a resource comes, in order, from its planned values, its prior state (an ARN
+names its region), or its provider configuration (`configuration.provider_config`, via the
+resource's `provider_config_key`). Values Terraform marks sensitive are dropped before
+anything else sees them.
+
+Findings point at the resource's block in the configuration when the `.tf` files are beside
+the plan (root module, and local modules by their source path), else at the line of the
+resource's address in the plan file.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from hdslint import catalogue
+from hdslint.limits import too_large
+from hdslint.model import Edge, EdgeKind, InputError, Location, Resource, Unknown, freeze
+from hdslint.registry import normalise_region
+from hdslint.sources.base import SourceResult
+from hdslint.sources.terraform.evaluate import SECRET_ATTRIBUTE_WORDS, provider_id_for_source
+from hdslint.sources.terraform.loader import display_path, read_text
+
+if TYPE_CHECKING:
+    from hdslint.config import Config
+    from hdslint.scan import ScanOptions
+
+_INDEX = re.compile(r'\[(?:\d+|"(?:[^"\\]|\\.)*")\]')
+_ARN = re.compile(r"^arn:aws[a-z-]*:[a-z0-9-]+:([a-z0-9-]*):")
+
+
+def scan_plans(files: Sequence[Path], config: Config, options: ScanOptions) -> SourceResult:
+    result = SourceResult()
+    for path in files:
+        result.extend(scan_plan(path))
+    return result
+
+
+def scan_plan(path: Path) -> SourceResult:
+    display = display_path(path)
+    problem = too_large(path, factor=25)
+    if problem is not None:
+        return SourceResult(errors=[InputError(display, problem)])
+    try:
+        text = read_text(path)
+        doc = json.loads(text)
+    except (OSError, UnicodeDecodeError) as exc:
+        return SourceResult(errors=[InputError(display, f"cannot read: {exc}")])
+    except json.JSONDecodeError as exc:
+        return SourceResult(errors=[InputError(display, f"invalid JSON: {exc.msg}", exc.lineno)])
+    except RecursionError:
+        return SourceResult(errors=[InputError(display, "JSON nested too deeply")])
+    if not isinstance(doc, dict):
+        return SourceResult(errors=[InputError(display, "not a Terraform plan: not an object")])
+    values = doc.get("planned_values") or doc.get("values")
+    if not isinstance(values, dict) or not isinstance(values.get("root_module"), dict):
+        return SourceResult(
+            errors=[InputError(display, "not a Terraform plan: no planned_values.root_module")]
+        )
+    try:
+        return _Plan(path, display, text, doc).read(values["root_module"])
+    except (TypeError, AttributeError, KeyError, ValueError) as exc:
+        return SourceResult(
+            errors=[InputError(display, f"unexpected plan structure: {type(exc).__name__}: {exc}")]
+        )
+
+
+def _config_path(address: str) -> str:
+    """`module.a["x"].module.b` -> `module.a.module.b` (configuration has no instance keys)."""
+    return _INDEX.sub("", address)
+
+
+class _Plan:
+    def __init__(self, path: Path, display: str, text: str, doc: Mapping[str, Any]) -> None:
+        self.path = path
+        self.display = display
+        self.text = text
+        self.doc = doc
+        self.scope = display
+        configuration = doc.get("configuration") or {}
+        self.provider_configs: Mapping[str, Any] = configuration.get("provider_config") or {}
+        self.variables: Mapping[str, Any] = doc.get("variables") or {}
+        self.config_resources: dict[str, Mapping[str, Any]] = {}
+        self.module_sources: dict[str, str] = {}
+        self._index_config(configuration.get("root_module") or {}, "")
+        self.prior = self._index_prior()
+        self._block_lines: dict[str, dict[str, tuple[str, int, int]]] = {}
+        self.result = SourceResult()
+
+    # -- indexes -----------------------------------------------------------------------
+
+    def _index_config(self, module: Mapping[str, Any], prefix: str) -> None:
+        for res in module.get("resources") or ():
+            if isinstance(res, dict) and res.get("mode", "managed") == "managed":
+                self.config_resources[prefix + str(res.get("address"))] = res
+        for name, call in (module.get("module_calls") or {}).items():
+            address = f"{prefix}module.{name}"
+            if isinstance(call, dict):
+                self.module_sources[address] = str(call.get("source", ""))
+                self._index_config(call.get("module") or {}, address + ".")
+
+    def _index_prior(self) -> dict[str, Mapping[str, Any]]:
+        prior = (self.doc.get("prior_state") or {}).get("values") or {}
+        out: dict[str, Mapping[str, Any]] = {}
+        for res in _walk_modules(prior.get("root_module") or {}):
+            if isinstance(res.get("values"), dict):
+                out[str(res.get("address"))] = res["values"]
+        return out
+
+    # -- resources ---------------------------------------------------------------------
+
+    def read(self, root: Mapping[str, Any]) -> SourceResult:
+        for res in _walk_modules(root):
+            if res.get("mode", "managed") != "managed":
+                continue
+            self._resource(res)
+        return self.result
+
+    def _resource(self, res: Mapping[str, Any]) -> None:
+        address = str(res["address"])
+        rtype = str(res["type"])
+        provider = provider_id_for_source(
+            str(res.get("provider_name", rtype.split("_", maxsplit=1)[0]))
+        )
+        info = catalogue.type_info("terraform", rtype, provider)
+        values = _mask(res.get("values") or {}, res.get("sensitive_values") or {})
+        config_address = _config_path(
+            address.rsplit("[", 1)[0] if address.endswith("]") else address
+        )
+        config_res = self.config_resources.get(config_address, {})
+        unknown: dict[str, str] = {}
+        region = self._region(address, rtype, provider, info, values, config_res)
+        if isinstance(region, Unknown):
+            unknown["region"] = region.reason
+            region_id = None
+        else:
+            region_id = normalise_region(provider, region) if region else None
+            if region is None:
+                unknown["region"] = f"{rtype} has no location hdslint can read in the plan"
+        tags = values.get("tags_all") or values.get("tags") or values.get("labels") or {}
+        location = self._location(address, config_address, rtype, str(res.get("name")))
+        module = address.rsplit(f".{rtype}.", 1)[0] if address.startswith("module.") else None
+        key = f"{self.scope}::{address}"
+        self.result.resources.append(
+            Resource(
+                id=address,
+                type=rtype,
+                provider=provider,
+                service=info.service,
+                category=info.category,
+                region=region_id,
+                location=location,
+                source="terraform-plan",
+                attributes=freeze(values),
+                tags=freeze(
+                    {str(k): str(v) for k, v in tags.items()} if isinstance(tags, dict) else {}
+                ),
+                unknown=freeze(unknown),
+                activities=info.activities,
+                module=module,
+                presumed_health_data=info.presumed,
+                scope=self.scope,
+            )
+        )
+        for flow in info.flows:
+            self._flow(key, address, config_address, flow, values, config_res, provider, location)
+
+    def _region(
+        self,
+        address: str,
+        rtype: str,
+        provider: str,
+        info: catalogue.TypeInfo,
+        values: Mapping[str, Any],
+        config_res: Mapping[str, Any],
+    ) -> str | Unknown | None:
+        family = catalogue.family("terraform", provider).get("region", {})
+        names = info.region if info.region is not None else tuple(family.get("resource", ()))
+        for source in (values, self.prior.get(address, {})):
+            for name in names:
+                found = _first_string(_dig(source, name))
+                if found:
+                    if info.region_prefix and found.startswith(info.region_prefix):
+                        found = found[len(info.region_prefix) :]
+                    return found
+        arn = self.prior.get(address, {}).get("arn")
+        if isinstance(arn, str) and (match := _ARN.match(arn)) and match.group(1):
+            return match.group(1)
+        if info.region_default:
+            return info.region_default
+        return self._provider_region(config_res, family.get("provider", ()), address, provider)
+
+    def _provider_region(
+        self, config_res: Mapping[str, Any], arguments: Sequence[str], address: str, provider: str
+    ) -> str | Unknown | None:
+        if not arguments:
+            return None
+        key = config_res.get("provider_config_key")
+        config = self._provider_config(str(key)) if key else None
+        if config is None:
+            return Unknown(
+                f"the plan has no provider configuration for {address} (Terraform took the"
+                " region from the environment)"
+            )
+        name = (
+            f"{config.get('name', provider)}{'.' + config['alias'] if config.get('alias') else ''}"
+        )
+        expressions = config.get("expressions") or {}
+        for argument in arguments:
+            expr = _dig(expressions, argument.replace(".", ".0."))
+            if expr is None:
+                expr = _dig(expressions, argument)
+            if not isinstance(expr, dict):
+                continue
+            if "constant_value" in expr:
+                value = expr["constant_value"]
+                return str(value) if value is not None else None
+            for ref in expr.get("references") or ():
+                if isinstance(ref, str) and ref.startswith("var."):
+                    var = self.variables.get(ref[4:], {})
+                    if isinstance(var, dict) and isinstance(var.get("value"), str):
+                        return str(var["value"])
+            refs = ", ".join(expr.get("references") or ()) or "an expression"
+            return Unknown(
+                f'provider "{name}" {argument} refers to {refs}, whose value the plan does not'
+                " record"
+            )
+        return Unknown(f'provider "{name}" sets no region (Terraform took it from the environment)')
+
+    def _provider_config(self, key: str) -> Mapping[str, Any] | None:
+        """The configuration a provider_config_key names, walking up to the module that
+        declares it (a child inherits its parent's default provider)."""
+        while True:
+            config = self.provider_configs.get(key)
+            if config is not None and (config.get("expressions") or ":" not in key):
+                return dict(config)
+            if ":" not in key:
+                return dict(config) if config is not None else None
+            module, _, provider = key.rpartition(":")
+            parent = module.rsplit(".module.", 1)[0] if ".module." in module else ""
+            key = f"{parent}:{provider}" if parent else provider
+
+    # -- locations ----------------------------------------------------------------------
+
+    def _location(self, address: str, config_address: str, rtype: str, name: str) -> Location:
+        module = (
+            config_address.rsplit(f".{rtype}.", 1)[0]
+            if "." in config_address and (config_address.startswith("module."))
+            else ""
+        )
+        found = self._config_block(module, rtype, name)
+        if found is not None:
+            return Location(found[0], found[1], end_line=found[2])
+        marker = f'"address": {json.dumps(address)}'
+        pos = self.text.find(marker)
+        if pos < 0:
+            pos = self.text.find(f'"address":{json.dumps(address)}')
+        line = self.text.count("\n", 0, pos) + 1 if pos >= 0 else 1
+        return Location(self.display, line)
+
+    def _config_block(self, module: str, rtype: str, name: str) -> tuple[str, int, int] | None:
+        """Where `resource "rtype" "name"` is declared, when the module's .tf files are
+        beside the plan (or at a local module source path)."""
+        if module not in self._block_lines:
+            self._block_lines[module] = self._scan_module_dir(module)
+        return self._block_lines[module].get(f"{rtype}.{name}")
+
+    def _scan_module_dir(self, module: str) -> dict[str, tuple[str, int, int]]:
+        from hdslint.sources.terraform.loader import load_module
+
+        directory = self.path.parent
+        parts = [p for p in module.split(".") if p != "module"] if module else []
+        walked = ""
+        for part in parts:
+            walked = f"{walked}.module.{part}" if walked else f"module.{part}"
+            source = self.module_sources.get(walked, "")
+            if not source.startswith(("./", "../")):
+                return {}
+            directory = (directory / source).resolve()
+        if not directory.is_dir() or not any(directory.glob("*.tf")):
+            return {}
+        loaded = load_module(directory)
+        return {
+            f"{b.labels[0]}.{b.labels[1]}": (b.file, b.line, b.end_line) for b in loaded.resources
+        }
+
+    # -- data flows ---------------------------------------------------------------------
+
+    def _flow(
+        self,
+        key: str,
+        address: str,
+        config_address: str,
+        flow: Mapping[str, Any],
+        values: Mapping[str, Any],
+        config_res: Mapping[str, Any],
+        provider: str,
+        location: Location,
+    ) -> None:
+        kind = EdgeKind(flow["kind"])
+        module_prefix = (
+            config_address.rsplit(".", 2)[0] + "." if config_address.startswith("module.") else ""
+        )
+        expressions = config_res.get("expressions") or {}
+        subjects = [key]
+        if "subject" in flow:
+            subjects = [
+                f"{self.scope}::{module_prefix}{ref}"
+                for ref in _references(expressions, flow["subject"])
+            ]
+        if "to" in flow:
+            refs = _references(expressions, flow["to"])
+            targets: list[Any] = [f"{self.scope}::{module_prefix}{r}" for r in refs]
+            if not refs:
+                targets = [v for v in _flatten(_dig(values, flow["to"])) if isinstance(v, str)]
+            for subject in subjects:
+                for target in targets:
+                    if target.startswith(f"{self.scope}::"):
+                        self.result.edges.append(Edge(subject, target, kind, location))
+                    else:
+                        self.result.edges.append(
+                            Edge(
+                                subject,
+                                target,
+                                kind,
+                                location,
+                                target_hint=freeze(_hint(target, provider)),
+                            )
+                        )
+        if "from" in flow:
+            for ref in _references(expressions, flow["from"]):
+                self.result.edges.append(
+                    Edge(f"{self.scope}::{module_prefix}{ref}", key, kind, location)
+                )
+        if "region" in flow:
+            for value in _flatten(_dig(values, flow["region"])):
+                if isinstance(value, str):
+                    region = normalise_region(provider, value)
+                    for subject in subjects:
+                        self.result.edges.append(
+                            Edge(
+                                subject,
+                                f"{subject}->{kind.value}:{region}",
+                                kind,
+                                location,
+                                target_hint=freeze({"provider": provider, "region": region}),
+                            )
+                        )
+
+
+def _walk_modules(module: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
+    for res in module.get("resources") or ():
+        if isinstance(res, dict) and "address" in res and "type" in res:
+            yield res
+    for child in module.get("child_modules") or ():
+        if isinstance(child, dict):
+            yield from _walk_modules(child)
+
+
+def _mask(values: Any, sensitive: Any) -> Any:
+    """Drop what Terraform marks sensitive, and secret-looking arguments."""
+    if sensitive is True:
+        return None
+    if isinstance(values, dict):
+        marks = sensitive if isinstance(sensitive, dict) else {}
+        return {
+            k: _mask(v, marks.get(k, False))
+            for k, v in values.items()
+            if marks.get(k) is not True and not any(w in k for w in SECRET_ATTRIBUTE_WORDS)
+        }
+    if isinstance(values, list):
+        marks_list = sensitive if isinstance(sensitive, list) else []
+        return [
+            _mask(v, marks_list[i] if i < len(marks_list) else False)
+            for i, v in enumerate(values)
+            if not (i < len(marks_list) and marks_list[i] is True)
+        ]
+    return values
+
+
+def _dig(value: Any, path: str) -> Any:
+    """Walk a dotted path through nested objects and lists (lists are walked element-wise)."""
+    if not path:
+        return value
+    head, _, rest = path.partition(".")
+    if isinstance(value, list):
+        found = [_dig(item, path) for item in value]
+        return [f for f in found if f is not None] or None
+    if isinstance(value, dict):
+        if head.isdigit():
+            return _dig(value, rest)
+        return _dig(value.get(head), rest) if head in value else None
+    return None
+
+
+def _flatten(value: Any) -> list[Any]:
+    if isinstance(value, list):
+        return [v for item in value for v in _flatten(item)]
+    return [] if value is None else [value]
+
+
+def _first_string(value: Any) -> str | None:
+    for item in _flatten(value):
+        if isinstance(item, str) and item:
+            return item
+    return None
+
+
+_REF = re.compile(r'^([A-Za-z0-9_]+)\.([A-Za-z0-9_-]+)(\[(?:\d+|"(?:[^"\\]|\\.)*")\])?')
+
+
+def _references(expressions: Any, path: str) -> list[str]:
+    """Resource addresses referenced by the configuration expression at `path`: the plan
+    lists references like ["aws_s3_bucket.r[0].arn", "aws_s3_bucket.r[0]", "aws_s3_bucket.r"];
+    the most specific (with its instance key) is kept."""
+    found = _dig(expressions, path)
+    out: list[str] = []
+    for expr in _flatten(found):
+        if not isinstance(expr, dict):
+            continue
+        for ref in expr.get("references") or ():
+            if not isinstance(ref, str) or ref.startswith(
+                ("var.", "local.", "data.", "module.", "count.", "each.", "path.", "self.")
+            ):
+                continue
+            match = _REF.match(ref)
+            if match:
+                out.append(match.group(0))
+    unique = list(dict.fromkeys(out))
+    indexed = {a.split("[", 1)[0] for a in unique if "[" in a}
+    return [a for a in unique if "[" in a or a not in indexed]
+
+
+def _hint(target: str, provider: str) -> dict[str, Any]:
+    match = _ARN.match(target)
+    if match:
+        hint: dict[str, Any] = {"provider": "aws", "arn": target}
+        if match.group(1):
+            hint["region"] = match.group(1)
+        return hint
+    return {"provider": provider, "name": target}

@@ -1,0 +1,8 @@
+provider "aws" {
+  region = "eu-west-3"
+}
+
+module "storage" {
+  source = "./modules/storage"
+  bucket = "patient-records"
+}
