@@ -320,7 +320,9 @@ def _parse_regions(values: Sequence[str]) -> tuple[str, ...]:
 
 
 @cli.command()
-@click.option("--profile", help="AWS profile (default: the standard credential chain).")
+@click.option(
+    "--profile", metavar="NAME", help="AWS profile (default: the standard credential chain)."
+)
 @click.option(
     "-r",
     "--region",
@@ -330,7 +332,9 @@ def _parse_regions(values: Sequence[str]) -> tuple[str, ...]:
     help="Region to read; repeat or separate with commas (default: every enabled region).",
 )
 @click.option(
-    "--role-arn", help="Assume this role first (e.g. a read-only role in a member account)."
+    "--role-arn",
+    metavar="ARN",
+    help="Assume this role first (e.g. a read-only role in a member account).",
 )
 @click.option(
     "-f",
@@ -339,8 +343,9 @@ def _parse_regions(values: Sequence[str]) -> tuple[str, ...]:
     multiple=True,
     metavar="FORMAT[=FILE]",
     callback=_check_formats,
-    help=f"Report format, as for `scan`: {', '.join(FORMATS)} (default: text; a text report"
-    " ends with the coverage table). Repeat it for several reports: -f text -f json=aws.json.",
+    help=f"Report format, as for `scan`: {', '.join(FORMATS)} (default: text, or github when"
+    " GITHUB_ACTIONS=true); a text report ends with the coverage table. Repeat it for several"
+    " reports: -f text -f json=aws.json.",
 )
 @click.option(
     "-o",

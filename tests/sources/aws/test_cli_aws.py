@@ -97,18 +97,26 @@ def test_end_to_end_against_moto_through_aws_endpoint_url(tmp_path: Path) -> Non
 
 
 @pytest.mark.usefixtures("aws_env")
-def test_json_output_follows_the_output_schema(cli: Cli) -> None:
+def test_several_reports_from_one_scan(cli: Cli, tmp_path: Path) -> None:
     seed_account()
-    code, out, err = cli("aws", "-r", "us-east-1", "-f", "json", "--fail-on", "critical")
-    assert (code, err) == (1, "")
-    report = json.loads(out)
-    jsonschema.validate(report, load_schema("hdslint.schemas", "output.schema.json"))
-    first = report["findings"][0]
-    assert (first["resource"]["source"], first["location"]) == (
-        "aws",
-        {"file": None, "line": None, "api_call": first["location"]["api_call"]},
+    report = tmp_path / "aws.json"
+    code, out, err = cli(
+        "aws", "-r", "us-east-1", "-f", "text", "-f", f"json={report}", "--fail-on", "critical"
     )
-    assert "Coverage" not in out  # the table belongs to the text report only
+    assert (code, err) == (1, "")
+    document = json.loads(report.read_text())
+    jsonschema.validate(document, load_schema("hdslint.schemas", "output.schema.json"))
+    first = document["findings"][0]
+    assert (first["resource"]["source"], first["location"]["file"], first["location"]["line"]) == (
+        "aws",
+        None,
+        None,
+    )
+    assert "Coverage" not in report.read_text()  # the table belongs to the text report
+    lines = out.splitlines()
+    table = lines[lines.index("Coverage: what was read, by region and service") :]
+    assert [row.split()[0] for row in table[1:3]] == ["region", "us-east-1"]
+    assert table[-1].startswith(f"Account {ACCOUNT} read as ")
 
 
 @pytest.mark.usefixtures("aws_env")
