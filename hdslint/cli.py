@@ -314,6 +314,133 @@ def registry(args: tuple[str, ...], config: Path | None) -> int:
     return run(args, config)
 
 
+def _parse_regions(values: Sequence[str]) -> tuple[str, ...]:
+    regions = [r.strip() for item in values for r in item.split(",") if r.strip()]
+    return tuple(dict.fromkeys(regions))
+
+
+@cli.command()
+@click.option(
+    "--profile", metavar="NAME", help="AWS profile (default: the standard credential chain)."
+)
+@click.option(
+    "-r",
+    "--region",
+    "regions",
+    multiple=True,
+    metavar="REGION",
+    help="Region to read; repeat or separate with commas (default: every enabled region).",
+)
+@click.option(
+    "--role-arn",
+    metavar="ARN",
+    help="Assume this role first (e.g. a read-only role in a member account).",
+)
+@click.option(
+    "-f",
+    "--format",
+    "formats",
+    multiple=True,
+    metavar="FORMAT[=FILE]",
+    callback=_check_formats,
+    help=f"Report format, as for `scan`: {', '.join(FORMATS)} (default: text, or github when"
+    " GITHUB_ACTIONS=true); a text report ends with the coverage table. Repeat it for several"
+    " reports: -f text -f json=aws.json.",
+)
+@click.option(
+    "-o",
+    "--output",
+    "outputs",
+    multiple=True,
+    metavar="FILE",
+    help="Write the report to FILE ('-': standard output): the report of the one --format"
+    " given without =FILE.",
+)
+@click.option(
+    "-c",
+    "--config",
+    type=click.Path(path_type=Path),
+    help="Configuration file (default: the nearest .hdslint.yaml upward from here).",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(SEVERITIES),
+    default=None,
+    help="Exit 1 when a finding is at or above this severity "
+    "(default: fail_on from the configuration, else low).",
+)
+@click.option(
+    "--save",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the inventory (resources, data flows, coverage) to FILE, as JSON "
+    "that `hdslint scan FILE` re-evaluates offline.",
+)
+@click.option("-q", "--quiet", is_flag=True, help="No progress on standard error.")
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 128),
+    default=16,
+    show_default=True,
+    help="API calls in flight at once.",
+)
+@click.option(
+    "--max-attempts",
+    type=click.IntRange(1, 20),
+    default=None,
+    help="Attempts per API call, retries included (default: AWS_MAX_ATTEMPTS, else 8).",
+)
+@click.option(
+    "--color/--no-color", default=None, help="Colour the text output (default: on a terminal)."
+)
+@click.option(
+    "--iam-policy",
+    is_flag=True,
+    help="Print the read-only IAM policy the scan needs, and exit.",
+)
+def aws(
+    profile: str | None,
+    regions: tuple[str, ...],
+    role_arn: str | None,
+    formats: tuple[str, ...],
+    outputs: tuple[str, ...],
+    config: Path | None,
+    fail_on: str | None,
+    save: Path | None,
+    quiet: bool,
+    workers: int,
+    max_attempts: int | None,
+    color: bool | None,
+    iam_policy: bool,
+) -> int:
+    """Scan a live AWS account, read-only, in every enabled region.
+
+    Finds the account's data stores and where their data is replicated, copied and backed
+    up, evaluates the same policies as `scan`, and reports what could not be read (access
+    denied, region not enabled, throttling) as not evaluated. Credentials come from the
+    standard AWS chain (environment, --profile, SSO, instance role).
+    """
+    from hdslint.commands import aws as command
+
+    if iam_policy:
+        return command.print_iam_policy()
+    return command.run(
+        command.AwsOptions(
+            profile=profile,
+            regions=_parse_regions(regions),
+            role_arn=role_arn,
+            formats=formats,
+            outputs=outputs,
+            config=config,
+            fail_on=fail_on,
+            save=save,
+            quiet=quiet,
+            workers=workers,
+            max_attempts=max_attempts,
+            color=color,
+        )
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     from hdslint.errors import HdslintError
 

@@ -235,13 +235,14 @@ def run_scan(options: ScanOptions) -> ScanResult:
         limits.MAX_FILE_BYTES.reset(tokens[1])
 
 
-def _run_scan(options: ScanOptions, config: Config) -> ScanResult:
+def load_rules(config: Config, today: dt.date | None = None) -> tuple[Registry, list[Policy]]:
+    """The registry and policies a configuration asks for (shared by every kind of scan)."""
     registry = load_registry(
         config.registry_providers,
         config_file=config.file,
         confirmed_conditions=config.confirmed_conditions,
         strict_conditions=config.strict_conditions,
-        today=options.today,
+        today=today,
         expiry_warning_days=config.registry_expiry_warning_days,
         max_age_days=config.registry_max_age_days,
     )
@@ -250,6 +251,11 @@ def _run_scan(options: ScanOptions, config: Config) -> ScanResult:
         include_shipped=config.shipped_policies,
         disabled=config.disabled_policies,
     )
+    return registry, policies
+
+
+def _run_scan(options: ScanOptions, config: Config) -> ScanResult:
+    registry, policies = load_rules(config, options.today)
     baseline = resolve_baseline(config, options)
     found = discover(options.paths, config.exclude, config.root)
     collected = collect(found, config, options)

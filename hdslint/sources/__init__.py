@@ -25,6 +25,7 @@ FileSource = Callable[[Sequence[Path], "Config", "ScanOptions"], SourceResult]
 FILE_SOURCES: dict[str, str] = {
     "terraform-plan": "hdslint.sources.terraform.plan:scan_plans",
     "kubernetes": "hdslint.sources.kubernetes:scan",
+    "inventory": "hdslint.sources.inventory:scan",
 }
 
 TERRAFORM_SUFFIXES = (".tf", ".tfvars", ".tf.json", ".tfvars.json")
