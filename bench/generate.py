@@ -11,6 +11,8 @@ Each "unit" is one team's infrastructure repository, laid out the way real ones 
       envs/staging/       locals, module calls passing providers = { aws.replica = ... }
       k8s/                Deployment, Service, StatefulSet + PVC, StorageClass (multi-doc)
 
+and a `.hdslint.yaml` at the top that maps the manifests to an EKS cluster in eu-west-3.
+
 Regions, names, counts and optional blocks vary with a seeded random generator, so the
 same (units, seed) always gives the same files. Some units put replicas or backups
 outside the EEA, so scans have findings to report. 31 files per unit (27 Terraform): 161 units
@@ -1087,6 +1089,20 @@ def generate(out: Path, files: int, seed: int = 1) -> int:
     if out.exists():
         shutil.rmtree(out)
     units = max(1, round(files / FILES_PER_UNIT))
+    out.mkdir(parents=True)
+    # Manifests rarely say where they run: the configuration maps them to their cluster.
+    (out / ".hdslint.yaml").write_text(
+        _dedent(
+            """
+            kubernetes:
+              clusters:
+                - paths: ["unit-*/k8s/**"]
+                  provider: aws
+                  region: eu-west-3
+            """
+        ),
+        encoding="utf-8",
+    )
     written = 0
     for index in range(units):
         for rel, text in unit_files(index, seed).items():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import click
@@ -11,7 +11,7 @@ import click
 from hdslint import __version__
 
 SEVERITIES = ["critical", "high", "medium", "low", "info", "none"]
-FORMATS = ["text", "json"]
+FORMATS = ["text", "json", "sarif", "github", "markdown", "junit"]
 ISSUES_URL = "https://github.com/hdslint/hdslint/issues"
 
 
@@ -27,6 +27,18 @@ def _parse_vars(values: Sequence[str]) -> dict[str, str]:
             raise click.BadParameter(f"{item!r} is not NAME=VALUE", param_hint="--var")
         out[name.strip()] = value
     return out
+
+
+def _check_formats(
+    ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
+) -> tuple[str, ...]:
+    for value in values:
+        name = value.partition("=")[0]
+        if name not in FORMATS:
+            raise click.BadParameter(
+                f"{name!r} is not one of {', '.join(map(repr, FORMATS))} (FORMAT[=FILE])"
+            )
+    return values
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -47,28 +59,59 @@ def cli(debug: bool) -> None:
     _State.debug = debug
 
 
+def _scan_inputs(command: Callable[..., int]) -> Callable[..., int]:
+    """The options shared by `scan` and `baseline`: what to read and how."""
+    for option in reversed(
+        [
+            click.argument("paths", nargs=-1, type=str),
+            click.option(
+                "-c",
+                "--config",
+                type=click.Path(path_type=Path),
+                help="Configuration file (default: the nearest .hdslint.yaml upward).",
+            ),
+            click.option(
+                "--var",
+                "variables",
+                multiple=True,
+                metavar="NAME=VALUE",
+                help="Set a Terraform root-module variable (like terraform -var).",
+            ),
+            click.option(
+                "--var-file",
+                "var_files",
+                multiple=True,
+                type=click.Path(dir_okay=False, path_type=Path),
+                help="Read Terraform variables from a .tfvars file (like terraform -var-file).",
+            ),
+        ]
+    ):
+        command = option(command)
+    return command
+
+
 @cli.command()
-@click.argument("paths", nargs=-1, type=str)
+@_scan_inputs
 @click.option(
     "-f",
     "--format",
-    "output_format",
-    type=click.Choice(FORMATS),
-    default="text",
-    show_default=True,
-    help="Output format.",
+    "formats",
+    multiple=True,
+    metavar="FORMAT[=FILE]",
+    callback=_check_formats,
+    help=f"Report format: {', '.join(FORMATS)} (default: text, or github when"
+    " GITHUB_ACTIONS=true). Repeat it for several reports from one scan, each with its"
+    " own file: -f text -f sarif=hdslint.sarif -f markdown=summary.md ('=-' is standard"
+    " output).",
 )
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the report to FILE instead of standard output.",
-)
-@click.option(
-    "-c",
-    "--config",
-    type=click.Path(path_type=Path),
-    help="Configuration file (default: the nearest .hdslint.yaml upward).",
+    "outputs",
+    multiple=True,
+    metavar="FILE",
+    help="Write the report to FILE ('-': standard output): the report of the one --format"
+    " given without =FILE.",
 )
 @click.option(
     "--fail-on",
@@ -78,18 +121,22 @@ def cli(debug: bool) -> None:
     "(default: fail_on from the configuration, else low).",
 )
 @click.option(
-    "--var",
-    "variables",
-    multiple=True,
-    metavar="NAME=VALUE",
-    help="Set a Terraform root-module variable (like terraform -var).",
+    "--baseline",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Report only findings not in this baseline file (written by `hdslint baseline`);"
+    " the others are kept as suppressed.",
 )
 @click.option(
-    "--var-file",
-    "var_files",
-    multiple=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Read Terraform variables from a .tfvars file (like terraform -var-file).",
+    "--changed",
+    is_flag=True,
+    help="PATHS are changed files (as pre-commit passes them): scan their folders, with the"
+    " Terraform folders calling them for context, and report only findings in those folders.",
+)
+@click.option(
+    "--stdin-filename",
+    metavar="PATH",
+    help="With `-` (manifests on standard input): the path they stand for, matched against"
+    " kubernetes.clusters and shown in findings (default: <stdin>).",
 )
 @click.option(
     "--color/--no-color", default=None, help="Colour the text output (default: on a terminal)."
@@ -109,31 +156,85 @@ def cli(debug: bool) -> None:
 )
 def scan(
     paths: tuple[str, ...],
-    output_format: str,
-    output: Path | None,
+    formats: tuple[str, ...],
+    outputs: tuple[str, ...],
     config: Path | None,
     fail_on: str | None,
     variables: tuple[str, ...],
     var_files: tuple[Path, ...],
+    baseline: Path | None,
+    changed: bool,
+    stdin_filename: str | None,
     color: bool | None,
     no_cache: bool,
     jobs: int | None,
 ) -> int:
-    """Scan files and folders (default: the current folder) and report findings."""
+    """Scan files and folders (default: the current folder) and report findings.
+
+    `-` reads Kubernetes manifests from standard input: `helm template ... | hdslint scan -`.
+    """
     from hdslint.commands.scan import run
 
     return run(
-        paths=list(paths) or ["."],
-        output_format=output_format,
-        output=output,
+        paths=list(paths) if changed else list(paths) or ["."],
+        formats=formats,
+        outputs=outputs,
         config=config,
         fail_on=fail_on,
         cli_vars=_parse_vars(variables),
         var_files=list(var_files),
         color=color,
+        baseline=baseline,
+        changed=changed,
+        stdin_filename=stdin_filename,
         cache=not no_cache,
         jobs=jobs,
     )
+
+
+@cli.command()
+@_scan_inputs
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path(".hdslint-baseline.json"),
+    show_default=True,
+    help="Baseline file to write.",
+)
+def baseline(
+    paths: tuple[str, ...],
+    config: Path | None,
+    variables: tuple[str, ...],
+    var_files: tuple[Path, ...],
+    output: Path,
+) -> int:
+    """Write the current findings to a baseline file, so later scans run with
+    `--baseline FILE` (or `baseline:` in .hdslint.yaml) report only new ones."""
+    from hdslint.commands.baseline import run
+
+    return run(
+        paths=list(paths) or ["."],
+        output=output,
+        config=config,
+        cli_vars=_parse_vars(variables),
+        var_files=list(var_files),
+    )
+
+
+@cli.command("validate-policies")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "-c",
+    "--config",
+    type=click.Path(path_type=Path),
+    help="Configuration file (to know whether the shipped policies are loaded).",
+)
+def validate_policies(files: tuple[Path, ...], config: Path | None) -> int:
+    """Check custom policy files (or folders of them): YAML, schema, meaning, unique ids."""
+    from hdslint.commands.validate_policies import run
+
+    return run(list(files), config)
 
 
 @cli.command()
@@ -228,6 +329,133 @@ def registry(args: tuple[str, ...], config: Path | None) -> int:
     from hdslint.commands.registry import run
 
     return run(args, config)
+
+
+def _parse_regions(values: Sequence[str]) -> tuple[str, ...]:
+    regions = [r.strip() for item in values for r in item.split(",") if r.strip()]
+    return tuple(dict.fromkeys(regions))
+
+
+@cli.command()
+@click.option(
+    "--profile", metavar="NAME", help="AWS profile (default: the standard credential chain)."
+)
+@click.option(
+    "-r",
+    "--region",
+    "regions",
+    multiple=True,
+    metavar="REGION",
+    help="Region to read; repeat or separate with commas (default: every enabled region).",
+)
+@click.option(
+    "--role-arn",
+    metavar="ARN",
+    help="Assume this role first (e.g. a read-only role in a member account).",
+)
+@click.option(
+    "-f",
+    "--format",
+    "formats",
+    multiple=True,
+    metavar="FORMAT[=FILE]",
+    callback=_check_formats,
+    help=f"Report format, as for `scan`: {', '.join(FORMATS)} (default: text, or github when"
+    " GITHUB_ACTIONS=true); a text report ends with the coverage table. Repeat it for several"
+    " reports: -f text -f json=aws.json.",
+)
+@click.option(
+    "-o",
+    "--output",
+    "outputs",
+    multiple=True,
+    metavar="FILE",
+    help="Write the report to FILE ('-': standard output): the report of the one --format"
+    " given without =FILE.",
+)
+@click.option(
+    "-c",
+    "--config",
+    type=click.Path(path_type=Path),
+    help="Configuration file (default: the nearest .hdslint.yaml upward from here).",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(SEVERITIES),
+    default=None,
+    help="Exit 1 when a finding is at or above this severity "
+    "(default: fail_on from the configuration, else low).",
+)
+@click.option(
+    "--save",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the inventory (resources, data flows, coverage) to FILE, as JSON "
+    "that `hdslint scan FILE` re-evaluates offline.",
+)
+@click.option("-q", "--quiet", is_flag=True, help="No progress on standard error.")
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 128),
+    default=16,
+    show_default=True,
+    help="API calls in flight at once.",
+)
+@click.option(
+    "--max-attempts",
+    type=click.IntRange(1, 20),
+    default=None,
+    help="Attempts per API call, retries included (default: AWS_MAX_ATTEMPTS, else 8).",
+)
+@click.option(
+    "--color/--no-color", default=None, help="Colour the text output (default: on a terminal)."
+)
+@click.option(
+    "--iam-policy",
+    is_flag=True,
+    help="Print the read-only IAM policy the scan needs, and exit.",
+)
+def aws(
+    profile: str | None,
+    regions: tuple[str, ...],
+    role_arn: str | None,
+    formats: tuple[str, ...],
+    outputs: tuple[str, ...],
+    config: Path | None,
+    fail_on: str | None,
+    save: Path | None,
+    quiet: bool,
+    workers: int,
+    max_attempts: int | None,
+    color: bool | None,
+    iam_policy: bool,
+) -> int:
+    """Scan a live AWS account, read-only, in every enabled region.
+
+    Finds the account's data stores and where their data is replicated, copied and backed
+    up, evaluates the same policies as `scan`, and reports what could not be read (access
+    denied, region not enabled, throttling) as not evaluated. Credentials come from the
+    standard AWS chain (environment, --profile, SSO, instance role).
+    """
+    from hdslint.commands import aws as command
+
+    if iam_policy:
+        return command.print_iam_policy()
+    return command.run(
+        command.AwsOptions(
+            profile=profile,
+            regions=_parse_regions(regions),
+            role_arn=role_arn,
+            formats=formats,
+            outputs=outputs,
+            config=config,
+            fail_on=fail_on,
+            save=save,
+            quiet=quiet,
+            workers=workers,
+            max_attempts=max_attempts,
+            color=color,
+        )
+    )
 
 
 _CONFIG_OPTION = click.option(

@@ -36,6 +36,8 @@ class Config:
     health_default: bool = True
     health_tags: Mapping[str, list[str]] = field(default_factory=lambda: dict(DEFAULT_HEALTH_TAGS))
     clusters: tuple[ClusterMapping, ...] = ()
+    # The region ACK controllers run with (kubernetes.ack.default_region).
+    ack_default_region: str | None = None
     registry_providers: Mapping[str, Any] = field(default_factory=dict)
     confirmed_conditions: tuple[str, ...] = ()
     strict_conditions: bool = False
@@ -88,6 +90,7 @@ def from_mapping(data: Mapping[str, Any], *, root: Path, file: str | None) -> Co
     conditions = registry.get("conditions") or {}
     policies = data.get("policies") or {}
     terraform = data.get("terraform") or {}
+    kubernetes = data.get("kubernetes") or {}
     clusters = tuple(
         ClusterMapping(
             paths=tuple(c["paths"]),
@@ -95,7 +98,7 @@ def from_mapping(data: Mapping[str, Any], *, root: Path, file: str | None) -> Co
             region=c.get("region"),
             name=c.get("name"),
         )
-        for c in (data.get("kubernetes") or {}).get("clusters", ())
+        for c in kubernetes.get("clusters", ())
     )
     tags = health.get("tags")
     cache = data.get("cache") or {}
@@ -109,6 +112,7 @@ def from_mapping(data: Mapping[str, Any], *, root: Path, file: str | None) -> Co
             else dict(DEFAULT_HEALTH_TAGS)
         ),
         clusters=clusters,
+        ack_default_region=(kubernetes.get("ack") or {}).get("default_region"),
         registry_providers=registry.get("providers") or {},
         confirmed_conditions=tuple(conditions.get("confirmed", ())),
         strict_conditions=bool(conditions.get("strict", False)),

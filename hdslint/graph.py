@@ -33,10 +33,16 @@ class ResourceGraph:
             out.setdefault(edge.source, []).append(edge)
             into.setdefault(edge.target, []).append(edge)
         self._resources: Mapping[str, Resource] = MappingProxyType(by_id)
+        # `aws_s3_bucket.b` -> its instances `aws_s3_bucket.b["x"]`, `...b[0]`: an edge may
+        # name the resource while the graph holds its instances.
+        instances: dict[str, list[Resource]] = {}
+        for rkey, resource in by_id.items():
+            if rkey.endswith("]") and "[" in rkey:
+                instances.setdefault(rkey[: rkey.rindex("[")], []).append(resource)
+        self._instances = {k: tuple(v) for k, v in instances.items()}
         self._edges = tuple(kept)
         self._out = {k: tuple(v) for k, v in out.items()}
         self._in = {k: tuple(v) for k, v in into.items()}
-        self._instances: dict[str, list[Resource]] | None = None
 
     def __len__(self) -> int:
         return len(self._resources)
@@ -58,19 +64,9 @@ class ResourceGraph:
     def get(self, key: str) -> Resource | None:
         return self._resources.get(key)
 
-    def instances(self, key: str) -> list[Resource]:
-        """The resources whose key is `key` followed by an instance key (`[0]`, `["a"]`,
-        `[0].module...`): the instances of a counted resource or module. Indexed on first
-        use, so a lookup costs the same for 10 resources or 100,000."""
-        if self._instances is None:
-            index: dict[str, list[Resource]] = {}
-            for rkey, resource in self._resources.items():
-                start = rkey.find("[")
-                while start > 0:
-                    index.setdefault(rkey[:start], []).append(resource)
-                    start = rkey.find("[", start + 1)
-            self._instances = index
-        return self._instances.get(key, [])
+    def instances(self, key: str) -> tuple[Resource, ...]:
+        """The instances of a counted or for_each resource, by the resource's key."""
+        return self._instances.get(key, ())
 
     def out_edges(self, key: str, kinds: Iterable[EdgeKind] | None = None) -> tuple[Edge, ...]:
         edges = self._out.get(key, ())

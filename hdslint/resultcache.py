@@ -345,10 +345,10 @@ def request_key(
 
 @dataclass(frozen=True)
 class Replay:
-    """What a scan gave the user: the report, the exit code, and what it said on stderr
+    """What a scan gave the user: its reports, the exit code, and what it said on stderr
     (warnings, such as a stale registry)."""
 
-    text: str
+    texts: tuple[str, ...]
     exit_code: int
     stderr: str = ""
 
@@ -365,24 +365,25 @@ class ResultCache:
         value = self.store.get(key)
         if not (isinstance(value, tuple) and len(value) == 4):
             return None
-        entries, text, code, stderr = value
+        entries, texts, code, stderr = value
         if not (
             isinstance(entries, tuple)
-            and isinstance(text, str)
+            and isinstance(texts, tuple)
+            and all(isinstance(text, str) for text in texts)
             and isinstance(code, int)
             and isinstance(stderr, str)
         ):
             return None
         if not unchanged(entries):
             return None
-        return Replay(text, code, stderr)
+        return Replay(texts, code, stderr)
 
     def save(self, key: str, recorder: Recorder, replay: Replay) -> bool:
         """Store the report of a recorded scan, unless it cannot be replayed."""
         if recorder.tainted is not None:
             return False
         entries = tuple((kind, path, state) for (kind, path), state in recorder.entries.items())
-        self.store.put(key, (entries, replay.text, replay.exit_code, replay.stderr))
+        self.store.put(key, (entries, replay.texts, replay.exit_code, replay.stderr))
         return True
 
 

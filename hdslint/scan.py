@@ -25,6 +25,9 @@ from hdslint.policy.conditions import Context
 from hdslint.policy.engine import Evaluation, evaluate_policies, findings_from
 from hdslint.registry import Registry, load_registry
 from hdslint.sources.base import SourceResult
+from hdslint.suppressions.apply import apply_suppressions
+from hdslint.suppressions.baseline import Baseline, load_baseline
+from hdslint.suppressions.settings import settings_from
 
 SKIP_DIRS = frozenset(
     {
@@ -55,9 +58,18 @@ class ScanOptions:
     cache: bool = True
     # Processes that parse Terraform files (--jobs); None: the configuration's, else auto.
     jobs: int | None = None
+    # Findings listed in this baseline file are suppressed (kind "baseline"); None: the
+    # configuration's `baseline:` key, unless use_config_baseline is False.
+    baseline: Path | None = None
+    use_config_baseline: bool = True
     # The date certificates and the registry's age are judged on (default: today); fixed
     # in tests and for re-checking saved evidence as it stood on a given day.
     today: dt.date | None = None
+    # `-` among the paths reads Kubernetes manifests from standard input: its text (None:
+    # read sys.stdin) and the path it stands for (matched against kubernetes.clusters, shown
+    # in findings; None: `<stdin>`).
+    stdin: str | None = None
+    stdin_filename: str | None = None
 
 
 @dataclass
@@ -118,6 +130,12 @@ def discover(paths: Sequence[str], exclude: Sequence[str], root: Path) -> Discov
 
     for given in paths:
         path = Path(given)
+        if given == "-":
+            # Standard input holds manifests (`helm template ... | hdslint scan -`).
+            if path not in found.files.get("kubernetes", []):
+                found.files.setdefault("kubernetes", []).append(path)
+                found.file_count += 1
+            continue
         if not path.exists():
             found.errors.append(InputError(given, "no such file or directory"))
             continue
@@ -230,13 +248,14 @@ def run_scan(options: ScanOptions) -> ScanResult:
         limits.MAX_FILE_BYTES.reset(tokens[1])
 
 
-def _run_scan(options: ScanOptions, config: Config) -> ScanResult:
+def load_rules(config: Config, today: dt.date | None = None) -> tuple[Registry, list[Policy]]:
+    """The registry and policies a configuration asks for (shared by every kind of scan)."""
     registry = load_registry(
         config.registry_providers,
         config_file=config.file,
         confirmed_conditions=config.confirmed_conditions,
         strict_conditions=config.strict_conditions,
-        today=options.today,
+        today=today,
         expiry_warning_days=config.registry_expiry_warning_days,
         max_age_days=config.registry_max_age_days,
     )
@@ -245,6 +264,12 @@ def _run_scan(options: ScanOptions, config: Config) -> ScanResult:
         include_shipped=config.shipped_policies,
         disabled=config.disabled_policies,
     )
+    return registry, policies
+
+
+def _run_scan(options: ScanOptions, config: Config) -> ScanResult:
+    registry, policies = load_rules(config, options.today)
+    baseline = resolve_baseline(config, options)
     found = discover(options.paths, config.exclude, config.root)
     collected = collect(found, config, options)
     return evaluate(
@@ -256,7 +281,16 @@ def _run_scan(options: ScanOptions, config: Config) -> ScanResult:
         policies=policies,
         inputs=list(options.paths),
         files_scanned=found.file_count,
+        baseline=baseline,
     )
+
+
+def resolve_baseline(config: Config, options: ScanOptions) -> Baseline | None:
+    """The baseline given on the command line, else the configuration's, else none."""
+    if options.baseline is not None:
+        return load_baseline(options.baseline, _display(options.baseline))
+    configured = settings_from(config).baseline if options.use_config_baseline else None
+    return load_baseline(configured, _display(configured)) if configured else None
 
 
 def evaluate(
@@ -269,12 +303,23 @@ def evaluate(
     policies: list[Policy],
     inputs: list[str],
     files_scanned: int = 0,
+    baseline: Baseline | None = None,
 ) -> ScanResult:
-    """The evaluation half of a scan, shared by file scans and live/saved inventories."""
+    """The evaluation half of a scan, shared by file scans and live/saved inventories.
+
+    Suppressions (inline comments, annotations, config waivers, `baseline`) are applied
+    here, so every source and every reporter sees the same decisions."""
     graph = ResourceGraph(resources, edges)
     health, reasons = classify(graph, default=config.health_default, tags=config.health_tags)
     ctx = Context(graph=graph, registry=registry, health=health, health_reasons=reasons)
     evaluations = evaluate_policies(policies, graph, ctx)
+    findings, suppression_errors = apply_suppressions(
+        findings_from(evaluations),
+        graph,
+        settings=settings_from(config),
+        baseline=baseline,
+        today=registry.today,
+    )
     return ScanResult(
         config=config,
         registry=registry,
@@ -283,8 +328,8 @@ def evaluate(
         health=health,
         health_reasons=reasons,
         evaluations=evaluations,
-        findings=findings_from(evaluations),
-        errors=list(errors),
+        findings=findings,
+        errors=[*errors, *suppression_errors],
         inputs=inputs,
         files_scanned=files_scanned,
     )

@@ -13,7 +13,11 @@ from hdslint.cli import main
 from hdslint.scan import ScanOptions, ScanResult, run_scan
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+# shared/ sits beside the repository (CI's clone) or beside the folder of worktrees.
+SHARED = next(
+    (p / "shared" for p in ROOT.parents if (p / "shared" / "reference").is_dir()),
+    ROOT.parent / "shared",
+)
 
 
 def write_tree(root: Path, files: Mapping[str, str]) -> Path:

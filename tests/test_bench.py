@@ -25,13 +25,15 @@ def test_the_generated_corpus_scans_cleanly_and_has_findings(
 ) -> None:
     generate = _generate_module()
     count = generate.generate(tmp_path / "corpus", 90, seed=1)
-    assert count == 3 * generate.FILES_PER_UNIT  # three units
+    assert count == 3 * generate.FILES_PER_UNIT  # three units (and the .hdslint.yaml)
     assert generate.unit_files(0, 1) == generate.unit_files(0, 1)  # deterministic
     monkeypatch.chdir(tmp_path)
     result = run_scan(ScanOptions(paths=["corpus"], env={}, cache=False))
     assert result.errors == []
+    # 27 Terraform files per unit; with a Kubernetes source, 4 manifests per unit and the
+    # .hdslint.yaml (read as YAML like any other, it holds no Kubernetes object).
     yaml_read = "kubernetes" in FILE_SOURCES
-    assert result.files_scanned == 3 * 27 + (3 * 4 if yaml_read else 0)
+    assert result.files_scanned == 3 * 27 + (3 * 4 + 1 if yaml_read else 0)
     assert len(result.graph) > 3 * 2 * 15
     assert {f.policy_id for f in result.findings} <= {
         "HDS-LOC-001",

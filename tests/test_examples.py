@@ -39,3 +39,39 @@ def test_noncompliant_example_findings() -> None:
         "examples/terraform/noncompliant/storage.tf",
         "examples/terraform/noncompliant/storage.tf",
     ]
+
+
+def test_kubernetes_compliant_example_has_no_findings() -> None:
+    result = run_scan(ScanOptions(paths=["examples/kubernetes/compliant"], env={}))
+    assert finding_tuples(result) == []
+    assert result.errors == []
+    # The cluster mapping of examples/.hdslint.yaml and the StorageClass both say Paris.
+    assert {r.id: (r.provider, r.region) for r in result.graph if r.is_data_store} == {
+        "Bucket.s3.aws.upbound.io/ehr-documents": ("aws", "eu-west-3"),
+        "Bucket.s3.aws.upbound.io/ehr-documents-dr": ("aws", "eu-central-1"),
+        "Cluster.postgresql.cnpg.io/ehr/ehr-db": ("aws", "eu-west-3"),
+        "Cluster.postgresql.cnpg.io/ehr/ehr-db/backup/barmanObjectStore": ("aws", "eu-west-3"),
+        "PersistentVolumeClaim/ehr/patient-uploads": ("aws", "eu-west-3"),
+        "BackupStorageLocation.velero.io/velero/default": ("aws", "eu-west-3"),
+    }
+
+
+def test_kubernetes_noncompliant_example_findings() -> None:
+    result = run_scan(ScanOptions(paths=["examples/kubernetes/noncompliant"], env={}))
+    assert finding_tuples(result) == [
+        ("HDS-LOC-001", "fail", "StatefulSet/analytics/clickhouse/volumeClaimTemplates/data", 2),
+        ("HDS-LOC-001", "fail", "Bucket.s3.aws.upbound.io/ehr-analytics-exports", 2),
+        ("HDS-FLOW-001", "fail", "Table.dynamodb.services.k8s.aws/ehr/appointments", 11),
+        ("HDS-LOC-001", "fail", "StorageBucket.storage.cnrm.cloud.google.com/ehr/ehr-imaging", 29),
+        ("HDS-LOC-001", "fail", "BackupStorageLocation.velero.io/velero/offsite", 38),
+        ("HDS-LOC-002", "not_evaluated", "PersistentVolumeClaim/ehr-staging/patient-uploads", 2),
+    ]
+    assert result.errors == []
+
+
+def test_scanning_all_examples_gives_the_readme_summary() -> None:
+    result = run_scan(ScanOptions(paths=["examples"], env={}))
+    assert len(result.graph) == 39
+    assert sum(1 for f in result.findings if f.status.value == "fail") == 9
+    assert sum(1 for f in result.findings if f.status.value == "not_evaluated") == 2
+    assert result.errors == []

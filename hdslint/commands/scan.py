@@ -1,4 +1,4 @@
-"""`hdslint scan`: run a scan, write the report, choose the exit code."""
+"""`hdslint scan`: run a scan, write the reports, choose the exit code."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import gc
 import os
 import sys
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,21 +20,15 @@ if TYPE_CHECKING:
 # hdslint.scan (and what it imports) is loaded only when the scan really runs: a report
 # replayed from the result cache never needs it.
 
+STDOUT = "-"
 
-@contextlib.contextmanager
-def cyclic_gc_paused() -> Iterator[None]:
-    """Run without Python's cyclic garbage collector. A scan builds syntax trees and a graph
-    that all live until the report is written, and makes next to no cyclic garbage: the
-    collector would walk those objects again and again and free nothing (it cost 35-40% of
-    the CPU time of a scan served from the parse cache; docs/performance.md). Reference
-    counting still frees everything else."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
+
+@dataclass(frozen=True)
+class ReportTarget:
+    """One report of the run: a format, written to a file or (output None) to stdout."""
+
+    format: str
+    output: Path | None
 
 
 def exit_code(result: ScanResult, fail_on: str) -> int:
@@ -52,6 +47,59 @@ def exit_code(result: ScanResult, fail_on: str) -> int:
     return 0
 
 
+def _format_spec(text: str) -> tuple[str, str | None]:
+    """`sarif=hdslint.sarif` -> ("sarif", "hdslint.sarif"); `text` -> ("text", None)."""
+    from hdslint.reporters import REPORTERS
+
+    name, sep, file = text.partition("=")
+    if name not in REPORTERS:
+        raise HdslintError(
+            f"--format {text}: unknown format {name!r} (choose from {', '.join(REPORTERS)})"
+        )
+    if sep and not file:
+        raise HdslintError(f"--format {text}: the file is missing after '='")
+    return name, file if sep else None
+
+
+def report_targets(
+    formats: Sequence[str], outputs: Sequence[str], env: Mapping[str, str]
+) -> list[ReportTarget]:
+    """Where each report goes. `--format FORMAT=FILE` names its file; `--output FILE` is the
+    file of the one format given without one; the others go to standard output (`-` too),
+    and only one report may.
+
+    With neither --format nor --output, the format is `github` inside GitHub Actions
+    (GITHUB_ACTIONS=true) and `text` elsewhere."""
+    specs = [_format_spec(text) for text in formats]
+    if len(outputs) > 1:
+        raise HdslintError(
+            f"--output is given {len(outputs)} times: name each report's file in its"
+            " --format (-f sarif=hdslint.sarif -f markdown=summary.md)"
+        )
+    if not specs:
+        in_actions = env.get("GITHUB_ACTIONS") == "true" and not outputs
+        specs = [("github" if in_actions else "text", None)]
+    if outputs:
+        without_file = [i for i, (_, file) in enumerate(specs) if file is None]
+        if len(without_file) != 1:
+            raise HdslintError(
+                "--output FILE is the file of the one --format given without =FILE;"
+                f" there are {len(without_file)}: write -f FORMAT=FILE for each report"
+            )
+        specs[without_file[0]] = (specs[without_file[0]][0], outputs[0])
+    targets = [
+        ReportTarget(name, Path(file) if file not in (None, STDOUT) else None)
+        for name, file in specs
+    ]
+    to_stdout = [t.format for t in targets if t.output is None]
+    if len(to_stdout) > 1:
+        raise HdslintError(
+            f"formats {', '.join(to_stdout)} would all go to standard output: give all but"
+            " one a file (-f FORMAT=FILE)"
+        )
+    return targets
+
+
 def write_report(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
@@ -66,77 +114,132 @@ def write_report(text: str, output: Path | None) -> None:
         ) from None
 
 
+def write_reports(result: ScanResult, targets: Sequence[ReportTarget], color: bool | None) -> None:
+    for target, text in zip(targets, render_reports(result, targets, color), strict=True):
+        write_report(text, target.output)
+
+
+def render_reports(
+    result: ScanResult, targets: Sequence[ReportTarget], color: bool | None
+) -> list[str]:
+    from hdslint.reporters import get_reporter
+
+    return [
+        get_reporter(target.format).render(result, color=_use_color(target, color))
+        for target in targets
+    ]
+
+
+def _use_color(target: ReportTarget, color: bool | None) -> bool:
+    return color if color is not None else (target.output is None and sys.stdout.isatty())
+
+
+@contextlib.contextmanager
+def cyclic_gc_paused() -> Iterator[None]:
+    """Run without Python's cyclic garbage collector. A scan builds syntax trees and a graph
+    that all live until the report is written, and makes next to no cyclic garbage: the
+    collector would walk those objects again and again and free nothing (it cost 35-40% of
+    the CPU time of a scan served from the parse cache; docs/performance.md). Reference
+    counting still frees everything else."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def run(
     *,
     paths: Sequence[str],
-    output_format: str,
-    output: Path | None,
+    formats: Sequence[str],
+    outputs: Sequence[str],
     config: Path | None,
     fail_on: str | None,
     cli_vars: dict[str, str],
     var_files: list[Path],
     color: bool | None,
+    baseline: Path | None = None,
+    changed: bool = False,
+    stdin_filename: str | None = None,
     cache: bool = True,
     jobs: int | None = None,
 ) -> int:
-    use_color = color if color is not None else (output is None and sys.stdout.isatty())
+    targets = report_targets(formats, outputs, os.environ)  # usage errors before the scan
     env = dict(os.environ)
     request = {
         "paths": list(paths),
-        "format": output_format,
+        "reports": [(t.format, _use_color(t, color)) for t in targets],
         "config": config,
         "fail_on": fail_on,
         "vars": cli_vars,
         "var_files": var_files,
-        "color": use_color,
+        "baseline": baseline,
+        "changed": changed,
     }
-    replays, key = _result_cache(cache, paths, config, request, env)
+    # Standard input (`-`) is not a file the recorder can see: such a scan is never replayed.
+    reads_stdin = "-" in paths or stdin_filename is not None
+    replays, key = _result_cache(cache and not reads_stdin, paths, config, request, env)
     if replays is not None:
         replay = replays.lookup(key)
-        if replay is not None:
+        if replay is not None and len(replay.texts) == len(targets):
             sys.stderr.write(replay.stderr)
-            write_report(replay.text, output)
+            for target, text in zip(targets, replay.texts, strict=True):
+                write_report(text, target.output)
             return replay.exit_code
     with cyclic_gc_paused(), _recorded(replays) as (recorder, stderr):
-        text, code = scan_and_render(
+        texts, code = scan_and_render(
             paths=paths,
-            output_format=output_format,
+            targets=targets,
             config=config,
             fail_on=fail_on,
             cli_vars=cli_vars,
             var_files=var_files,
-            use_color=use_color,
+            color=color,
+            baseline=baseline,
+            changed=changed,
+            stdin_filename=stdin_filename,
             cache=cache,
             jobs=jobs,
             env=env,
         )
-    write_report(text, output)
+    for target, text in zip(targets, texts, strict=True):
+        write_report(text, target.output)
     if replays is not None and recorder is not None and stderr is not None:
         from hdslint.resultcache import Replay
 
-        replays.save(key, recorder, Replay(text, code, stderr.text()))
+        replays.save(key, recorder, Replay(tuple(texts), code, stderr.text()))
     return code
 
 
 def scan_and_render(
     *,
     paths: Sequence[str],
-    output_format: str,
+    targets: Sequence[ReportTarget],
     config: Path | None,
     fail_on: str | None,
     cli_vars: dict[str, str],
     var_files: list[Path],
-    use_color: bool,
+    color: bool | None,
+    baseline: Path | None,
+    changed: bool,
+    stdin_filename: str | None,
     cache: bool,
     jobs: int | None,
     env: Mapping[str, str],
-) -> tuple[str, int]:
-    """The scan itself: the report's text and the exit code. Everything a scan does must
+) -> tuple[list[str], int]:
+    """The scan itself: the reports' text and the exit code. Everything a scan does must
     happen in here (it is recorded, see hdslint.resultcache): a replayed report skips it."""
     from hdslint.commands.registry import warn_if_stale
-    from hdslint.reporters import get_reporter
     from hdslint.scan import ScanOptions, run_scan
 
+    scope = None
+    if changed:
+        from hdslint.changed import expand_changed
+
+        scope = expand_changed(paths)
+        paths = scope.paths
     result = run_scan(
         ScanOptions(
             paths=paths,
@@ -144,13 +247,19 @@ def scan_and_render(
             cli_vars=cli_vars,
             var_files=var_files,
             env=env,
+            stdin_filename=stdin_filename,
+            baseline=baseline,
             cache=cache,
             jobs=jobs,
         )
     )
     warn_if_stale(result.registry)
-    text = get_reporter(output_format).render(result, color=use_color)
-    return text, exit_code(result, fail_on or result.config.fail_on or "low")
+    if scope is not None:
+        from hdslint.changed import only_changed
+
+        result = only_changed(result, scope.folders)
+    texts = render_reports(result, targets, color)
+    return texts, exit_code(result, fail_on or result.config.fail_on or "low")
 
 
 def _result_cache(

@@ -430,7 +430,7 @@ def edge_targets(
     found = graph.get(other)
     if found is not None:
         return [found]
-    instances = graph.instances(other)
+    instances = list(graph.instances(other))
     if instances:
         return instances
     hint = edge.target_hint

@@ -21,6 +21,10 @@ class Reporter(Protocol):
 REPORTERS: dict[str, str] = {
     "text": "hdslint.reporters.text",
     "json": "hdslint.reporters.json_report",
+    "sarif": "hdslint.reporters.sarif",
+    "github": "hdslint.reporters.github",
+    "markdown": "hdslint.reporters.markdown",
+    "junit": "hdslint.reporters.junit",
 }
 
 

@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from hdslint import __version__
+from hdslint.fingerprint import fingerprint
 from hdslint.model import Finding, InputError
 from hdslint.reporters.summary import summarize
 from hdslint.scan import ScanResult
@@ -15,6 +16,7 @@ from hdslint.scan import ScanResult
 def finding_to_dict(f: Finding) -> dict[str, Any]:
     return {
         "policy_id": f.policy_id,
+        "fingerprint": fingerprint(f),
         "status": f.status.value,
         "severity": f.severity.label,
         "title": f.title,
@@ -51,6 +53,8 @@ def finding_to_dict(f: Finding) -> dict[str, Any]:
                 "kind": f.suppression.kind,
                 "reason": f.suppression.reason,
                 "until": f.suppression.until,
+                "file": f.suppression.location.file if f.suppression.location else None,
+                "line": f.suppression.location.line if f.suppression.location else None,
             }
             if f.suppression
             else None

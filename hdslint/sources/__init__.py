@@ -24,6 +24,8 @@ FileSource = Callable[[Sequence[Path], "Config", "ScanOptions"], SourceResult]
 # kind -> "module:function" reading every file of that kind
 FILE_SOURCES: dict[str, str] = {
     "terraform-plan": "hdslint.sources.terraform.plan:scan_plans",
+    "kubernetes": "hdslint.sources.kubernetes:scan",
+    "inventory": "hdslint.sources.inventory:scan",
 }
 
 TERRAFORM_SUFFIXES = (".tf", ".tfvars", ".tf.json", ".tfvars.json")

@@ -31,16 +31,17 @@ SECTIONS = [
 
 @pytest.fixture(scope="module")
 def examples() -> Report:
+    # The Terraform examples: the Kubernetes ones have their own tests (tests/test_examples.py).
     mp = pytest.MonkeyPatch()
     mp.chdir(ROOT)
     try:
-        return build_report(run_scan(ScanOptions(paths=["examples"], env={})))
+        return build_report(run_scan(ScanOptions(paths=["examples/terraform"], env={})))
     finally:
         mp.undo()
 
 
 def test_report_model_for_the_examples(examples: Report) -> None:
-    assert examples.inputs == ("examples",)
+    assert examples.inputs == ("examples/terraform",)
     assert (examples.resources, examples.health_data_resources) == (21, 20)
     assert examples.registry_as_of == "2026-11-28"
     assert examples.evaluated_on == "2026-11-28"

@@ -9,14 +9,20 @@ that variable. Evaluation never raises for bad input: Terraform's errors become
 
 from __future__ import annotations
 
-import contextvars
-import json
 import math
 from collections.abc import Callable, Mapping
-from pathlib import Path
 from typing import Any, Protocol
 
 from hdslint.model import Unknown
+from hdslint.sources.terraform.functions import FUNCTIONS, LENIENT
+from hdslint.sources.terraform.values import (
+    is_number,
+    norm_number,
+    to_number,
+    to_string,
+    type_error,
+    type_name,
+)
 
 Expr = tuple[Any, ...]
 
@@ -130,8 +136,8 @@ def _eval(expr: Expr, scope: Scope, depth: int) -> Any:
         if isinstance(value, Unknown):
             return value
         if expr[1] == "!":
-            return not value if isinstance(value, bool) else _type_error("!", value)
-        return -value if _is_number(value) else _type_error("-", value)
+            return not value if isinstance(value, bool) else type_error("!", value)
+        return -value if is_number(value) else type_error("-", value)
     if tag == "tuple":
         return [_eval(item, scope, depth) for item in expr[1]]
     if tag == "obj":
@@ -140,7 +146,7 @@ def _eval(expr: Expr, scope: Scope, depth: int) -> Any:
             key = materialize(_eval(key_expr, scope, depth))
             if isinstance(key, Unknown):
                 return Unknown(f"an object key is not known: {key.reason}", ref=key.ref)
-            out[_to_string(key)] = _eval(value_expr, scope, depth)
+            out[to_string(key)] = _eval(value_expr, scope, depth)
         return out
     if tag == "call":
         return _call(expr[1], expr[2], expr[3], scope, depth)
@@ -164,7 +170,7 @@ def get_attr(obj: Any, name: str) -> Any:
         return Unknown(f"the object has no attribute {name!r}", error=True)
     if obj is None:
         return Unknown(f"attribute {name!r} of a null value", error=True)
-    return Unknown(f"cannot read attribute {name!r} of a {_type_name(obj)}", error=True)
+    return Unknown(f"cannot read attribute {name!r} of a {type_name(obj)}", error=True)
 
 
 def get_index(obj: Any, key: Any) -> Any:
@@ -175,7 +181,7 @@ def get_index(obj: Any, key: Any) -> Any:
     if isinstance(obj, Namespace):
         return obj.index(key)
     if isinstance(obj, list):
-        number = _to_number(key)
+        number = to_number(key)
         if isinstance(number, Unknown) or not float(number).is_integer():
             return Unknown(f"invalid index {key!r}", error=True)
         i = int(number)
@@ -183,11 +189,11 @@ def get_index(obj: Any, key: Any) -> Any:
             return obj[i]
         return Unknown(f"index {i} is out of range", error=True)
     if isinstance(obj, dict):
-        skey = _to_string(key)
+        skey = to_string(key)
         if skey in obj:
             return obj[skey]
         return Unknown(f"the map has no element {skey!r}", error=True)
-    return Unknown(f"cannot index a {_type_name(obj)}", error=True)
+    return Unknown(f"cannot index a {type_name(obj)}", error=True)
 
 
 def _template(parts: tuple[Expr, ...], scope: Scope, depth: int) -> Any:
@@ -199,8 +205,8 @@ def _template(parts: tuple[Expr, ...], scope: Scope, depth: int) -> Any:
         if isinstance(value, Unknown):
             return value
         if value is None or isinstance(value, list | dict):
-            return Unknown(f"cannot interpolate a {_type_name(value)} into a string", error=True)
-        pieces.append(_to_string(value))
+            return Unknown(f"cannot interpolate a {type_name(value)} into a string", error=True)
+        pieces.append(to_string(value))
     return "".join(pieces)
 
 
@@ -215,7 +221,7 @@ def _conditional(expr: Expr, scope: Scope, depth: int) -> Any:
     if isinstance(test, str) and test in ("true", "false"):
         test = test == "true"
     if not isinstance(test, bool):
-        return _type_error("?:", test)
+        return type_error("?:", test)
     return _eval(expr[2] if test else expr[3], scope, depth)
 
 
@@ -231,7 +237,7 @@ def _binary(op: str, left_expr: Expr, right_expr: Expr, scope: Scope, depth: int
                 return right
             return left if isinstance(left, Unknown) else right
         if not isinstance(left, bool) or not isinstance(right, bool):
-            return _type_error(op, left)
+            return type_error(op, left)
         return left and right if op == "&&" else left or right
     unknown = first_unknown(left) or first_unknown(right)
     if unknown is not None:
@@ -240,19 +246,19 @@ def _binary(op: str, left_expr: Expr, right_expr: Expr, scope: Scope, depth: int
         return _equal(left, right)
     if op == "!=":
         return not _equal(left, right)
-    a, b = _to_number(left), _to_number(right)
+    a, b = to_number(left), to_number(right)
     if isinstance(a, Unknown) or isinstance(b, Unknown):
-        return _type_error(op, left if isinstance(a, Unknown) else right)
+        return type_error(op, left if isinstance(a, Unknown) else right)
     if op == "+":
-        return _norm_number(a + b)
+        return norm_number(a + b)
     if op == "-":
-        return _norm_number(a - b)
+        return norm_number(a - b)
     if op == "*":
-        return _norm_number(a * b)
+        return norm_number(a * b)
     if op == "/":
-        return Unknown("division by zero", error=True) if b == 0 else _norm_number(a / b)
+        return Unknown("division by zero", error=True) if b == 0 else norm_number(a / b)
     if op == "%":
-        return Unknown("modulo by zero", error=True) if b == 0 else _norm_number(math.fmod(a, b))
+        return Unknown("modulo by zero", error=True) if b == 0 else norm_number(math.fmod(a, b))
     if op == "<":
         return a < b
     if op == ">":
@@ -265,7 +271,7 @@ def _binary(op: str, left_expr: Expr, right_expr: Expr, scope: Scope, depth: int
 
 
 def _equal(left: Any, right: Any) -> bool:
-    if _is_number(left) and _is_number(right):
+    if is_number(left) and is_number(right):
         return bool(float(left) == float(right))
     return bool(type(left) is type(right) and left == right)
 
@@ -280,7 +286,7 @@ def _for(expr: Expr, scope: Scope, depth: int) -> Any:
     elif isinstance(coll, dict):
         pairs = list(coll.items())
     else:
-        return _type_error("for", coll)
+        return type_error("for", coll)
     results_list: list[Any] = []
     results_map: dict[str, Any] = {}
     for k, v in pairs:
@@ -301,7 +307,7 @@ def _for(expr: Expr, scope: Scope, depth: int) -> Any:
         key = materialize(_eval(key_expr, inner, depth))
         if isinstance(key, Unknown):
             return Unknown(f"a for expression's key is not known ({key.reason})")
-        skey = _to_string(key)
+        skey = to_string(key)
         if group:
             results_map.setdefault(skey, []).append(value)
         elif skey in results_map:
@@ -334,58 +340,6 @@ def _splat(target_expr: Expr, ops: tuple[Any, ...], scope: Scope, depth: int) ->
     return out
 
 
-# -- conversions ------------------------------------------------------------------------
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def _norm_number(value: float) -> int | float:
-    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
-        return int(value)
-    return value
-
-
-def _to_number(value: Any) -> Any:
-    if _is_number(value):
-        return value
-    if isinstance(value, str):
-        try:
-            return _norm_number(float(value))
-        except ValueError:
-            pass
-    return Unknown(f"{value!r} is not a number", error=True)
-
-
-def _to_string(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _type_name(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "bool"
-    if _is_number(value):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "list"
-    if isinstance(value, dict):
-        return "map"
-    return "value"
-
-
-def _type_error(op: str, value: Any) -> Unknown:
-    return Unknown(f"operator {op} cannot take a {_type_name(value)}", error=True)
-
-
 # -- functions --------------------------------------------------------------------------
 
 Function = Callable[..., Any]
@@ -403,9 +357,9 @@ def _call(name: str, arg_exprs: tuple[Expr, ...], expand: bool, scope: Scope, de
         if isinstance(last, Unknown):
             return last
         if not isinstance(last, list):
-            return _type_error("...", last)
+            return type_error("...", last)
         args.extend(last)
-    if name not in _LENIENT:
+    if name not in LENIENT:
         for arg in args:
             unknown = first_unknown(arg)
             if unknown is not None:
@@ -443,332 +397,6 @@ def _try_can(name: str, arg_exprs: tuple[Expr, ...], scope: Scope, depth: int) -
         if not unknown.error:
             return unknown  # not an error, just not known: try() cannot decide either
     return Unknown("no argument of try() could be evaluated", error=True)
-
-
-def _fn_lookup(mapping: Any, key: Any, *default: Any) -> Any:
-    if not isinstance(mapping, dict):
-        raise TypeError("lookup() needs a map")
-    skey = _to_string(key)
-    if skey in mapping:
-        return mapping[skey]
-    if default:
-        return default[0]
-    return Unknown(f"the map has no element {skey!r}", error=True)
-
-
-def _fn_coalesce(*args: Any) -> Any:
-    for arg in args:
-        if isinstance(arg, Unknown):
-            return arg  # cannot tell whether it is null
-        if arg is not None and arg != "":
-            return arg
-    return Unknown("coalesce() found no non-null argument", error=True)
-
-
-def _fn_coalescelist(*args: Any) -> Any:
-    for arg in args:
-        if isinstance(arg, Unknown):
-            return arg
-        if arg:
-            return arg
-    return []
-
-
-def _fn_merge(*maps: Any) -> Any:
-    out: dict[str, Any] = {}
-    for m in maps:
-        if isinstance(m, Unknown):
-            return m
-        if m is None:
-            continue
-        if not isinstance(m, dict):
-            raise TypeError("merge() takes maps")
-        out.update(m)
-    return out
-
-
-def _fn_format(fmt: str, *args: Any) -> str:
-    out: list[str] = []
-    i = 0
-    arg_i = 0
-    while i < len(fmt):
-        ch = fmt[i]
-        if ch != "%":
-            out.append(ch)
-            i += 1
-            continue
-        if i + 1 < len(fmt) and fmt[i + 1] == "%":
-            out.append("%")
-            i += 2
-            continue
-        j = i + 1
-        while j < len(fmt) and fmt[j] in "0123456789.-+# ":
-            j += 1
-        if j >= len(fmt):
-            raise ValueError("unterminated format verb")
-        verb = fmt[j]
-        arg = args[arg_i]
-        arg_i += 1
-        if verb in "sv":
-            out.append(_to_string(arg) if not isinstance(arg, list | dict) else json.dumps(arg))
-        elif verb == "d":
-            out.append(("%" + fmt[i + 1 : j + 1]) % int(arg))
-        elif verb in "fFeEgG":
-            out.append(("%" + fmt[i + 1 : j + 1]) % float(arg))
-        elif verb == "q":
-            out.append(json.dumps(_to_string(arg)))
-        elif verb == "t":
-            out.append(_to_string(bool(arg)))
-        else:
-            out.append(("%" + fmt[i + 1 : j + 1]) % arg)
-        i = j + 1
-    return "".join(out)
-
-
-def _fn_element(items: list[Any], index: Any) -> Any:
-    if not items:
-        raise IndexError("element() of an empty list")
-    return items[int(index) % len(items)]
-
-
-def _fn_flatten(items: list[Any]) -> list[Any]:
-    out: list[Any] = []
-    for item in items:
-        if isinstance(item, list):
-            out.extend(_fn_flatten(item))
-        else:
-            out.append(item)
-    return out
-
-
-def _fn_distinct(items: list[Any]) -> list[Any]:
-    out: list[Any] = []
-    for item in items:
-        if item not in out:
-            out.append(item)
-    return out
-
-
-def _fn_tostring(value: Any) -> Any:
-    if isinstance(value, list | dict):
-        raise TypeError("tostring() of a collection")
-    return None if value is None else _to_string(value)
-
-
-def _fn_tobool(value: Any) -> Any:
-    if isinstance(value, bool) or value is None:
-        return value
-    if value in ("true", "false"):
-        return value == "true"
-    raise ValueError(f"{value!r} is not a bool")
-
-
-def _fn_one(items: list[Any]) -> Any:
-    if len(items) > 1:
-        raise ValueError("one() of a list with more than one element")
-    return items[0] if items else None
-
-
-def _fn_length(value: Any) -> int:
-    if isinstance(value, str | list | dict):
-        return len(value)
-    raise TypeError("length() needs a string or a collection")
-
-
-def _fn_slice(items: list[Any], start: Any, end: Any) -> list[Any]:
-    return items[int(start) : int(end)]
-
-
-def _fn_zipmap(keys: list[Any], values: list[Any]) -> dict[str, Any]:
-    return {_to_string(k): v for k, v in zip(keys, values, strict=True)}
-
-
-def _fn_substr(text: str, offset: Any, length: Any) -> str:
-    start = int(offset)
-    if start < 0:
-        start += len(text)
-    n = int(length)
-    return text[start:] if n < 0 else text[start : start + n]
-
-
-def _fn_replace(text: str, old: str, new: str) -> str:
-    if len(old) > 1 and old.startswith("/") and old.endswith("/"):
-        import re
-
-        return re.sub(old[1:-1], new.replace("$", "\\"), text)
-    return text.replace(old, new)
-
-
-def _fn_range(*args: Any) -> list[Any]:
-    nums = [int(a) for a in args]
-    if len(nums) > 3 or not nums:
-        raise ValueError("range() takes 1 to 3 arguments")
-    result = list(range(*nums))
-    if len(result) > 1024:
-        raise ValueError("range() result is too large")
-    return result
-
-
-def _fn_chunklist(items: list[Any], size: Any) -> list[Any]:
-    n = int(size)
-    if n <= 0:
-        return [items]
-    return [items[i : i + n] for i in range(0, len(items), n)]
-
-
-def _fn_setop(op: str) -> Function:
-    def fn(*sets: Any) -> list[Any]:
-        result = _fn_distinct(list(sets[0]))
-        for other in sets[1:]:
-            if op == "union":
-                result = _fn_distinct(result + list(other))
-            elif op == "intersection":
-                result = [x for x in result if x in other]
-            else:
-                result = [x for x in result if x not in other]
-        return result
-
-    return fn
-
-
-def _strs(fn: Callable[[str], Any]) -> Function:
-    def wrapped(value: Any) -> Any:
-        if not isinstance(value, str):
-            raise TypeError("expected a string")
-        return fn(value)
-
-    return wrapped
-
-
-FUNCTIONS: dict[str, Function] = {
-    "lookup": _fn_lookup,
-    "coalesce": _fn_coalesce,
-    "coalescelist": _fn_coalescelist,
-    "merge": _fn_merge,
-    "format": _fn_format,
-    "formatlist": lambda fmt, *lists: [_fn_format(fmt, *row) for row in zip(*lists, strict=True)],
-    "lower": _strs(str.lower),
-    "upper": _strs(str.upper),
-    "title": _strs(str.title),
-    "trimspace": _strs(str.strip),
-    "trim": lambda s, chars: s.strip(chars),
-    "trimprefix": lambda s, p: s[len(p) :] if s.startswith(p) else s,
-    "trimsuffix": lambda s, p: s[: -len(p)] if p and s.endswith(p) else s,
-    "replace": _fn_replace,
-    "split": lambda sep, s: s.split(sep),
-    "join": lambda sep, items: sep.join(_to_string(i) for i in items),
-    "concat": lambda *lists: [x for lst in lists for x in lst],
-    "element": _fn_element,
-    "flatten": _fn_flatten,
-    "distinct": _fn_distinct,
-    "compact": lambda items: [i for i in items if i not in (None, "")],
-    "contains": lambda items, value: value in items,
-    "keys": lambda m: sorted(m.keys()),
-    "values": lambda m: [m[k] for k in sorted(m.keys())],
-    "length": _fn_length,
-    "tostring": _fn_tostring,
-    "tonumber": lambda v: None if v is None else _to_number(v),
-    "tobool": _fn_tobool,
-    "tolist": list,
-    "toset": lambda v: _fn_distinct(list(v)),
-    "tomap": dict,
-    "one": _fn_one,
-    "reverse": lambda items: list(reversed(items)),
-    "sort": lambda items: sorted(_to_string(i) for i in items),
-    "slice": _fn_slice,
-    "zipmap": _fn_zipmap,
-    "substr": _fn_substr,
-    "startswith": lambda s, p: s.startswith(p),
-    "endswith": lambda s, p: s.endswith(p),
-    "strcontains": lambda s, p: p in s,
-    "min": lambda *nums: _norm_number(min(float(n) for n in nums)),
-    "max": lambda *nums: _norm_number(max(float(n) for n in nums)),
-    "abs": abs,
-    "ceil": math.ceil,
-    "floor": math.floor,
-    "sum": lambda items: _norm_number(sum(float(i) for i in items)),
-    "alltrue": lambda items: all(i is True or i == "true" for i in items),
-    "anytrue": lambda items: any(i is True or i == "true" for i in items),
-    "range": _fn_range,
-    "chunklist": _fn_chunklist,
-    "setunion": _fn_setop("union"),
-    "setintersection": _fn_setop("intersection"),
-    "setsubtract": _fn_setop("subtract"),
-    "jsonencode": lambda v: json.dumps(v, separators=(",", ":")),
-    "jsondecode": json.loads,
-    "index": lambda items, value: items.index(value),
-    "nonsensitive": lambda v: v,
-    "sensitive": lambda v: v,
-    "type": _type_name,
-}
-
-# -- files (read, never executed) ----------------------------------------------------
-
-# Folders under which file(), fileset() and templatefile-free readers may look: the scanned
-# root modules. Set by the Terraform source for the duration of a scan.
-FILE_ROOTS: contextvars.ContextVar[tuple[Path, ...]] = contextvars.ContextVar(
-    "hdslint_file_roots", default=()
-)
-MAX_FILE_BYTES = 2 * 1024 * 1024
-
-
-def _allowed(path_text: str) -> Path:
-    path = Path(path_text)
-    roots = FILE_ROOTS.get()
-    if not roots:
-        raise ValueError("files are not read here")
-    if not path.is_absolute():
-        path = roots[0] / path
-    resolved = path.resolve()
-    if not any(resolved == root or root in resolved.parents for root in roots):
-        raise ValueError(f"{path_text} is outside the scanned folders, so it is not read")
-    return resolved
-
-
-def _fn_file(path_text: str) -> str:
-    path = _allowed(path_text)
-    if path.stat().st_size > MAX_FILE_BYTES:
-        raise ValueError(f"{path_text} is larger than {MAX_FILE_BYTES} bytes")
-    return path.read_text("utf-8")
-
-
-def _fn_fileexists(path_text: str) -> bool:
-    try:
-        return _allowed(path_text).is_file()
-    except ValueError:
-        raise
-    except OSError:
-        return False
-
-
-def _fn_fileset(base: str, pattern: str) -> list[str]:
-    root = _allowed(base)
-    out = sorted(p.relative_to(root).as_posix() for p in root.glob(pattern) if p.is_file())
-    if len(out) > 10_000:
-        raise ValueError("fileset() matched too many files")
-    return out
-
-
-def _fn_yamldecode(text: str) -> Any:
-    from hdslint import yamlio
-
-    return yamlio.load(text)
-
-
-FUNCTIONS.update(
-    {
-        "file": _fn_file,
-        "fileexists": _fn_fileexists,
-        "fileset": _fn_fileset,
-        "yamldecode": _fn_yamldecode,
-        "basename": lambda p: Path(p).name,
-        "dirname": lambda p: Path(p).parent.as_posix(),
-        "abspath": lambda p: str(_allowed(p)),
-    }
-)
-
-# Functions that decide themselves what an Unknown argument means.
-_LENIENT = frozenset({"coalesce", "coalescelist", "merge"})
 
 
 # -- type constraints -------------------------------------------------------------------

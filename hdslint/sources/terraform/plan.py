@@ -313,13 +313,13 @@ class _Plan:
         if "subject" in flow:
             subjects = [
                 f"{self.scope}::{module_prefix}{ref}"
-                for ref in _references(expressions, flow["subject"])
+                for ref in references(expressions, flow["subject"])
             ]
         if "to" in flow:
-            refs = _references(expressions, flow["to"])
+            refs = references(expressions, flow["to"])
             targets: list[Any] = [f"{self.scope}::{module_prefix}{r}" for r in refs]
             if not refs:
-                targets = [v for v in _flatten(_dig(values, flow["to"])) if isinstance(v, str)]
+                targets = [v for v in flatten(_dig(values, flow["to"])) if isinstance(v, str)]
             for subject in subjects:
                 for target in targets:
                     if target.startswith(f"{self.scope}::"):
@@ -335,12 +335,12 @@ class _Plan:
                             )
                         )
         if "from" in flow:
-            for ref in _references(expressions, flow["from"]):
+            for ref in references(expressions, flow["from"]):
                 self.result.edges.append(
                     Edge(f"{self.scope}::{module_prefix}{ref}", key, kind, location)
                 )
         if "region" in flow:
-            for value in _flatten(_dig(values, flow["region"])):
+            for value in flatten(_dig(values, flow["region"])):
                 if isinstance(value, str):
                     region = normalise_region(provider, value)
                     for subject in subjects:
@@ -400,14 +400,14 @@ def _dig(value: Any, path: str) -> Any:
     return None
 
 
-def _flatten(value: Any) -> list[Any]:
+def flatten(value: Any) -> list[Any]:
     if isinstance(value, list):
-        return [v for item in value for v in _flatten(item)]
+        return [v for item in value for v in flatten(item)]
     return [] if value is None else [value]
 
 
 def _first_string(value: Any) -> str | None:
-    for item in _flatten(value):
+    for item in flatten(value):
         if isinstance(item, str) and item:
             return item
     return None
@@ -416,13 +416,13 @@ def _first_string(value: Any) -> str | None:
 _REF = re.compile(r'^([A-Za-z0-9_]+)\.([A-Za-z0-9_-]+)(\[(?:\d+|"(?:[^"\\]|\\.)*")\])?')
 
 
-def _references(expressions: Any, path: str) -> list[str]:
+def references(expressions: Any, path: str) -> list[str]:
     """Resource addresses referenced by the configuration expression at `path`: the plan
     lists references like ["aws_s3_bucket.r[0].arn", "aws_s3_bucket.r[0]", "aws_s3_bucket.r"];
     the most specific (with its instance key) is kept."""
     found = _dig(expressions, path)
     out: list[str] = []
-    for expr in _flatten(found):
+    for expr in flatten(found):
         if not isinstance(expr, dict):
             continue
         for ref in expr.get("references") or ():

@@ -1,0 +1,119 @@
+"""`hdslint scan --changed FILE...`: scan what a commit touches, with the context it needs.
+
+A Terraform module spans its folder, and a module's regions come from whoever calls it, so
+scanning only the staged files would be wrong both ways (Checkov's `-f` mode reports
+unknowns and false positives for this reason). Instead:
+
+1. each changed file stands for its folder (a Terraform module, a folder of manifests);
+2. Terraform folders that call a changed module through a local `source = "./..."` (and
+   their own callers, up to the root) are scanned too, so the module is evaluated with the
+   inputs it really gets;
+3. only findings located in the changed folders are reported.
+
+Folders are not recursive: a change in `infra/modules/db/` does not scan `infra/` as a whole.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from hdslint.limits import too_large
+from hdslint.scan import SKIP_DIRS, ScanResult
+from hdslint.sources import classify_file
+
+# A local module source, in HCL (`source = "../x"`) or JSON (`"source": "../x"`); other
+# `source` attributes (a file for aws_s3_object) may match too, which only adds a folder to
+# read for context, never a reported finding.
+_LOCAL_SOURCE = re.compile(r'\bsource"?\s*[=:]\s*"(\.{1,2}/[^"]*)"')
+MODULE_SUFFIXES = (".tf", ".tf.json")
+
+
+@dataclass(frozen=True)
+class ChangedScope:
+    paths: list[str]  # what to scan: files, each standing for its folder where it must
+    folders: frozenset[Path]  # resolved folders whose findings are reported
+
+
+def _inputs_in(folder: Path) -> list[Path]:
+    try:
+        return sorted(p for p in folder.iterdir() if p.is_file() and classify_file(p))
+    except OSError:
+        return []
+
+
+def _terraform_callers(root: Path) -> dict[Path, set[Path]]:
+    """Module folder -> folders whose .tf files call it with a local source. Only files
+    inside `root` and under the size limit are read (as the sources do)."""
+    callers: dict[Path, set[Path]] = {}
+    top = root.resolve()
+    for folder, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
+        base = Path(folder)
+        for name in filenames:
+            file = base / name
+            if not name.endswith(MODULE_SUFFIXES) or too_large(file):
+                continue
+            if file.is_symlink() and top not in file.resolve().parents:
+                continue
+            try:
+                text = file.read_text("utf-8", errors="replace")
+            except OSError:
+                continue
+            for source in _LOCAL_SOURCE.findall(text):
+                target = (base / source).resolve()
+                callers.setdefault(target, set()).add(base.resolve())
+    return callers
+
+
+def expand_changed(files: Sequence[str], root: Path | None = None) -> ChangedScope:
+    """The folders of the changed files, and what to scan to evaluate them in context.
+
+    A file that no longer exists (deleted in the change) stands for its folder when the
+    folder is still there. `root` is where callers are looked for (default: the working
+    directory, which is the repository's root under pre-commit)."""
+    folders: dict[Path, Path] = {}  # resolved -> as given, in order
+    for name in files:
+        path = Path(name)
+        if path.is_dir():
+            folder = path
+        elif path.is_file():
+            if classify_file(path) is None:
+                continue
+            folder = path.parent
+        elif path.parent.is_dir():
+            folder = path.parent
+        else:
+            continue
+        folders.setdefault(folder.resolve(), folder)
+    to_scan: dict[Path, Path] = dict(folders)
+    terraform = [f for f in folders if any(p.name.endswith(MODULE_SUFFIXES) for p in _inputs_in(f))]
+    if terraform:
+        callers = _terraform_callers(root or Path.cwd())
+        pending = list(terraform)
+        while pending:
+            for caller in sorted(callers.get(pending.pop(), ())):
+                if caller not in to_scan:
+                    to_scan[caller] = Path(os.path.relpath(caller))
+                    pending.append(caller)
+    paths: list[str] = []
+    for shown in to_scan.values():
+        paths.extend(str(p) for p in _inputs_in(shown))
+    return ChangedScope(paths=paths, folders=frozenset(folders))
+
+
+def only_changed(result: ScanResult, folders: Iterable[Path]) -> ScanResult:
+    """The scan result with only the findings declared in `folders` (errors are all kept:
+    something that could not be read may hide a finding anywhere)."""
+    wanted = frozenset(folders)
+
+    def inside(file: str | None) -> bool:
+        return file is not None and Path(file).resolve().parent in wanted
+
+    return dataclasses.replace(
+        result, findings=[f for f in result.findings if inside(f.location.file)]
+    )

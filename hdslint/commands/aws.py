@@ -1,0 +1,220 @@
+"""`hdslint aws`: scan a live AWS account read-only, evaluate it, optionally save it.
+
+boto3 is imported here only, inside `run`: the other commands never load it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+from hdslint import __version__
+from hdslint.commands.scan import ReportTarget, exit_code, report_targets, write_report
+from hdslint.config import Config, find_config, load_config
+from hdslint.errors import HdslintError
+from hdslint.policy import Policy
+from hdslint.registry import Registry
+from hdslint.scan import ScanOptions, ScanResult, evaluate, load_rules, resolve_baseline
+
+if TYPE_CHECKING:
+    from hdslint.sources.aws.collector import Collection
+    from hdslint.suppressions.baseline import Baseline
+
+
+@dataclass(frozen=True)
+class AwsOptions:
+    profile: str | None = None
+    regions: tuple[str, ...] = ()
+    role_arn: str | None = None
+    formats: tuple[str, ...] = ()  # FORMAT[=FILE], as for `scan`
+    outputs: tuple[str, ...] = ()
+    config: Path | None = None
+    fail_on: str | None = None
+    save: Path | None = None
+    quiet: bool = False
+    workers: int = 16
+    max_attempts: int | None = None
+    color: bool | None = None
+    services: tuple[str, ...] = field(default_factory=tuple)
+
+
+class TerminalProgress:
+    """One self-rewriting status line on stderr: which (service, region) reads are done."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+        self.started = time.monotonic()
+
+    def __call__(self, done: int, total: int, service: str, region: str) -> None:
+        where = "all regions" if region == "*" else region
+        elapsed = time.monotonic() - self.started
+        self.stream.write(
+            f"\r\033[Khdslint aws: {done}/{total} service-region reads done"
+            f" ({service} {where}, {elapsed:.0f} s)"
+        )
+        self.stream.flush()
+
+    def close(self) -> None:
+        self.stream.write("\r\033[K")
+        self.stream.flush()
+
+
+def print_iam_policy() -> int:
+    from hdslint.sources.aws.permissions import shipped_policy
+
+    sys.stdout.write(json.dumps(shipped_policy(), indent=2) + "\n")
+    return 0
+
+
+def run(options: AwsOptions, *, session: Any = None) -> int:
+    """Scan the account, write the reports (and the inventory), return the exit code.
+    `session`: a boto3 session to use instead of opening one (library use)."""
+    from hdslint.commands.registry import warn_if_stale
+    from hdslint.sources.aws.collector import AwsScanSettings, collect
+
+    targets = report_targets(options.formats, options.outputs, os.environ)  # usage first
+    config = _config(options.config)
+    registry, policies = load_rules(config)
+    baseline = resolve_baseline(config, ScanOptions(config=options.config))
+    settings = AwsScanSettings(
+        profile=options.profile,
+        role_arn=options.role_arn,
+        workers=options.workers,
+        max_attempts=options.max_attempts,
+        regions=options.regions,
+        services=options.services,
+    )
+    progress = None
+    if not options.quiet and sys.stderr.isatty():
+        progress = TerminalProgress(sys.stderr)
+    try:
+        collection = collect(settings, session=session, progress=progress)
+    finally:
+        if progress is not None:
+            progress.close()
+    result = evaluate_collection(
+        collection, config=config, registry=registry, policies=policies, baseline=baseline
+    )
+    warn_if_stale(result.registry)
+    if options.save is not None:
+        _save(collection, options)
+    _write_reports(result, collection, targets, options.color)
+    return exit_code(result, options.fail_on or config.fail_on or "low")
+
+
+def _write_reports(
+    result: ScanResult, collection: Collection, targets: list[ReportTarget], color: bool | None
+) -> None:
+    """Every report as for `scan`; a text report ends with the coverage table (the other
+    formats carry the same gaps as HDS-EVAL-001 findings)."""
+    from hdslint.reporters import get_reporter
+
+    for target in targets:
+        use_color = color if color is not None else (target.output is None and sys.stdout.isatty())
+        text = get_reporter(target.format).render(result, color=use_color)
+        if target.format == "text":
+            text += "\n" + coverage_table(collection, color=use_color)
+        write_report(text, target.output)
+
+
+def coverage_table(collection: Collection, *, color: bool) -> str:
+    from hdslint.reporters import aws_coverage
+
+    plan = collection.plan
+    elapsed = (collection.finished_at - collection.started_at).total_seconds()
+    return aws_coverage.render(
+        collection.coverage,
+        services=collection.services,
+        regions=[*plan.scan, *plan.disabled],
+        not_opted_in=[r for r in plan.not_opted_in if r not in plan.disabled],
+        footer=f"Account {collection.identity.account} read as {collection.identity.arn}: "
+        f"{collection.calls} API calls in {elapsed:.1f} s",
+        color=color,
+    )
+
+
+def _config(path: Path | None) -> Config:
+    if path is not None:
+        return load_config(path, display=str(path))
+    found = find_config(Path.cwd())
+    return load_config(found, display=str(found) if found else None)
+
+
+def evaluate_collection(
+    collection: Collection,
+    *,
+    config: Config,
+    registry: Registry,
+    policies: list[Policy],
+    baseline: Baseline | None = None,
+) -> ScanResult:
+    from hdslint.sources.aws.coverage import gap_resources
+    from hdslint.sources.aws.normalise import normalise
+
+    resources, edges = normalise(collection.records, collection.links)
+    gaps = gap_resources(collection.coverage, account=collection.identity.account, source="aws")
+    return evaluate(
+        [*resources, *gaps],
+        edges,
+        [],
+        config=config,
+        registry=registry,
+        policies=policies,
+        inputs=[f"aws:{collection.identity.account}"],
+        baseline=baseline,
+    )
+
+
+def inventory_document(collection: Collection, *, role_arn: str | None = None) -> dict[str, Any]:
+    from hdslint.sources import inventory
+    from hdslint.sources.aws.normalise import normalise
+
+    resources, edges = normalise(collection.records, collection.links)
+    plan = collection.plan
+    header = {
+        "hdslint_version": __version__,
+        "source": "aws",
+        "created_at": _iso(collection.started_at),
+        "completed_at": _iso(collection.finished_at),
+        "account": {
+            "id": collection.identity.account,
+            "partition": collection.identity.partition,
+            "caller_arn": collection.identity.arn,
+            "role_arn": role_arn,
+        },
+        "regions": {
+            "scanned": list(plan.scan),
+            "not_enabled": list(plan.disabled),
+            "not_opted_in": list(plan.not_opted_in),
+            "home": collection.home_region,
+            "note": plan.note,
+        },
+        "services": list(collection.services),
+    }
+    return inventory.document(
+        header=header, coverage=collection.coverage, resources=resources, edges=edges
+    )
+
+
+def _save(collection: Collection, options: AwsOptions) -> None:
+    from hdslint.sources import inventory
+
+    assert options.save is not None
+    text = inventory.dumps(inventory_document(collection, role_arn=options.role_arn))
+    try:
+        options.save.parent.mkdir(parents=True, exist_ok=True)
+        options.save.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise HdslintError(
+            f"cannot write the inventory: {exc.strerror or exc}", file=str(options.save)
+        ) from None
+
+
+def _iso(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")

@@ -1,0 +1,39 @@
+"""`hdslint baseline`: write the current findings to a baseline file."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+
+from hdslint.scan import ScanOptions, run_scan
+from hdslint.suppressions.baseline import write_baseline
+
+
+def run(
+    *,
+    paths: Sequence[str],
+    output: Path,
+    config: Path | None,
+    cli_vars: dict[str, str],
+    var_files: list[Path],
+) -> int:
+    """Scan without any baseline (a new baseline must hold every current finding), write
+    the unsuppressed findings, and exit 2 when something could not be read: a baseline of
+    an incomplete scan would hide what the next scan finds there."""
+    result = run_scan(
+        ScanOptions(
+            paths=paths,
+            config=config,
+            cli_vars=cli_vars,
+            var_files=var_files,
+            use_config_baseline=False,
+        )
+    )
+    count = write_baseline(result.findings, output)
+    for error in result.errors:
+        click.echo(f"hdslint: error: {error}", err=True)
+    noun = "finding" if count == 1 else "findings"
+    click.echo(f"Wrote {count} {noun} to {output}", err=True)
+    return 2 if result.errors else 0

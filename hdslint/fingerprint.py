@@ -1,0 +1,53 @@
+"""Stable finding fingerprints, for SARIF `partialFingerprints` and baseline files.
+
+A fingerprint names *what* is wrong, not *where the text is*: the policy, the resource and
+the file that declares it (and the Terraform root module, which keeps two roots calling the
+same module apart). The line is left out on purpose, so that moving a block, or adding a
+line above it, does not make a finding look new.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from hdslint.model import Finding
+
+# Bump when the recipe changes: fingerprints of different versions never match.
+FINGERPRINT_KEY = "hdslint/v1"
+
+
+def relative_path(path: str, base: Path | None = None) -> str:
+    """`path` (as sources print it: relative to the working directory, or absolute) made
+    relative to `base` (default: the working directory), with forward slashes."""
+    if base is None and not Path(path).is_absolute():
+        return Path(path).as_posix()
+    start = base if base is not None else Path.cwd()
+    try:
+        return Path(os.path.relpath(Path(path).absolute(), start.absolute())).as_posix()
+    except ValueError:  # another drive (Windows): nothing to be relative to
+        return Path(path).as_posix()
+
+
+def _scope(scope: str, base: Path | None) -> str:
+    # A Terraform scope is the root module's folder as a display path: relativise it like a
+    # file. Other scopes (a Kubernetes cluster name) are names and stay as they are.
+    if scope and base is not None and Path(scope).is_dir():
+        return relative_path(scope, base)
+    return scope
+
+
+def fingerprint(finding: Finding, base: Path | None = None) -> str:
+    """A 32-hex-digit hash of (policy id, resource id, scope, file), paths taken relative to
+    `base` (default: the working directory)."""
+    location = finding.location
+    where = relative_path(location.file, base) if location.file else (location.api_call or "")
+    parts = (
+        FINGERPRINT_KEY,
+        finding.policy_id,
+        finding.resource.id,
+        _scope(finding.resource.scope, base),
+        where,
+    )
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:32]

@@ -1,0 +1,192 @@
+"""`--format markdown`: a GitHub job summary (or a pull-request comment): totals, the findings,
+what could not be evaluated, suppressions, input errors, and a Mermaid diagram of the
+health-data flows (GitHub renders Mermaid in job summaries).
+
+GitHub refuses a step summary over 1 MiB. Tables are filled in order of importance
+(findings, not evaluated, suppressed, errors) until the size limit, and a note says how
+many rows were left out; SARIF and JSON always have everything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from hdslint import __version__
+from hdslint.fingerprint import relative_path
+from hdslint.model import Finding, Severity, Status
+from hdslint.reporters.flows import mermaid
+from hdslint.reporters.summary import summarize
+from hdslint.scan import ScanResult
+
+# GitHub's limit is 1 MiB per step summary; stay clear of it.
+SUMMARY_LIMIT = 1_000_000
+# A diagram larger than this share of the limit is not drawn (it would not be readable).
+DIAGRAM_SHARE = 4
+ICONS = {
+    Severity.CRITICAL: "🔴",
+    Severity.HIGH: "🟠",
+    Severity.MEDIUM: "🟡",
+    Severity.LOW: "🔵",
+    Severity.INFO: "⚪",
+}
+
+
+def cell(text: str) -> str:
+    """Table-cell text: one line, pipes escaped, no HTML."""
+    text = " ".join(str(text).split())
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def code(text: str) -> str:
+    return f"`{cell(text)}`" if "`" not in text else cell(text)
+
+
+def _where(f: Finding) -> str:
+    if f.location.file is None:
+        return cell(f.location.api_call or "")
+    path = relative_path(f.location.file)
+    return code(f"{path}:{f.location.line}" if f.location.line else path)
+
+
+def _resource(f: Finding) -> str:
+    r = f.resource
+    place = " ".join(p for p in (r.provider, r.region) if p) or "location unknown"
+    return f"{code(r.id)} ({cell(place)})"
+
+
+@dataclass
+class Table:
+    title: str
+    header: Sequence[str]
+    rows: list[str] = field(default_factory=list)
+    intro: str = ""
+
+    def head(self) -> str:
+        text = f"### {self.title}\n\n"
+        if self.intro:
+            text += f"{self.intro}\n\n"
+        text += "| " + " | ".join(self.header) + " |\n"
+        text += "|" + "---|" * len(self.header) + "\n"
+        return text
+
+
+def _tables(result: ScanResult) -> list[Table]:
+    failed = [f for f in result.findings if f.suppression is None and f.status is Status.FAIL]
+    unknown = [
+        f for f in result.findings if f.suppression is None and f.status is Status.NOT_EVALUATED
+    ]
+    suppressed = [f for f in result.findings if f.suppression is not None]
+    by_severity = sorted(failed, key=lambda f: -int(f.severity))  # stable: file order kept
+    findings = Table("Findings", ("Severity", "Policy", "Resource", "Location", "Finding"))
+    findings.rows = [
+        f"| {ICONS[f.severity]} {f.severity.label} | {f.policy_id} | {_resource(f)} |"
+        f" {_where(f)} | {cell(f.message)} |"
+        for f in by_severity
+    ]
+    not_evaluated = Table(
+        "Not evaluated",
+        ("Severity", "Policy", "Resource", "Location", "Why it could not be checked"),
+        intro="A missing fact is never a pass: each of these counts at its policy's severity.",
+    )
+    not_evaluated.rows = [
+        f"| {f.severity.label} | {f.policy_id} | {_resource(f)} | {_where(f)} |"
+        f" {cell(f.message.removeprefix('could not be checked: '))} |"
+        for f in sorted(unknown, key=lambda f: -int(f.severity))
+    ]
+    waived = Table("Suppressed", ("Policy", "Resource", "Location", "Kind", "Reason", "Until"))
+    waived.rows = [
+        f"| {f.policy_id} | {code(f.resource.id)} | {_where(f)} | {f.suppression.kind} |"
+        f" {cell(f.suppression.reason)} | {f.suppression.until or '-'} |"
+        for f in suppressed
+        if f.suppression is not None
+    ]
+    errors = Table("Input errors", ("Where", "Problem"), intro="These could not be checked.")
+    errors.rows = [
+        f"| {code(relative_path(e.file) + (f':{e.line}' if e.line else '')) if e.file else '-'}"
+        f" | {cell(e.message)} |"
+        for e in result.errors
+    ]
+    return [t for t in (findings, not_evaluated, waived, errors) if t.rows]
+
+
+def _header(result: ScanResult) -> str:
+    s = summarize(result)
+    if s.failed:
+        icon = "❌"
+    elif s.not_evaluated or s.errors:
+        icon = "⚠️"
+    else:
+        icon = "✅"
+    lines = [
+        "## hdslint: HDS compliance",
+        "",
+        f"{icon} **{s.failed} failed**, {s.not_evaluated} not evaluated,"
+        f" {s.suppressed} suppressed, {s.errors} input errors"
+        f" — {s.resources} resources scanned ({s.health_data_resources} with health data)"
+        f" in {s.files} files",
+        "",
+    ]
+    active = [f for f in result.findings if f.suppression is None]
+    if active:
+        lines += ["| Severity | Failed | Not evaluated |", "|---|---:|---:|"]
+        for severity in sorted(Severity, reverse=True):
+            failed = sum(1 for f in active if f.severity is severity and f.status is Status.FAIL)
+            unknown = sum(
+                1 for f in active if f.severity is severity and f.status is Status.NOT_EVALUATED
+            )
+            if failed or unknown:
+                lines.append(f"| {ICONS[severity]} {severity.label} | {failed} | {unknown} |")
+        lines.append("")
+    return "\n".join(lines) + "\n"
+
+
+def _flows(result: ScanResult, limit: int) -> str:
+    diagram = mermaid(result)
+    if not diagram:
+        return ""
+    text = (
+        "### Health-data flows\n\nWhere copies of health data go (replication, backups,"
+        " snapshot copies, read replicas). Dashed red: outside the EEA or not covered by an"
+        " HDS certificate; orange: cannot tell.\n\n```mermaid\n" + diagram + "```\n\n"
+    )
+    if len(text.encode("utf-8")) > limit // DIAGRAM_SHARE:
+        return "### Health-data flows\n\nToo many flows to draw here; see the JSON report.\n\n"
+    return text
+
+
+def _footer(result: ScanResult) -> str:
+    return (
+        f"<sub>hdslint {__version__} · HDS registry as of {result.registry.as_of} ·"
+        " `hdslint policies ID` explains a policy</sub>\n"
+    )
+
+
+def render(result: ScanResult, *, color: bool = False, limit: int = SUMMARY_LIMIT) -> str:
+    header, footer = _header(result), _footer(result)
+    flows = _flows(result, limit)
+    tables = _tables(result)
+    size = len((header + flows + footer).encode("utf-8"))
+    size += sum(len(t.head().encode("utf-8")) + 200 for t in tables)  # 200: a note's room
+    body = []
+    full = False
+    for table in tables:
+        kept: list[str] = []
+        for row in table.rows:
+            cost = len(row.encode("utf-8")) + 1
+            if full or size + cost > limit:
+                full = True
+                break
+            kept.append(row)
+            size += cost
+        # A table with no room left keeps its title and says what it leaves out.
+        text = table.head() + "".join(row + "\n" for row in kept) if kept else ""
+        text = text or f"### {table.title}\n"
+        left = len(table.rows) - len(kept)
+        if left:
+            text += (
+                f"\n*{left} more row(s) not shown: a job summary is limited to 1 MiB."
+                " The SARIF and JSON reports have every finding.*\n"
+            )
+        body.append(text + "\n")
+    return header + "".join(body) + flows + footer

@@ -1,0 +1,161 @@
+"""Saved inventories: what `hdslint aws --save FILE` writes and `hdslint scan FILE` reads.
+
+An inventory is audit evidence: the normalised resources and edges of one account, the
+coverage of every (service, region) with the calls that failed, and when, by whom and with
+which hdslint it was taken. Re-evaluating it offline gives the same findings as the live
+scan did (the registry and policies of the reading hdslint apply). The format is
+documented in docs/inventory.md; its JSON Schema is hdslint/schemas/inventory.schema.json.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from hdslint.limits import too_large
+from hdslint.model import Edge, EdgeKind, InputError, Location, Resource, freeze, thaw
+from hdslint.schemas import validate
+from hdslint.sources.aws.coverage import CoverageEntry, gap_resources
+from hdslint.sources.base import SourceResult
+
+if TYPE_CHECKING:
+    from hdslint.config import Config
+    from hdslint.scan import ScanOptions
+
+FORMAT_VERSION = 1
+SOURCE = "inventory"
+
+
+def resource_to_dict(resource: Resource) -> dict[str, Any]:
+    return {
+        "id": resource.id,
+        "type": resource.type,
+        "provider": resource.provider,
+        "service": resource.service,
+        "category": resource.category,
+        "region": resource.region,
+        "location": {"api_call": resource.location.api_call},
+        "tags": thaw(resource.tags),
+        "attributes": thaw(resource.attributes),
+        "unknown": thaw(resource.unknown),
+        "activities": list(resource.activities),
+        "presumed_health_data": resource.presumed_health_data,
+    }
+
+
+def edge_to_dict(edge: Edge) -> dict[str, Any]:
+    return {
+        "source": edge.source,
+        "target": edge.target,
+        "kind": edge.kind.value,
+        "api_call": edge.location.api_call if edge.location else None,
+        "target_hint": thaw(edge.target_hint) or None,
+        "unknown": edge.unknown,
+    }
+
+
+def document(
+    *,
+    header: Mapping[str, Any],
+    coverage: Sequence[CoverageEntry],
+    resources: Sequence[Resource],
+    edges: Sequence[Edge],
+) -> dict[str, Any]:
+    """The inventory as a JSON-ready dict; `hdslint_inventory` (the format version) comes
+    first so that a reader can tell the file's kind from its first bytes."""
+    return {
+        "hdslint_inventory": FORMAT_VERSION,
+        **header,
+        "coverage": [entry.to_dict() for entry in coverage],
+        "resources": [resource_to_dict(r) for r in resources],
+        "edges": [edge_to_dict(e) for e in edges],
+    }
+
+
+def dumps(doc: Mapping[str, Any]) -> str:
+    return json.dumps(doc, indent=1, ensure_ascii=False, default=_json_default) + "\n"
+
+
+def _json_default(value: Any) -> Any:
+    isoformat = getattr(value, "isoformat", None)
+    if callable(isoformat):
+        return isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON data")
+
+
+# -- reading ---------------------------------------------------------------------------------
+
+
+def scan(files: Sequence[Path], config: Config, options: ScanOptions) -> SourceResult:
+    """The FILE_SOURCES entry for kind "inventory"."""
+    result = SourceResult()
+    for path in files:
+        result.extend(read(path))
+    return result
+
+
+def read(path: Path, display: str | None = None) -> SourceResult:
+    shown = display or path.as_posix()
+    problem = too_large(path, factor=25)
+    if problem is not None:
+        return _error(shown, problem)
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except OSError as exc:
+        return _error(shown, f"cannot read the inventory: {exc.strerror or exc}")
+    except UnicodeDecodeError:
+        return _error(shown, "the inventory is not UTF-8 text")
+    except json.JSONDecodeError as exc:
+        return _error(shown, f"not valid JSON: {exc.msg}", exc.lineno)
+    if not isinstance(data, dict):
+        return _error(shown, "an inventory is a JSON object")
+    version = data.get("hdslint_inventory")
+    if isinstance(version, int) and version > FORMAT_VERSION:
+        return _error(
+            shown,
+            f"inventory format {version} is newer than this hdslint reads "
+            f"({FORMAT_VERSION}): upgrade hdslint",
+        )
+    problems = validate(data, "hdslint.schemas", "inventory.schema.json")
+    if problems:
+        return _error(shown, f"not a valid hdslint inventory: {problems[0]}")
+    resources = [resource_from_dict(r) for r in data["resources"]]
+    entries = [CoverageEntry.from_dict(c) for c in data["coverage"]]
+    resources.extend(gap_resources(entries, account=data["account"]["id"], source=SOURCE))
+    return SourceResult(resources=resources, edges=[edge_from_dict(e) for e in data["edges"]])
+
+
+def resource_from_dict(data: Mapping[str, Any]) -> Resource:
+    return Resource(
+        id=data["id"],
+        type=data["type"],
+        provider=data.get("provider"),
+        service=data.get("service"),
+        category=data["category"],
+        region=data.get("region"),
+        location=Location(api_call=(data.get("location") or {}).get("api_call")),
+        source=SOURCE,
+        attributes=freeze(data.get("attributes") or {}),
+        tags=freeze({str(k): str(v) for k, v in (data.get("tags") or {}).items()}),
+        unknown=freeze(data.get("unknown") or {}),
+        activities=tuple(data.get("activities") or ()),
+        presumed_health_data=bool(data.get("presumed_health_data", True)),
+    )
+
+
+def edge_from_dict(data: Mapping[str, Any]) -> Edge:
+    api_call = data.get("api_call")
+    return Edge(
+        source=data["source"],
+        target=data["target"],
+        kind=EdgeKind(data["kind"]),
+        location=Location(api_call=api_call) if api_call else None,
+        target_hint=freeze(data.get("target_hint") or {}),
+        unknown=data.get("unknown"),
+    )
+
+
+def _error(file: str, message: str, line: int | None = None) -> SourceResult:
+    return SourceResult(errors=[InputError(file, message, line)])

@@ -1,0 +1,123 @@
+"""Where a manifest is deployed: the `kubernetes.clusters` mapping of `.hdslint.yaml`.
+
+Manifests rarely say which cluster they go to, nor where that cluster runs. The mapping gives,
+for path globs relative to the configuration file's folder, the cluster's provider and
+region. Manifests of one cluster share a scope (resources may reference each other there);
+manifests that no entry maps are scoped by their folder, and the location of what they store
+is unknown, with the reason.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from hdslint.config import ClusterMapping, Config
+
+STDIN = "<stdin>"
+
+
+@dataclass(frozen=True, slots=True)
+class Cluster:
+    """The cluster a manifest goes to, as far as the configuration tells."""
+
+    scope: str
+    provider: str | None
+    region: str | None
+    # How messages name it ("cluster 'prod'"), and why its location is not known.
+    label: str
+    unknown: str | None = None
+
+
+@functools.lru_cache(maxsize=256)
+def glob_regex(pattern: str) -> re.Pattern[str]:
+    """A path glob as a regular expression: `*` and `?` stay within a folder, `**` spans
+    folders, and a pattern naming a folder matches everything under it."""
+    text = pattern.strip().removeprefix("./").rstrip("/")
+    out = []
+    i = 0
+    while i < len(text):
+        if text.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif text.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif text[i] == "*":
+            out.append("[^/]*")
+            i += 1
+        elif text[i] == "?":
+            out.append("[^/]")
+            i += 1
+        else:
+            out.append(re.escape(text[i]))
+            i += 1
+    return re.compile("".join(out) + "(?:/.*)?$")
+
+
+@functools.lru_cache(maxsize=4096)
+def _resolved_folder(folder: str) -> Path:
+    # One resolve per folder (keyed by its absolute path): it costs system calls, and
+    # manifests come many per folder.
+    return Path(folder).resolve()
+
+
+def _relative(path: Path, root: Path) -> str | None:
+    try:
+        # Path.absolute() only joins the working folder (no system call, unlike resolve()).
+        folder = _resolved_folder(str(path.parent.absolute()))
+        return Path(os.path.relpath(folder / path.name, root)).as_posix()
+    except ValueError:
+        return None
+
+
+def _matches(entry: ClusterMapping, rel: str) -> bool:
+    return any(glob_regex(p).match(rel) for p in entry.paths)
+
+
+def cluster_for(path: Path | None, display: str, config: Config) -> Cluster:
+    """The cluster of a manifest file (`path` None: standard input without a path)."""
+    rel = _relative(path, config.root) if path is not None else None
+    if rel is not None and not rel.startswith("../"):
+        for entry in config.clusters:
+            if _matches(entry, rel):
+                return _mapped(entry, config)
+    folder = STDIN if path is None else (Path(display).parent.as_posix() or ".")
+    return Cluster(
+        scope=folder, provider=None, region=None, label=folder, unknown=_why(path, display, config)
+    )
+
+
+def _mapped(entry: ClusterMapping, config: Config) -> Cluster:
+    label = f"cluster {entry.name!r}" if entry.name else f"cluster {entry.paths[0]!r}"
+    scope = f"cluster:{entry.name or entry.paths[0]}"
+    unknown = None
+    if entry.region is None:
+        unknown = f"the kubernetes.clusters entry for {label} in {config.file} gives no region"
+    # Provider ids are lower case everywhere (`aws`, `ovh`): `AWS` in a config means the same.
+    return Cluster(
+        scope=scope,
+        provider=entry.provider.lower(),
+        region=entry.region,
+        label=label,
+        unknown=unknown,
+    )
+
+
+def _why(path: Path | None, display: str, config: Config) -> str:
+    if path is None:
+        return (
+            "manifests read from standard input are not mapped to a cluster (give"
+            " --stdin-filename a path that a kubernetes.clusters entry of .hdslint.yaml matches)"
+        )
+    if config.file is None:
+        return (
+            f"no .hdslint.yaml maps {display} to the cluster it is deployed to"
+            " (kubernetes.clusters: paths, provider, region)"
+        )
+    if not config.clusters:
+        return f"{config.file} has no kubernetes.clusters entry that maps {display} to its cluster"
+    return f"no kubernetes.clusters entry in {config.file} matches {display}"

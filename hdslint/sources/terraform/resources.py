@@ -1,0 +1,171 @@
+"""A `resource` block in a module instance: its instances (count / for_each), what it
+exports to expressions, and where it is."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from hdslint import catalogue
+from hdslint.model import Unknown
+from hdslint.registry import normalise_region
+from hdslint.sources.terraform.expr import Scope, bind, evaluate
+from hdslint.sources.terraform.loader import Block
+from hdslint.sources.terraform.namespaces import ResourceValue
+from hdslint.sources.terraform.paths import exprs_at, flatten, static_refs
+
+if TYPE_CHECKING:
+    from hdslint.sources.terraform.instance import ModuleInstance
+
+
+@dataclass
+class _Instance:
+    key: Any
+    scope: Scope
+
+
+class ResourceEval:
+    """A `resource` block in a module instance: its instances, region and attributes."""
+
+    def __init__(self, instance: ModuleInstance, block: Block) -> None:
+        self.module = instance
+        self.block = block
+        self.rtype, self.name = block.labels
+        self.address = f"{instance.prefix()}{self.rtype}.{self.name}"
+        self.config = instance.provider_for(block)
+        self._instances: list[_Instance] | Unknown | None = None
+        self._exported: dict[tuple[str, Any], Any] = {}
+
+    def value(self) -> ResourceValue:
+        return ResourceValue(self)
+
+    # count / for_each
+    def instances(self) -> list[_Instance] | Unknown:
+        if self._instances is None:
+            self._instances = self._expand()
+        return self._instances
+
+    def _expand(self) -> list[_Instance] | Unknown:
+        attrs = self.block.body["attrs"]
+        base: Scope = self.module
+        if "count" in attrs:
+            count = evaluate(attrs["count"][0], base)
+            if isinstance(count, Unknown):
+                return Unknown(f"count = {attrs['count'][2]}: {count.reason}", ref=count.ref)
+            if isinstance(count, bool) or not isinstance(count, int | float):
+                return Unknown(f"count = {attrs['count'][2]} is not a number", error=True)
+            return [_Instance(i, bind(base, {"count": {"index": i}})) for i in range(int(count))]
+        if "for_each" in attrs:
+            coll = evaluate(attrs["for_each"][0], base)
+            if isinstance(coll, Unknown):
+                return Unknown(f"for_each = {attrs['for_each'][2]}: {coll.reason}", ref=coll.ref)
+            if isinstance(coll, dict):
+                items = list(coll.items())
+            elif isinstance(coll, list):
+                items = [(v if isinstance(v, str) else json.dumps(v), v) for v in coll]
+            else:
+                return Unknown(f"for_each = {attrs['for_each'][2]} is not a map or set")
+            return [_Instance(k, bind(base, {"each": {"key": k, "value": v}})) for k, v in items]
+        return [_Instance(None, base)]
+
+    def scope_for(self, key: Any) -> Scope:
+        instances = self.instances()
+        if isinstance(instances, Unknown):
+            unknown = Unknown(f"{self.address} instances are not known ({instances.reason})")
+            return bind(self.module, {"each": unknown, "count": unknown})
+        for inst in instances:
+            if key is None or inst.key == key or str(inst.key) == str(key):
+                return inst.scope
+        return self.module
+
+    def exported(self, name: str, key: Any) -> Any:
+        cache_key = (name, key if isinstance(key, str | int | float | bool) else repr(key))
+        if cache_key not in self._exported:
+            self._exported[cache_key] = self._exported_value(name, key)
+        return self._exported[cache_key]
+
+    def _exported_value(self, name: str, key: Any) -> Any:
+        attrs = self.block.body["attrs"]
+        if name in attrs and name not in ("count", "for_each", "provider"):
+            value = evaluate(attrs[name][0], self.scope_for(key))
+            if isinstance(value, Unknown) and value.ref is None:
+                return Unknown(value.reason, ref=self.address, error=value.error)
+            return value
+        if name == "region" or (name == "location" and self.config.provider_id == "azure"):
+            region = self.region(self.scope_for(key))
+            if isinstance(region, str | Unknown):
+                return region
+        return Unknown(f"{self.address}.{name} is only known after apply", ref=self.address)
+
+    def region(self, scope: Scope, depth: int = 0) -> str | Unknown | None:
+        """The resource's region (normalised: zones reduced to regions, display names to
+        ids), or Unknown with the reason, or None when the type has no location at all."""
+        value = self._region_as_written(scope, depth)
+        if isinstance(value, str):
+            return normalise_region(self.config.provider_id, value)
+        return value
+
+    def _region_as_written(self, scope: Scope, depth: int) -> str | Unknown | None:
+        info = self.module.evaluator.type_info(self.rtype, self.config.provider_id)
+        family_region = catalogue.family("terraform", self.config.provider_id).get("region", {})
+        names = info.region if info.region is not None else tuple(family_region.get("resource", ()))
+        for name in names:
+            for expr, expr_scope, source in exprs_at(self.block.body, name, scope):
+                value = evaluate(expr, expr_scope)
+                if isinstance(value, list):
+                    value = next((v for v in flatten(value) if v is not None), None)
+                if isinstance(value, Unknown):
+                    return Unknown(f"{name} = {source}: {value.reason}", ref=value.ref)
+                if value is None:
+                    continue
+                if isinstance(value, str):
+                    if info.region_prefix and value.startswith(info.region_prefix):
+                        value = value[len(info.region_prefix) :]
+                    return value
+                return Unknown(f"{name} = {source} is not a string", error=True)
+        if info.region_default:
+            return info.region_default
+        if info.region_from:
+            return self._parent_region(info.region_from, scope, depth)
+        for name in family_region.get("provider", ()):
+            value = self.config.argument(name)
+            if value is None:
+                continue
+            if isinstance(value, str | Unknown):
+                return value
+        if not family_region.get("provider"):
+            if names:
+                return Unknown(f"{self.rtype} sets none of {', '.join(names)}")
+            return None
+        if self.config.block is None:
+            return Unknown(
+                f'no provider "{self.config.name}" configuration reaches {self.address}'
+                " (Terraform would take the region from the environment when it runs)"
+            )
+        return Unknown(
+            f'provider "{self.config.name}" sets no region (Terraform would take it from'
+            " the environment when it runs)"
+        )
+
+    def _parent_region(self, attrs: tuple[str, ...], scope: Scope, depth: int) -> str | Unknown:
+        """The region of the resource this one lives in (a container in its account)."""
+        body_attrs = self.block.body["attrs"]
+        for name in attrs:
+            attr = body_attrs.get(name)
+            if attr is None:
+                continue
+            for address in static_refs(attr[0], self.module):
+                parent = self.module.resource_by_address(address)
+                if parent is not None and depth < 8:
+                    region = parent.region(parent.scope_for(None), depth + 1)
+                    return (
+                        region
+                        if region is not None
+                        else Unknown(f"{parent.address} has no location")
+                    )
+            return Unknown(
+                f"{self.rtype} lives in what {name} = {attr[2]} names, which is not a"
+                " resource in the scanned configuration"
+            )
+        return Unknown(f"{self.rtype} sets none of {', '.join(attrs)}")

@@ -1,0 +1,217 @@
+"""Apply suppressions to findings, under the configuration's governance.
+
+A suppressed finding is not dropped: it keeps its `suppression` (kind, reason, where, until)
+so JSON and SARIF still carry it, and it no longer counts for the exit code. A suppression
+that does not apply says why in the finding's message: it has expired, its policy is
+non-waivable, or inline suppressions are disabled. Suppressions are tried in this order:
+inline comment, Kubernetes annotation, config waiver, baseline.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import fnmatch
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from hdslint.fingerprint import relative_path
+from hdslint.limits import inside_allowed, too_large
+from hdslint.model import Finding, InputError, Location, Resource, Suppression
+from hdslint.suppressions.baseline import Baseline
+from hdslint.suppressions.directives import (
+    ANNOTATION,
+    Directive,
+    annotation_directives,
+    comments_in,
+)
+from hdslint.suppressions.settings import SuppressionSettings, Waiver
+
+# Sources read plans and inventories up to 25 times the configured file size limit.
+PLAN_FACTOR = 25
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Candidate:
+    kind: str
+    reason: str
+    until: dt.date | None
+    location: Location | None
+
+    def describe(self) -> str:
+        where = str(self.location) if self.location else "the configuration"
+        return {
+            "inline": f"inline suppression at {where}",
+            "annotation": f"annotation {ANNOTATION} at {where}",
+            "config": f"waiver in {where}",
+            "baseline": f"baseline {where}",
+        }[self.kind]
+
+
+def _read(file: str) -> str | None:
+    """A source file's text, to look for comments in; None when it may not or cannot be
+    read (the source that read it has already reported why)."""
+    path = Path(file)
+    if not inside_allowed(path) or too_large(path, PLAN_FACTOR):
+        return None
+    try:
+        return path.read_bytes().decode("utf-8-sig", errors="replace")
+    except OSError:
+        return None
+
+
+def collect_directives(
+    resources: Iterable[Resource], settings: SuppressionSettings
+) -> tuple[dict[str, list[Directive]], dict[str, list[Directive]], list[InputError]]:
+    """Inline directives by file, annotation directives by resource key, and the errors of
+    directives that cannot be read (each reported once, with its file and line)."""
+    by_file: dict[str, list[Directive]] = {}
+    by_resource: dict[str, list[Directive]] = {}
+    errors: list[InputError] = []
+
+    def keep(item: Directive | InputError, into: list[Directive]) -> None:
+        if isinstance(item, InputError):
+            errors.append(item)
+        elif settings.require_expiry and item.until is None:
+            errors.append(
+                InputError(
+                    item.location.file,
+                    f"suppression for {', '.join(item.policies)} has no until=YYYY-MM-DD: "
+                    f"{settings.source} requires an expiry (it is not applied)",
+                    item.location.line,
+                )
+            )
+        else:
+            into.append(item)
+
+    files: dict[str, None] = {}
+    for resource in resources:
+        if resource.location.file:
+            files.setdefault(resource.location.file)
+        value = resource.annotations.get(ANNOTATION)
+        if value:
+            found = by_resource.setdefault(resource.key, [])
+            for item in annotation_directives(value, resource.location):
+                keep(item, found)
+    for file in files:
+        text = _read(file)
+        if text is None:
+            continue
+        directives: list[Directive] = []
+        for item in comments_in(text, file):
+            keep(item, directives)
+        if directives:
+            by_file[file] = directives
+    return by_file, by_resource, errors
+
+
+def _inline_for(finding: Finding, by_file: dict[str, list[Directive]]) -> list[_Candidate]:
+    loc = finding.resource.location
+    if not loc.file or loc.line is None or loc.file not in by_file:
+        return []
+    first, last = loc.line - 1, max(loc.end_line or loc.line, loc.line)
+    return [
+        _Candidate(d.kind, d.reason, d.until, d.location)
+        for d in by_file[loc.file]
+        if first <= (d.location.line or 0) <= last and d.covers(finding.policy_id)
+    ]
+
+
+def _waiver_matches(waiver: Waiver, finding: Finding, settings: SuppressionSettings) -> bool:
+    if not any(fnmatch.fnmatchcase(finding.policy_id, p) for p in waiver.policies):
+        return False
+    if waiver.resources and not any(
+        fnmatch.fnmatchcase(finding.resource.id, r) for r in waiver.resources
+    ):
+        return False
+    if waiver.paths:
+        file = finding.location.file
+        if not file:
+            return False
+        rel = relative_path(file, settings.root)
+        return any(fnmatch.fnmatch(rel, p) for p in waiver.paths)
+    return True
+
+
+def _candidates(
+    finding: Finding,
+    by_file: dict[str, list[Directive]],
+    by_resource: dict[str, list[Directive]],
+    settings: SuppressionSettings,
+    baseline: Baseline | None,
+) -> list[_Candidate]:
+    out = _inline_for(finding, by_file)
+    out += [
+        _Candidate(d.kind, d.reason, d.until, d.location)
+        for d in by_resource.get(finding.resource.key, ())
+        if d.covers(finding.policy_id)
+    ]
+    config_location = Location(settings.config_file) if settings.config_file else None
+    out += [
+        _Candidate("config", w.reason, w.until, config_location)
+        for w in settings.waivers
+        if _waiver_matches(w, finding, settings)
+    ]
+    if baseline is not None and finding in baseline:
+        out.append(
+            _Candidate(
+                "baseline", f"accepted in baseline {baseline.file}", None, Location(baseline.file)
+            )
+        )
+    return out
+
+
+def _decide(
+    finding: Finding,
+    candidates: Sequence[_Candidate],
+    settings: SuppressionSettings,
+    today: dt.date,
+) -> Finding:
+    notes: list[str] = []
+    if not settings.waivable(finding.policy_id):
+        described = ", ".join(c.describe() for c in candidates)
+        notes.append(
+            f"{described} not applied: {finding.policy_id} is non-waivable in {settings.source}"
+        )
+        candidates = ()
+    for candidate in candidates:
+        if candidate.kind in ("inline", "annotation") and not settings.inline:
+            notes.append(
+                f"{candidate.describe()} not applied: inline suppressions are disabled in "
+                f"{settings.source}"
+            )
+            continue
+        if candidate.until is not None and candidate.until < today:
+            notes.append(
+                f"{candidate.describe()} expired on {candidate.until.isoformat()}"
+                f" (reason was: {candidate.reason})"
+            )
+            continue
+        suppression = Suppression(
+            kind=candidate.kind,
+            reason=candidate.reason,
+            location=candidate.location,
+            until=candidate.until.isoformat() if candidate.until else None,
+        )
+        return dataclasses.replace(finding, suppression=suppression)
+    if notes:
+        return dataclasses.replace(finding, message=f"{finding.message}; {'; '.join(notes)}")
+    return finding
+
+
+def apply_suppressions(
+    findings: Sequence[Finding],
+    resources: Iterable[Resource],
+    *,
+    settings: SuppressionSettings,
+    baseline: Baseline | None,
+    today: dt.date,
+) -> tuple[list[Finding], list[InputError]]:
+    """The findings with their suppressions decided, and the errors of unreadable
+    suppressions (which never suppress anything)."""
+    by_file, by_resource, errors = collect_directives(resources, settings)
+    out = []
+    for finding in findings:
+        candidates = _candidates(finding, by_file, by_resource, settings, baseline)
+        out.append(_decide(finding, candidates, settings, today) if candidates else finding)
+    return out, errors
