@@ -241,3 +241,27 @@ def test_a_fifo_put_in_place_of_a_file_is_a_change_and_does_not_hang(tmp_path: P
     target.unlink()
     os.mkfifo(target)
     assert not resultcache.unchanged(stored)
+
+
+def test_several_reports_are_all_replayed(
+    cli: Cli, project: Path, scans: list[int], tmp_path: Path
+) -> None:
+    first = cli("scan", "p", "-f", "text", "-f", "json=out/r.json")
+    report = (tmp_path / "out" / "r.json").read_text()
+    (tmp_path / "out" / "r.json").unlink()
+    second = cli("scan", "p", "-f", "text", "-f", "json=out/r.json")
+    assert second == first
+    assert (tmp_path / "out" / "r.json").read_text() == report
+    assert len(scans) == 1
+
+
+def test_standard_input_is_never_replayed(
+    cli: Cli, project: Path, scans: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    manifest = "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: data}\nspec: {}\n"
+    for _ in range(2):
+        monkeypatch.setattr(sys, "stdin", io.StringIO(manifest))
+        cli("scan", "-")
+    assert len(scans) == 2
