@@ -346,21 +346,14 @@ class Bench:
         return {"cold": cold, "warm": warm}
 
     def growth(self, small: Path, large: Path) -> dict[str, object]:
+        """Cold scans of one unit, 1x and 10x the generated corpus. Linear growth means the
+        same cost per added file from one unit to 1x as from 1x to 10x (a scan's fixed
+        cost, start-up, registry and policies, only shows in the raw time per file)."""
         print("\n== growth", flush=True)
+        unit = self.work / "generated-unit"
+        generate.generate(unit, generate.FILES_PER_UNIT)
         out: dict[str, object] = {}
-        # What a scan costs before its first file: start-up, registry, policies, parser.
-        tiny = self.work / "one-file"
-        tiny.mkdir(exist_ok=True)
-        (tiny / "main.tf").write_text('resource "aws_s3_bucket" "b" {}\n')
-        fixed, fixed_j1 = Measure("fixed cost"), Measure("fixed cost --jobs 1")
-        for _ in range(max(3, self.args.repeat)):
-            fixed.samples.append(run(self.scan(tiny, "--no-cache"), self.env(None)))
-            fixed_j1.samples.append(
-                run(self.scan(tiny, "--no-cache", "--jobs", "1"), self.env(None))
-            )
-        out["fixed"] = {"cold": fixed, "cold_j1": fixed_j1}
-        print(f"  fixed cost (a one-file scan) {fixed.median():.2f} s", flush=True)
-        for label, corpus in (("1x", small), (f"{self.args.growth}x", large)):
+        for label, corpus in (("unit", unit), ("1x", small), (f"{self.args.growth}x", large)):
             hcl, _yaml = hdslint_files(corpus)
             cold, cold_j1 = Measure(f"{label} cold"), Measure(f"{label} cold --jobs 1")
             for _ in range(self.args.repeat):
@@ -442,29 +435,25 @@ def report(results: dict[str, Any]) -> str:
 
 def _growth_lines(growth: dict[str, Any]) -> list[str]:
     lines = ["\ngrowth (cold, no cache)"]
-    fixed = growth["fixed"]
-    lines.append(
-        f"  fixed cost (a one-file scan): {fixed['cold'].median():.2f} s"
-        f" (--jobs 1: {fixed['cold_j1'].median():.2f} s)"
-    )
-    rows = [(label, row) for label, row in growth.items() if label != "fixed"]
+    rows = list(growth.items())
     for label, row in rows:
         per = row["cold"].median() / row["files"] * 1000
         per_j1 = row["cold_j1"].median() / row["files"] * 1000
         lines.append(
-            f"  {label:<4} {row['files']:6d} files  {per:6.2f} ms/file"
-            f"   --jobs 1: {per_j1:6.2f} ms/file, peak {row['cold_j1'].peak_mib():.0f} MiB"
+            f"  {label:<4} {row['files']:6d} files  {row['cold'].median():6.2f} s"
+            f" ({per:5.2f} ms/file)   --jobs 1: {row['cold_j1'].median():6.2f} s"
+            f" ({per_j1:5.2f} ms/file), peak {row['cold_j1'].peak_mib():.0f} MiB"
         )
-    (_l1, small), (_l2, large) = rows
+    (_lu, unit), (_l1, small), (factor, large) = rows
     for key in ("cold", "cold_j1"):
-        base = fixed[key].median()
         per_small = small[key].median() / small["files"]
         per_large = large[key].median() / large["files"]
-        var_small = (small[key].median() - base) / small["files"]
-        var_large = (large[key].median() - base) / large["files"]
+        first = (small[key].median() - unit[key].median()) / (small["files"] - unit["files"])
+        second = (large[key].median() - small[key].median()) / (large["files"] - small["files"])
         lines.append(
-            f"  time per file, large / small ({key}): {per_large / per_small:.2f};"
-            f" without the fixed cost: {var_large / var_small:.2f}   target 0.8-1.2"
+            f"  {key}: time per file {factor} / 1x {per_large / per_small:.2f} (the fixed cost"
+            f" spreads); per added file {first * 1000:.2f} ms (unit to 1x) and"
+            f" {second * 1000:.2f} ms (1x to {factor}): {second / first:.2f}   target 0.8-1.2"
         )
     lines.append(
         f"  peak memory at {large['files']} files (--jobs 1):"

@@ -40,9 +40,9 @@ RUNNER = textwrap.dedent(
         candidates["8.x loads"] = hcl2.loads
         candidates["8.x parses_to_tree"] = parses_to_tree
         try:
-            from hdslint.sources.terraform.hcl import parse
-            candidates["hdslint parse"] = parse
-            candidates["hdslint parse (fast)"] = lambda t: parse(t, fast=True)
+            from hdslint.sources.terraform.hcl import parse as hdslint_parse
+            candidates["hdslint parse"] = hdslint_parse
+            candidates["hdslint parse (fast)"] = lambda t: hdslint_parse(t, fast=True)
         except ImportError:
             pass
     files, repeat = json.load(open(sys.argv[1])), int(sys.argv[2])
@@ -53,15 +53,15 @@ RUNNER = textwrap.dedent(
         except UnicodeDecodeError:
             pass
     out = {"version": version, "candidates": {}}
-    for label, parse in candidates.items():
-        parse("a = 1\n")
+    for label, candidate in candidates.items():
+        candidate("a = 1\n")
         best, failures = None, []
         for _ in range(repeat):
             failures = []
             start = time.perf_counter()
             for name, text in texts:
                 try:
-                    parse(text)
+                    candidate(text)
                 except Exception:
                     failures.append(name)
             took = time.perf_counter() - start

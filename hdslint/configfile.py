@@ -38,13 +38,19 @@ def peek_cache_settings(path: Path | None) -> tuple[bool, Path | None]:
     replayed without loading anything else. Defaults when unreadable."""
     if path is None:
         return True, None
+    try:
+        text = path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return True, None
+    if "cache" not in text:
+        return True, None  # no cache settings: no need to load PyYAML to know it
     import yaml
 
     from hdslint import yamlio
 
     try:
-        data = yamlio.load(path.read_text("utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        data = yamlio.load(text)
+    except yaml.YAMLError:
         return True, None
     cache = data.get("cache") if isinstance(data, dict) else None
     if not isinstance(cache, dict):

@@ -36,6 +36,7 @@ import hashlib
 import os
 import stat
 import sys
+import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -256,15 +257,43 @@ def file_state(path: str) -> Any:
     except OSError as exc:
         return ("error", exc.errno)
     try:
-        mode = os.fstat(fd).st_mode
-        if stat.S_ISDIR(mode):
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
             return ("dir",)
-        if not stat.S_ISREG(mode):
-            return ("other", stat.S_IFMT(mode))
+        if not stat.S_ISREG(info.st_mode):
+            return ("other", stat.S_IFMT(info.st_mode))
         with open(fd, "rb", closefd=False) as handle:
-            return ("file", hashlib.file_digest(handle, _digest).hexdigest())
+            digest = hashlib.file_digest(handle, _digest).hexdigest()
     finally:
         os.close(fd)
+    # Size, dates and inode let a replay skip hashing an unchanged file (the change time
+    # moves on every write and cannot be set back); not when the file changed in the last
+    # seconds, as a second change within the file system's clock resolution would not show
+    # ("racy" files, as git calls them).
+    settled = time.time_ns() - max(info.st_mtime_ns, info.st_ctime_ns) > RACY_NS
+    return ("file", digest, _stat_key(info), settled)
+
+
+def _stat_key(info: os.stat_result) -> tuple[int, int, int, int]:
+    return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+
+
+RACY_NS = 2_000_000_000
+
+
+def _file_unchanged(path: str, state: Any) -> bool:
+    if state[0] != "file" or len(state) != 4:
+        return bool(file_state(path) == state)
+    _kind, digest, recorded, settled = state
+    if settled:
+        try:
+            info = _REAL_STAT(path)
+        except OSError:
+            return False
+        if stat.S_ISREG(info.st_mode) and _stat_key(info) == tuple(recorded):
+            return True
+    now = file_state(path)
+    return bool(now[0] == "file" and now[1] == digest)
 
 
 def _digest() -> Any:
@@ -316,7 +345,13 @@ def current_state(kind: str, path: str) -> Any:
 
 def unchanged(entries: Sequence[tuple[str, str, Any]]) -> bool:
     """Does everything a recorded scan looked at still look the same?"""
-    return all(current_state(kind, path) == state for kind, path, state in entries)
+    for kind, path, state in entries:
+        if kind == "r":
+            if not _file_unchanged(path, state):
+                return False
+        elif current_state(kind, path) != state:
+            return False
+    return True
 
 
 # -- the store --------------------------------------------------------------------------

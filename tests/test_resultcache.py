@@ -265,3 +265,28 @@ def test_standard_input_is_never_replayed(
         monkeypatch.setattr(sys, "stdin", io.StringIO(manifest))
         cli("scan", "-")
     assert len(scans) == 2
+
+
+def test_a_touched_file_with_the_same_content_is_unchanged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+    import time
+
+    target = tmp_path / "main.tf"
+    target.write_text(EU)
+    old = 1_700_000_000_000_000_000
+    os.utime(target, ns=(old, old))
+    # Recorded as if a minute later: the file has settled, its stat alone will be checked.
+    later = time.time_ns() + 60_000_000_000
+    with monkeypatch.context() as patch, resultcache.recording([]) as recorder:
+        patch.setattr(resultcache.time, "time_ns", lambda: later)
+        target.read_text()
+    stored = tuple((k, p, s) for (k, p), s in recorder.entries.items())
+    assert recorder.entries[("r", str(target))][3] is True  # settled: no hash needed
+    os.utime(target)  # touched: the stat differs, the hash says it is the same
+    assert resultcache.unchanged(stored)
+    target.write_text(US)  # same size and mtime set back: the change time still moved
+    os.utime(target, ns=(old, old))
+    assert len(US) == len(EU)
+    assert not resultcache.unchanged(stored)

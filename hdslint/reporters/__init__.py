@@ -4,9 +4,10 @@ only when that format is asked for."""
 from __future__ import annotations
 
 import importlib
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from hdslint.scan import ScanResult
+if TYPE_CHECKING:  # the registry of names is read before a scan (and by replays): stay light
+    from hdslint.scan import ScanResult
 
 
 class RenderOptions(Protocol):

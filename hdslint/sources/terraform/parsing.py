@@ -176,6 +176,8 @@ class FileParser:
         with context.Pool(workers) as pool:
             for index, payload in pool.imap_unordered(_parse_job, jobs, chunksize):
                 path, key, data = todo[index]
+                if not payload:
+                    continue  # preload parses it in this process
                 self._ready[path] = marshal.loads(payload)
                 self.stats.parsed += 1
                 self.stats.parsed_bytes += len(data)
@@ -187,7 +189,10 @@ class FileParser:
 def _parse_job(job: tuple[int, bytes]) -> tuple[int, bytes]:
     """In a worker process: parse one HCL file's bytes, return the result marshalled."""
     index, data = job
-    return index, marshal.dumps(parse_bytes(data, "hcl", fast=True))
+    try:
+        return index, marshal.dumps(parse_bytes(data, "hcl", fast=True))
+    except ValueError:  # not plain data (a bug): the parent parses it again, uncached
+        return index, b""
 
 
 def _key(path: Path, data: bytes) -> str:
