@@ -21,7 +21,8 @@ import functools
 from typing import Any
 
 # Below this many bytes to parse in one process, building the position-free parser costs
-# more than it saves (measured: ~0.07 s to build, ~0.7 ms saved per KB of HCL).
+# more than it saves (measured, parser loading included: 64 KB of HCL parsed in 0.21 s with
+# python-hcl2's parser and 0.25 s with the copy; 130 KB in 0.37 s and 0.33 s).
 FAST_PARSER_MIN_BYTES = 128 * 1024
 
 

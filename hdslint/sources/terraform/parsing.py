@@ -35,10 +35,10 @@ from hdslint.sources.terraform.loader import (
     syntax_of,
 )
 
-# Below these, a process pool costs more than it saves (measured with bench/bench.py:
-# starting two forked workers and shipping the trees back costs ~0.1 s, the time to parse
-# about 150 KB of HCL on this kind of machine). See docs/performance.md.
-PARALLEL_MIN_BYTES = 256 * 1024
+# Below these, a process pool costs more than it saves. Measured on 2 CPUs, fresh processes,
+# parser loading included (docs/performance.md): 64 KB of HCL took 0.21 s in one process
+# and 0.25 s with two forked workers; 130 KB 0.37 s and 0.29 s; 260 KB 0.73 s and 0.39 s.
+PARALLEL_MIN_BYTES = 128 * 1024
 PARALLEL_MIN_FILES = 8
 
 CACHE_NAMESPACE = "terraform"
