@@ -445,6 +445,9 @@ def _growth_lines(growth: dict[str, Any]) -> list[str]:
             f" ({per_j1:5.2f} ms/file), peak {row['cold_j1'].peak_mib():.0f} MiB"
         )
     (_lu, unit), (_l1, small), (factor, large) = rows
+    if not unit["files"] < small["files"] < large["files"]:
+        lines.append("  (the corpus is too small to compare costs per added file: use --files)")
+        return lines
     for key in ("cold", "cold_j1"):
         per_small = small[key].median() / small["files"]
         per_large = large[key].median() / large["files"]
