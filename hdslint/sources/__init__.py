@@ -32,9 +32,26 @@ TERRAFORM_SUFFIXES = (".tf", ".tfvars", ".tf.json", ".tfvars.json")
 PEEK_BYTES = 4096
 
 
+# YAML files that are tools' configuration, never infrastructure: not read, not counted.
+TOOL_CONFIG_NAMES = frozenset(
+    {
+        ".hdslint.yaml",
+        ".hdslint.yml",
+        ".pre-commit-config.yaml",
+        ".pre-commit-hooks.yaml",
+        ".gitlab-ci.yml",
+        ".travis.yml",
+        "mkdocs.yml",
+        "Chart.yaml",
+    }
+)
+
+
 def classify_file(path: Path) -> str | None:
     """The kind of input a file is, or None when hdslint does not read it."""
     name = path.name
+    if name in TOOL_CONFIG_NAMES:
+        return None
     if name.endswith(TERRAFORM_SUFFIXES):
         return "terraform"
     if name.endswith(".json"):
