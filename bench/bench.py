@@ -213,6 +213,9 @@ class Bench:
             + (f", {len(yaml_files)} YAML files" if yaml_files else ""),
             flush=True,
         )
+        if not any(f.endswith(".tf") for f in hcl):
+            print("   no .tf file here: nothing to measure", flush=True)
+            return {"files": 0}
         changed = self._changed_file(hcl)
         measures = {
             key: Measure(key)
@@ -278,12 +281,30 @@ class Bench:
                     f"  {sample.max_rss_mib:6.0f} MiB{stopped}",
                     flush=True,
                 )
+        located = self._located(corpus)
+        print(
+            f"  data stores located: {located['located_data_stores']} of"
+            f" {located['data_stores']}, input errors: {located['errors']}",
+            flush=True,
+        )
         return {
             "files": len(hcl),
             "yaml_files": len(yaml_files),
             "bytes": size_of(hcl) + size_of(yaml_files),
             "measures": {k: m for k, m in measures.items() if m.samples},
+            "located": located,
         }
+
+    def _located(self, corpus: Path) -> dict[str, int]:
+        """Not timed: how many data stores hdslint could place (provider and region known),
+        and how many files it could not read, from the JSON report's summary."""
+        report = self.work / f"located-{corpus.name}.json"
+        run(
+            [*self.scan(corpus, "--no-cache", "--fail-on", "none"), "-o", str(report)],
+            self.env(None),
+        )
+        summary = json.loads(report.read_text("utf-8"))["summary"]
+        return {k: int(summary[k]) for k in ("data_stores", "located_data_stores", "errors")}
 
     def _cold(self, corpus: Path, extra: Sequence[str]) -> Sample:
         cache = self.work / "cache-cold"
@@ -413,6 +434,14 @@ def report(results: dict[str, Any]) -> str:
                     f"  {label:<34} {x.median():>12.2f} s {x.spread():>6.0%} "
                     f"{x.median('cpu'):>7.2f}s {x.peak_mib():>6.0f} MiB"
                 )
+        if data.get("located"):
+            loc = data["located"]
+            share = loc["located_data_stores"] / loc["data_stores"] if loc["data_stores"] else 1
+            lines.append(
+                f"  data stores whose region resolves: {loc['located_data_stores']} of"
+                f" {loc['data_stores']} ({share:.0%}); files that could not be read:"
+                f" {loc['errors']}"
+            )
         lines.append("  ratios of medians:")
         for label, top, bottom, fmt, target in RATIOS:
             if top in m and bottom in m:
