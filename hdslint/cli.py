@@ -90,35 +90,51 @@ def _scan_inputs(command: Callable[..., int]) -> Callable[..., int]:
     return command
 
 
+def _report_options(format_help: str) -> Callable[[Callable[..., int]], Callable[..., int]]:
+    """--format, --output and --fail-on, shared by the commands that report findings."""
+
+    def decorate(command: Callable[..., int]) -> Callable[..., int]:
+        for option in reversed(
+            [
+                click.option(
+                    "-f",
+                    "--format",
+                    "formats",
+                    multiple=True,
+                    metavar="FORMAT[=FILE]",
+                    callback=_check_formats,
+                    help=f"Report format: {', '.join(FORMATS)} (default: text, or github when"
+                    f" GITHUB_ACTIONS=true). {format_help}",
+                ),
+                click.option(
+                    "-o",
+                    "--output",
+                    "outputs",
+                    multiple=True,
+                    metavar="FILE",
+                    help="Write the report to FILE ('-': standard output): the report of the"
+                    " one --format given without =FILE.",
+                ),
+                click.option(
+                    "--fail-on",
+                    type=click.Choice(SEVERITIES),
+                    default=None,
+                    help="Exit 1 when a finding is at or above this severity "
+                    "(default: fail_on from the configuration, else low).",
+                ),
+            ]
+        ):
+            command = option(command)
+        return command
+
+    return decorate
+
+
 @cli.command()
 @_scan_inputs
-@click.option(
-    "-f",
-    "--format",
-    "formats",
-    multiple=True,
-    metavar="FORMAT[=FILE]",
-    callback=_check_formats,
-    help=f"Report format: {', '.join(FORMATS)} (default: text, or github when"
-    " GITHUB_ACTIONS=true). Repeat it for several reports from one scan, each with its"
-    " own file: -f text -f sarif=hdslint.sarif -f markdown=summary.md ('=-' is standard"
-    " output).",
-)
-@click.option(
-    "-o",
-    "--output",
-    "outputs",
-    multiple=True,
-    metavar="FILE",
-    help="Write the report to FILE ('-': standard output): the report of the one --format"
-    " given without =FILE.",
-)
-@click.option(
-    "--fail-on",
-    type=click.Choice(SEVERITIES),
-    default=None,
-    help="Exit 1 when a finding is at or above this severity "
-    "(default: fail_on from the configuration, else low).",
+@_report_options(
+    "Repeat it for several reports from one scan, each with its own file: -f text"
+    " -f sarif=hdslint.sarif -f markdown=summary.md ('=-' is standard output)."
 )
 @click.option(
     "--baseline",
@@ -353,38 +369,15 @@ def _parse_regions(values: Sequence[str]) -> tuple[str, ...]:
     metavar="ARN",
     help="Assume this role first (e.g. a read-only role in a member account).",
 )
-@click.option(
-    "-f",
-    "--format",
-    "formats",
-    multiple=True,
-    metavar="FORMAT[=FILE]",
-    callback=_check_formats,
-    help=f"Report format, as for `scan`: {', '.join(FORMATS)} (default: text, or github when"
-    " GITHUB_ACTIONS=true); a text report ends with the coverage table. Repeat it for several"
-    " reports: -f text -f json=aws.json.",
-)
-@click.option(
-    "-o",
-    "--output",
-    "outputs",
-    multiple=True,
-    metavar="FILE",
-    help="Write the report to FILE ('-': standard output): the report of the one --format"
-    " given without =FILE.",
+@_report_options(
+    "A text report ends with the coverage table. Repeat it for several reports:"
+    " -f text -f json=aws.json."
 )
 @click.option(
     "-c",
     "--config",
     type=click.Path(path_type=Path),
     help="Configuration file (default: the nearest .hdslint.yaml upward from here).",
-)
-@click.option(
-    "--fail-on",
-    type=click.Choice(SEVERITIES),
-    default=None,
-    help="Exit 1 when a finding is at or above this severity "
-    "(default: fail_on from the configuration, else low).",
 )
 @click.option(
     "--save",
