@@ -72,6 +72,18 @@ def test_no_secret_in_any_output_format(project: Path, fmt: str) -> None:
             assert secret not in dumped, (resource.id, secret)
 
 
+def test_no_secret_in_the_auditors_report(project: Path) -> None:
+    from hdslint.report.build import build_report
+    from hdslint.report.html import render as render_html
+    from hdslint.report.markdown import render as render_markdown
+
+    result = run_scan(ScanOptions(paths=["tf", "plan"], env={}))
+    report = build_report(result)
+    for text in (render_markdown(report), render_html(report)):
+        for secret in SECRETS:
+            assert secret not in text, secret
+
+
 AUDIT = r"""
 import sys
 FORBIDDEN = ("socket.connect", "socket.bind", "socket.getaddrinfo", "subprocess.Popen",
