@@ -42,6 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from hdslint import clock
 from hdslint.cache import CacheStore
 
 NAMESPACE = "results"
@@ -370,7 +371,7 @@ def request_key(
     parts: list[Any] = [
         sys.version,
         os.getcwd(),
-        (today or dt.date.today()).isoformat(),
+        (today or clock.today()).isoformat(),
         sorted((str(k), repr(v)) for k, v in options.items()),
         sorted((k, v) for k, v in env.items() if k not in VOLATILE_ENV),
     ]

@@ -13,11 +13,8 @@ from hdslint.cli import main
 from hdslint.scan import ScanOptions, ScanResult, run_scan
 
 ROOT = Path(__file__).resolve().parent.parent
-# shared/ sits beside the repository (CI's clone) or beside the folder of worktrees.
-SHARED = next(
-    (p / "shared" for p in ROOT.parents if (p / "shared" / "reference").is_dir()),
-    ROOT.parent / "shared",
-)
+# Official schemas the tests validate against, committed with their source and licence.
+SCHEMAS = ROOT / "tests" / "schemas"
 
 
 def write_tree(root: Path, files: Mapping[str, str]) -> Path:
@@ -41,7 +38,7 @@ TEST_TODAY = dt.date(2026, 11, 28)
 @pytest.fixture(autouse=True)
 def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Never read the real home or the developer's environment variables, nor the clock."""
-    monkeypatch.setattr("hdslint.registry.evaluation_date", lambda: TEST_TODAY)
+    monkeypatch.setattr("hdslint.clock.today", lambda: TEST_TODAY)
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     for name in list(__import__("os").environ):

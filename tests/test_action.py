@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from tests.action_runner import JobRun, Runner, base_env, parse_env_file
-from tests.conftest import ROOT, SHARED, write_tree
+from tests.conftest import ROOT, SCHEMAS, write_tree
 from tests.reporters.test_sarif import validate_sarif
 
 NONCOMPLIANT = {
@@ -41,7 +41,7 @@ COMPLIANT = {
 
 
 def test_action_yml_validates_against_the_schema() -> None:
-    schema = json.loads((SHARED / "reference" / "schemas" / "github-action.json").read_text())
+    schema = json.loads((SCHEMAS / "github-action.json").read_text())
     action = yaml.safe_load((ROOT / "action.yml").read_text())
     jsonschema.validate(action, schema)
     assert action["runs"]["using"] == "composite"

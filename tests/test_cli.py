@@ -307,7 +307,7 @@ def test_stale_registry_warns_on_stderr(cli: Cli, project, monkeypatch: pytest.M
         " (https://esante.gouv.fr/offres-services/hds/liste-des-herbergeurs-certifies) and"
         " record them in .hdslint.yaml (registry.providers)\n"
     )
-    monkeypatch.setattr("hdslint.registry.evaluation_date", lambda: dt.date(2027, 7, 1))
+    monkeypatch.setattr("hdslint.clock.today", lambda: dt.date(2027, 7, 1))
     code, out, err = cli("registry")
     assert (code, err) == (0, warning)
     assert out.startswith("HDS registry as of 2026-11-28\n")
@@ -316,7 +316,7 @@ def test_stale_registry_warns_on_stderr(cli: Cli, project, monkeypatch: pytest.M
     Path(".hdslint.yaml").write_text("registry:\n  max_age_days: 365\n")
     assert cli("scan", "p")[2] == ""
     assert cli("registry")[2] == ""
-    monkeypatch.setattr("hdslint.registry.evaluation_date", lambda: dt.date(2027, 5, 27))
+    monkeypatch.setattr("hdslint.clock.today", lambda: dt.date(2027, 5, 27))
     Path(".hdslint.yaml").unlink()
     assert cli("scan", "p")[2] == ""
 

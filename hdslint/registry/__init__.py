@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
-from hdslint import yamlio
+from hdslint import clock, yamlio
 from hdslint.errors import RegistryError
 from hdslint.model import Evidence
 from hdslint.registry.validity import (
@@ -38,12 +38,6 @@ ACTIVITY_NAMES = {
 }
 
 _CONFIDENCE_ORDER = {"low": 0, "medium": 1, "high": 2}
-
-
-def evaluation_date() -> dt.date:
-    """The day certificates and the registry's age are judged on, unless a caller gives one:
-    today. (One place, so that tests of the command line can pin it.)"""
-    return dt.date.today()
 
 
 def lowest_confidence(*levels: str | None) -> str:
@@ -140,7 +134,7 @@ class Registry:
     # Condition ids ("ovh:hds-option") the user confirmed in config.
     confirmed_conditions: frozenset[str] = frozenset()
     strict_conditions: bool = False
-    today: dt.date = field(default_factory=dt.date.today)
+    today: dt.date = field(default_factory=lambda: clock.today())
     # registry.expiry_warning_days and registry.max_age_days from the configuration.
     expiry_warning_days: int = DEFAULT_EXPIRY_WARNING_DAYS
     max_age_days: int = DEFAULT_MAX_AGE_DAYS
@@ -500,7 +494,7 @@ def load_registry(
         defaults: dict[str, Any] = {
             "name": pid,
             "sources": [f"user configuration ({config_file or '.hdslint.yaml'})"],
-            "as_of": (today or evaluation_date()).isoformat(),
+            "as_of": (today or clock.today()).isoformat(),
             "confidence": "high",
             "region_scope": "listed",
         }
@@ -521,7 +515,7 @@ def load_registry(
         geography=geography,
         confirmed_conditions=frozenset(confirmed_conditions),
         strict_conditions=strict_conditions,
-        today=today or evaluation_date(),
+        today=today or clock.today(),
         expiry_warning_days=(
             DEFAULT_EXPIRY_WARNING_DAYS if expiry_warning_days is None else expiry_warning_days
         ),

@@ -14,7 +14,7 @@ from hdslint.report.html import render as render_html
 from hdslint.report.markdown import render as render_markdown
 from hdslint.report.model import Report
 from hdslint.scan import ScanOptions, ScanResult, run_scan
-from tests.conftest import ROOT
+from tests.conftest import ROOT, TEST_TODAY
 
 SECTIONS = [
     "Where health data is stored",
@@ -32,10 +32,11 @@ SECTIONS = [
 @pytest.fixture(scope="module")
 def examples() -> Report:
     # The Terraform examples: the Kubernetes ones have their own tests (tests/test_examples.py).
+    # Module-scoped, so the autouse frozen clock is not in force yet: pass the day explicitly.
     mp = pytest.MonkeyPatch()
     mp.chdir(ROOT)
     try:
-        return build_report(run_scan(ScanOptions(paths=["examples/terraform"], env={})))
+        return build_report(run_scan(ScanOptions(paths=["examples/terraform"], env={}, today=TEST_TODAY)))
     finally:
         mp.undo()
 

@@ -17,9 +17,9 @@ from hdslint.policy import load_policies
 from hdslint.registry import load_registry
 from hdslint.reporters import sarif
 from hdslint.scan import ScanOptions, ScanResult, evaluate, run_scan
-from tests.conftest import SHARED, write_tree
+from tests.conftest import SCHEMAS, write_tree
 
-SARIF_SCHEMA = SHARED / "reference" / "sarif" / "sarif-schema-2.1.0.json"
+SARIF_SCHEMA = SCHEMAS / "sarif-schema-2.1.0.json"
 
 PROJECT = {
     "main.tf": """
