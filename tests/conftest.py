@@ -39,6 +39,8 @@ TEST_TODAY = dt.date(2026, 11, 28)
 def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Never read the real home or the developer's environment variables, nor the clock."""
     monkeypatch.setattr("hdslint.clock.today", lambda: TEST_TODAY)
+    # The same day for the hdslint processes tests start (CLI, pre-commit, the Action).
+    monkeypatch.setenv("HDSLINT_TODAY", TEST_TODAY.isoformat())
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     for name in list(__import__("os").environ):

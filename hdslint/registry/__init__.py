@@ -134,7 +134,8 @@ class Registry:
     # Condition ids ("ovh:hds-option") the user confirmed in config.
     confirmed_conditions: frozenset[str] = frozenset()
     strict_conditions: bool = False
-    today: dt.date = field(default_factory=lambda: clock.today())
+    # Looked up at call time (not bound at import), so that freezing hdslint.clock.today works.
+    today: dt.date = field(default_factory=lambda: clock.today())  # noqa: PLW0108
     # registry.expiry_warning_days and registry.max_age_days from the configuration.
     expiry_warning_days: int = DEFAULT_EXPIRY_WARNING_DAYS
     max_age_days: int = DEFAULT_MAX_AGE_DAYS

@@ -36,7 +36,9 @@ def examples() -> Report:
     mp = pytest.MonkeyPatch()
     mp.chdir(ROOT)
     try:
-        return build_report(run_scan(ScanOptions(paths=["examples/terraform"], env={}, today=TEST_TODAY)))
+        return build_report(
+            run_scan(ScanOptions(paths=["examples/terraform"], env={}, today=TEST_TODAY))
+        )
     finally:
         mp.undo()
 
