@@ -40,9 +40,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return write_tree(tmp_path / "p", {"main.tf": US})
 
 
-def test_an_unchanged_project_gives_the_same_report_and_exit_code(
-    cli: Cli, project: Path
-) -> None:
+def test_an_unchanged_project_gives_the_same_report_and_exit_code(cli: Cli, project: Path) -> None:
     first = cli("scan", "p", "--format", "json")
     assert first[0] == 1
     assert cli("scan", "p", "--format", "json") == first
@@ -98,9 +96,7 @@ def test_a_new_file_in_a_scanned_folder_is_seen(cli: Cli, project: Path) -> None
     assert "sub/main.tf" in out
 
 
-def test_the_report_file_is_written_on_every_run(
-    cli: Cli, project: Path, tmp_path: Path
-) -> None:
+def test_the_report_file_is_written_on_every_run(cli: Cli, project: Path, tmp_path: Path) -> None:
     cli("scan", "p", "-o", "out/report.txt")
     (tmp_path / "out" / "report.txt").unlink()
     cli("scan", "p", "-o", "out/report.txt")
