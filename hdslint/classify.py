@@ -13,9 +13,9 @@ from collections.abc import Mapping
 
 from hdslint.graph import ResourceGraph
 from hdslint.model import DATA_FLOW_EDGES, REVERSE_DATA_FLOW_EDGES, Resource
+from hdslint.result import Classification as Classification  # noqa: PLC0414 (re-exported)
 
 # id -> True (health data), False (not), None (cannot tell: e.g. its tags are unknown)
-Classification = dict[str, bool | None]
 
 
 def _tag_match(resource: Resource, tags: Mapping[str, list[str]]) -> bool:

@@ -9,25 +9,13 @@ line above it, does not make a finding look new.
 from __future__ import annotations
 
 import hashlib
-import os
 from pathlib import Path
 
 from hdslint.model import Finding
+from hdslint.paths import relative_path as relative_path  # noqa: PLC0414 (re-exported)
 
 # Bump when the recipe changes: fingerprints of different versions never match.
 FINGERPRINT_KEY = "hdslint/v1"
-
-
-def relative_path(path: str, base: Path | None = None) -> str:
-    """`path` (as sources print it: relative to the working directory, or absolute) made
-    relative to `base` (default: the working directory), with forward slashes."""
-    if base is None and not Path(path).is_absolute():
-        return Path(path).as_posix()
-    start = base if base is not None else Path.cwd()
-    try:
-        return Path(os.path.relpath(Path(path).absolute(), start.absolute())).as_posix()
-    except ValueError:  # another drive (Windows): nothing to be relative to
-        return Path(path).as_posix()
 
 
 def _scope(scope: str, base: Path | None) -> str:

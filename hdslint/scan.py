@@ -9,21 +9,28 @@ from __future__ import annotations
 import datetime as dt
 import fnmatch
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from hdslint import limits
-from hdslint.classify import Classification, classify
+from hdslint.classify import classify
 from hdslint.config import Config, load_config
 from hdslint.configfile import config_file
 from hdslint.graph import ResourceGraph
 from hdslint.limits import inside_allowed
-from hdslint.model import Edge, Finding, InputError, Resource
+from hdslint.model import Edge, InputError, Resource
+from hdslint.paths import display_path
 from hdslint.policy import Policy, load_policies
 from hdslint.policy.conditions import Context
-from hdslint.policy.engine import Evaluation, evaluate_policies, findings_from
+from hdslint.policy.engine import evaluate_policies, findings_from
 from hdslint.registry import Registry, load_registry
+
+# Re-exported (mypy's explicit form): they lived here before hdslint.result.
+from hdslint.result import Classification as Classification  # noqa: PLC0414
+from hdslint.result import Evaluation as Evaluation  # noqa: PLC0414
+from hdslint.result import ScanOptions as ScanOptions  # noqa: PLC0414
+from hdslint.result import ScanResult as ScanResult  # noqa: PLC0414
 from hdslint.sources.base import SourceResult
 from hdslint.suppressions.apply import apply_suppressions
 from hdslint.suppressions.baseline import Baseline, load_baseline
@@ -48,31 +55,6 @@ SKIP_DIRS = frozenset(
 
 
 @dataclass
-class ScanOptions:
-    paths: Sequence[str] = (".",)
-    config: Path | None = None
-    cli_vars: Mapping[str, str] = field(default_factory=dict)
-    var_files: Sequence[Path] = ()
-    env: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
-    # False: --no-cache. The configuration and HDSLINT_NO_CACHE can turn the cache off too.
-    cache: bool = True
-    # Processes that parse Terraform files (--jobs); None: the configuration's, else auto.
-    jobs: int | None = None
-    # Findings listed in this baseline file are suppressed (kind "baseline"); None: the
-    # configuration's `baseline:` key, unless use_config_baseline is False.
-    baseline: Path | None = None
-    use_config_baseline: bool = True
-    # The date certificates and the registry's age are judged on (default: today); fixed
-    # in tests and for re-checking saved evidence as it stood on a given day.
-    today: dt.date | None = None
-    # `-` among the paths reads Kubernetes manifests from standard input: its text (None:
-    # read sys.stdin) and the path it stands for (matched against kubernetes.clusters, shown
-    # in findings; None: `<stdin>`).
-    stdin: str | None = None
-    stdin_filename: str | None = None
-
-
-@dataclass
 class Discovered:
     """Input files found under the scanned paths, by kind."""
 
@@ -81,21 +63,6 @@ class Discovered:
     files: dict[str, list[Path]] = field(default_factory=dict)
     errors: list[InputError] = field(default_factory=list)
     file_count: int = 0
-
-
-@dataclass
-class ScanResult:
-    config: Config
-    registry: Registry
-    policies: list[Policy]
-    graph: ResourceGraph
-    health: Classification
-    health_reasons: dict[str, str]
-    evaluations: list[Evaluation]
-    findings: list[Finding]
-    errors: list[InputError]
-    inputs: list[str]
-    files_scanned: int = 0
 
 
 def discover(paths: Sequence[str], exclude: Sequence[str], root: Path) -> Discovered:
@@ -214,14 +181,7 @@ def resolve_config(options: ScanOptions) -> Config:
     if options.config is not None:
         return load_config(options.config, display=str(options.config))
     found = config_file(options.paths, None)
-    return load_config(found, display=_display(found) if found else None)
-
-
-def _display(path: Path) -> str:
-    try:
-        return Path(os.path.relpath(path)).as_posix()
-    except ValueError:
-        return path.as_posix()
+    return load_config(found, display=display_path(found) if found else None)
 
 
 def allowed_roots(paths: Sequence[str]) -> tuple[Path, ...]:
@@ -288,9 +248,9 @@ def _run_scan(options: ScanOptions, config: Config) -> ScanResult:
 def resolve_baseline(config: Config, options: ScanOptions) -> Baseline | None:
     """The baseline given on the command line, else the configuration's, else none."""
     if options.baseline is not None:
-        return load_baseline(options.baseline, _display(options.baseline))
+        return load_baseline(options.baseline, display_path(options.baseline))
     configured = settings_from(config).baseline if options.use_config_baseline else None
-    return load_baseline(configured, _display(configured)) if configured else None
+    return load_baseline(configured, display_path(configured)) if configured else None
 
 
 def evaluate(

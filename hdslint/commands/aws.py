@@ -140,7 +140,7 @@ def _write_reports(
 
 
 def coverage_table(collection: Collection, *, color: bool) -> str:
-    from hdslint.reporters import aws_coverage
+    from hdslint.commands import aws_coverage
 
     plan = collection.plan
     elapsed = (collection.finished_at - collection.started_at).total_seconds()

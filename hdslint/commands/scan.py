@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from hdslint.errors import HdslintError
 
 if TYPE_CHECKING:
-    from hdslint.scan import ScanResult
+    from hdslint.result import ScanResult
 
 STDOUT = "-"
 

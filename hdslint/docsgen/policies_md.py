@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from hdslint.docsgen.markdown import cell, code_block
+from hdslint.markup import cell, code_block
 from hdslint.policy import Policy
 from hdslint.policy.describe import (
     definition_yaml,

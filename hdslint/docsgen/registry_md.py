@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from hdslint.docsgen.markdown import cell
+from hdslint.markup import cell
 from hdslint.registry import ACTIVITY_NAMES, Registry, format_activities
 from hdslint.registry.summary import region_summary
 

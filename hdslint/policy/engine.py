@@ -3,24 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
-from hdslint.model import Evidence, Finding, Resource, Status
+from hdslint.model import Finding, Resource, Status
 from hdslint.policy import Policy
 from hdslint.policy.conditions import Context, Outcome
-
-
-@dataclass(frozen=True, slots=True)
-class Evaluation:
-    """One (policy, resource) pair and how it ended."""
-
-    policy: Policy
-    resource: Resource
-    status: Status
-    reasons: tuple[str, ...]
-    evidence: tuple[Evidence, ...] = ()
-    verify: tuple[str, ...] = ()
+from hdslint.result import Evaluation as Evaluation  # noqa: PLC0414 (re-exported)
 
 
 def selects(policy: Policy, resource: Resource, ctx: Context) -> bool:

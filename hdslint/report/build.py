@@ -24,7 +24,7 @@ from hdslint.report.model import (
 )
 from hdslint.report.responsibilities import responsibilities
 from hdslint.reporters.flows import health_data_flows, mermaid
-from hdslint.scan import ScanResult
+from hdslint.result import ScanResult
 
 _VERDICT_ORDER = {Verdict.NOT_COVERED: 0, Verdict.CANNOT_TELL: 1, Verdict.COVERED: 2}
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hdslint.docsgen.markdown import cell, code_block
+from hdslint.markup import cell, code_block
 from hdslint.registry import format_activities, lowest_confidence
 from hdslint.report.model import Certificate, FindingRow, Report
 from hdslint.report.text import (

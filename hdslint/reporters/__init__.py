@@ -7,7 +7,7 @@ import importlib
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:  # the registry of names is read before a scan (usage errors first): stay light
-    from hdslint.scan import ScanResult
+    from hdslint.result import ScanResult
 
 
 class RenderOptions(Protocol):

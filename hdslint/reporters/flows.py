@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from hdslint.model import DATA_FLOW_EDGES, REVERSE_DATA_FLOW_EDGES, EdgeKind, Resource, Status
 from hdslint.policy.conditions import edge_targets
 from hdslint.registry import Verdict
-from hdslint.scan import ScanResult
+from hdslint.result import ScanResult
 
 FLOW_POLICIES = ("HDS-FLOW-001", "HDS-FLOW-002")
 

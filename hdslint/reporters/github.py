@@ -15,10 +15,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from hdslint.fingerprint import relative_path
 from hdslint.model import Finding, Severity, Status
+from hdslint.paths import relative_path
 from hdslint.reporters.summary import summarize
-from hdslint.scan import ScanResult
+from hdslint.result import ScanResult
 
 MAX_PER_KIND = 10  # GitHub's limit per annotation kind and step
 KINDS = ("error", "warning", "notice")

@@ -10,7 +10,7 @@ from hdslint import __version__
 from hdslint.fingerprint import fingerprint
 from hdslint.model import Finding, InputError
 from hdslint.reporters.summary import summarize
-from hdslint.scan import ScanResult
+from hdslint.result import ScanResult
 
 
 def finding_to_dict(f: Finding) -> dict[str, Any]:

@@ -18,10 +18,9 @@ import re
 import xml.etree.ElementTree as ET
 from collections import Counter
 
-from hdslint.fingerprint import relative_path
 from hdslint.model import Finding, Status
-from hdslint.policy.engine import Evaluation
-from hdslint.scan import ScanResult
+from hdslint.paths import relative_path
+from hdslint.result import Evaluation, ScanResult
 
 # Characters XML 1.0 cannot hold at all, even escaped (ElementTree would write them as they
 # are, and the file would not parse).

@@ -13,11 +13,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from hdslint import __version__
-from hdslint.fingerprint import relative_path
+from hdslint.markup import cell, code
 from hdslint.model import Finding, Severity, Status
+from hdslint.paths import relative_path
 from hdslint.reporters.flows import mermaid
 from hdslint.reporters.summary import summarize
-from hdslint.scan import ScanResult
+from hdslint.result import ScanResult
 
 # GitHub's limit is 1 MiB per step summary; stay clear of it.
 SUMMARY_LIMIT = 1_000_000
@@ -30,16 +31,6 @@ ICONS = {
     Severity.LOW: "🔵",
     Severity.INFO: "⚪",
 }
-
-
-def cell(text: str) -> str:
-    """Table-cell text: one line, pipes escaped, no HTML."""
-    text = " ".join(str(text).split())
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def code(text: str) -> str:
-    return f"`{cell(text)}`" if "`" not in text else cell(text)
 
 
 def _where(f: Finding) -> str:

@@ -26,11 +26,12 @@ from typing import Any
 from urllib.parse import quote
 
 from hdslint import __version__
-from hdslint.fingerprint import FINGERPRINT_KEY, fingerprint, relative_path
+from hdslint.fingerprint import FINGERPRINT_KEY, fingerprint
 from hdslint.model import Finding, Location, Severity, Status, Suppression
+from hdslint.paths import relative_path
 from hdslint.policy import Policy, describe
 from hdslint.reporters.summary import summarize
-from hdslint.scan import ScanResult
+from hdslint.result import ScanResult
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = (

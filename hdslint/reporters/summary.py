@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from hdslint.model import Status
-from hdslint.scan import ScanResult
+from hdslint.result import ScanResult
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from itertools import groupby
 
 from hdslint.model import Finding, Severity, Status
 from hdslint.reporters.summary import summarize
-from hdslint.scan import ScanResult
+from hdslint.result import ScanResult
 
 _SEVERITY_COLORS = {
     Severity.CRITICAL: "\033[1;31m",

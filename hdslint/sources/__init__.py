@@ -17,7 +17,7 @@ from hdslint.sources.base import SourceResult
 
 if TYPE_CHECKING:
     from hdslint.config import Config
-    from hdslint.scan import ScanOptions
+    from hdslint.result import ScanOptions
 
 FileSource = Callable[[Sequence[Path], "Config", "ScanOptions"], SourceResult]
 

@@ -22,7 +22,7 @@ from hdslint.sources.base import SourceResult
 
 if TYPE_CHECKING:
     from hdslint.config import Config
-    from hdslint.scan import ScanOptions
+    from hdslint.result import ScanOptions
 
 FORMAT_VERSION = 1
 SOURCE = "inventory"

@@ -15,9 +15,9 @@ import fnmatch
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from hdslint.fingerprint import relative_path
 from hdslint.limits import inside_allowed, too_large
 from hdslint.model import Finding, InputError, Location, Resource, Suppression
+from hdslint.paths import relative_path
 from hdslint.suppressions.baseline import Baseline
 from hdslint.suppressions.directives import (
     ANNOTATION,

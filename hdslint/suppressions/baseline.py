@@ -17,8 +17,9 @@ from typing import Any
 
 from hdslint import __version__
 from hdslint.errors import HdslintError
-from hdslint.fingerprint import FINGERPRINT_KEY, fingerprint, relative_path
+from hdslint.fingerprint import FINGERPRINT_KEY, fingerprint
 from hdslint.model import Finding
+from hdslint.paths import relative_path
 from hdslint.schemas import validate
 
 BASELINE_VERSION = 1

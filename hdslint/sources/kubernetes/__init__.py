@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from hdslint.catalogue import activities_for
 from hdslint.limits import MAX_FILE_BYTES, too_large
 from hdslint.model import Edge, InputError, Resource
+from hdslint.paths import display_path
 from hdslint.sources.base import SourceResult
 from hdslint.sources.kubernetes import backups, manifests, storage
 from hdslint.sources.kubernetes.cloud import CloudResources
@@ -27,7 +28,7 @@ from hdslint.sources.kubernetes.objects import K8sObject, crd_scopes, table, to_
 
 if TYPE_CHECKING:
     from hdslint.config import Config
-    from hdslint.scan import ScanOptions
+    from hdslint.result import ScanOptions
 
 # The path discovery gives standard input (`hdslint scan -`).
 STDIN_PATH = Path("-")
@@ -43,7 +44,7 @@ def scan(files: Sequence[Path], config: Config, options: ScanOptions) -> SourceR
         elif _in_helm_chart(path, charts):
             continue  # not YAML until rendered: `helm template ... | hdslint scan -`
         else:
-            display = _display(path)
+            display = display_path(path)
             raws = _read_file(path, display, result, config)
         found.extend(raws)
     crds = crd_scopes([raw for raw, _ in found])
@@ -133,12 +134,6 @@ def _in_helm_chart(path: Path, charts: dict[Path, bool]) -> bool:
             if charts[chart]:
                 return True
     return False
-
-
-def _display(path: Path) -> str:
-    from hdslint.sources.terraform.loader import display_path
-
-    return display_path(path)
 
 
 def build(scan_index: ScanIndex) -> tuple[list[Resource], list[Edge]]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,6 +9,7 @@ from typing import Any
 
 from hdslint.limits import inside_allowed, too_large
 from hdslint.model import InputError
+from hdslint.paths import display_path as display_path  # noqa: PLC0414 (re-exported)
 from hdslint.sources.terraform import hcl, jsonsyntax
 from hdslint.sources.terraform.hcl import Body, Expr
 
@@ -42,17 +42,6 @@ class ModuleDir:
     tfvars: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     errors: list[InputError] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
-
-
-def display_path(path: Path) -> str:
-    """The path as users see it: relative to the working directory when inside it."""
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:  # another drive (Windows)
-        return path.as_posix()
-    if rel.startswith(".." + os.sep) or rel == "..":
-        return path.as_posix()
-    return Path(rel).as_posix()
 
 
 def read_text(path: Path) -> str:

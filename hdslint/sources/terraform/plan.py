@@ -23,14 +23,15 @@ from typing import TYPE_CHECKING, Any
 from hdslint import catalogue
 from hdslint.limits import too_large
 from hdslint.model import Edge, EdgeKind, InputError, Location, Resource, Unknown, freeze
+from hdslint.paths import display_path
 from hdslint.registry import normalise_region
 from hdslint.sources.base import SourceResult
 from hdslint.sources.terraform.evaluate import SECRET_ATTRIBUTE_WORDS, provider_id_for_source
-from hdslint.sources.terraform.loader import display_path, read_text
+from hdslint.sources.terraform.loader import read_text
 
 if TYPE_CHECKING:
     from hdslint.config import Config
-    from hdslint.scan import ScanOptions
+    from hdslint.result import ScanOptions
 
 _INDEX = re.compile(r'\[(?:\d+|"(?:[^"\\]|\\.)*")\]')
 _ARN = re.compile(r"^arn:aws[a-z-]*:[a-z0-9-]+:([a-z0-9-]*):")

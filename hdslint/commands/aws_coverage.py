@@ -1,8 +1,9 @@
 """The coverage table that ends `hdslint aws`'s text report: one row per region, one column
 per service, so a gap in what was read shows at a glance.
 
-Not a format of its own: `hdslint aws` appends it to the text report (the other formats
-carry the same gaps as HDS-EVAL-001 findings, and saved inventories carry the coverage).
+Not a format of its own, so it lives with the command: `hdslint aws` appends it to the text
+report (the other formats carry the same gaps as HDS-EVAL-001 findings, and saved
+inventories carry the coverage).
 """
 
 from __future__ import annotations

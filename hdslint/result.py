@@ -1,0 +1,79 @@
+"""What a scan is asked (ScanOptions) and what it found (ScanResult): the model every source
+reads its options from and every output format reads its results from.
+
+Part of the core (standard library only at run time). The result carries the configuration,
+registry and policies it was judged by; they are named here in annotations only, so the
+core imports nothing above it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from hdslint.graph import ResourceGraph
+from hdslint.model import Evidence, Finding, InputError, Resource, Status
+
+if TYPE_CHECKING:  # annotations only: the core does not import the layers above it
+    from hdslint.config import Config
+    from hdslint.policy import Policy
+    from hdslint.registry import Registry
+
+# Which resources hold health data: key -> True / False / None (cannot tell).
+Classification = dict[str, bool | None]
+
+
+@dataclass
+class ScanOptions:
+    paths: Sequence[str] = (".",)
+    config: Path | None = None
+    cli_vars: Mapping[str, str] = field(default_factory=dict)
+    var_files: Sequence[Path] = ()
+    env: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
+    # False: --no-cache. The configuration and HDSLINT_NO_CACHE can turn the cache off too.
+    cache: bool = True
+    # Processes that parse Terraform files (--jobs); None: the configuration's, else auto.
+    jobs: int | None = None
+    # Findings listed in this baseline file are suppressed (kind "baseline"); None: the
+    # configuration's `baseline:` key, unless use_config_baseline is False.
+    baseline: Path | None = None
+    use_config_baseline: bool = True
+    # The date certificates and the registry's age are judged on (default: today); fixed
+    # in tests and for re-checking saved evidence as it stood on a given day.
+    today: dt.date | None = None
+    # `-` among the paths reads Kubernetes manifests from standard input: its text (None:
+    # read sys.stdin) and the path it stands for (matched against kubernetes.clusters, shown
+    # in findings; None: `<stdin>`).
+    stdin: str | None = None
+    stdin_filename: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    """One (policy, resource) pair and how it ended."""
+
+    policy: Policy
+    resource: Resource
+    status: Status
+    reasons: tuple[str, ...]
+    evidence: tuple[Evidence, ...] = ()
+    verify: tuple[str, ...] = ()
+
+
+@dataclass
+class ScanResult:
+    config: Config
+    registry: Registry
+    policies: list[Policy]
+    graph: ResourceGraph
+    health: Classification
+    health_reasons: dict[str, str]
+    evaluations: list[Evaluation]
+    findings: list[Finding]
+    errors: list[InputError]
+    inputs: list[str]
+    files_scanned: int = 0
