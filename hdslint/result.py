@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hdslint.graph import ResourceGraph
-from hdslint.model import Evidence, Finding, InputError, Resource, Status
+from hdslint.model import Evidence, Finding, InputError, Resource, ScanWarning, Status
 
 if TYPE_CHECKING:  # annotations only: the core does not import the layers above it
     from hdslint.config import Config
@@ -77,3 +77,5 @@ class ScanResult:
     errors: list[InputError]
     inputs: list[str]
     files_scanned: int = 0
+    # Suppressions that matched no finding: reported, never a change of the exit code.
+    warnings: list[ScanWarning] = field(default_factory=list)

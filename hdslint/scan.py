@@ -273,12 +273,13 @@ def evaluate(
     health, reasons = classify(graph, default=config.health_default, tags=config.health_tags)
     ctx = Context(graph=graph, registry=registry, health=health, health_reasons=reasons)
     evaluations = evaluate_policies(policies, graph, ctx)
-    findings, suppression_errors = apply_suppressions(
+    applied = apply_suppressions(
         findings_from(evaluations),
         graph,
         settings=settings_from(config),
         baseline=baseline,
         today=registry.today,
+        known_policies=[*(p.id for p in policies), *config.disabled_policies],
     )
     return ScanResult(
         config=config,
@@ -288,8 +289,9 @@ def evaluate(
         health=health,
         health_reasons=reasons,
         evaluations=evaluations,
-        findings=findings,
-        errors=[*errors, *suppression_errors],
+        findings=applied.findings,
+        errors=[*errors, *applied.errors],
         inputs=inputs,
         files_scanned=files_scanned,
+        warnings=applied.warnings,
     )

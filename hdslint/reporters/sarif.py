@@ -235,6 +235,12 @@ def document(scan: ScanResult) -> dict[str, Any]:
             where = Location(error.file, error.line)
             note["locations"] = [{"physicalLocation": _physical(where)}]
         notifications.append(note)
+    for warning in scan.warnings:
+        note = {"level": "warning", "message": {"text": warning.message}}
+        if warning.file:
+            where = Location(warning.file, warning.line)
+            note["locations"] = [{"physicalLocation": _physical(where)}]
+        notifications.append(note)
     if left_out:
         notifications.append(
             {
@@ -274,9 +280,11 @@ def document(scan: ScanResult) -> dict[str, Any]:
                         "resources": summary.resources,
                         "health_data_resources": summary.health_data_resources,
                         "failed": summary.failed,
+                        "to_confirm": summary.to_confirm,
                         "not_evaluated": summary.not_evaluated,
                         "suppressed": summary.suppressed,
                         "errors": summary.errors,
+                        "warnings": summary.warnings,
                     },
                 },
             }
@@ -284,5 +292,5 @@ def document(scan: ScanResult) -> dict[str, Any]:
     }
 
 
-def render(result: ScanResult, *, color: bool = False) -> str:
+def render(result: ScanResult, *, color: bool = False, show_suppressed: bool = False) -> str:
     return json.dumps(document(result), indent=2, ensure_ascii=False) + "\n"
