@@ -7,7 +7,6 @@ ScanResult this module returns.
 from __future__ import annotations
 
 import datetime as dt
-import fnmatch
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -20,7 +19,7 @@ from hdslint.configfile import config_file
 from hdslint.graph import ResourceGraph
 from hdslint.limits import inside_allowed
 from hdslint.model import Edge, InputError, Resource
-from hdslint.paths import display_path
+from hdslint.paths import display_path, glob_match
 from hdslint.policy import Policy, load_policies
 from hdslint.policy.conditions import Context
 from hdslint.policy.engine import evaluate_policies, findings_from
@@ -80,7 +79,7 @@ def discover(paths: Sequence[str], exclude: Sequence[str], root: Path) -> Discov
             rel = path.resolve().relative_to(root).as_posix()
         except ValueError:
             rel = path.as_posix()
-        return any(fnmatch.fnmatch(rel, pattern) for pattern in exclude)
+        return any(glob_match(pattern, rel) for pattern in exclude)
 
     def add_file(path: Path, kind: str | None) -> None:
         if kind is None or excluded(path):

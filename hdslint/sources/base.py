@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from hdslint.model import Edge, InputError, Resource
 
@@ -17,3 +19,34 @@ class SourceResult:
         self.resources.extend(other.resources)
         self.edges.extend(other.edges)
         self.errors.extend(other.errors)
+
+
+# A field holds a few values; YAML aliases or a hostile plan could make it billions (a
+# "billion laughs" file in a pull request must not hang the scan): flattening is bounded.
+MAX_FIELD_VALUES = 10_000
+MAX_NESTING = 40
+
+
+def flatten(value: Any) -> list[Any]:
+    """The items of a value's nested lists, in order (a value that is not a list: itself),
+    at most MAX_FIELD_VALUES of them, MAX_NESTING lists deep. Items are kept as they are,
+    None included: what a missing value means is the caller's to say."""
+    if not isinstance(value, list):
+        return [value]
+    if not any(isinstance(item, list) for item in value):
+        return value[:MAX_FIELD_VALUES]  # the common case: nothing nested
+    out: list[Any] = []
+    stack: list[Iterator[Any]] = [iter(value)]
+    while stack and len(out) < MAX_FIELD_VALUES:
+        item = next(stack[-1], _END)
+        if item is _END:
+            stack.pop()
+        elif isinstance(item, list):
+            if len(stack) < MAX_NESTING:
+                stack.append(iter(item))
+        else:
+            out.append(item)
+    return out
+
+
+_END = object()

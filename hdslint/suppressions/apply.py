@@ -23,7 +23,7 @@ from pathlib import Path
 
 from hdslint.limits import inside_allowed, too_large
 from hdslint.model import Finding, InputError, Location, Resource, ScanWarning, Suppression
-from hdslint.paths import relative_path
+from hdslint.paths import glob_match, relative_path
 from hdslint.suppressions.baseline import Baseline
 from hdslint.suppressions.directives import (
     ANNOTATION,
@@ -160,7 +160,7 @@ def _waiver_matches(waiver: Waiver, finding: Finding, settings: SuppressionSetti
         if not file:
             return False
         rel = relative_path(file, settings.root)
-        return any(fnmatch.fnmatch(rel, p) for p in waiver.paths)
+        return any(glob_match(p, rel) for p in waiver.paths)
     return True
 
 

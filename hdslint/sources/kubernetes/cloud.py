@@ -13,12 +13,12 @@ from typing import Any
 
 from hdslint.model import DATA_CATEGORIES, Edge, EdgeKind, Resource
 from hdslint.registry import normalise_region, paired_region
+from hdslint.sources.base import flatten
 from hdslint.sources.kubernetes.index import Place, ScanIndex, ScopeIndex, edge, make_resource
 from hdslint.sources.kubernetes.kinds import KindSpec, kind_spec
 from hdslint.sources.kubernetes.objects import (
     K8sObject,
     annotation,
-    flatten,
     is_placeholder,
     labels,
     mapping_at,

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import functools
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from hdslint.config import ClusterMapping, Config
+from hdslint.paths import glob_match
+from hdslint.paths import glob_regex as glob_regex  # noqa: PLC0414 (re-exported)
 
 STDIN = "<stdin>"
 
@@ -30,32 +31,6 @@ class Cluster:
     # How messages name it ("cluster 'prod'"), and why its location is not known.
     label: str
     unknown: str | None = None
-
-
-@functools.lru_cache(maxsize=256)
-def glob_regex(pattern: str) -> re.Pattern[str]:
-    """A path glob as a regular expression: `*` and `?` stay within a folder, `**` spans
-    folders, and a pattern naming a folder matches everything under it."""
-    text = pattern.strip().removeprefix("./").rstrip("/")
-    out = []
-    i = 0
-    while i < len(text):
-        if text.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-        elif text.startswith("**", i):
-            out.append(".*")
-            i += 2
-        elif text[i] == "*":
-            out.append("[^/]*")
-            i += 1
-        elif text[i] == "?":
-            out.append("[^/]")
-            i += 1
-        else:
-            out.append(re.escape(text[i]))
-            i += 1
-    return re.compile("".join(out) + "(?:/.*)?$")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -75,7 +50,7 @@ def _relative(path: Path, root: Path) -> str | None:
 
 
 def _matches(entry: ClusterMapping, rel: str) -> bool:
-    return any(glob_regex(p).match(rel) for p in entry.paths)
+    return any(glob_match(p, rel) for p in entry.paths)
 
 
 def cluster_for(path: Path | None, display: str, config: Config) -> Cluster:

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from hdslint import catalogue
 from hdslint.model import Location
+from hdslint.redaction import REDACTED, is_secret_key, redact_values
+from hdslint.sources.base import MAX_FIELD_VALUES as MAX_FIELD_VALUES  # noqa: PLC0414
+from hdslint.sources.base import flatten
 from hdslint.sources.kubernetes.clusters import Cluster
 from hdslint.sources.kubernetes.manifests import RawObject
 
@@ -173,32 +176,6 @@ def values_at(data: Any, path: str) -> list[Any]:
     return flatten(current) if path.endswith("[]") else current
 
 
-# A field holds a few values; YAML aliases could make it billions (a "billion laughs" file
-# in a pull request must not hang the scan).
-MAX_FIELD_VALUES = 10_000
-
-
-def flatten(values: list[Any]) -> list[Any]:
-    """The items of nested lists, in order, at most MAX_FIELD_VALUES of them."""
-    if not any(isinstance(value, list) for value in values):
-        return values[:MAX_FIELD_VALUES]  # the common case: nothing nested
-    out: list[Any] = []
-    stack: list[Iterator[Any]] = [iter(values)]
-    while stack and len(out) < MAX_FIELD_VALUES:
-        value = next(stack[-1], _END)
-        if value is _END:
-            stack.pop()
-        elif isinstance(value, list):
-            if len(stack) < MAX_ATTRIBUTE_DEPTH:
-                stack.append(iter(value))
-        else:
-            out.append(value)
-    return out
-
-
-_END = object()
-
-
 def strings_at(data: Any, path: str) -> list[str]:
     """The scalar values at a path, as strings (lists flattened, empty strings dropped)."""
     out = []
@@ -275,11 +252,6 @@ def _string_map(value: Mapping[str, Any]) -> dict[str, str]:
     return out
 
 
-_SECRET_KEY = re.compile(
-    r"(?i)password|passwd|secret|token|credential|connectionstring|sas|private|apikey|accesskey"
-)
-
-
 # Bounds on the copy of a spec kept as attributes: YAML aliases can make a small file a huge
 # (or deeply nested) tree, and scanning someone else's pull request must stay cheap.
 MAX_ATTRIBUTE_NODES = 20_000
@@ -300,12 +272,12 @@ def _redacted(value: Any, budget: list[int], depth: int) -> Any:
     if isinstance(value, Mapping):
         return {
             str(k): (
-                "<redacted>"
-                if _SECRET_KEY.search(str(k)) and not isinstance(v, Mapping)
+                REDACTED
+                if is_secret_key(str(k)) and not isinstance(v, Mapping)
                 else _redacted(v, budget, depth + 1)
             )
             for k, v in value.items()
         }
     if isinstance(value, list):
         return [_redacted(v, budget, depth + 1) for v in value]
-    return value
+    return redact_values(value)

@@ -18,6 +18,7 @@ from typing import Any
 from hdslint import catalogue
 from hdslint.limits import inside_allowed
 from hdslint.model import Edge, InputError, Location, Resource, Unknown, freeze
+from hdslint.redaction import is_secret_key, redact_values
 from hdslint.sources.terraform.expr import Scope, evaluate
 from hdslint.sources.terraform.flows import FlowReader
 from hdslint.sources.terraform.hcl import Body
@@ -30,9 +31,6 @@ from hdslint.sources.terraform.resources import ResourceEval
 __all__ = ["Evaluator", "Inputs", "ModuleLibrary", "provider_id_for_source"]
 
 MAX_MODULE_DEPTH = 32
-# Attributes never copied into a resource's attributes: they are secrets and no policy
-# needs them. (Outputs never carry attribute values anyway; this is defence in depth.)
-SECRET_ATTRIBUTE_WORDS = ("password", "secret", "token", "private_key", "access_key")
 
 
 @dataclass
@@ -293,9 +291,9 @@ class Evaluator:
         for name, (expr, _line, _src) in body["attrs"].items():
             if name in ("count", "for_each", "provider", "depends_on", "lifecycle"):
                 continue
-            if any(word in name for word in SECRET_ATTRIBUTE_WORDS):
+            if is_secret_key(name):  # never copied: no policy needs a secret's value
                 continue
-            out[name] = evaluate(expr, scope)
+            out[name] = redact_values(evaluate(expr, scope))
         for block_type, labels, inner, _line, _end in body["blocks"]:
             if block_type in ("lifecycle", "provisioner", "connection", "timeouts"):
                 continue

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from hdslint.model import Unknown
+from hdslint.sources.base import flatten as flatten  # noqa: PLC0414 (re-exported)
 from hdslint.sources.terraform.expr import Scope, bind, evaluate
 from hdslint.sources.terraform.hcl import Body, Expr
 
@@ -75,12 +76,6 @@ def object_exprs(expr: Expr, path: str, scope: Scope, source: str) -> list[tuple
                     return [(value, scope, source)]
                 return object_exprs(value, rest, scope, source)
     return []
-
-
-def flatten(value: Any) -> list[Any]:
-    if isinstance(value, list):
-        return [v for item in value for v in flatten(item)]
-    return [value]
 
 
 def static_refs(expr: Expr, instance: ModuleInstance, depth: int = 0) -> list[str]:

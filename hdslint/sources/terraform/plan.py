@@ -24,9 +24,10 @@ from hdslint import catalogue
 from hdslint.limits import too_large
 from hdslint.model import Edge, EdgeKind, InputError, Location, Resource, Unknown, freeze
 from hdslint.paths import display_path
+from hdslint.redaction import is_secret_key, redact_values
 from hdslint.registry import normalise_region
-from hdslint.sources.base import SourceResult
-from hdslint.sources.terraform.evaluate import SECRET_ATTRIBUTE_WORDS, provider_id_for_source
+from hdslint.sources.base import SourceResult, flatten
+from hdslint.sources.terraform.evaluate import provider_id_for_source
 from hdslint.sources.terraform.loader import read_text
 
 if TYPE_CHECKING:
@@ -374,7 +375,7 @@ def _mask(values: Any, sensitive: Any) -> Any:
         return {
             k: _mask(v, marks.get(k, False))
             for k, v in values.items()
-            if marks.get(k) is not True and not any(w in k for w in SECRET_ATTRIBUTE_WORDS)
+            if marks.get(k) is not True and not is_secret_key(k)
         }
     if isinstance(values, list):
         marks_list = sensitive if isinstance(sensitive, list) else []
@@ -383,7 +384,7 @@ def _mask(values: Any, sensitive: Any) -> Any:
             for i, v in enumerate(values)
             if not (i < len(marks_list) and marks_list[i] is True)
         ]
-    return values
+    return redact_values(values)
 
 
 def _dig(value: Any, path: str) -> Any:
@@ -399,12 +400,6 @@ def _dig(value: Any, path: str) -> Any:
             return _dig(value, rest)
         return _dig(value.get(head), rest) if head in value else None
     return None
-
-
-def flatten(value: Any) -> list[Any]:
-    if isinstance(value, list):
-        return [v for item in value for v in flatten(item)]
-    return [] if value is None else [value]
 
 
 def _first_string(value: Any) -> str | None:
