@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gc
 import os
 import sys
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -14,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 from hdslint.errors import HdslintError
 
 if TYPE_CHECKING:
+    from hdslint.config import Selection
+    from hdslint.progress import StatusLine
     from hdslint.resultcache import Recorder, ResultCache, StderrCopy
     from hdslint.scan import ScanResult
 
@@ -87,6 +90,8 @@ def report_targets(
                 f" there are {len(without_file)}: write -f FORMAT=FILE for each report"
             )
         specs[without_file[0]] = (specs[without_file[0]][0], outputs[0])
+    if outputs:
+        warn_if_format_name(outputs[0])
     targets = [
         ReportTarget(name, Path(file) if file not in (None, STDOUT) else None)
         for name, file in specs
@@ -98,6 +103,19 @@ def report_targets(
             " one a file (-f FORMAT=FILE)"
         )
     return targets
+
+
+def warn_if_format_name(output: str) -> None:
+    """`-o sarif` is Checkov's way to ask for SARIF; here it writes a file named `sarif`.
+    Said on stderr (the report is still written where asked)."""
+    from hdslint.reporters import REPORTERS
+
+    if output.lower() in REPORTERS and not Path(output).exists():
+        sys.stderr.write(
+            f"hdslint: warning: --output {output} writes the report to a file named"
+            f" {output!r}; for the {output.lower()} format write -f {output.lower()}"
+            f" (or -f {output.lower()}=FILE)\n"
+        )
 
 
 def write_report(text: str, output: Path | None) -> None:
@@ -120,18 +138,43 @@ def write_reports(result: ScanResult, targets: Sequence[ReportTarget], color: bo
 
 
 def render_reports(
-    result: ScanResult, targets: Sequence[ReportTarget], color: bool | None
+    result: ScanResult, targets: Sequence[ReportTarget], color: bool | None, layout: str = "full"
 ) -> list[str]:
-    from hdslint.reporters import get_reporter
+    """Each target's text. `layout` (--compact, --quiet) shapes the text format only."""
+    from hdslint.reporters import get_reporter, text
 
     return [
-        get_reporter(target.format).render(result, color=_use_color(target, color))
+        text.render(result, color=use_color(target, color), layout=layout)
+        if target.format == "text"
+        else get_reporter(target.format).render(result, color=use_color(target, color))
         for target in targets
     ]
 
 
-def _use_color(target: ReportTarget, color: bool | None) -> bool:
-    return color if color is not None else (target.output is None and sys.stdout.isatty())
+def shown_severities(result: ScanResult, severities: Sequence[str]) -> ScanResult:
+    """The result as --severity shows it: only findings of those severities (the exit code
+    is still decided on every finding). Says on stderr how many are left out."""
+    if not severities:
+        return result
+    from hdslint.model import Severity
+
+    wanted = {Severity.parse(level) for level in severities}
+    kept = [f for f in result.findings if f.severity in wanted]
+    hidden = sum(1 for f in result.findings if f.suppression is None) - sum(
+        1 for f in kept if f.suppression is None
+    )
+    if hidden:
+        sys.stderr.write(
+            f"hdslint: {hidden} finding{'s' if hidden != 1 else ''} of other severities"
+            f" not shown (--severity {','.join(severities)})\n"
+        )
+    return dataclasses.replace(result, findings=kept)
+
+
+def use_color(target: ReportTarget, color: bool | None) -> bool:
+    from hdslint.reporters.colors import use_color as decide
+
+    return decide(color, sys.stdout if target.output is None else None, os.environ)
 
 
 @contextlib.contextmanager
@@ -165,12 +208,22 @@ def run(
     stdin_filename: str | None = None,
     cache: bool = True,
     jobs: int | None = None,
+    selection: Selection | None = None,
+    severities: Sequence[str] = (),
+    layout: str = "full",
+    progress: bool = True,
 ) -> int:
+    from hdslint.config import Selection
+
+    selection = selection or Selection()
     targets = report_targets(formats, outputs, os.environ)  # usage errors before the scan
     env = dict(os.environ)
     request = {
         "paths": list(paths),
-        "reports": [(t.format, _use_color(t, color)) for t in targets],
+        "reports": [(t.format, use_color(t, color)) for t in targets],
+        "selection": repr(selection),
+        "severities": list(severities),
+        "layout": layout,
         "config": config,
         "fail_on": fail_on,
         "vars": cli_vars,
@@ -188,22 +241,32 @@ def run(
             for target, text in zip(targets, replay.texts, strict=True):
                 write_report(text, target.output)
             return replay.exit_code
-    with cyclic_gc_paused(), _recorded(replays) as (recorder, stderr):
-        texts, code = scan_and_render(
-            paths=paths,
-            targets=targets,
-            config=config,
-            fail_on=fail_on,
-            cli_vars=cli_vars,
-            var_files=var_files,
-            color=color,
-            baseline=baseline,
-            changed=changed,
-            stdin_filename=stdin_filename,
-            cache=cache,
-            jobs=jobs,
-            env=env,
-        )
+    # The status line writes to the terminal itself, never into a replayable stderr.
+    status = _status_line() if progress else None
+    try:
+        with cyclic_gc_paused(), _recorded(replays) as (recorder, stderr):
+            texts, code = scan_and_render(
+                paths=paths,
+                targets=targets,
+                config=config,
+                fail_on=fail_on,
+                cli_vars=cli_vars,
+                var_files=var_files,
+                color=color,
+                baseline=baseline,
+                changed=changed,
+                stdin_filename=stdin_filename,
+                cache=cache,
+                jobs=jobs,
+                env=env,
+                selection=selection,
+                severities=severities,
+                layout=layout,
+                status=status,
+            )
+    finally:
+        if status is not None:
+            status.close()
     for target, text in zip(targets, texts, strict=True):
         write_report(text, target.output)
     if replays is not None and recorder is not None and stderr is not None:
@@ -228,10 +291,15 @@ def scan_and_render(
     cache: bool,
     jobs: int | None,
     env: Mapping[str, str],
+    selection: Selection | None = None,
+    severities: Sequence[str] = (),
+    layout: str = "full",
+    status: StatusLine | None = None,
 ) -> tuple[list[str], int]:
     """The scan itself: the reports' text and the exit code. Everything a scan does must
     happen in here (it is recorded, see hdslint.resultcache): a replayed report skips it."""
     from hdslint.commands.registry import warn_if_stale
+    from hdslint.config import Selection
     from hdslint.scan import ScanOptions, run_scan
 
     scope = None
@@ -251,6 +319,8 @@ def scan_and_render(
             baseline=baseline,
             cache=cache,
             jobs=jobs,
+            selection=selection or Selection(),
+            progress=_parse_progress(status) if status is not None else None,
         )
     )
     warn_if_stale(result.registry)
@@ -258,8 +328,27 @@ def scan_and_render(
         from hdslint.changed import only_changed
 
         result = only_changed(result, scope.folders)
-    texts = render_reports(result, targets, color)
+    texts = render_reports(shown_severities(result, severities), targets, color, layout)
     return texts, exit_code(result, fail_on or result.config.fail_on or "low")
+
+
+def _status_line() -> StatusLine | None:
+    """A status line on standard error when it is a terminal (never in CI logs or files)."""
+    if not sys.stderr.isatty():
+        return None
+    from hdslint.progress import StatusLine
+
+    return StatusLine(sys.stderr)
+
+
+def _parse_progress(status: StatusLine) -> Callable[[int, int], None]:
+    def show(done: int, total: int) -> None:
+        status.show(
+            f"hdslint: {done}/{total} Terraform files parsed ({status.elapsed():.0f} s)",
+            force=done == total,
+        )
+
+    return show
 
 
 def _result_cache(
