@@ -186,7 +186,13 @@ def _report_options(format_help: str) -> Callable[[Callable[..., int]], Callable
     "--baseline",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Report only findings not in this baseline file (written by `hdslint baseline`);"
-    " the others are kept as suppressed.",
+    " the others are counted as suppressed.",
+)
+@click.option(
+    "--show-suppressed",
+    is_flag=True,
+    help="List suppressed and baselined findings too (text and markdown; they are always"
+    " counted, and kept as suppressed in json, sarif and junit).",
 )
 @click.option(
     "--changed",
@@ -274,6 +280,7 @@ def scan(
     variables: tuple[str, ...],
     var_files: tuple[Path, ...],
     baseline: Path | None,
+    show_suppressed: bool,
     changed: bool,
     stdin_filename: str | None,
     checks: tuple[str, ...],
@@ -309,6 +316,7 @@ def scan(
         stdin_filename=stdin_filename,
         cache=not no_cache,
         jobs=jobs,
+        show_suppressed=show_suppressed,
         selection=Selection(
             checks=_parse_ids(checks),
             skip_checks=_parse_ids(skip_checks),

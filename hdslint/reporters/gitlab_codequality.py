@@ -49,5 +49,5 @@ def document(result: ScanResult) -> list[dict[str, Any]]:
     ]
 
 
-def render(result: ScanResult, *, color: bool = False) -> str:
+def render(result: ScanResult, *, color: bool = False, show_suppressed: bool = False) -> str:
     return json.dumps(document(result), indent=2, ensure_ascii=False) + "\n"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from itertools import groupby
 
-from hdslint.model import Finding, Status
+from hdslint.model import Finding, Status, Suppression
 from hdslint.reporters.colors import (
     BOLD,
     BOLD_GREEN,
@@ -12,14 +12,15 @@ from hdslint.reporters.colors import (
     DIM,
     MAGENTA,
     SEVERITY_STYLES,
+    YELLOW,
     paint,
 )
-from hdslint.reporters.summary import summarize
+from hdslint.reporters.summary import count_words, summarize
 from hdslint.scan import ScanResult
 
 # How much the text report says: "full" (each finding on two lines, with its message, grouped
 # by file, then the counts), "compact" (one line per finding, then the counts) or "quiet"
-# (one line per unsuppressed finding and the input errors, nothing else: for grep and diff).
+# (one line per finding and the input errors, nothing else: for grep and diff).
 LAYOUTS = ("full", "compact", "quiet")
 
 
@@ -37,46 +38,59 @@ def _where(f: Finding) -> str:
     return f"{f.location.file}:{f.location.line}" if f.location.line else f.location.file
 
 
-def render(result: ScanResult, *, color: bool = False, layout: str = "full") -> str:
+def describe_suppression(s: Suppression) -> str:
+    """`inline at p/main.tf:5, until 2026-12-31: reason` — a suppression in one line."""
+    where = f" at {s.location}" if s.location is not None else ""
+    until = f", until {s.until}" if s.until else ""
+    return f"{s.kind}{where}{until}: {s.reason}"
+
+
+def render(
+    result: ScanResult, *, color: bool = False, show_suppressed: bool = False, layout: str = "full"
+) -> str:
+    """Suppressed findings are counted in the summary line and listed only with
+    `show_suppressed` (`--show-suppressed`): a baseline must not bury the new finding."""
+    full = layout == "full"
     lines: list[str] = []
     for e in result.errors:
         lines.append(f"{paint('error', BOLD_RED, color)}  {e}")
-    if result.errors and layout == "full":
+    for w in result.warnings:
+        lines.append(f"{paint('warning', YELLOW, color)}  {w}")
+    if (result.errors or result.warnings) and full:
         lines.append("")
 
     def file_key(f: Finding) -> str:
         return f.location.file or f.location.api_call or ""
 
-    for _file, group in groupby(result.findings, key=file_key):
+    shown = [f for f in result.findings if show_suppressed or f.suppression is None]
+    for _file, group in groupby(shown, key=file_key):
         for f in group:
-            if f.suppression and layout == "quiet":
-                continue
             suppressed = paint("  (suppressed)", DIM, color) if f.suppression else ""
             head = (
                 f"{paint(_where(f), BOLD, color)}  {_status(f, color)} "
                 f"{f.policy_id}  {f.resource.id}{suppressed}"
             )
-            if layout == "full":
-                lines.extend([head, f"    {f.title}: {f.message}"])
-            else:
+            if not full:
                 lines.append(f"{head}  {f.title}")
-        if layout == "full":
+                continue
+            lines.extend([head, f"    {f.title}: {f.message}"])
+            if f.suppression:
+                lines.append(
+                    paint(f"    suppressed: {describe_suppression(f.suppression)}", DIM, color)
+                )
+        if full:
             lines.append("")
     if layout == "quiet":
         return "".join(line + "\n" for line in lines)
     s = summarize(result)
-    parts = [
-        f"{s.resources} resources ({s.health_data_resources} with health data)",
-        f"{s.failed} failed",
-        f"{s.not_evaluated} not evaluated",
-    ]
-    if s.suppressed:
-        parts.append(f"{s.suppressed} suppressed")
-    parts.append(f"{s.errors} errors")
+    parts = [f"{s.resources} resources ({s.health_data_resources} with health data)"]
+    parts += count_words(s)
     clean = not (s.failed or s.not_evaluated or s.errors)
     lines.append(paint(", ".join(parts), BOLD_GREEN if clean else BOLD, color))
     note = f"HDS registry as of {result.registry.as_of}"
-    if result.findings:
+    if shown:
         note += "; `hdslint policies ID` explains a policy"
+    if s.suppressed and not show_suppressed:
+        note += "; --show-suppressed lists the suppressed findings"
     lines.append(paint(note, DIM, color))
     return "\n".join(lines) + "\n"

@@ -205,6 +205,4 @@ def test_progress_rewrites_one_line_and_clears_it() -> None:
     progress.close()
     first = "hdslint aws: 1/3 service-region reads done (rds eu-west-3, 0 s)"
     last = "hdslint aws: 3/3 service-region reads done (s3 all regions, 0 s)"
-    assert stream.getvalue() == (
-        f"\r{first}\r{last.ljust(len(first))}\r{' ' * len(last)}\r"
-    )
+    assert stream.getvalue() == (f"\r{first}\r{last.ljust(len(first))}\r{' ' * len(last)}\r")
