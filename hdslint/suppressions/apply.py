@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from hdslint.fingerprint import relative_path
+from hdslint.ids import ResourceKey
 from hdslint.limits import inside_allowed, too_large
 from hdslint.model import Finding, InputError, Location, Resource, Suppression
 from hdslint.suppressions.baseline import Baseline
@@ -62,11 +63,11 @@ def _read(file: str) -> str | None:
 
 def collect_directives(
     resources: Iterable[Resource], settings: SuppressionSettings
-) -> tuple[dict[str, list[Directive]], dict[str, list[Directive]], list[InputError]]:
+) -> tuple[dict[str, list[Directive]], dict[ResourceKey, list[Directive]], list[InputError]]:
     """Inline directives by file, annotation directives by resource key, and the errors of
     directives that cannot be read (each reported once, with its file and line)."""
     by_file: dict[str, list[Directive]] = {}
-    by_resource: dict[str, list[Directive]] = {}
+    by_resource: dict[ResourceKey, list[Directive]] = {}
     errors: list[InputError] = []
 
     def keep(item: Directive | InputError, into: list[Directive]) -> None:
@@ -136,7 +137,7 @@ def _waiver_matches(waiver: Waiver, finding: Finding, settings: SuppressionSetti
 def _candidates(
     finding: Finding,
     by_file: dict[str, list[Directive]],
-    by_resource: dict[str, list[Directive]],
+    by_resource: dict[ResourceKey, list[Directive]],
     settings: SuppressionSettings,
     baseline: Baseline | None,
 ) -> list[_Candidate]:
