@@ -6,7 +6,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Protocol
 
-if TYPE_CHECKING:  # the registry of names is read before a scan (and by replays): stay light
+if TYPE_CHECKING:  # the registry of names is read before a scan (usage errors first): stay light
     from hdslint.scan import ScanResult
 
 
@@ -15,7 +15,11 @@ class RenderOptions(Protocol):
 
 
 class Reporter(Protocol):
-    def render(self, result: ScanResult, *, color: bool = False) -> str: ...
+    # show_suppressed: list suppressed findings in the formats people read (text, markdown);
+    # the formats programs read (json, sarif, junit) always carry them, marked suppressed.
+    def render(
+        self, result: ScanResult, *, color: bool = False, show_suppressed: bool = False
+    ) -> str: ...
 
 
 # format name -> module holding its `render`
