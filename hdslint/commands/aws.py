@@ -10,13 +10,18 @@ import datetime as dt
 import json
 import os
 import sys
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from hdslint import __version__
-from hdslint.commands.scan import ReportTarget, exit_code, report_targets, write_report
+from hdslint.commands.scan import (
+    ReportTarget,
+    exit_code,
+    report_targets,
+    use_color,
+    write_report,
+)
 from hdslint.config import Config, find_config, load_config
 from hdslint.errors import HdslintError
 from hdslint.policy import Policy
@@ -46,24 +51,23 @@ class AwsOptions:
 
 
 class TerminalProgress:
-    """One self-rewriting status line on stderr: which (service, region) reads are done."""
+    """Which (service, region) reads are done, on a status line."""
 
     def __init__(self, stream: IO[str]) -> None:
-        self.stream = stream
-        self.started = time.monotonic()
+        from hdslint.progress import StatusLine
+
+        self.line = StatusLine(stream, delay=0.0)
 
     def __call__(self, done: int, total: int, service: str, region: str) -> None:
         where = "all regions" if region == "*" else region
-        elapsed = time.monotonic() - self.started
-        self.stream.write(
-            f"\r\033[Khdslint aws: {done}/{total} service-region reads done"
-            f" ({service} {where}, {elapsed:.0f} s)"
+        self.line.show(
+            f"hdslint aws: {done}/{total} service-region reads done"
+            f" ({service} {where}, {self.line.elapsed():.0f} s)",
+            force=done == total,
         )
-        self.stream.flush()
 
     def close(self) -> None:
-        self.stream.write("\r\033[K")
-        self.stream.flush()
+        self.line.close()
 
 
 BOTO3_MISSING = (
@@ -132,10 +136,10 @@ def _write_reports(
     from hdslint.reporters import get_reporter
 
     for target in targets:
-        use_color = color if color is not None else (target.output is None and sys.stdout.isatty())
-        text = get_reporter(target.format).render(result, color=use_color)
+        colored = use_color(target, color)
+        text = get_reporter(target.format).render(result, color=colored)
         if target.format == "text":
-            text += "\n" + coverage_table(collection, color=use_color)
+            text += "\n" + coverage_table(collection, color=colored)
         write_report(text, target.output)
 
 
