@@ -18,6 +18,7 @@ from hdslint.classify import Classification, classify
 from hdslint.config import Config, Selection, load_config
 from hdslint.configfile import config_file
 from hdslint.graph import ResourceGraph
+from hdslint.ids import ResourceKey
 from hdslint.limits import inside_allowed
 from hdslint.model import Edge, Finding, InputError, Resource, ScanWarning
 from hdslint.policy import Policy, load_policies
@@ -94,7 +95,7 @@ class ScanResult:
     policies: list[Policy]
     graph: ResourceGraph
     health: Classification
-    health_reasons: dict[str, str]
+    health_reasons: dict[ResourceKey, str]
     evaluations: list[Evaluation]
     findings: list[Finding]
     errors: list[InputError]
