@@ -170,9 +170,10 @@ def test_policy_schema_error_is_one_line_and_exit_2(cli: Cli, project) -> None: 
     )
     code, out, err = cli("scan", "p")
     assert (code, out) == (2, "")
+    bad = Path("p/policies/bad.yaml").resolve()
     assert err == (
-        f"hdslint: error: {Path('p/policies/bad.yaml').resolve()}: $: 'activities' is a required"
-        " property\n"
+        f"hdslint: error: {bad}: $: 'activities' is a required property (and 6 more:"
+        f" `hdslint validate-policies {bad}` lists them)\n"
     )
 
 

@@ -321,6 +321,5 @@ def test_registry_and_policies_show_whatever_the_case(cli: Cli) -> None:
     code, out, _ = cli("policies", "show", "hds-loc-001")
     assert (code, cli("policies", "Show", "HDS-LOC-001")) == (0, (0, out, ""))
     assert cli("registry", "show", "OVHX")[2] == (
-        "hdslint: error: no provider 'OVHX' in the registry (run `hdslint registry` for the"
-        " list)\n"
+        "hdslint: error: no provider 'OVHX' in the registry (run `hdslint registry` for the list)\n"
     )
