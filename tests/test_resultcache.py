@@ -195,6 +195,7 @@ def test_what_the_scan_said_on_stderr_is_said_again(
 def test_the_report_file_is_written_on_a_replay_too(
     cli: Cli, project: Path, scans: list[int], tmp_path: Path
 ) -> None:
+    (tmp_path / "out").mkdir()
     cli("scan", "p", "-o", "out/report.txt")
     (tmp_path / "out" / "report.txt").unlink()
     cli("scan", "p", "-o", "out/report.txt")
@@ -246,6 +247,7 @@ def test_a_fifo_put_in_place_of_a_file_is_a_change_and_does_not_hang(tmp_path: P
 def test_several_reports_are_all_replayed(
     cli: Cli, project: Path, scans: list[int], tmp_path: Path
 ) -> None:
+    (tmp_path / "out").mkdir()
     first = cli("scan", "p", "-f", "text", "-f", "json=out/r.json")
     report = (tmp_path / "out" / "r.json").read_text()
     (tmp_path / "out" / "r.json").unlink()

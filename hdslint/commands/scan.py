@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hdslint.errors import HdslintError
+from hdslint.outputpath import require_output_folder
 
 if TYPE_CHECKING:
     from hdslint.resultcache import Recorder, ResultCache, StderrCopy
@@ -100,13 +101,19 @@ def report_targets(
     return targets
 
 
+def require_output_folders(targets: Sequence[ReportTarget]) -> None:
+    """Before the scan: every report's folder exists (hdslint creates none)."""
+    for target in targets:
+        if target.output is not None:
+            require_output_folder(target.output, "report")
+
+
 def write_report(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
         sys.stdout.flush()
         return
     try:
-        output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise HdslintError(
@@ -167,6 +174,7 @@ def run(
     jobs: int | None = None,
 ) -> int:
     targets = report_targets(formats, outputs, os.environ)  # usage errors before the scan
+    require_output_folders(targets)
     env = dict(os.environ)
     request = {
         "paths": list(paths),
