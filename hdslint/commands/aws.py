@@ -11,7 +11,6 @@ import json
 import os
 import re
 import sys
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -22,6 +21,7 @@ from hdslint.commands.scan import (
     exit_code,
     report_targets,
     require_output_folders,
+    use_color,
     write_report,
 )
 from hdslint.config import Config, find_config, load_config
@@ -54,24 +54,23 @@ class AwsOptions:
 
 
 class TerminalProgress:
-    """One self-rewriting status line on stderr: which (service, region) reads are done."""
+    """Which (service, region) reads are done, on a status line."""
 
     def __init__(self, stream: IO[str]) -> None:
-        self.stream = stream
-        self.started = time.monotonic()
+        from hdslint.progress import StatusLine
+
+        self.line = StatusLine(stream, delay=0.0)
 
     def __call__(self, done: int, total: int, service: str, region: str) -> None:
         where = "all regions" if region == "*" else region
-        elapsed = time.monotonic() - self.started
-        self.stream.write(
-            f"\r\033[Khdslint aws: {done}/{total} service-region reads done"
-            f" ({service} {where}, {elapsed:.0f} s)"
+        self.line.show(
+            f"hdslint aws: {done}/{total} service-region reads done"
+            f" ({service} {where}, {self.line.elapsed():.0f} s)",
+            force=done == total,
         )
-        self.stream.flush()
 
     def close(self) -> None:
-        self.stream.write("\r\033[K")
-        self.stream.flush()
+        self.line.close()
 
 
 # An IAM role's ARN, in any partition: what sts:AssumeRole accepts for RoleArn.
@@ -156,10 +155,10 @@ def _write_reports(
     from hdslint.reporters import get_reporter
 
     for target in targets:
-        use_color = color if color is not None else (target.output is None and sys.stdout.isatty())
-        text = get_reporter(target.format).render(result, color=use_color)
+        colored = use_color(target, color)
+        text = get_reporter(target.format).render(result, color=colored)
         if target.format == "text":
-            text += "\n" + coverage_table(collection, color=use_color)
+            text += "\n" + coverage_table(collection, color=colored)
         write_report(text, target.output)
 
 

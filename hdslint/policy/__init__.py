@@ -122,8 +122,10 @@ def load_policies(
     *,
     include_shipped: bool = True,
     disabled: Iterable[str] = (),
+    only: Iterable[str] = (),
 ) -> list[Policy]:
-    """Shipped policies plus the user's, minus the disabled ones; ids must be unique."""
+    """Shipped policies plus the user's, minus the disabled ones (and only those in `only`,
+    when given); ids must be unique."""
     policies = list(shipped_policies()) if include_shipped else []
     policies.extend(load_policy_files(extra))
     seen: dict[str, str] = {}
@@ -134,4 +136,10 @@ def load_policies(
             )
         seen[policy.id] = policy.file
     off = set(disabled)
-    return [p for p in policies if p.id not in off]
+    wanted = set(only)
+    unknown = sorted(wanted - set(seen))
+    if unknown:
+        raise PolicyError(
+            f"--check {','.join(unknown)}: no such policy (`hdslint policies` lists them)"
+        )
+    return [p for p in policies if p.id not in off and (not wanted or p.id in wanted)]

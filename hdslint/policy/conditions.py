@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from hdslint.graph import ResourceGraph
+from hdslint.ids import ResourceKey, UnknownDestination
 from hdslint.model import Edge, EdgeKind, Evidence, Resource, Unknown, thaw
 from hdslint.registry import Registry, Verdict
 from hdslint.registry.validity import ValidityState, certificate_validity
@@ -37,10 +38,10 @@ class Context:
 
     graph: ResourceGraph
     registry: Registry
-    health: Mapping[str, bool | None] = field(default_factory=dict)
+    health: Mapping[ResourceKey, bool | None] = field(default_factory=dict)
     # Why each resource is (or may be) health data, e.g. "its tags are not known: ..."
-    health_reasons: Mapping[str, str] = field(default_factory=dict)
-    _documents: dict[str, dict[str, Any]] = field(default_factory=dict)
+    health_reasons: Mapping[ResourceKey, str] = field(default_factory=dict)
+    _documents: dict[ResourceKey, dict[str, Any]] = field(default_factory=dict)
 
     def document(self, resource: Resource) -> dict[str, Any]:
         """The resource as plain data for keys: what `key:` JMESPath expressions see."""
@@ -586,43 +587,46 @@ class CertificateValid:
 def edge_targets(
     edge: Edge, resource: Resource, direction: str, graph: ResourceGraph
 ) -> list[Resource] | str:
-    """The resources at the other end of an edge, or why they cannot be known. A target
-    outside the graph that the source described (a region, an ARN) becomes a stand-in
+    """The resources at the other end of an edge, or why they cannot be known. A place
+    outside the graph whose region the source told (a region, an ARN) becomes a stand-in
     resource of the same service as the subject."""
     other = edge.target if direction == "out" else edge.source
-    if edge.unknown:
-        return edge.unknown
-    found = graph.get(other)
-    if found is not None:
-        return [found]
-    instances = list(graph.instances(other))
-    if instances:
-        return instances
-    hint = edge.target_hint
-    if hint.get("region"):
-        return [
-            Resource(
-                id=str(hint.get("arn") or hint.get("name") or _destination_name(other, hint)),
-                type=resource.type,
-                provider=str(hint.get("provider") or resource.provider),
-                service=resource.service,
-                category=resource.category,
-                region=str(hint["region"]),
-                location=edge.location or resource.location,
-                source=resource.source,
-                activities=resource.activities,
+    if isinstance(other, UnknownDestination):
+        return other.reason
+    if isinstance(other, ResourceKey):
+        found = graph.get(other)
+        if found is not None:
+            return [found]
+        instances = list(graph.instances(other))
+        if instances:
+            return instances
+        if direction == "in" and edge.origin is not None:
+            other = edge.origin  # what the destination reported of its source
+            if isinstance(other, UnknownDestination):
+                return other.reason
+        else:
+            return (
+                f"the destination {other.id} is not among the scanned resources and its"
+                " region is not known"
             )
-        ]
-    shown = other.split("::")[-1]
-    return f"the destination {shown} is not among the scanned resources and its region is not known"
-
-
-def _destination_name(target: str, hint: Mapping[str, Any]) -> str:
-    """How a destination outside the graph is named in messages: what the source called it,
-    or, for a destination known only by its region, the region."""
-    if "->" in target:  # a stand-in key made up by the source
-        return f"a destination in {hint['region']}"
-    return target.rsplit("::", maxsplit=1)[-1]
+    if other.region is None:
+        return (
+            f"the destination {other} is not among the scanned resources and its region is"
+            " not known"
+        )
+    return [
+        Resource(
+            id=str(other),
+            type=resource.type,
+            provider=other.provider or resource.provider,
+            service=resource.service,
+            category=resource.category,
+            region=other.region,
+            location=edge.location or resource.location,
+            source=resource.source,
+            activities=resource.activities,
+        )
+    ]
 
 
 _KIND_WORDS = {
