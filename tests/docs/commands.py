@@ -1,10 +1,10 @@
 """The commands README.md and docs/*.md show, extracted as a reader would copy them.
 
-Inline code spans in prose (`hdslint policies show ID`) are synopses and are not
-extracted. A command is a line of a fenced `sh`/`bash`/`shell`/`console` block (comments, blank lines
-and a `$ ` prompt left out), or a line of a `script:`/`before_script:`/`run:` value in a
+A command is a line of a fenced `sh`/`bash`/`shell`/`console` block (comments, blank
+lines and a `$ ` prompt left out), or a line of a `script:`/`before_script:`/`run:` value in a
 `yaml` block (GitLab CI jobs, GitHub workflow steps) that runs hdslint. Any document added
-under docs/ is read too: a new command is checked as soon as it is written.
+under docs/ is read too: a new command is checked as soon as it is written. Inline code
+spans in prose (`hdslint policies show ID`) are synopses and are not extracted.
 """
 
 from __future__ import annotations
