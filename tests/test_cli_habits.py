@@ -323,3 +323,15 @@ def test_registry_and_policies_show_whatever_the_case(cli: Cli) -> None:
     assert cli("registry", "show", "OVHX")[2] == (
         "hdslint: error: no provider 'OVHX' in the registry (run `hdslint registry` for the list)\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("args", "quiet"), [((), False), (("--no-progress",), True), (("-q",), True)]
+)
+def test_aws_no_progress(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...], quiet: bool
+) -> None:
+    seen = []
+    monkeypatch.setattr("hdslint.commands.aws.run", lambda options: seen.append(options) or 0)
+    assert cli("aws", *args)[0] == 0
+    assert [o.quiet for o in seen] == [quiet]
