@@ -15,6 +15,7 @@ from hdslint import yamlio
 from hdslint.configfile import CONFIG_NAMES as CONFIG_NAMES  # noqa: PLC0414
 from hdslint.configfile import find_config as find_config  # noqa: PLC0414
 from hdslint.errors import ConfigError
+from hdslint.result import Selection as Selection  # noqa: PLC0414 (re-exported)
 from hdslint.schemas import validate
 
 DEFAULT_HEALTH_TAGS: Mapping[str, list[str]] = {"data-classification": ["health", "phi", "hds"]}
@@ -44,6 +45,8 @@ class Config:
     registry_max_age_days: int | None = None
     registry_expiry_warning_days: int | None = None
     disabled_policies: tuple[str, ...] = ()
+    # Only these policies (--check); empty: every policy not disabled.
+    only_policies: tuple[str, ...] = ()
     policy_paths: tuple[Path, ...] = ()
     shipped_policies: bool = True
     var_files: tuple[Path, ...] = ()

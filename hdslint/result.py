@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hdslint.graph import ResourceGraph
+from hdslint.ids import ResourceKey
 from hdslint.model import Evidence, Finding, InputError, Resource, ScanWarning, Status
 
 if TYPE_CHECKING:  # annotations only: the core does not import the layers above it
@@ -24,7 +25,27 @@ if TYPE_CHECKING:  # annotations only: the core does not import the layers above
     from hdslint.registry import Registry
 
 # Which resources hold health data: key -> True / False / None (cannot tell).
-Classification = dict[str, bool | None]
+Classification = dict[ResourceKey, bool | None]
+
+
+@dataclass(frozen=True)
+class Selection:
+    """One-off choices from the command line, added to the configuration's own: --check,
+    --skip-check, --skip-path (globs relative to the current folder) and
+    --external-policies (as policies.paths)."""
+
+    checks: tuple[str, ...] = ()
+    skip_checks: tuple[str, ...] = ()
+    skip_paths: tuple[str, ...] = ()
+    policy_dirs: tuple[Path, ...] = ()
+
+    def apply(self, config: Config) -> Config:
+        return replace(
+            config,
+            only_policies=(*config.only_policies, *self.checks),
+            disabled_policies=(*config.disabled_policies, *self.skip_checks),
+            policy_paths=(*config.policy_paths, *self.policy_dirs),
+        )
 
 
 @dataclass
@@ -50,6 +71,10 @@ class ScanOptions:
     # in findings; None: `<stdin>`).
     stdin: str | None = None
     stdin_filename: str | None = None
+    # --check, --skip-check, --skip-path, --external-policies
+    selection: Selection = field(default_factory=Selection)
+    # Told (files parsed, files to parse) while Terraform files are parsed (a progress line).
+    progress: Callable[[int, int], None] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +96,7 @@ class ScanResult:
     policies: list[Policy]
     graph: ResourceGraph
     health: Classification
-    health_reasons: dict[str, str]
+    health_reasons: dict[ResourceKey, str]
     evaluations: list[Evaluation]
     findings: list[Finding]
     errors: list[InputError]

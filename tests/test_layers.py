@@ -28,6 +28,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
     "core": (
         "hdslint",
         "hdslint.model",
+        "hdslint.ids",
         "hdslint.graph",
         "hdslint.result",
         "hdslint.errors",
@@ -55,7 +56,14 @@ LAYERS: dict[str, tuple[str, ...]] = {
     "analysis": ("hdslint.classify", "hdslint.policy.engine", "hdslint.suppressions"),
     "output": ("hdslint.reporters", "hdslint.report", "hdslint.markup"),
     "pipeline": ("hdslint.scan", "hdslint.changed"),
-    "app": ("hdslint.cli", "hdslint.__main__", "hdslint.commands", "hdslint.docsgen"),
+    "app": (
+        "hdslint.cli",
+        "hdslint.__main__",
+        "hdslint.commands",
+        "hdslint.docsgen",
+        "hdslint.progress",
+        "hdslint.outputpath",
+    ),
 }
 
 MAY_IMPORT: dict[str, frozenset[str]] = {

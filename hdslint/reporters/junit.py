@@ -18,6 +18,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections import Counter
 
+from hdslint.ids import ResourceKey
 from hdslint.model import Finding, Status
 from hdslint.paths import relative_path
 from hdslint.result import Evaluation, ScanResult
@@ -27,7 +28,7 @@ from hdslint.result import Evaluation, ScanResult
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-def _finding_for(result: ScanResult) -> dict[tuple[str, str], Finding]:
+def _finding_for(result: ScanResult) -> dict[tuple[str, ResourceKey], Finding]:
     return {(f.policy_id, f.resource.key): f for f in result.findings}
 
 
