@@ -507,6 +507,7 @@ def _parse_regions(values: Sequence[str]) -> tuple[str, ...]:
     "that `hdslint scan FILE` re-evaluates offline.",
 )
 @click.option("-q", "--quiet", is_flag=True, help="No progress on standard error.")
+@click.option("--no-progress", is_flag=True, help="No progress on standard error (as for scan).")
 @click.option(
     "--workers",
     type=click.IntRange(1, 128),
@@ -538,6 +539,7 @@ def aws(
     fail_on: str | None,
     save: Path | None,
     quiet: bool,
+    no_progress: bool,
     workers: int,
     max_attempts: int | None,
     color: bool | None,
@@ -564,7 +566,7 @@ def aws(
             config=config,
             fail_on=fail_on,
             save=save,
-            quiet=quiet,
+            quiet=quiet or no_progress,
             workers=workers,
             max_attempts=max_attempts,
             color=color,

@@ -221,9 +221,40 @@ def collect(found: Discovered, config: Config, options: ScanOptions) -> SourceRe
         if reader is not None:
             result.extend(reader(files, config, options))
         else:
-            # Kinds recognised by name that no source reads (yet): count them as skipped.
+            # Infrastructure no source of this version reads: not counted as read, and
+            # named, since what is not read is not checked.
             found.file_count -= len(files)
+            result.errors.extend(unread_errors(kind, files))
+    if found.file_count == 0:
+        result.errors.extend(nothing_read_errors(options.paths))
     return result
+
+
+def unread_errors(kind: str, files: Sequence[Path]) -> list[InputError]:
+    from hdslint.sources import UNREAD_KINDS
+    from hdslint.sources.terraform.loader import display_path
+
+    what = UNREAD_KINDS.get(kind, f"a {kind} file")
+    return [
+        InputError(display_path(file), f"not read by this version of hdslint: {what}")
+        for file in files
+    ]
+
+
+# What a folder must hold for a scan to read something, as the error says it.
+READ_KINDS = "Terraform .tf/.tfvars, plan JSON, Kubernetes YAML, hdslint inventories"
+
+
+def nothing_read_errors(paths: Sequence[str]) -> list[InputError]:
+    """A scan that read no file is not a pass: each folder given says it held nothing to
+    read (a file given that is not read already has its own error)."""
+    return [
+        InputError(
+            given, f"nothing to scan: this folder holds no file hdslint reads ({READ_KINDS})"
+        )
+        for given in paths
+        if given != "-" and Path(given).is_dir()
+    ]
 
 
 def resolve_config(options: ScanOptions) -> Config:

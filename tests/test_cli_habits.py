@@ -311,3 +311,27 @@ def test_scan_progress_on_a_terminal_only(
     _, _, err = cli("scan", "p", "--no-cache", *args)
     expected = "\rhdslint: 1/1 Terraform files parsed (0 s)\r" + " " * 41 + "\r"
     assert err == (expected if shown else "")
+
+
+def test_registry_and_policies_show_whatever_the_case(cli: Cli) -> None:
+    code, out, err = cli("registry", "show", "ovh")
+    assert (code, out.splitlines()[0], err) == (0, "OVHcloud (ovh)", "")
+    for spelling in (("show", "OVH"), ("SHOW", "Ovh"), ("OVH",)):
+        assert cli("registry", *spelling) == (0, out, "")
+    code, out, _ = cli("policies", "show", "hds-loc-001")
+    assert (code, cli("policies", "Show", "HDS-LOC-001")) == (0, (0, out, ""))
+    assert cli("registry", "show", "OVHX")[2] == (
+        "hdslint: error: no provider 'OVHX' in the registry (run `hdslint registry` for the list)\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "quiet"), [((), False), (("--no-progress",), True), (("-q",), True)]
+)
+def test_aws_no_progress(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...], quiet: bool
+) -> None:
+    seen = []
+    monkeypatch.setattr("hdslint.commands.aws.run", lambda options: seen.append(options) or 0)
+    assert cli("aws", *args)[0] == 0
+    assert [o.quiet for o in seen] == [quiet]

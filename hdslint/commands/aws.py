@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,11 +20,13 @@ from hdslint.commands.scan import (
     ReportTarget,
     exit_code,
     report_targets,
+    require_output_folders,
     use_color,
     write_report,
 )
 from hdslint.config import Config, find_config, load_config
 from hdslint.errors import HdslintError
+from hdslint.outputpath import require_output_folder
 from hdslint.policy import Policy
 from hdslint.registry import Registry
 from hdslint.scan import ScanOptions, ScanResult, evaluate, load_rules, resolve_baseline
@@ -70,6 +73,17 @@ class TerminalProgress:
         self.line.close()
 
 
+# An IAM role's ARN, in any partition: what sts:AssumeRole accepts for RoleArn.
+ROLE_ARN = re.compile(r"arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]+")
+
+
+def check_role_arn(role_arn: str) -> None:
+    if not ROLE_ARN.fullmatch(role_arn):
+        raise HdslintError(
+            f"--role-arn {role_arn}: not an IAM role ARN (arn:aws:iam::123456789012:role/NAME)"
+        )
+
+
 BOTO3_MISSING = (
     "hdslint aws needs boto3, which a plain `pip install hdslint` leaves out:"
     " pip install 'hdslint[aws]'"
@@ -99,6 +113,11 @@ def run(options: AwsOptions, *, session: Any = None) -> int:
     from hdslint.sources.aws.collector import AwsScanSettings, collect
 
     targets = report_targets(options.formats, options.outputs, os.environ)  # usage first
+    if options.role_arn is not None:
+        check_role_arn(options.role_arn)
+    require_output_folders(targets)
+    if options.save is not None:
+        require_output_folder(options.save, "inventory")
     config = _config(options.config)
     registry, policies = load_rules(config)
     baseline = resolve_baseline(config, ScanOptions(config=options.config))
@@ -228,7 +247,6 @@ def _save(collection: Collection, options: AwsOptions) -> None:
     assert options.save is not None
     text = inventory.dumps(inventory_document(collection, role_arn=options.role_arn))
     try:
-        options.save.parent.mkdir(parents=True, exist_ok=True)
         options.save.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise HdslintError(

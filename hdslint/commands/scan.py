@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hdslint.errors import HdslintError
+from hdslint.outputpath import require_output_folder
 
 if TYPE_CHECKING:
     from hdslint.config import Selection
@@ -101,6 +102,13 @@ def report_targets(
     return targets
 
 
+def require_output_folders(targets: Sequence[ReportTarget]) -> None:
+    """Before the scan: every report's folder exists (hdslint creates none)."""
+    for target in targets:
+        if target.output is not None:
+            require_output_folder(target.output, "report")
+
+
 def warn_if_format_name(output: str) -> None:
     """`-o sarif` is Checkov's way to ask for SARIF; here it writes a file named `sarif`.
     Said on stderr (the report is still written where asked)."""
@@ -120,7 +128,6 @@ def write_report(text: str, output: Path | None) -> None:
         sys.stdout.flush()
         return
     try:
-        output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise HdslintError(
@@ -228,6 +235,7 @@ def run(
     progress: bool = True,
 ) -> int:
     targets = report_targets(formats, outputs, os.environ)  # usage errors before the scan
+    require_output_folders(targets)
     status = _status_line() if progress else None
     try:
         with cyclic_gc_paused():

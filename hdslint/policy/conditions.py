@@ -44,7 +44,8 @@ class Context:
     _documents: dict[ResourceKey, dict[str, Any]] = field(default_factory=dict)
 
     def document(self, resource: Resource) -> dict[str, Any]:
-        """The resource as plain data for keys: what `key:` JMESPath expressions see."""
+        """The resource as plain data for keys: what `key:` JMESPath expressions see (its
+        fields are DOCUMENT_FIELDS)."""
         doc = self._documents.get(resource.key)
         if doc is None:
             doc = {
@@ -66,6 +67,52 @@ class Context:
 
 
 # -- keys ----------------------------------------------------------------------------------
+
+# The top-level fields of Context.document: a key starting anywhere else (a misspelt
+# `regoin`) could only ever read nothing, so it is refused when the policy is loaded.
+DOCUMENT_FIELDS = (
+    "id",
+    "type",
+    "provider",
+    "service",
+    "category",
+    "region",
+    "source",
+    "tags",
+    "attributes",
+    "activities",
+    "health_data",
+    "location",
+)
+# Fields a source marks unknown without ever giving them a value: `contents`, what a module
+# not downloaded or a service not read would have held (HDS-EVAL-001 asks for it).
+UNKNOWN_ONLY_FIELDS = ("contents",)
+# JMESPath nodes whose first child is what they read first (`a.b`, `a[0]`, `a[*].b`, `a | b`).
+_LEFTMOST = frozenset(
+    {"subexpression", "index_expression", "projection", "value_projection", "flatten", "pipe"}
+)
+_FILTER = "filter_projection"
+
+
+def key_root(key: str) -> str | None:
+    """The document field a key reads first (`attributes` for `attributes.plan[0]`), or None
+    when it starts with something else (a function, a literal, `@`). Raises ValueError for
+    an invalid expression."""
+    simple = _parse_simple(key)
+    if simple is not None:
+        return simple[0] if isinstance(simple[0], str) else None
+    import jmespath
+    from jmespath.exceptions import JMESPathError
+
+    try:
+        node: Mapping[str, Any] = jmespath.compile(key).parsed
+    except JMESPathError:
+        compile_key(key)  # raises the ValueError with its message
+        return None
+    while node.get("type") in _LEFTMOST or node.get("type") == _FILTER:
+        node = node["children"][0]
+    return str(node["value"]) if node.get("type") == "field" else None
+
 
 _SEGMENT = re.compile(r'\s*(?:([A-Za-z_][A-Za-z0-9_]*)|"((?:[^"\\]|\\.)*)"|\[(\d+)\])\s*')
 
@@ -281,7 +328,12 @@ def _show(value: Any) -> str:
 
 class PolicyMeaningError(ValueError):
     """What the schema cannot check (a regex that does not compile, a JMESPath key that does
-    not parse), with the path of the condition in the policy file."""
+    not parse), with the path of the condition in the policy file. `problems`: every one
+    found (the parts of an `all` or `any` are all compiled before it is raised)."""
+
+    def __init__(self, message: str, problems: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.problems = problems or (message,)
 
 
 class Condition(Protocol):
@@ -318,8 +370,14 @@ class KeyCondition:
         key, op = cond["key"], cond["op"]
         try:
             read = compile_key(key)
+            root = key_root(key)
         except ValueError as exc:
             raise PolicyMeaningError(f"{path}.key: invalid JMESPath {key!r}: {exc}") from None
+        if root is not None and root not in (*DOCUMENT_FIELDS, *UNKNOWN_ONLY_FIELDS):
+            raise PolicyMeaningError(
+                f"{path}.key: {key!r} reads {root!r}, which resources do not have (keys start"
+                f" with one of {', '.join(DOCUMENT_FIELDS)})"
+            )
         check = COMPARISONS[op].check_value
         if check is not None:
             try:
@@ -372,7 +430,16 @@ class AnyOf:
 
 
 def _compile_list(conds: list[Mapping[str, Any]], path: str) -> tuple[Condition, ...]:
-    return tuple(compile_condition(c, f"{path}[{i}]") for i, c in enumerate(conds))
+    parts: list[Condition] = []
+    problems: list[str] = []
+    for i, c in enumerate(conds):
+        try:
+            parts.append(compile_condition(c, f"{path}[{i}]"))
+        except PolicyMeaningError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise PolicyMeaningError(problems[0], tuple(problems))
+    return tuple(parts)
 
 
 @dataclass(frozen=True, slots=True)

@@ -117,6 +117,7 @@ def test_one_run_writes_text_sarif_summary_and_junit(
     cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     write_tree(tmp_path / "p", {"main.tf": US})
+    (tmp_path / "out").mkdir()
     monkeypatch.chdir(tmp_path)
     code, out, err = cli(
         "scan", "p", "-f", "text", "-f", "sarif=out/hdslint.sarif",

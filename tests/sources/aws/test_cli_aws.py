@@ -90,6 +90,7 @@ def test_end_to_end_against_moto_through_aws_endpoint_url(tmp_path: Path) -> Non
     }
     if moto_lacks("backup", "ListBackupSelections", {"BackupPlanId": "none"}):
         gaps.add(("backup", "eu-west-3"))  # the seeded plans are in Paris
+    (tmp_path / "evidence").mkdir()
     live = hdslint(
         "aws", "--region", ",".join(regions), "--save", "evidence/inv.json", cwd=tmp_path
     )
@@ -193,6 +194,54 @@ def test_an_unknown_region_is_a_one_line_error(cli: Cli) -> None:
     assert (code, out) == (2, "")
     assert err.startswith(
         "hdslint: error: unknown region eu-west-9 (this account's enabled regions: af-south-1,"
+    )
+
+
+@pytest.mark.usefixtures("aws_env")
+def test_an_endpoint_that_is_not_a_url_is_a_usage_error(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "not-a-url")
+    assert cli("aws", "-r", "eu-west-3") == (
+        2,
+        "",
+        "hdslint: error: invalid AWS endpoint URL 'not-a-url' (from AWS_ENDPOINT_URL):"
+        " expected a URL such as https://host:port\n",
+    )
+
+
+@pytest.mark.usefixtures("aws_env")
+def test_a_service_endpoint_that_is_not_a_url_is_a_usage_error(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # STS and EC2 answer (moto); the S3 client cannot be made, before any S3 call.
+    monkeypatch.setenv("AWS_ENDPOINT_URL_S3", "s3 here")
+    assert cli("aws", "-r", "eu-west-3") == (
+        2,
+        "",
+        "hdslint: error: invalid AWS endpoint URL 's3 here' (from AWS_ENDPOINT_URL_S3):"
+        " expected a URL such as https://host:port\n",
+    )
+
+
+def test_a_role_arn_that_is_not_one_is_a_usage_error(cli: Cli) -> None:
+    # Refused before any credential or network is looked at.
+    assert cli("aws", "--role-arn", "notanarn") == (
+        2,
+        "",
+        "hdslint: error: --role-arn notanarn: not an IAM role ARN"
+        " (arn:aws:iam::123456789012:role/NAME)\n",
+    )
+
+
+def test_a_multi_line_botocore_message_is_kept_on_one_line() -> None:
+    from botocore.exceptions import ParamValidationError
+
+    from hdslint.sources.aws.session import _describe
+
+    exc = ParamValidationError(report="Invalid length for parameter RoleArn, value: 8")
+    assert _describe(exc) == (
+        "Parameter validation failed: Invalid length for parameter RoleArn, value: 8"
     )
 
 
