@@ -15,7 +15,11 @@ class RenderOptions(Protocol):
 
 
 class Reporter(Protocol):
-    def render(self, result: ScanResult, *, color: bool = False) -> str: ...
+    # show_suppressed: list suppressed findings in the formats people read (text, markdown);
+    # the formats programs read (json, sarif, junit) always carry them, marked suppressed.
+    def render(
+        self, result: ScanResult, *, color: bool = False, show_suppressed: bool = False
+    ) -> str: ...
 
 
 # format name -> module holding its `render`
@@ -26,6 +30,8 @@ REPORTERS: dict[str, str] = {
     "github": "hdslint.reporters.github",
     "markdown": "hdslint.reporters.markdown",
     "junit": "hdslint.reporters.junit",
+    "gitlab-sast": "hdslint.reporters.gitlab_sast",
+    "gitlab-codequality": "hdslint.reporters.gitlab_codequality",
 }
 
 
