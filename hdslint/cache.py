@@ -210,7 +210,7 @@ def _private_folders(folder: Path) -> None:
         missing.append(candidate)
     for candidate in reversed(missing):
         candidate.mkdir(mode=0o700, exist_ok=True)
-        os.chmod(candidate, 0o700)  # mkdir's mode is masked by the umask
+        candidate.chmod(0o700)  # mkdir's mode is masked by the umask
 
 
 def _usable(directory: Path) -> bool:
