@@ -234,3 +234,39 @@ def test_cache_entries_are_bound_to_their_key_and_private(tmp_path: Path) -> Non
     other.write_bytes(entry.read_bytes())
     assert store.get("cd" + "1" * 38) is None
     assert store.get("ab" + "1" * 38) == ("ok", "eu-west-3")
+
+
+def test_config_discovery_stops_at_the_repository_root(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: CliRun
+) -> None:
+    # A parent folder's configuration (here one switching every policy off) is not taken.
+    (tmp_path / ".hdslint.yaml").write_text("policies:\n  shipped: false\n")
+    root = write_tree(
+        tmp_path / "repo",
+        {"main.tf": 'provider "aws" { region = "us-east-1" }\nresource "aws_s3_bucket" "b" {}\n'},
+    )
+    (root / ".git").mkdir()
+    monkeypatch.chdir(root)
+    code, out, _err = cli("scan", ".", "--no-color")
+    assert code == 1
+    assert "main.tf:2  critical HDS-LOC-001  aws_s3_bucket.b" in out
+
+
+def test_the_pre_commit_hook_passes_file_names_after_a_double_dash() -> None:
+    import yaml
+
+    hooks = yaml.safe_load(Path(__file__).parents[2].joinpath(".pre-commit-hooks.yaml").read_text())
+    scan = next(h for h in hooks if h["id"] == "hdslint")
+    assert scan["entry"] == "hdslint scan --changed --"
+    assert scan["pass_filenames"] is True
+
+
+def test_a_file_named_like_an_option_is_a_file_after_double_dash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: CliRun
+) -> None:
+    root = repo(tmp_path, "")
+    (root / "evil.yaml").write_text("policies:\n  shipped: false\n")
+    monkeypatch.chdir(root)
+    code, out, _err = cli("scan", "--no-color", "--", "--config=evil.yaml")
+    assert code == 2
+    assert out.splitlines()[0] == "error  --config=evil.yaml: no such file or directory"
