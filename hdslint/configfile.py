@@ -53,7 +53,7 @@ def _owned_by_user(path: Path) -> bool:
     if getuid is None:
         return True
     try:
-        return path.stat().st_uid == getuid()
+        return bool(path.stat().st_uid == getuid())
     except OSError:
         return False
 
