@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
@@ -12,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from hdslint import yamlio
+from hdslint import saferegex, yamlio
 from hdslint.errors import PolicyError
 from hdslint.model import Severity
 from hdslint.schemas import validate
@@ -91,9 +90,9 @@ def _check_meaning(cond: Mapping[str, Any], path: str) -> str | None:
             return f"{path}.key: invalid JMESPath {cond['key']!r}: {exc}"
         if cond["op"] in ("regex", "contains_match"):
             try:
-                re.compile(cond["value"])
-            except re.error as exc:
-                return f"{path}.value: invalid regular expression: {exc}"
+                saferegex.compile_pattern(cond["value"])
+            except saferegex.RegexError as exc:
+                return f"{path}.value: {exc}"
         return None
     for name in ("all", "any"):
         if name in cond:

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from hdslint import saferegex
 from hdslint.graph import ResourceGraph
 from hdslint.model import Edge, EdgeKind, Evidence, Resource, Unknown, thaw
 from hdslint.registry import Registry, Verdict
@@ -219,12 +220,12 @@ def _compare_values(op: str, actual: Any, expected: Any) -> bool:
         found = isinstance(actual, list | str | dict) and expected in actual
         return found if op == "contains" else not found
     if op == "regex":
-        return isinstance(actual, str) and re.search(expected, actual) is not None
+        return isinstance(actual, str) and saferegex.search(expected, actual)
     if op == "contains_match":
         # A string that matches, or a list with an element that matches (e.g. the plan
         # codes of every `plan_option` block).
         items = actual if isinstance(actual, list) else [actual]
-        return any(isinstance(item, str) and re.search(expected, item) for item in items)
+        return any(isinstance(item, str) and saferegex.search(expected, item) for item in items)
     if op == "glob":
         return isinstance(actual, str) and fnmatch.fnmatchcase(actual, expected)
     a, b = _as_number(actual), _as_number(expected)

@@ -18,6 +18,7 @@ from typing import Any
 from hdslint import catalogue
 from hdslint.limits import inside_allowed
 from hdslint.model import Edge, InputError, Location, Resource, Unknown, freeze
+from hdslint.sources.terraform import budget
 from hdslint.sources.terraform.expr import Scope, evaluate
 from hdslint.sources.terraform.flows import FlowReader
 from hdslint.sources.terraform.hcl import Body
@@ -106,10 +107,25 @@ class Evaluator:
         # else: a configuration cannot make hdslint read /etc/passwd or ~/.aws.
         roots = (mod.path.resolve(), Path.cwd().resolve())
         token = FILE_ROOTS.set(roots)
+        budget_token = budget.start()
+        kept = (len(self.out.resources), len(self.out.edges), len(self.out.errors))
         try:
             root = ModuleInstance(self, mod, "")
             self._walk(root)
+        except budget.BudgetExceeded as exc:
+            # The root is dropped whole (a part of it would read as its whole), and said.
+            del self.out.resources[kept[0] :]
+            del self.out.edges[kept[1] :]
+            del self.out.errors[kept[2] :]
+            spent = budget.current()
+            file, line = (spent.where if spent else None) or (mod.display, 0)
+            self.out.errors.append(
+                InputError(
+                    file, f"{exc}; the root module {mod.display} is not evaluated", line or None
+                )
+            )
         finally:
+            budget.finish(budget_token)
             FILE_ROOTS.reset(token)
 
     def instantiate_call(
@@ -135,6 +151,10 @@ class Evaluator:
                 keys = [(None, {"each": expansion, "count": expansion})]
             else:
                 keys = expansion
+        spent = budget.current()
+        if spent is not None:
+            spent.where = (call.file, call.line)
+            spent.add_module_instances(len(keys), f"module.{name}")
         children = []
         for key, each in keys:
             suffix = "" if key is None else f"[{json.dumps(key)}]"
@@ -235,6 +255,9 @@ class Evaluator:
     # -- emitting resources --------------------------------------------------------------
 
     def _emit(self, res: ResourceEval) -> None:
+        spent = budget.current()
+        if spent is not None:
+            spent.where = (res.block.file, res.block.line)
         instances = res.instances()
         if isinstance(instances, Unknown):
             unknown_scope = res.scope_for(None)
@@ -364,6 +387,9 @@ def expand_call(
             return Unknown(f"count = {attrs['count'][2]}: {count.reason}")
         if isinstance(count, bool) or not isinstance(count, int | float):
             return Unknown("count is not a number", error=True)
+        spent = budget.current()
+        if spent is not None and count > spent.limits.module_instances:
+            spent.add_module_instances(int(min(count, 2**62)), "module count")  # before building
         return [(i, {"count": {"index": i}}) for i in range(int(count))]
     coll = evaluate(attrs["for_each"][0], parent)
     if isinstance(coll, Unknown):

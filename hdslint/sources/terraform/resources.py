@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from hdslint import catalogue
 from hdslint.model import Unknown
 from hdslint.registry import normalise_region
+from hdslint.sources.terraform import budget
 from hdslint.sources.terraform.expr import Scope, bind, evaluate
 from hdslint.sources.terraform.loader import Block
 from hdslint.sources.terraform.namespaces import ResourceValue
@@ -55,6 +56,7 @@ class ResourceEval:
                 return Unknown(f"count = {attrs['count'][2]}: {count.reason}", ref=count.ref)
             if isinstance(count, bool) or not isinstance(count, int | float):
                 return Unknown(f"count = {attrs['count'][2]} is not a number", error=True)
+            budget.charge_instances(count, self.address)
             return [_Instance(i, bind(base, {"count": {"index": i}})) for i in range(int(count))]
         if "for_each" in attrs:
             coll = evaluate(attrs["for_each"][0], base)
@@ -66,6 +68,7 @@ class ResourceEval:
                 items = [(v if isinstance(v, str) else json.dumps(v), v) for v in coll]
             else:
                 return Unknown(f"for_each = {attrs['for_each'][2]} is not a map or set")
+            budget.charge_instances(len(items), self.address)
             return [_Instance(k, bind(base, {"each": {"key": k, "value": v}})) for k, v in items]
         return [_Instance(None, base)]
 
