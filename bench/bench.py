@@ -17,8 +17,8 @@ What is compared, per corpus:
 - hdslint cold: `hdslint scan` with an empty cache (it fills it), with its default process
   pool, and with `--jobs 1` (one process, like the bare parse).
 - hdslint after one file changed (the pre-commit case: every other file's parse is
-  cached, the report is recomputed) and hdslint warm (nothing changed: the report is
-  replayed).
+  cached, the report is recomputed) and hdslint warm (nothing changed: every parse is
+  cached, evaluation and the report are recomputed).
 - Checkov (`checkov -d DIR --framework terraform`), when it is installed (`--checkov`).
 
 Also: `hdslint --version` start-up, a one-file scan, peak memory (the largest process's

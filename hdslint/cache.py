@@ -144,7 +144,7 @@ class CacheStore:
             return
         path = self.path(key)
         data = MAGIC + hashlib.blake2b(payload, digest_size=DIGEST_SIZE).digest() + payload
-        import tempfile  # only when writing: a replayed scan never does
+        import tempfile  # only when writing: a scan served from the cache never does
 
         try:
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)

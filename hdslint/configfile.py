@@ -1,7 +1,7 @@
-"""Where a scan's `.hdslint.yaml` is, and its cache settings, read without the rest.
+"""Where a scan's `.hdslint.yaml` is, found without loading PyYAML or the schemas.
 
-Kept apart from hdslint.config (which loads PyYAML and the schemas at import) because a
-replayed report (hdslint.resultcache) needs only these, and start-up time is its whole cost.
+Kept apart from hdslint.config (which loads PyYAML and the schemas at import): finding the
+file needs neither.
 """
 
 from __future__ import annotations
@@ -30,33 +30,3 @@ def config_file(paths: Sequence[str], given: Path | None) -> Path | None:
         return given
     first = Path(paths[0]) if paths else Path.cwd()
     return find_config(first if first.exists() else Path.cwd())
-
-
-def peek_cache_settings(path: Path | None) -> tuple[bool, Path | None]:
-    """`cache.enabled` and `cache.directory` of a configuration file, read before the
-    scan (without schema validation, which the scan itself does) so that a report can be
-    replayed without loading anything else. Defaults when unreadable."""
-    if path is None:
-        return True, None
-    try:
-        text = path.read_text("utf-8")
-    except (OSError, UnicodeDecodeError):
-        return True, None
-    if "cache" not in text:
-        return True, None  # no cache settings: no need to load PyYAML to know it
-    import yaml
-
-    from hdslint import yamlio
-
-    try:
-        data = yamlio.load(text)
-    except yaml.YAMLError:
-        return True, None
-    cache = data.get("cache") if isinstance(data, dict) else None
-    if not isinstance(cache, dict):
-        return True, None
-    directory = cache.get("directory")
-    return (
-        cache.get("enabled", True) is not False,
-        path.parent.resolve() / directory if isinstance(directory, str) and directory else None,
-    )

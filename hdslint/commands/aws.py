@@ -1,6 +1,7 @@
 """`hdslint aws`: scan a live AWS account read-only, evaluate it, optionally save it.
 
-boto3 is imported here only, inside `run`: the other commands never load it.
+boto3 is imported here only, inside `run`: the other commands never load it, and a plain
+`pip install hdslint` leaves it out (it comes with the `aws` extra).
 """
 
 from __future__ import annotations
@@ -65,6 +66,20 @@ class TerminalProgress:
         self.stream.flush()
 
 
+BOTO3_MISSING = (
+    "hdslint aws needs boto3, which a plain `pip install hdslint` leaves out:"
+    " pip install 'hdslint[aws]'"
+)
+
+
+def require_boto3() -> None:
+    """A usage error (exit 2) naming what to install, before anything imports boto3."""
+    try:
+        import boto3  # noqa: F401
+    except ModuleNotFoundError:
+        raise HdslintError(BOTO3_MISSING) from None
+
+
 def print_iam_policy() -> int:
     from hdslint.sources.aws.permissions import shipped_policy
 
@@ -75,6 +90,7 @@ def print_iam_policy() -> int:
 def run(options: AwsOptions, *, session: Any = None) -> int:
     """Scan the account, write the reports (and the inventory), return the exit code.
     `session`: a boto3 session to use instead of opening one (library use)."""
+    require_boto3()
     from hdslint.commands.registry import warn_if_stale
     from hdslint.sources.aws.collector import AwsScanSettings, collect
 

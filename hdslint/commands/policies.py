@@ -42,7 +42,7 @@ def show(policy: Policy) -> str:
         f"  docs:        {help_uri(policy)}",
         "",
         "Applies to",
-        wrap.fill(describe_selector(policy.select)),
+        wrap.fill(describe_selector(policy)),
         "",
         "Description",
         wrap.fill(policy.description),

@@ -9,16 +9,12 @@ import sys
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from hdslint.errors import HdslintError
 
 if TYPE_CHECKING:
-    from hdslint.resultcache import Recorder, ResultCache, StderrCopy
     from hdslint.scan import ScanResult
-
-# hdslint.scan (and what it imports) is loaded only when the scan really runs: a report
-# replayed from the result cache never needs it.
 
 STDOUT = "-"
 
@@ -167,28 +163,7 @@ def run(
     jobs: int | None = None,
 ) -> int:
     targets = report_targets(formats, outputs, os.environ)  # usage errors before the scan
-    env = dict(os.environ)
-    request = {
-        "paths": list(paths),
-        "reports": [(t.format, _use_color(t, color)) for t in targets],
-        "config": config,
-        "fail_on": fail_on,
-        "vars": cli_vars,
-        "var_files": var_files,
-        "baseline": baseline,
-        "changed": changed,
-    }
-    # Standard input (`-`) is not a file the recorder can see: such a scan is never replayed.
-    reads_stdin = "-" in paths or stdin_filename is not None
-    replays, key = _result_cache(cache and not reads_stdin, paths, config, request, env)
-    if replays is not None:
-        replay = replays.lookup(key)
-        if replay is not None and len(replay.texts) == len(targets):
-            sys.stderr.write(replay.stderr)
-            for target, text in zip(targets, replay.texts, strict=True):
-                write_report(text, target.output)
-            return replay.exit_code
-    with cyclic_gc_paused(), _recorded(replays) as (recorder, stderr):
+    with cyclic_gc_paused():
         texts, code = scan_and_render(
             paths=paths,
             targets=targets,
@@ -202,14 +177,10 @@ def run(
             stdin_filename=stdin_filename,
             cache=cache,
             jobs=jobs,
-            env=env,
+            env=dict(os.environ),
         )
     for target, text in zip(targets, texts, strict=True):
         write_report(text, target.output)
-    if replays is not None and recorder is not None and stderr is not None:
-        from hdslint.resultcache import Replay
-
-        replays.save(key, recorder, Replay(tuple(texts), code, stderr.text()))
     return code
 
 
@@ -229,8 +200,7 @@ def scan_and_render(
     jobs: int | None,
     env: Mapping[str, str],
 ) -> tuple[list[str], int]:
-    """The scan itself: the reports' text and the exit code. Everything a scan does must
-    happen in here (it is recorded, see hdslint.resultcache): a replayed report skips it."""
+    """The scan itself: the reports' text and the exit code."""
     from hdslint.commands.registry import warn_if_stale
     from hdslint.scan import ScanOptions, run_scan
 
@@ -260,39 +230,3 @@ def scan_and_render(
         result = only_changed(result, scope.folders)
     texts = render_reports(result, targets, color)
     return texts, exit_code(result, fail_on or result.config.fail_on or "low")
-
-
-def _result_cache(
-    cache: bool,
-    paths: Sequence[str],
-    config: Path | None,
-    request: Mapping[str, Any],
-    env: Mapping[str, str],
-) -> tuple[ResultCache | None, str]:
-    """The store of replayable reports, or None when the cache is off, and this scan's key."""
-    from hdslint import resultcache
-    from hdslint.cache import cache_directory
-    from hdslint.configfile import config_file, peek_cache_settings
-
-    if not cache or not resultcache.supported():
-        return None, ""
-    enabled, configured = peek_cache_settings(config_file(paths, config))
-    directory = cache_directory(enabled, configured, env)
-    if directory is None:
-        return None, ""
-    return resultcache.ResultCache(directory), resultcache.request_key(request, env)
-
-
-@contextlib.contextmanager
-def _recorded(
-    replays: ResultCache | None,
-) -> Iterator[tuple[Recorder | None, StderrCopy | None]]:
-    """Record what the scan looks at and says on stderr, when its report can be replayed."""
-    if replays is None:
-        yield None, None
-        return
-    from hdslint.resultcache import StderrCopy, recording
-
-    stderr = StderrCopy(sys.stderr)
-    with recording([replays.store.directory]) as recorder, contextlib.redirect_stderr(stderr):
-        yield recorder, stderr

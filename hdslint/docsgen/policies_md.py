@@ -72,7 +72,7 @@ def _section(policy: Policy) -> list[str]:
         "|---|---|",
         f"| Severity | {policy.severity.label} |",
         f"| HDS activities | {describe_activities(policy.activities)} |",
-        f"| Applies to | {cell(describe_selector(policy.select))} |",
+        f"| Applies to | {cell(describe_selector(policy))} |",
     ]
     if policy.tags:
         lines.append(f"| Tags | {', '.join(policy.tags)} |")

@@ -11,9 +11,11 @@ from typing import Any
 
 import yaml
 
-from hdslint import saferegex, yamlio
+from hdslint import yamlio
 from hdslint.errors import PolicyError
 from hdslint.model import Severity
+from hdslint.policy.conditions import Condition, PolicyMeaningError, compile_condition
+from hdslint.policy.select import Selector, compile_selector
 from hdslint.schemas import validate
 
 SHIPPED_PACKAGE = "hdslint.policies"
@@ -21,6 +23,9 @@ SHIPPED_PACKAGE = "hdslint.policies"
 
 @dataclass(frozen=True)
 class Policy:
+    """A policy as written (`select`, `condition`: its YAML, for display) and as compiled
+    once when loaded (`selector`, `rule`: what the engine runs)."""
+
     id: str
     title: str
     severity: Severity
@@ -30,6 +35,8 @@ class Policy:
     remediation: str
     select: Mapping[str, Any]
     condition: Mapping[str, Any]
+    selector: Selector
+    rule: Condition
     file: str
     message: str | None = None
     rationale: str | None = None
@@ -55,11 +62,11 @@ def parse_policy(text: str, file: str) -> Policy:
     errors = validate(data, "hdslint.policy", "policy.schema.json")
     if errors:
         raise PolicyError(f"{errors[0]}", file=file)
-    problem = _check_meaning(data["condition"], "$.condition")
-    if problem is None and "where" in data["select"]:
-        problem = _check_meaning(data["select"]["where"], "$.select.where")
-    if problem is not None:
-        raise PolicyError(problem, file=file)
+    try:
+        rule = compile_condition(data["condition"], "$.condition")
+        selector = compile_selector(data["select"])
+    except PolicyMeaningError as exc:
+        raise PolicyError(str(exc), file=file) from None
     return Policy(
         id=data["id"],
         title=data["title"],
@@ -70,6 +77,8 @@ def parse_policy(text: str, file: str) -> Policy:
         remediation=data["remediation"].strip(),
         select=data["select"],
         condition=data["condition"],
+        selector=selector,
+        rule=rule,
         file=file,
         message=data.get("message"),
         rationale=(data.get("rationale") or "").strip() or None,
@@ -77,36 +86,6 @@ def parse_policy(text: str, file: str) -> Policy:
         tags=tuple(data.get("tags", ())),
         examples=data.get("examples", {}),
     )
-
-
-def _check_meaning(cond: Mapping[str, Any], path: str) -> str | None:
-    """What the schema cannot check: regexes compile, JMESPath keys parse."""
-    if "key" in cond:
-        from hdslint.policy.conditions import compile_key
-
-        try:
-            compile_key(cond["key"])
-        except ValueError as exc:
-            return f"{path}.key: invalid JMESPath {cond['key']!r}: {exc}"
-        if cond["op"] in ("regex", "contains_match"):
-            try:
-                saferegex.compile_pattern(cond["value"])
-            except saferegex.RegexError as exc:
-                return f"{path}.value: {exc}"
-        return None
-    for name in ("all", "any"):
-        if name in cond:
-            for i, sub in enumerate(cond[name]):
-                problem = _check_meaning(sub, f"{path}.{name}[{i}]")
-                if problem:
-                    return problem
-    if "not" in cond:
-        return _check_meaning(cond["not"], f"{path}.not")
-    if "edges" in cond:
-        for name in ("every", "some", "none"):
-            if name in cond["edges"]:
-                return _check_meaning(cond["edges"][name], f"{path}.edges.{name}")
-    return None
 
 
 @functools.lru_cache(maxsize=1)

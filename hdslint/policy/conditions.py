@@ -12,7 +12,7 @@ import functools
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from hdslint import saferegex
 from hdslint.graph import ResourceGraph
@@ -175,7 +175,20 @@ def _unknown_for_key(resource: Resource, key: str) -> str | None:
     return None
 
 
-# -- operators -----------------------------------------------------------------------------
+# -- comparisons (the `op` of a key condition) ---------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """One `op`: how it compares, whether it takes a `value`, and what it answers for a
+    missing key (a comparison never matches one, its negations hold)."""
+
+    test: Callable[[Any, Any], bool]
+    takes_value: bool = True
+    # Checked when the policy is loaded (a regular expression must compile).
+    check_value: Callable[[Any], None] | None = None
+    negative: bool = False
+    sees_missing: bool = False
 
 
 def _as_number(value: Any) -> float | None:
@@ -191,47 +204,69 @@ def _as_number(value: Any) -> float | None:
     return None
 
 
-def _compare(op: str, actual: Any, expected: Any) -> bool:
+def _numeric(test: Callable[[float, float], bool]) -> Callable[[Any, Any], bool]:
+    def compare(actual: Any, expected: Any) -> bool:
+        a, b = _as_number(actual), _as_number(expected)
+        return a is not None and b is not None and test(a, b)  # a mismatch is "no match"
+
+    return compare
+
+
+def _present(actual: Any, _expected: Any) -> bool:
+    return actual is not MISSING and actual is not None
+
+
+def _empty(actual: Any, _expected: Any) -> bool:
+    return actual is MISSING or actual in (None, "", [], {})
+
+
+def _contains(actual: Any, expected: Any) -> bool:
+    return isinstance(actual, list | str | dict) and expected in actual
+
+
+def _contains_match(actual: Any, expected: Any) -> bool:
+    # A string that matches, or a list with an element that matches (e.g. the plan codes of
+    # every `plan_option` block).
+    items = actual if isinstance(actual, list) else [actual]
+    return any(isinstance(item, str) and saferegex.search(expected, item) for item in items)
+
+
+def _check_regex(value: Any) -> None:
+    saferegex.compile_pattern(value)
+
+
+COMPARISONS: Mapping[str, Comparison] = {
+    "eq": Comparison(lambda a, e: bool(a == e)),
+    "ne": Comparison(lambda a, e: bool(a != e), negative=True),
+    "in": Comparison(lambda a, e: a in e),
+    "not_in": Comparison(lambda a, e: a not in e, negative=True),
+    "contains": Comparison(_contains),
+    "not_contains": Comparison(lambda a, e: not _contains(a, e), negative=True),
+    "regex": Comparison(
+        lambda a, e: isinstance(a, str) and saferegex.search(e, a),
+        check_value=_check_regex,
+    ),
+    "contains_match": Comparison(_contains_match, check_value=_check_regex),
+    "glob": Comparison(lambda a, e: isinstance(a, str) and fnmatch.fnmatchcase(a, e)),
+    "gt": Comparison(_numeric(lambda a, b: a > b)),
+    "ge": Comparison(_numeric(lambda a, b: a >= b)),
+    "lt": Comparison(_numeric(lambda a, b: a < b)),
+    "le": Comparison(_numeric(lambda a, b: a <= b)),
+    "present": Comparison(_present, takes_value=False, sees_missing=True),
+    "absent": Comparison(lambda a, e: not _present(a, e), takes_value=False, sees_missing=True),
+    "empty": Comparison(_empty, takes_value=False, sees_missing=True),
+    "not_empty": Comparison(lambda a, e: not _empty(a, e), takes_value=False, sees_missing=True),
+}
+
+
+def compare(op: str, actual: Any, expected: Any) -> bool:
+    comparison = COMPARISONS[op]
+    if actual is MISSING and not comparison.sees_missing:
+        return comparison.negative
     try:
-        return _compare_values(op, actual, expected)
+        return comparison.test(actual, expected)
     except TypeError:  # e.g. `contains` of a number in a string: no match, never a crash
-        return op in ("ne", "not_in", "not_contains")
-
-
-def _compare_values(op: str, actual: Any, expected: Any) -> bool:
-    if op in ("present", "absent"):
-        present = actual is not MISSING and actual is not None
-        return present if op == "present" else not present
-    if op in ("empty", "not_empty"):
-        empty = actual is MISSING or actual in (None, "", [], {})
-        return empty if op == "empty" else not empty
-    if actual is MISSING:
-        # A missing key never matches a comparison, but its negations hold.
-        return op in ("ne", "not_in", "not_contains")
-    if op == "eq":
-        return bool(actual == expected)
-    if op == "ne":
-        return bool(actual != expected)
-    if op == "in":
-        return actual in expected
-    if op == "not_in":
-        return actual not in expected
-    if op in ("contains", "not_contains"):
-        found = isinstance(actual, list | str | dict) and expected in actual
-        return found if op == "contains" else not found
-    if op == "regex":
-        return isinstance(actual, str) and saferegex.search(expected, actual)
-    if op == "contains_match":
-        # A string that matches, or a list with an element that matches (e.g. the plan
-        # codes of every `plan_option` block).
-        items = actual if isinstance(actual, list) else [actual]
-        return any(isinstance(item, str) and saferegex.search(expected, item) for item in items)
-    if op == "glob":
-        return isinstance(actual, str) and fnmatch.fnmatchcase(actual, expected)
-    a, b = _as_number(actual), _as_number(expected)
-    if a is None or b is None:
-        return False  # a type mismatch is "no match", not a crash
-    return {"gt": a > b, "ge": a >= b, "lt": a < b, "le": a <= b}[op]
+        return comparison.negative
 
 
 def _show(value: Any) -> str:
@@ -241,59 +276,124 @@ def _show(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-# -- evaluation -----------------------------------------------------------------------------
+# -- compiled conditions --------------------------------------------------------------------
+
+
+class PolicyMeaningError(ValueError):
+    """What the schema cannot check (a regex that does not compile, a JMESPath key that does
+    not parse), with the path of the condition in the policy file."""
+
+
+class Condition(Protocol):
+    """A condition compiled from its YAML form: evaluated on a resource, in three-valued logic."""
+
+    def evaluate(self, resource: Resource, ctx: Context) -> Outcome: ...
+
+
+def compile_condition(cond: Mapping[str, Any], path: str = "$") -> Condition:
+    """The typed node of a condition (already valid against the policy schema), through the
+    one table of conditions, CONDITIONS. Raises PolicyMeaningError."""
+    for name, build in CONDITIONS.items():
+        if name in cond:
+            return build(cond, path)
+    raise PolicyMeaningError(f"{path}: unknown condition {sorted(cond)}")  # the schema prevents it
 
 
 def evaluate(cond: Mapping[str, Any], resource: Resource, ctx: Context) -> Outcome:
-    if "key" in cond:
-        return _value(cond, resource, ctx)
-    if "all" in cond:
-        return _all([evaluate(c, resource, ctx) for c in cond["all"]])
-    if "any" in cond:
-        return _any([evaluate(c, resource, ctx) for c in cond["any"]])
-    if "not" in cond:
-        inner = evaluate(cond["not"], resource, ctx)
-        if inner.value is None:
-            return inner
-        return Outcome(not inner.value, inner.reasons, inner.evidence, inner.verify)
-    if "in_eea" in cond:
-        return _in_eea(resource, ctx)
-    if "located" in cond:
-        return _located(resource)
-    if "classified" in cond:
-        if ctx.health.get(resource.key, False) is None:
-            reason = ctx.health_reasons.get(resource.key, "its tags are not known")
-            return Outcome(None, (f"whether it holds health data is not known: {reason}",))
-        return Outcome(True)
-    if "known_outside_eea" in cond:
-        return _known_outside_eea(resource, ctx)
-    if "hds_certified" in cond:
-        return _certified(cond["hds_certified"], resource, ctx)
-    if "hds_conditions_confirmed" in cond:
-        return _conditions_confirmed(resource, ctx)
-    if "certificate_valid" in cond:
-        return _certificate_valid(cond["certificate_valid"], resource, ctx)
-    if "edges" in cond:
-        return _edges(cond["edges"], resource, ctx)
-    raise ValueError(f"unknown condition {sorted(cond)}")  # the schema prevents this
+    """Compile a condition and evaluate it once (policies compile theirs when loaded)."""
+    return compile_condition(cond).evaluate(resource, ctx)
 
 
-def _value(cond: Mapping[str, Any], resource: Resource, ctx: Context) -> Outcome:
-    key, op = cond["key"], cond["op"]
-    reason = _unknown_for_key(resource, key)
-    if reason is not None:
-        return Outcome(None, (f"{key} is not known: {reason}",))
-    actual = compile_key(key)(ctx.document(resource))
-    unknown = _contains_unknown(actual) if actual is not MISSING else None
-    if unknown is not None:
-        return Outcome(None, (f"{key} is not known: {unknown.reason}",))
-    expected = cond.get("value")
-    result = _compare(op, actual, expected)
-    wanted = "" if op in ("present", "absent", "empty", "not_empty") else f" {_show(expected)}"
-    return Outcome(result, (f"{key} is {_show(actual)} (expected {op}{wanted})",))
+@dataclass(frozen=True, slots=True)
+class KeyCondition:
+    """`key` / `op` / `value`: a field of the resource compared with a value."""
+
+    key: str
+    op: str
+    value: Any
+    read: Callable[[Mapping[str, Any]], Any]
+
+    @classmethod
+    def compile(cls, cond: Mapping[str, Any], path: str) -> KeyCondition:
+        key, op = cond["key"], cond["op"]
+        try:
+            read = compile_key(key)
+        except ValueError as exc:
+            raise PolicyMeaningError(f"{path}.key: invalid JMESPath {key!r}: {exc}") from None
+        check = COMPARISONS[op].check_value
+        if check is not None:
+            try:
+                check(cond["value"])
+            except saferegex.RegexError as exc:
+                raise PolicyMeaningError(f"{path}.value: {exc}") from None
+        return cls(key, op, cond.get("value"), read)
+
+    def evaluate(self, resource: Resource, ctx: Context) -> Outcome:
+        reason = _unknown_for_key(resource, self.key)
+        if reason is not None:
+            return Outcome(None, (f"{self.key} is not known: {reason}",))
+        actual = self.read(ctx.document(resource))
+        unknown = _contains_unknown(actual) if actual is not MISSING else None
+        if unknown is not None:
+            return Outcome(None, (f"{self.key} is not known: {unknown.reason}",))
+        result = compare(self.op, actual, self.value)
+        wanted = f" {_show(self.value)}" if COMPARISONS[self.op].takes_value else ""
+        return Outcome(result, (f"{self.key} is {_show(actual)} (expected {self.op}{wanted})",))
 
 
-def _all(parts: list[Outcome]) -> Outcome:
+@dataclass(frozen=True, slots=True)
+class AllOf:
+    """`all`: False if any part is False, else None if any part cannot tell."""
+
+    parts: tuple[Condition, ...]
+
+    @classmethod
+    def compile(cls, cond: Mapping[str, Any], path: str) -> AllOf:
+        return cls(_compile_list(cond["all"], f"{path}.all"))
+
+    def evaluate(self, resource: Resource, ctx: Context) -> Outcome:
+        return all_of([part.evaluate(resource, ctx) for part in self.parts])
+
+
+@dataclass(frozen=True, slots=True)
+class AnyOf:
+    """`any`: True if any part is True, else None if any part cannot tell."""
+
+    parts: tuple[Condition, ...]
+
+    @classmethod
+    def compile(cls, cond: Mapping[str, Any], path: str) -> AnyOf:
+        return cls(_compile_list(cond["any"], f"{path}.any"))
+
+    def evaluate(self, resource: Resource, ctx: Context) -> Outcome:
+        return any_of([part.evaluate(resource, ctx) for part in self.parts])
+
+
+def _compile_list(conds: list[Mapping[str, Any]], path: str) -> tuple[Condition, ...]:
+    return tuple(compile_condition(c, f"{path}[{i}]") for i, c in enumerate(conds))
+
+
+@dataclass(frozen=True, slots=True)
+class Not:
+    """`not`: the negation; "cannot tell" stays "cannot tell"."""
+
+    inner: Condition
+
+    @classmethod
+    def compile(cls, cond: Mapping[str, Any], path: str) -> Not:
+        return cls(compile_condition(cond["not"], f"{path}.not"))
+
+    def evaluate(self, resource: Resource, ctx: Context) -> Outcome:
+        return _negated(self.inner.evaluate(resource, ctx))
+
+
+def _negated(inner: Outcome) -> Outcome:
+    if inner.value is None:
+        return inner
+    return Outcome(not inner.value, inner.reasons, inner.evidence, inner.verify)
+
+
+def all_of(parts: list[Outcome]) -> Outcome:
     failed = [p for p in parts if p.value is False]
     unknown = [p for p in parts if p.value is None]
     verify = tuple(v for p in parts for v in p.verify)
@@ -305,7 +405,7 @@ def _all(parts: list[Outcome]) -> Outcome:
     return Outcome(True, tuple(r for p in parts for r in p.reasons), evidence, verify)
 
 
-def _any(parts: list[Outcome]) -> Outcome:
+def any_of(parts: list[Outcome]) -> Outcome:
     passed = [p for p in parts if p.value is True]
     unknown = [p for p in parts if p.value is None]
     if passed:
@@ -332,29 +432,68 @@ def _location_unknown(resource: Resource) -> str | None:
     return None
 
 
-def _located(resource: Resource) -> Outcome:
-    problem = _location_unknown(resource)
-    if problem is not None:
-        return Outcome(None, (problem,))
-    return Outcome(True, (f"{resource.provider} {resource.region}",))
+@dataclass(frozen=True, slots=True)
+class Located:
+    """`located`: the provider and the region are known."""
+
+    @classmethod
+    def compile(cls, cond: Mapping[str, Any], path: str) -> Located:
+        return cls()
+
+    def evaluate(self, resource: Resource, ctx: Context) -> Outcome:
+        problem = _location_unknown(resource)
+        if problem is not None:
+            return Outcome(None, (problem,))
+        return Outcome(True, (f"{resource.provider} {resource.region}",))
 
 
-def _in_eea(resource: Resource, ctx: Context) -> Outcome:
-    problem = _location_unknown(resource)
-    if problem is not None:
-        return Outcome(None, (problem,))
-    answer = ctx.registry.eea(resource.provider, resource.region)
-    return Outcome(_tri(answer.verdict), (answer.reason,), answer.evidence)
+@dataclass(frozen=True, slots=True)
+class InEea:
+    """`in_eea`: the region lies inside the European Economic Area."""
+
+    @classmethod
+    def compile(cls, cond: Mapping[str, Any], path: str) -> InEea:
+        return cls()
+
+    def evaluate(self, resource: Resource, ctx: Context) -> Outcome:
+        problem = _location_unknown(resource)
+        if problem is not None:
+            return Outcome(None, (problem,))
+        answer = ctx.registry.eea(resource.provider, resource.region)
+        return Outcome(_tri(answer.verdict), (answer.reason,), answer.evidence)
 
 
-def _known_outside_eea(resource: Resource, ctx: Context) -> Outcome:
-    """Two-valued on purpose: only a region the geography places outside the EEA is true."""
-    if _location_unknown(resource) is not None:
+@dataclass(frozen=True, slots=True)
+class KnownOutsideEea:
+    """`known_outside_eea`: two-valued on purpose, only a region the geography places outside
+    the EEA is true."""
+
+    @classmethod
+    def compile(cls, cond: Mapping[str, Any], path: str) -> KnownOutsideEea:
+        return cls()
+
+    def evaluate(self, resource: Resource, ctx: Context) -> Outcome:
+        if _location_unknown(resource) is not None:
+            return Outcome(False)
+        answer = ctx.registry.eea(resource.provider, resource.region)
+        if answer.verdict is Verdict.NOT_COVERED:
+            return Outcome(True, (answer.reason,), answer.evidence)
         return Outcome(False)
-    answer = ctx.registry.eea(resource.provider, resource.region)
-    if answer.verdict is Verdict.NOT_COVERED:
-        return Outcome(True, (answer.reason,), answer.evidence)
-    return Outcome(False)
+
+
+@dataclass(frozen=True, slots=True)
+class Classified:
+    """`classified`: whether the resource holds health data is known."""
+
+    @classmethod
+    def compile(cls, cond: Mapping[str, Any], path: str) -> Classified:
+        return cls()
+
+    def evaluate(self, resource: Resource, ctx: Context) -> Outcome:
+        if ctx.health.get(resource.key, False) is None:
+            reason = ctx.health_reasons.get(resource.key, "its tags are not known")
+            return Outcome(None, (f"whether it holds health data is not known: {reason}",))
+        return Outcome(True)
 
 
 def _tri(verdict: Verdict) -> bool | None:
@@ -365,58 +504,82 @@ def _tri(verdict: Verdict) -> bool | None:
     return None
 
 
-def _activities(spec: Mapping[str, Any], resource: Resource) -> tuple[int, ...]:
-    wanted = spec.get("activities", "resource")
-    if wanted == "resource":
-        return resource.activities
-    return tuple(wanted)
+@dataclass(frozen=True, slots=True)
+class HdsCertified:
+    """`hds_certified`: the provider holds an HDS certificate for this service and region,
+    for the resource's activities (or the ones given)."""
+
+    activities: tuple[int, ...] | None  # None: the resource's own
+
+    @classmethod
+    def compile(cls, cond: Mapping[str, Any], path: str) -> HdsCertified:
+        wanted = cond["hds_certified"].get("activities", "resource")
+        return cls(None if wanted == "resource" else tuple(wanted))
+
+    def evaluate(self, resource: Resource, ctx: Context) -> Outcome:
+        problem = _location_unknown(resource)
+        if problem is not None:
+            return Outcome(None, (problem,))
+        activities = resource.activities if self.activities is None else self.activities
+        answer = ctx.registry.coverage(
+            resource.provider, resource.service, resource.region, activities
+        )
+        return Outcome(_tri(answer.verdict), (answer.reason,), answer.evidence, answer.verify)
 
 
-def _certified(spec: Mapping[str, Any], resource: Resource, ctx: Context) -> Outcome:
-    problem = _location_unknown(resource)
-    if problem is not None:
-        return Outcome(None, (problem,))
-    answer = ctx.registry.coverage(
-        resource.provider, resource.service, resource.region, _activities(spec, resource)
-    )
-    return Outcome(_tri(answer.verdict), (answer.reason,), answer.evidence, answer.verify)
+@dataclass(frozen=True, slots=True)
+class ConditionsConfirmed:
+    """`hds_conditions_confirmed`: the conditions of a conditional certificate are confirmed."""
+
+    @classmethod
+    def compile(cls, cond: Mapping[str, Any], path: str) -> ConditionsConfirmed:
+        return cls()
+
+    def evaluate(self, resource: Resource, ctx: Context) -> Outcome:
+        if resource.provider is None or resource.region is None:
+            return Outcome(True, ("no certificate applies yet",))
+        answer = ctx.registry.coverage(
+            resource.provider, resource.service, resource.region, resource.activities
+        )
+        if answer.verdict is not Verdict.COVERED or not answer.verify:
+            return Outcome(True, ("nothing to confirm",), answer.evidence)
+        return Outcome(
+            False,
+            tuple(f"confirm that {v}" for v in answer.verify),
+            answer.evidence,
+            answer.verify,
+        )
 
 
-def _conditions_confirmed(resource: Resource, ctx: Context) -> Outcome:
-    if resource.provider is None or resource.region is None:
-        return Outcome(True, ("no certificate applies yet",))
-    answer = ctx.registry.coverage(
-        resource.provider, resource.service, resource.region, resource.activities
-    )
-    if answer.verdict is not Verdict.COVERED or not answer.verify:
-        return Outcome(True, ("nothing to confirm",), answer.evidence)
-    return Outcome(
-        False,
-        tuple(f"confirm that {v}" for v in answer.verify),
-        answer.evidence,
-        answer.verify,
-    )
+@dataclass(frozen=True, slots=True)
+class CertificateValid:
+    """`certificate_valid`: the provider's certificate is valid for at least `min_days`
+    more days (`warning_window`: the registry's expiry warning)."""
 
+    min_days: int | None  # None: the registry's warning window
 
-def _certificate_valid(spec: Mapping[str, Any], resource: Resource, ctx: Context) -> Outcome:
-    if resource.provider is None:
-        return Outcome(None, ("the provider is not known",))
-    entry = ctx.registry.providers.get(resource.provider)
-    if entry is None or entry.get("status") != "certified":
-        return Outcome(True, ("no certificate to check",))
-    min_days = spec.get("min_days", 0)
-    if min_days == "warning_window":
-        min_days = ctx.registry.expiry_warning_days
-    validity = certificate_validity(entry, ctx.registry.today, int(min_days))
-    evidence = ctx.registry.certificate_evidence(resource.provider)
-    ev = (evidence,) if evidence else ()
-    value = {
-        ValidityState.VALID: True,
-        ValidityState.EXPIRING: False,
-        ValidityState.EXPIRED: False,
-        ValidityState.UNKNOWN: None,
-    }.get(validity.state, True)
-    return Outcome(value, (validity.text,), ev)
+    @classmethod
+    def compile(cls, cond: Mapping[str, Any], path: str) -> CertificateValid:
+        min_days = cond["certificate_valid"].get("min_days", 0)
+        return cls(None if min_days == "warning_window" else int(min_days))
+
+    def evaluate(self, resource: Resource, ctx: Context) -> Outcome:
+        if resource.provider is None:
+            return Outcome(None, ("the provider is not known",))
+        entry = ctx.registry.providers.get(resource.provider)
+        if entry is None or entry.get("status") != "certified":
+            return Outcome(True, ("no certificate to check",))
+        min_days = ctx.registry.expiry_warning_days if self.min_days is None else self.min_days
+        validity = certificate_validity(entry, ctx.registry.today, int(min_days))
+        evidence = ctx.registry.certificate_evidence(resource.provider)
+        ev = (evidence,) if evidence else ()
+        value = {
+            ValidityState.VALID: True,
+            ValidityState.EXPIRING: False,
+            ValidityState.EXPIRED: False,
+            ValidityState.UNKNOWN: None,
+        }.get(validity.state, True)
+        return Outcome(value, (validity.text,), ev)
 
 
 def edge_targets(
@@ -474,50 +637,89 @@ _KIND_WORDS = {
 }
 
 
-def _edges(spec: Mapping[str, Any], resource: Resource, ctx: Context) -> Outcome:
-    kinds = [EdgeKind(k) for k in spec["kinds"]]
-    direction = spec.get("direction", "out")
-    edges = (
-        ctx.graph.out_edges(resource.key, kinds)
-        if direction == "out"
-        else ctx.graph.in_edges(resource.key, kinds)
-    )
-    mode = "every" if "every" in spec else "some" if "some" in spec else "none"
-    sub = spec[mode]
-    results: list[Outcome] = []
-    for edge in edges:
-        words = _KIND_WORDS[edge.kind.value]
-        if direction == "in" and edge.kind is EdgeKind.READS_FROM:
-            words = "is replicated to"
-        targets = edge_targets(edge, resource, direction, ctx.graph)
-        if isinstance(targets, str):
-            results.append(Outcome(None, (f"{words} a destination that is not known: {targets}",)))
-            continue
-        for target in targets:
-            inner = evaluate(sub, target, ctx)
-            if mode == "none" and inner.value is not None:
-                inner = Outcome(not inner.value, inner.reasons, inner.evidence, inner.verify)
-            results.append(
-                Outcome(
-                    inner.value,
-                    tuple(f"{words} {target.id}: {r}" for r in inner.reasons),
-                    inner.evidence,
-                    inner.verify,
-                )
-            )
-    if not results:
-        return _no_edge(spec, mode)
-    return _any(results) if mode == "some" else _all(results)
+@dataclass(frozen=True, slots=True)
+class EdgeCondition:
+    """`edges`: what `every` / `some` / `none` of the resources at the other end of the
+    edges of some kinds must meet."""
 
+    kinds: tuple[EdgeKind, ...]
+    direction: str
+    mode: str  # every, some or none
+    inner: Condition
+    if_no_edge: bool | str
 
-def _no_edge(spec: Mapping[str, Any], mode: str) -> Outcome:
-    """No edge of the kinds: `every`/`none` hold vacuously and `some` does not, unless the
-    policy says what a missing edge means (`if_no_edge`), e.g. `unknown` when the thing
-    the resource should reference may simply be outside the scanned code."""
-    kinds = "/".join(spec["kinds"])
-    wanted = spec.get("if_no_edge", mode != "some")
-    if wanted == "unknown":
-        return Outcome(
-            None, (f"it has no {kinds} edge in the scanned code: what it depends on is not known",)
+    @classmethod
+    def compile(cls, cond: Mapping[str, Any], path: str) -> EdgeCondition:
+        spec = cond["edges"]
+        mode = "every" if "every" in spec else "some" if "some" in spec else "none"
+        return cls(
+            kinds=tuple(EdgeKind(k) for k in spec["kinds"]),
+            direction=spec.get("direction", "out"),
+            mode=mode,
+            inner=compile_condition(spec[mode], f"{path}.edges.{mode}"),
+            if_no_edge=spec.get("if_no_edge", mode != "some"),
         )
-    return Outcome(bool(wanted), (f"no {kinds} edge",))
+
+    def evaluate(self, resource: Resource, ctx: Context) -> Outcome:
+        kinds = list(self.kinds)
+        edges = (
+            ctx.graph.out_edges(resource.key, kinds)
+            if self.direction == "out"
+            else ctx.graph.in_edges(resource.key, kinds)
+        )
+        results: list[Outcome] = []
+        for edge in edges:
+            words = _KIND_WORDS[edge.kind.value]
+            if self.direction == "in" and edge.kind is EdgeKind.READS_FROM:
+                words = "is replicated to"
+            targets = edge_targets(edge, resource, self.direction, ctx.graph)
+            if isinstance(targets, str):
+                results.append(
+                    Outcome(None, (f"{words} a destination that is not known: {targets}",))
+                )
+                continue
+            for target in targets:
+                inner = self.inner.evaluate(target, ctx)
+                if self.mode == "none":
+                    inner = _negated(inner)
+                results.append(
+                    Outcome(
+                        inner.value,
+                        tuple(f"{words} {target.id}: {r}" for r in inner.reasons),
+                        inner.evidence,
+                        inner.verify,
+                    )
+                )
+        if not results:
+            return self._no_edge()
+        return any_of(results) if self.mode == "some" else all_of(results)
+
+    def _no_edge(self) -> Outcome:
+        """No edge of the kinds: `every`/`none` hold vacuously and `some` does not, unless
+        the policy says what a missing edge means (`if_no_edge`), e.g. `unknown` when the
+        thing the resource should reference may simply be outside the scanned code."""
+        kinds = "/".join(kind.value for kind in self.kinds)
+        if self.if_no_edge == "unknown":
+            return Outcome(
+                None,
+                (f"it has no {kinds} edge in the scanned code: what it depends on is not known",),
+            )
+        return Outcome(bool(self.if_no_edge), (f"no {kinds} edge",))
+
+
+# The one table of conditions: the key that names a condition in YAML -> how its node is
+# compiled. A new condition is a class above, a line here (and its shape in the schema).
+CONDITIONS: Mapping[str, Callable[[Mapping[str, Any], str], Condition]] = {
+    "key": KeyCondition.compile,
+    "all": AllOf.compile,
+    "any": AnyOf.compile,
+    "not": Not.compile,
+    "in_eea": InEea.compile,
+    "located": Located.compile,
+    "classified": Classified.compile,
+    "known_outside_eea": KnownOutsideEea.compile,
+    "hds_certified": HdsCertified.compile,
+    "hds_conditions_confirmed": ConditionsConfirmed.compile,
+    "certificate_valid": CertificateValid.compile,
+    "edges": EdgeCondition.compile,
+}

@@ -6,7 +6,6 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping, Sequence
 from importlib import resources
-from typing import Any
 
 import yaml
 
@@ -45,39 +44,9 @@ def describe_activities(activities: Sequence[int]) -> str:
     return ", ".join(f"{a} ({ACTIVITY_NAMES[a]})" for a in activities) or "none"
 
 
-def _names(items: Sequence[str]) -> str:
-    return ", ".join(f"`{i}`" for i in items)
-
-
-def describe_selector(select: Mapping[str, Any]) -> str:
+def describe_selector(policy: Policy) -> str:
     """The selector as a sentence: which resources the policy looks at."""
-    head = "resources"
-    if select.get("data_store") is True:
-        head = "data stores"
-    elif select.get("data_store") is False:
-        head = "resources that are not data stores"
-    if select.get("health_data") is True:
-        head += " that hold health data"
-    elif select.get("health_data") is False:
-        head += " that do not hold health data"
-    parts = [head[0].upper() + head[1:]]
-    if select.get("categories"):
-        parts.append(f"in the categories {_names(select['categories'])}")
-    if select.get("types"):
-        parts.append(f"of type {_names(select['types'])}")
-    if select.get("providers"):
-        parts.append(f"on {_names(select['providers'])}")
-    if select.get("services"):
-        parts.append(f"of the services {_names(select['services'])}")
-    if select.get("sources"):
-        parts.append(f"read from {_names(select['sources'])}")
-    if select.get("located") is True:
-        parts.append("whose provider and region are known")
-    elif select.get("located") is False:
-        parts.append("whose provider or region is not known")
-    if "where" in select:
-        parts.append("that meet the `where` condition below")
-    return ", ".join(parts) + "."
+    return policy.selector.describe()
 
 
 def definition_yaml(policy: Policy) -> str:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import fnmatch
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from hdslint.model import Evidence, Finding, Resource, Status
 from hdslint.policy import Policy
-from hdslint.policy.conditions import Context, Outcome, evaluate
+from hdslint.policy.conditions import Context, Outcome
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,34 +25,7 @@ class Evaluation:
 
 def selects(policy: Policy, resource: Resource, ctx: Context) -> bool:
     """Does the policy apply to the resource?"""
-    sel: Mapping[str, Any] = policy.select
-    if "categories" in sel and resource.category not in sel["categories"]:
-        return False
-    if "types" in sel and not any(fnmatch.fnmatchcase(resource.type, t) for t in sel["types"]):
-        return False
-    if "providers" in sel and resource.provider not in sel["providers"]:
-        return False
-    if "services" in sel and resource.service not in sel["services"]:
-        return False
-    if "sources" in sel and resource.source not in sel["sources"]:
-        return False
-    if "data_store" in sel and resource.is_data_store != sel["data_store"]:
-        return False
-    if "located" in sel:
-        located = resource.provider is not None and resource.region is not None
-        if located != sel["located"]:
-            return False
-    if "where" in sel:
-        outcome = evaluate(sel["where"], resource, ctx)
-        if outcome.value is not True:
-            return False
-    if sel.get("health_data") is not None:
-        # A resource whose classification cannot be told is reported once, by HDS-DATA-001
-        # (condition `classified`), not by every health-data policy.
-        health = ctx.health.get(resource.key, False)
-        if health is None or health != sel["health_data"]:
-            return False
-    return True
+    return policy.selector.matches(resource, ctx)
 
 
 def evaluate_policies(
@@ -65,7 +37,7 @@ def evaluate_policies(
         for resource in resource_list:
             if not selects(policy, resource, ctx):
                 continue
-            outcome: Outcome = evaluate(policy.condition, resource, ctx)
+            outcome: Outcome = policy.rule.evaluate(resource, ctx)
             status = (
                 Status.PASS
                 if outcome.value is True

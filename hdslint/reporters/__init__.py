@@ -6,7 +6,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Protocol
 
-if TYPE_CHECKING:  # the registry of names is read before a scan (and by replays): stay light
+if TYPE_CHECKING:  # the registry of names is read before a scan (usage errors first): stay light
     from hdslint.scan import ScanResult
 
 
