@@ -78,17 +78,15 @@ def test_a_backtracking_pattern_in_a_custom_policy_is_matched_in_linear_time(
             " budget); the root module bad is not evaluated",
         ),
         (
-            "locals {\n  s0 = \"ab\"\n"
+            'locals {\n  s0 = "ab"\n'
             + "".join(f'  s{i} = "${{local.s{i - 1}}}${{local.s{i - 1}}}"\n' for i in range(1, 41))
             + '}\nresource "aws_s3_bucket" "b" {\n  bucket = local.s40\n}\n',
             "bad/main.tf:44: a string template: a string of more than 8,000,000 characters"
             " (evaluation budget); the root module bad is not evaluated",
         ),
         (
-            "locals {\n  s0 = [\"ab\"]\n"
-            + "".join(
-                f"  s{i} = concat(local.s{i - 1}, local.s{i - 1})\n" for i in range(1, 41)
-            )
+            'locals {\n  s0 = ["ab"]\n'
+            + "".join(f"  s{i} = concat(local.s{i - 1}, local.s{i - 1})\n" for i in range(1, 41))
             + '}\nresource "aws_s3_bucket" "b" {\n  bucket = join("", local.s40)\n}\n',
             "bad/main.tf:44: concat(): a collection of more than 1,000,000 elements"
             " (evaluation budget); the root module bad is not evaluated",
@@ -102,9 +100,7 @@ def test_a_backtracking_pattern_in_a_custom_policy_is_matched_in_linear_time(
     ],
     ids=["count", "format-width", "doubling-strings", "doubling-lists", "self-calling-module"],
 )
-def test_past_its_budget_a_root_is_one_input_error(
-    tmp_path: Path, source: str, error: str
-) -> None:
+def test_past_its_budget_a_root_is_one_input_error(tmp_path: Path, source: str, error: str) -> None:
     proc = scan_with(tmp_path, "main.tf", source)
     assert_clean_failure(proc, error)
 
@@ -160,8 +156,7 @@ def test_nested_for_over_huge_ranges_stops_at_the_budget(
     out = capsys.readouterr().out
     assert code == 2
     assert out.splitlines()[0] == (
-        f"error  bad/main.tf:4: {message} (evaluation budget); the root module bad is not"
-        " evaluated"
+        f"error  bad/main.tf:4: {message} (evaluation budget); the root module bad is not evaluated"
     )
     assert GOOD_LINE in out
 
