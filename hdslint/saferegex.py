@@ -54,7 +54,7 @@ def compile_pattern(pattern: str) -> Pattern:
         detail = exc.args[0] if exc.args else exc
         if isinstance(detail, bytes):
             detail = detail.decode("utf-8", "replace")
-        raise RegexError(f"invalid regular expression {pattern!r}: {detail}") from None
+        raise RegexError(f"invalid regular expression: {detail}") from None
 
 
 def search(pattern: str, text: str) -> bool:
