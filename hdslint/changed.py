@@ -107,13 +107,18 @@ def expand_changed(files: Sequence[str], root: Path | None = None) -> ChangedSco
 
 
 def only_changed(result: ScanResult, folders: Iterable[Path]) -> ScanResult:
-    """The scan result with only the findings declared in `folders` (errors are all kept:
-    something that could not be read may hide a finding anywhere)."""
+    """The scan result with only the findings (and unused-suppression warnings) declared in
+    `folders` (errors are all kept: something that could not be read may hide a finding
+    anywhere)."""
     wanted = frozenset(folders)
 
     def inside(file: str | None) -> bool:
         return file is not None and Path(file).resolve().parent in wanted
 
+    # Unused config waivers (no line) are left out: a waiver may be meant for a folder that
+    # a --changed scan does not read.
     return dataclasses.replace(
-        result, findings=[f for f in result.findings if inside(f.location.file)]
+        result,
+        findings=[f for f in result.findings if inside(f.location.file)],
+        warnings=[w for w in result.warnings if w.line is not None and inside(w.file)],
     )

@@ -140,7 +140,13 @@ def _report_options(format_help: str) -> Callable[[Callable[..., int]], Callable
     "--baseline",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Report only findings not in this baseline file (written by `hdslint baseline`);"
-    " the others are kept as suppressed.",
+    " the others are counted as suppressed.",
+)
+@click.option(
+    "--show-suppressed",
+    is_flag=True,
+    help="List suppressed and baselined findings too (text and markdown; they are always"
+    " counted, and kept as suppressed in json, sarif and junit).",
 )
 @click.option(
     "--changed",
@@ -179,6 +185,7 @@ def scan(
     variables: tuple[str, ...],
     var_files: tuple[Path, ...],
     baseline: Path | None,
+    show_suppressed: bool,
     changed: bool,
     stdin_filename: str | None,
     color: bool | None,
@@ -205,6 +212,7 @@ def scan(
         stdin_filename=stdin_filename,
         cache=not no_cache,
         jobs=jobs,
+        show_suppressed=show_suppressed,
     )
 
 

@@ -235,6 +235,22 @@ class InputError:
 
 
 @dataclass(frozen=True, slots=True)
+class ScanWarning:
+    """Something to tidy that did not stop any check (a suppression that matched no
+    finding). Reported with its file and line; it never changes the exit code."""
+
+    file: str | None
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = self.file or "<input>"
+        if self.line:
+            where = f"{where}:{self.line}"
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
 class Evidence:
     """A registry fact that an answer rests on, for the auditor: what, how sure, from where."""
 

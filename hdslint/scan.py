@@ -19,7 +19,7 @@ from hdslint.config import Config, load_config
 from hdslint.configfile import config_file
 from hdslint.graph import ResourceGraph
 from hdslint.limits import inside_allowed
-from hdslint.model import Edge, Finding, InputError, Resource
+from hdslint.model import Edge, Finding, InputError, Resource, ScanWarning
 from hdslint.policy import Policy, load_policies
 from hdslint.policy.conditions import Context
 from hdslint.policy.engine import Evaluation, evaluate_policies, findings_from
@@ -96,6 +96,8 @@ class ScanResult:
     errors: list[InputError]
     inputs: list[str]
     files_scanned: int = 0
+    # Suppressions that matched no finding: reported, never a change of the exit code.
+    warnings: list[ScanWarning] = field(default_factory=list)
 
 
 def discover(paths: Sequence[str], exclude: Sequence[str], root: Path) -> Discovered:
@@ -313,12 +315,13 @@ def evaluate(
     health, reasons = classify(graph, default=config.health_default, tags=config.health_tags)
     ctx = Context(graph=graph, registry=registry, health=health, health_reasons=reasons)
     evaluations = evaluate_policies(policies, graph, ctx)
-    findings, suppression_errors = apply_suppressions(
+    applied = apply_suppressions(
         findings_from(evaluations),
         graph,
         settings=settings_from(config),
         baseline=baseline,
         today=registry.today,
+        known_policies=[*(p.id for p in policies), *config.disabled_policies],
     )
     return ScanResult(
         config=config,
@@ -328,8 +331,9 @@ def evaluate(
         health=health,
         health_reasons=reasons,
         evaluations=evaluations,
-        findings=findings,
-        errors=[*errors, *suppression_errors],
+        findings=applied.findings,
+        errors=[*errors, *applied.errors],
         inputs=inputs,
         files_scanned=files_scanned,
+        warnings=applied.warnings,
     )

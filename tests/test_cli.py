@@ -130,6 +130,8 @@ def test_json_output_validates_against_the_shipped_schema(cli: Cli, project) -> 
         "suppressed": 0,
         "errors": 0,
         "files": 1,
+        "to_confirm": 0,
+        "warnings": 0,
     }
     (finding,) = doc["findings"]
     assert (finding["policy_id"], finding["status"], finding["severity"]) == (

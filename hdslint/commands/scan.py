@@ -110,18 +110,29 @@ def write_report(text: str, output: Path | None) -> None:
         ) from None
 
 
-def write_reports(result: ScanResult, targets: Sequence[ReportTarget], color: bool | None) -> None:
-    for target, text in zip(targets, render_reports(result, targets, color), strict=True):
+def write_reports(
+    result: ScanResult,
+    targets: Sequence[ReportTarget],
+    color: bool | None,
+    show_suppressed: bool = False,
+) -> None:
+    texts = render_reports(result, targets, color, show_suppressed)
+    for target, text in zip(targets, texts, strict=True):
         write_report(text, target.output)
 
 
 def render_reports(
-    result: ScanResult, targets: Sequence[ReportTarget], color: bool | None
+    result: ScanResult,
+    targets: Sequence[ReportTarget],
+    color: bool | None,
+    show_suppressed: bool = False,
 ) -> list[str]:
     from hdslint.reporters import get_reporter
 
     return [
-        get_reporter(target.format).render(result, color=_use_color(target, color))
+        get_reporter(target.format).render(
+            result, color=_use_color(target, color), show_suppressed=show_suppressed
+        )
         for target in targets
     ]
 
@@ -161,6 +172,7 @@ def run(
     stdin_filename: str | None = None,
     cache: bool = True,
     jobs: int | None = None,
+    show_suppressed: bool = False,
 ) -> int:
     targets = report_targets(formats, outputs, os.environ)  # usage errors before the scan
     with cyclic_gc_paused():
@@ -178,6 +190,7 @@ def run(
             cache=cache,
             jobs=jobs,
             env=dict(os.environ),
+            show_suppressed=show_suppressed,
         )
     for target, text in zip(targets, texts, strict=True):
         write_report(text, target.output)
@@ -199,6 +212,7 @@ def scan_and_render(
     cache: bool,
     jobs: int | None,
     env: Mapping[str, str],
+    show_suppressed: bool = False,
 ) -> tuple[list[str], int]:
     """The scan itself: the reports' text and the exit code."""
     from hdslint.commands.registry import warn_if_stale
@@ -228,5 +242,5 @@ def scan_and_render(
         from hdslint.changed import only_changed
 
         result = only_changed(result, scope.folders)
-    texts = render_reports(result, targets, color)
+    texts = render_reports(result, targets, color, show_suppressed)
     return texts, exit_code(result, fail_on or result.config.fail_on or "low")

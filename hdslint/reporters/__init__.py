@@ -15,7 +15,11 @@ class RenderOptions(Protocol):
 
 
 class Reporter(Protocol):
-    def render(self, result: ScanResult, *, color: bool = False) -> str: ...
+    # show_suppressed: list suppressed findings in the formats people read (text, markdown);
+    # the formats programs read (json, sarif, junit) always carry them, marked suppressed.
+    def render(
+        self, result: ScanResult, *, color: bool = False, show_suppressed: bool = False
+    ) -> str: ...
 
 
 # format name -> module holding its `render`

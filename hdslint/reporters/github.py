@@ -5,8 +5,8 @@ GitHub shows at most 10 annotations of each kind (error, warning, notice) per st
 the rest silently. So the most severe come first, and when some do not fit, the last notice
 says how many were not shown and where to find them all (SARIF, the job summary). Kinds:
 - error: failed critical and high findings, and inputs that could not be read;
-- warning: failed medium and low findings, and not-evaluated findings (a missing fact is
-  never a pass, but it is not a proven failure either);
+- warning: failed medium and low findings, not-evaluated findings (a missing fact is
+  never a pass, but it is not a proven failure either) and unused suppressions;
 - notice: info findings.
 Suppressed findings are not annotated; the closing log line counts them.
 """
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from hdslint.fingerprint import relative_path
 from hdslint.model import Finding, Severity, Status
-from hdslint.reporters.summary import summarize
+from hdslint.reporters.summary import count_words, summarize
 from hdslint.scan import ScanResult
 
 MAX_PER_KIND = 10  # GitHub's limit per annotation kind and step
@@ -93,6 +93,16 @@ def select_annotations(result: ScanResult) -> tuple[list[Annotation], int]:
                 line=error.line,
             )
         )
+    for warning in result.warnings:
+        by_kind["warning"].append(
+            Annotation(
+                "warning",
+                warning.message,
+                title="hdslint: unused suppression",
+                file=relative_path(warning.file) if warning.file else None,
+                line=warning.line,
+            )
+        )
     active = [f for f in result.findings if f.suppression is None]
     # sorted() is stable: the report order (file, line) is kept within a severity.
     for finding in sorted(active, key=_priority):
@@ -106,7 +116,7 @@ def select_annotations(result: ScanResult) -> tuple[list[Annotation], int]:
     return shown, hidden
 
 
-def render(result: ScanResult, *, color: bool = False) -> str:
+def render(result: ScanResult, *, color: bool = False, show_suppressed: bool = False) -> str:
     shown, hidden = select_annotations(result)
     lines = [a.command() for a in shown]
     if hidden:
@@ -122,7 +132,6 @@ def render(result: ScanResult, *, color: bool = False) -> str:
     s = summarize(result)
     lines.append(
         f"hdslint: {s.resources} resources ({s.health_data_resources} with health data),"
-        f" {s.failed} failed, {s.not_evaluated} not evaluated, {s.suppressed} suppressed,"
-        f" {s.errors} errors; HDS registry as of {result.registry.as_of}"
+        f" {', '.join(count_words(s))}; HDS registry as of {result.registry.as_of}"
     )
     return "\n".join(lines) + "\n"

@@ -1,4 +1,8 @@
-"""`--format json`: the stable JSON contract (see hdslint/schemas/output.schema.json)."""
+"""`--format json`: the stable JSON contract (see hdslint/schemas/output.schema.json).
+
+Suppressed findings stay in `findings`, each with its `suppression` (kind, reason, until,
+where it is written), whatever `--show-suppressed` says: a program reading the document
+filters on `suppression`, and `summary.suppressed` counts them."""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from typing import Any
 
 from hdslint import __version__
 from hdslint.fingerprint import fingerprint
-from hdslint.model import Finding, InputError
+from hdslint.model import Finding, InputError, ScanWarning
 from hdslint.reporters.summary import summarize
 from hdslint.scan import ScanResult
 
@@ -62,7 +66,7 @@ def finding_to_dict(f: Finding) -> dict[str, Any]:
     }
 
 
-def error_to_dict(e: InputError) -> dict[str, Any]:
+def error_to_dict(e: InputError | ScanWarning) -> dict[str, Any]:
     return {"file": e.file, "line": e.line, "message": e.message}
 
 
@@ -74,8 +78,9 @@ def document(result: ScanResult) -> dict[str, Any]:
         "summary": dataclasses.asdict(summarize(result)),
         "findings": [finding_to_dict(f) for f in result.findings],
         "errors": [error_to_dict(e) for e in result.errors],
+        "warnings": [error_to_dict(w) for w in result.warnings],
     }
 
 
-def render(result: ScanResult, *, color: bool = False) -> str:
+def render(result: ScanResult, *, color: bool = False, show_suppressed: bool = False) -> str:
     return json.dumps(document(result), indent=2, ensure_ascii=False) + "\n"

@@ -68,7 +68,7 @@ def _testcase(suite: ET.Element, evaluation: Evaluation, finding: Finding | None
     return tag
 
 
-def render(result: ScanResult, *, color: bool = False) -> str:
+def render(result: ScanResult, *, color: bool = False, show_suppressed: bool = False) -> str:
     findings = _finding_for(result)
     root = ET.Element("testsuites", {"name": "hdslint"})
     totals: Counter[str] = Counter()

@@ -1,10 +1,12 @@
 """`--format markdown`: a GitHub job summary (or a pull-request comment): totals, the findings,
-what could not be evaluated, suppressions, input errors, and a Mermaid diagram of the
-health-data flows (GitHub renders Mermaid in job summaries).
+certificate conditions to confirm, what could not be evaluated, input errors, unused
+suppressions, and a Mermaid diagram of the health-data flows (GitHub renders Mermaid in job
+summaries). Suppressed findings are counted in the totals and listed only with
+`--show-suppressed`.
 
 GitHub refuses a step summary over 1 MiB. Tables are filled in order of importance
-(findings, not evaluated, suppressed, errors) until the size limit, and a note says how
-many rows were left out; SARIF and JSON always have everything.
+(findings, to confirm, not evaluated, suppressed, errors, warnings) until the size limit,
+and a note says how many rows were left out; SARIF and JSON always have everything.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from hdslint import __version__
 from hdslint.fingerprint import relative_path
 from hdslint.model import Finding, Severity, Status
 from hdslint.reporters.flows import mermaid
-from hdslint.reporters.summary import summarize
+from hdslint.reporters.summary import count_words, is_to_confirm, summarize
 from hdslint.scan import ScanResult
 
 # GitHub's limit is 1 MiB per step summary; stay clear of it.
@@ -71,8 +73,10 @@ class Table:
         return text
 
 
-def _tables(result: ScanResult) -> list[Table]:
-    failed = [f for f in result.findings if f.suppression is None and f.status is Status.FAIL]
+def _tables(result: ScanResult, show_suppressed: bool) -> list[Table]:
+    active = [f for f in result.findings if f.suppression is None]
+    failed = [f for f in active if f.status is Status.FAIL and not is_to_confirm(f)]
+    conditions = [f for f in active if is_to_confirm(f)]
     unknown = [
         f for f in result.findings if f.suppression is None and f.status is Status.NOT_EVALUATED
     ]
@@ -83,6 +87,15 @@ def _tables(result: ScanResult) -> list[Table]:
         f"| {ICONS[f.severity]} {f.severity.label} | {f.policy_id} | {_resource(f)} |"
         f" {_where(f)} | {cell(f.message)} |"
         for f in by_severity
+    ]
+    to_confirm = Table(
+        "To confirm",
+        ("Policy", "Resource", "Location", "What to confirm"),
+        intro="The host's certificate applies only under a condition the code cannot show:"
+        " confirm it once in the configuration (`hdslint policies show HDS-COND-001`).",
+    )
+    to_confirm.rows = [
+        f"| {f.policy_id} | {_resource(f)} | {_where(f)} | {cell(f.message)} |" for f in conditions
     ]
     not_evaluated = Table(
         "Not evaluated",
@@ -102,12 +115,19 @@ def _tables(result: ScanResult) -> list[Table]:
         if f.suppression is not None
     ]
     errors = Table("Input errors", ("Where", "Problem"), intro="These could not be checked.")
-    errors.rows = [
-        f"| {code(relative_path(e.file) + (f':{e.line}' if e.line else '')) if e.file else '-'}"
-        f" | {cell(e.message)} |"
-        for e in result.errors
-    ]
-    return [t for t in (findings, not_evaluated, waived, errors) if t.rows]
+    errors.rows = [f"| {_at(e.file, e.line)} | {cell(e.message)} |" for e in result.errors]
+    warnings = Table("Warnings", ("Where", "Warning"))
+    warnings.rows = [f"| {_at(w.file, w.line)} | {cell(w.message)} |" for w in result.warnings]
+    if not show_suppressed:
+        waived.rows = []
+    tables = (findings, to_confirm, not_evaluated, waived, errors, warnings)
+    return [t for t in tables if t.rows]
+
+
+def _at(file: str | None, line: int | None) -> str:
+    if not file:
+        return "-"
+    return code(relative_path(file) + (f":{line}" if line else ""))
 
 
 def _header(result: ScanResult) -> str:
@@ -118,16 +138,17 @@ def _header(result: ScanResult) -> str:
         icon = "⚠️"
     else:
         icon = "✅"
+    words = count_words(s, errors="input errors")
+    words[0] = f"**{words[0]}**"
     lines = [
         "## hdslint: HDS compliance",
         "",
-        f"{icon} **{s.failed} failed**, {s.not_evaluated} not evaluated,"
-        f" {s.suppressed} suppressed, {s.errors} input errors"
+        f"{icon} {', '.join(words)}"
         f" — {s.resources} resources scanned ({s.health_data_resources} with health data)"
         f" in {s.files} files",
         "",
     ]
-    active = [f for f in result.findings if f.suppression is None]
+    active = [f for f in result.findings if f.suppression is None and not is_to_confirm(f)]
     if active:
         lines += ["| Severity | Failed | Not evaluated |", "|---|---:|---:|"]
         for severity in sorted(Severity, reverse=True):
@@ -162,10 +183,16 @@ def _footer(result: ScanResult) -> str:
     )
 
 
-def render(result: ScanResult, *, color: bool = False, limit: int = SUMMARY_LIMIT) -> str:
+def render(
+    result: ScanResult,
+    *,
+    color: bool = False,
+    show_suppressed: bool = False,
+    limit: int = SUMMARY_LIMIT,
+) -> str:
     header, footer = _header(result), _footer(result)
     flows = _flows(result, limit)
-    tables = _tables(result)
+    tables = _tables(result, show_suppressed)
     size = len((header + flows + footer).encode("utf-8"))
     size += sum(len(t.head().encode("utf-8")) + 200 for t in tables)  # 200: a note's room
     body = []

@@ -234,6 +234,12 @@ def document(scan: ScanResult) -> dict[str, Any]:
             where = Location(error.file, error.line)
             note["locations"] = [{"physicalLocation": _physical(where)}]
         notifications.append(note)
+    for warning in scan.warnings:
+        note = {"level": "warning", "message": {"text": warning.message}}
+        if warning.file:
+            where = Location(warning.file, warning.line)
+            note["locations"] = [{"physicalLocation": _physical(where)}]
+        notifications.append(note)
     if left_out:
         notifications.append(
             {
@@ -273,9 +279,11 @@ def document(scan: ScanResult) -> dict[str, Any]:
                         "resources": summary.resources,
                         "health_data_resources": summary.health_data_resources,
                         "failed": summary.failed,
+                        "to_confirm": summary.to_confirm,
                         "not_evaluated": summary.not_evaluated,
                         "suppressed": summary.suppressed,
                         "errors": summary.errors,
+                        "warnings": summary.warnings,
                     },
                 },
             }
@@ -283,5 +291,5 @@ def document(scan: ScanResult) -> dict[str, Any]:
     }
 
 
-def render(result: ScanResult, *, color: bool = False) -> str:
+def render(result: ScanResult, *, color: bool = False, show_suppressed: bool = False) -> str:
     return json.dumps(document(result), indent=2, ensure_ascii=False) + "\n"

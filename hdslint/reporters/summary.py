@@ -1,11 +1,20 @@
-"""Counts every reporter shows the same way."""
+"""Counts every reporter shows the same way, and the words of the summary line."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from hdslint.model import Status
+from hdslint.model import Finding, Status
 from hdslint.scan import ScanResult
+
+# Policies whose failure is a fact to confirm, not a failure of the infrastructure: the
+# host's certificate applies only under a condition the code cannot show (an HDS contract,
+# an option). They are counted apart ("N to confirm"), never as "failed".
+TO_CONFIRM_POLICIES = frozenset({"HDS-COND-001"})
+
+
+def is_to_confirm(finding: Finding) -> bool:
+    return finding.status is Status.FAIL and finding.policy_id in TO_CONFIRM_POLICIES
 
 
 @dataclass(frozen=True)
@@ -21,15 +30,18 @@ class Summary:
     files: int
     data_stores: int
     located_data_stores: int
+    to_confirm: int = 0
+    warnings: int = 0
 
 
 def summarize(result: ScanResult) -> Summary:
     active = [f for f in result.findings if f.suppression is None]
+    to_confirm = sum(1 for f in active if is_to_confirm(f))
     return Summary(
         resources=len(result.graph),
         health_data_resources=sum(1 for v in result.health.values() if v),
         findings=len(result.findings),
-        failed=sum(1 for f in active if f.status is Status.FAIL),
+        failed=sum(1 for f in active if f.status is Status.FAIL) - to_confirm,
         not_evaluated=sum(1 for f in active if f.status is Status.NOT_EVALUATED),
         passed=sum(1 for e in result.evaluations if e.status is Status.PASS),
         suppressed=sum(1 for f in result.findings if f.suppression is not None),
@@ -39,4 +51,26 @@ def summarize(result: ScanResult) -> Summary:
         located_data_stores=sum(
             1 for r in result.graph if r.is_data_store and r.provider and r.region
         ),
+        to_confirm=to_confirm,
+        warnings=len(result.warnings),
     )
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def count_words(s: Summary, *, errors: str = "errors") -> list[str]:
+    """`9 failed`, `4 to confirm`, `2 not evaluated`, `6 suppressed`, `0 errors`,
+    `1 warning`: what the summary line of every human-readable report says, in this order.
+    "to confirm", "suppressed" and warnings appear only when there are some."""
+    words = [f"{s.failed} failed"]
+    if s.to_confirm:
+        words.append(f"{s.to_confirm} to confirm")
+    words.append(f"{s.not_evaluated} not evaluated")
+    if s.suppressed:
+        words.append(f"{s.suppressed} suppressed")
+    words.append(f"{s.errors} {errors}")
+    if s.warnings:
+        words.append(_plural(s.warnings, "warning"))
+    return words

@@ -33,7 +33,7 @@ def test_sections_of_the_noncompliant_example(noncompliant: ScanResult) -> None:
     ]
     lines = text.splitlines()
     assert lines[2] == (
-        "❌ **4 failed**, 1 not evaluated, 0 suppressed, 0 input errors — 8 resources scanned"
+        "❌ **4 failed**, 1 not evaluated, 0 input errors — 8 resources scanned"
         " (7 with health data) in 4 files"
     )
     assert lines[4:8] == [
@@ -82,9 +82,12 @@ def test_suppressed_and_errors_sections() -> None:
         suppression=Suppression("inline", "anonymised | public", until="2999-01-01"),
     )
     result = result_with([waived], [InputError("infra/bad.tf", "invalid HCL: <eof>", 2)])
+    # Counted in the header, listed only with --show-suppressed.
     text = markdown.render(result)
-    assert sections(text) == ["## hdslint: HDS compliance", "### Suppressed", "### Input errors"]
+    assert sections(text) == ["## hdslint: HDS compliance", "### Input errors"]
     assert text.splitlines()[2].startswith("⚠️ **0 failed**, 0 not evaluated, 1 suppressed, 1 input")
+    text = markdown.render(result, show_suppressed=True)
+    assert sections(text) == ["## hdslint: HDS compliance", "### Suppressed", "### Input errors"]
     assert (
         "| HDS-TEST-001 | `aws_s3_bucket.b1` | `infra/main.tf:1` | inline |"
         " anonymised \\| public | 2999-01-01 |"

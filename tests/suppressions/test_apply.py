@@ -423,11 +423,23 @@ def test_suppressed_findings_do_not_count_for_the_exit_code_and_are_in_json(
         "file": "p/main.tf",
         "line": 5,
     }
-    code, out, _ = cli("scan", "p")
-    assert code == 0
-    assert out.splitlines()[0] == "p/main.tf:6  critical HDS-LOC-001  aws_s3_bucket.b  (suppressed)"
-    assert out.splitlines()[-2] == (
-        "1 resources (1 with health data), 0 failed, 0 not evaluated, 1 suppressed, 0 errors"
+    # Counted, not printed...
+    assert cli("scan", "p") == (
+        0,
+        "1 resources (1 with health data), 0 failed, 0 not evaluated, 1 suppressed, 0 errors\n"
+        "HDS registry as of 2026-11-28; --show-suppressed lists the suppressed findings\n",
+        "",
+    )
+    # ...unless asked for, with the suppression's kind, place, expiry and reason.
+    assert cli("scan", "p", "--show-suppressed") == (
+        0,
+        "p/main.tf:6  critical HDS-LOC-001  aws_s3_bucket.b  (suppressed)\n"
+        "    Health data stored outside the EEA: us-east-1 (United States) is outside the EEA\n"
+        "    suppressed: inline at p/main.tf:5, until 2999-01-01: anonymised\n"
+        "\n"
+        "1 resources (1 with health data), 0 failed, 0 not evaluated, 1 suppressed, 0 errors\n"
+        "HDS registry as of 2026-11-28; `hdslint policies ID` explains a policy\n",
+        "",
     )
 
 
