@@ -69,7 +69,7 @@ def test_a_backtracking_pattern_in_a_custom_policy_is_matched_in_linear_time(
     [
         (
             'resource "aws_s3_bucket" "b" {\n  count = 100000000\n}\n',
-            "bad/main.tf:1: aws_s3_bucket.b: more than 100,000 resource and module instances"
+            "bad/main.tf:1: count: more than 100,000 resource and module instances"
             " in this root module (evaluation budget); the root module bad is not evaluated",
         ),
         (

@@ -78,7 +78,6 @@ class Budget:
                 f"{what}: more than {self.limits.module_instances:,} module instances in this"
                 " root module (evaluation budget)"
             )
-        self.add_instances(count, what)
 
     def check_string(self, chars: int, what: str) -> None:
         if chars > self.limits.string_chars:
