@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from hdslint.atomic import write_text_atomically
 from hdslint.errors import HdslintError
 from hdslint.outputpath import require_output_folder
 
@@ -128,7 +129,7 @@ def write_report(text: str, output: Path | None) -> None:
         sys.stdout.flush()
         return
     try:
-        output.write_text(text, encoding="utf-8")
+        write_text_atomically(output, text)
     except OSError as exc:
         raise HdslintError(
             f"cannot write the report: {exc.strerror or exc}", file=str(output)
