@@ -211,3 +211,39 @@ def test_a_report_is_replaced_whole_or_not_at_all(
     write_report("new report", report)
     assert report.read_text() == "new report"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.sarif"]
+
+
+def test_a_full_standard_output_is_a_clear_error(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    (tmp_path / "main.tf").write_text(GOOD)
+    with open("/dev/full", "w") as full:  # noqa: PTH123 - a device, not a path to manage
+        proc = subprocess.run(
+            [sys.executable, "-m", "hdslint", "scan", ".", "--no-color"],
+            cwd=tmp_path,
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+            timeout=60,
+        )
+    assert (proc.returncode, proc.stderr) == (
+        2,
+        "hdslint: error: cannot write the report to standard output: No space left on device\n",
+    )
+
+
+def test_ctrl_c_exits_130(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import hdslint.scan
+
+    def interrupted(*_args: object, **_kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(hdslint.scan, "run_scan", interrupted)
+    (tmp_path / "main.tf").write_text(GOOD)
+    monkeypatch.chdir(tmp_path)
+    assert main(["scan", "."]) == 130
+    assert capsys.readouterr().err.strip() == "hdslint: interrupted"
