@@ -171,3 +171,79 @@ def test_toset_and_distinct_are_linear() -> None:
     assert FUNCTIONS["distinct"](["b", "a", "b", 1, 1.0]) == ["b", "a", 1]
     assert FUNCTIONS["setsubtract"](items[:6], ["k1", "k3"]) == ["k0", "k2", "k4", "k5"]
     assert FUNCTIONS["setintersection"](["a", [1], 2], [[1], 2]) == [[1], 2]
+
+
+def test_jobs_from_a_configuration_are_capped_at_the_cpus(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hdslint.sources.terraform import parsing
+
+    monkeypatch.setattr(parsing, "available_cpus", lambda: 2)
+    files = []
+    for i in range(20):
+        path = tmp_path / f"f{i}.tf"
+        path.write_text(f'resource "aws_s3_bucket" "b{i}" {{}}\n')
+        files.append(path)
+    parser = parsing.FileParser(parsing.ParseOptions(jobs=300, parallel_min_bytes=0))
+    parser.preload(files)
+    assert parser.stats.workers == 2
+
+
+def test_a_report_is_replaced_whole_or_not_at_all(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from hdslint.commands.scan import write_report
+
+    report = tmp_path / "report.sarif"
+    report.write_text("previous report")
+
+    def killed(*_args: object) -> None:
+        raise KeyboardInterrupt  # stands for SIGTERM arriving between write and rename
+
+    monkeypatch.setattr(os, "replace", killed)
+    with pytest.raises(KeyboardInterrupt):
+        write_report("new report", report)
+    assert report.read_text() == "previous report"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.sarif"]
+    monkeypatch.undo()
+    write_report("new report", report)
+    assert report.read_text() == "new report"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.sarif"]
+
+
+def test_a_full_standard_output_is_a_clear_error(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    (tmp_path / "main.tf").write_text(GOOD)
+    with open("/dev/full", "w") as full:  # noqa: PTH123 - a device, not a path to manage
+        proc = subprocess.run(
+            [sys.executable, "-m", "hdslint", "scan", ".", "--no-color"],
+            cwd=tmp_path,
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+            timeout=60,
+        )
+    assert (proc.returncode, proc.stderr) == (
+        2,
+        "hdslint: error: cannot write the report to standard output: No space left on device\n",
+    )
+
+
+def test_ctrl_c_exits_130(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import hdslint.scan
+
+    def interrupted(*_args: object, **_kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(hdslint.scan, "run_scan", interrupted)
+    (tmp_path / "main.tf").write_text(GOOD)
+    monkeypatch.chdir(tmp_path)
+    assert main(["scan", "."]) == 130
+    assert capsys.readouterr().err.strip() == "hdslint: interrupted"
