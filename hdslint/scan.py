@@ -18,7 +18,7 @@ from hdslint.config import Config, load_config
 from hdslint.configfile import config_file
 from hdslint.graph import ResourceGraph
 from hdslint.limits import inside_allowed
-from hdslint.model import Edge, InputError, Resource
+from hdslint.model import Edge, InputError, Resource, ScanWarning
 from hdslint.paths import display_path, glob_match
 from hdslint.policy import Policy, load_policies
 from hdslint.policy.conditions import Context
@@ -160,8 +160,9 @@ def collect(found: Discovered, config: Config, options: ScanOptions) -> SourceRe
     result = SourceResult(errors=list(found.errors))
     if found.terraform_dirs:
         parse_options = ParseOptions(
-            cache_dir=cache_directory(
-                options.cache and config.cache_enabled, config.cache_dir, options.env
+            cache_dir=_outside_scanned(
+                cache_directory(options.cache and config.cache_enabled, None, options.env),
+                options.paths,
             ),
             jobs=options.jobs if options.jobs is not None else (config.jobs or 0),
             progress=options.progress,
@@ -222,6 +223,20 @@ def resolve_config(options: ScanOptions) -> Config:
     found = config_file(options.paths, None)
     config = load_config(found, display=display_path(found) if found else None)
     return options.selection.apply(config)
+
+
+def _outside_scanned(directory: Path | None, paths: Sequence[str]) -> Path | None:
+    """The cache folder, unless it lies inside a scanned folder (where the scanned input
+    itself could have planted entries): then no cache."""
+    if directory is None:
+        return None
+    resolved = directory.resolve()
+    for given in paths:
+        if given == "-" or not Path(given).is_dir():
+            continue
+        if resolved.is_relative_to(Path(given).resolve()):
+            return None
+    return directory
 
 
 def allowed_roots(paths: Sequence[str]) -> tuple[Path, ...]:
@@ -334,5 +349,5 @@ def evaluate(
         errors=[*errors, *applied.errors],
         inputs=inputs,
         files_scanned=files_scanned,
-        warnings=applied.warnings,
+        warnings=[*(ScanWarning(config.file, text) for text in config.warnings), *applied.warnings],
     )
