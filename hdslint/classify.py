@@ -12,10 +12,11 @@ from collections import deque
 from collections.abc import Mapping
 
 from hdslint.graph import ResourceGraph
+from hdslint.ids import ResourceKey
 from hdslint.model import DATA_FLOW_EDGES, REVERSE_DATA_FLOW_EDGES, Resource
 
-# id -> True (health data), False (not), None (cannot tell: e.g. its tags are unknown)
-Classification = dict[str, bool | None]
+# key -> True (health data), False (not), None (cannot tell: e.g. its tags are unknown)
+Classification = dict[ResourceKey, bool | None]
 
 
 def _tag_match(resource: Resource, tags: Mapping[str, list[str]]) -> bool:
@@ -43,10 +44,10 @@ def _tags_unknown(resource: Resource, tags: Mapping[str, list[str]]) -> str | No
 
 def classify(
     graph: ResourceGraph, *, default: bool, tags: Mapping[str, list[str]]
-) -> tuple[Classification, dict[str, str]]:
+) -> tuple[Classification, dict[ResourceKey, str]]:
     """Classify every resource; return the verdicts and, per health-data resource, why."""
     verdict: Classification = {}
-    why: dict[str, str] = {}
+    why: dict[ResourceKey, str] = {}
     for resource in graph:
         if _tag_match(resource, tags):
             verdict[resource.key] = True
@@ -66,7 +67,8 @@ def classify(
     while queue:
         rid = queue.popleft()
         for edge in graph.out_edges(rid, DATA_FLOW_EDGES):
-            _mark(graph, verdict, why, edge.target, rid, queue)
+            if edge.target_key is not None:
+                _mark(graph, verdict, why, edge.target_key, rid, queue)
         for edge in graph.in_edges(rid, REVERSE_DATA_FLOW_EDGES):
             _mark(graph, verdict, why, edge.source, rid, queue)
     return verdict, why
@@ -75,12 +77,12 @@ def classify(
 def _mark(
     graph: ResourceGraph,
     verdict: Classification,
-    why: dict[str, str],
-    target: str,
-    origin: str,
-    queue: deque[str],
+    why: dict[ResourceKey, str],
+    target: ResourceKey,
+    origin: ResourceKey,
+    queue: deque[ResourceKey],
 ) -> None:
     if target in graph and verdict.get(target) is not True:
         verdict[target] = True
-        why[target] = f"receives health data from {origin.rsplit('::', maxsplit=1)[-1]}"
+        why[target] = f"receives health data from {origin.id}"
         queue.append(target)

@@ -11,7 +11,16 @@ import click
 from hdslint import __version__
 
 SEVERITIES = ["critical", "high", "medium", "low", "info", "none"]
-FORMATS = ["text", "json", "sarif", "github", "markdown", "junit"]
+FORMATS = [
+    "text",
+    "json",
+    "sarif",
+    "github",
+    "markdown",
+    "junit",
+    "gitlab-sast",
+    "gitlab-codequality",
+]
 ISSUES_URL = "https://github.com/hdslint/hdslint/issues"
 
 
@@ -32,17 +41,54 @@ def _parse_vars(values: Sequence[str]) -> dict[str, str]:
 def _check_formats(
     ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
 ) -> tuple[str, ...]:
+    """FORMAT[=FILE] with the format's name in any case (`-f SARIF`); the file as given."""
+    checked = []
     for value in values:
-        name = value.partition("=")[0]
-        if name not in FORMATS:
+        name, sep, file = value.partition("=")
+        if name.lower() not in FORMATS:
             raise click.BadParameter(
                 f"{name!r} is not one of {', '.join(map(repr, FORMATS))} (FORMAT[=FILE])"
             )
-    return values
+        checked.append(f"{name.lower()}{sep}{file}")
+    return tuple(checked)
+
+
+def _parse_ids(values: Sequence[str]) -> tuple[str, ...]:
+    """Repeated and comma-separated values (`--check A,B --check C`), each once, in order."""
+    items = [item.strip() for value in values for item in value.split(",") if item.strip()]
+    return tuple(dict.fromkeys(items))
+
+
+def _check_severities(
+    ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
+) -> tuple[str, ...]:
+    levels = tuple(level.lower() for level in _parse_ids(values))
+    for level in levels:
+        if level not in SEVERITIES[:-1]:
+            raise click.BadParameter(
+                f"{level!r} is not one of {', '.join(map(repr, SEVERITIES[:-1]))}"
+            )
+    return levels
+
+
+def _set_debug(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value:
+        _State.debug = True
+
+
+def _debug_option() -> click.Option:
+    return click.Option(
+        ["--debug"],
+        is_flag=True,
+        expose_value=False,
+        is_eager=True,
+        callback=_set_debug,
+        help="Show tracebacks of internal errors.",
+    )
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "-V", "--version", prog_name="hdslint")
+@click.version_option(__version__, "-v", "-V", "--version", prog_name="hdslint")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
 def cli(debug: bool) -> None:
     """hdslint: checks that health data stays with HDS-certified hosts inside the EEA.
@@ -117,7 +163,7 @@ def _report_options(format_help: str) -> Callable[[Callable[..., int]], Callable
                 ),
                 click.option(
                     "--fail-on",
-                    type=click.Choice(SEVERITIES),
+                    type=click.Choice(SEVERITIES, case_sensitive=False),
                     default=None,
                     help="Exit 1 when a finding is at or above this severity "
                     "(default: fail_on from the configuration, else low).",
@@ -161,7 +207,56 @@ def _report_options(format_help: str) -> Callable[[Callable[..., int]], Callable
     " kubernetes.clusters and shown in findings (default: <stdin>).",
 )
 @click.option(
-    "--color/--no-color", default=None, help="Colour the text output (default: on a terminal)."
+    "--check",
+    "checks",
+    multiple=True,
+    metavar="ID[,ID...]",
+    help="Evaluate only these policies (repeat, or separate with commas).",
+)
+@click.option(
+    "--skip-check",
+    "skip_checks",
+    multiple=True,
+    metavar="ID[,ID...]",
+    help="Do not evaluate these policies (added to policies.disable).",
+)
+@click.option(
+    "--skip-path",
+    "skip_paths",
+    multiple=True,
+    metavar="GLOB",
+    help="Do not read files or folders matching GLOB, relative to the current folder"
+    " (repeatable; added to exclude).",
+)
+@click.option(
+    "--external-policies",
+    "policy_dirs",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    metavar="DIR",
+    help="Also load the policy files in DIR (repeatable; added to policies.paths).",
+)
+@click.option(
+    "--severity",
+    "severities",
+    multiple=True,
+    callback=_check_severities,
+    metavar="LEVEL[,LEVEL...]",
+    help="Show (and write) only findings of these severities, e.g. critical,high;"
+    " --fail-on still decides the exit code from every finding.",
+)
+@click.option(
+    "-q",
+    "--quiet",
+    is_flag=True,
+    help="Text report: one line per finding, no summary; no progress.",
+)
+@click.option("--compact", is_flag=True, help="Text report: one line per finding, then the counts.")
+@click.option("--no-progress", is_flag=True, help="No progress line on standard error.")
+@click.option(
+    "--color/--no-color",
+    default=None,
+    help="Colour the text output (default: on a terminal, unless NO_COLOR is set or TERM=dumb).",
 )
 @click.option(
     "--no-cache",
@@ -188,6 +283,14 @@ def scan(
     show_suppressed: bool,
     changed: bool,
     stdin_filename: str | None,
+    checks: tuple[str, ...],
+    skip_checks: tuple[str, ...],
+    skip_paths: tuple[str, ...],
+    policy_dirs: tuple[Path, ...],
+    severities: tuple[str, ...],
+    quiet: bool,
+    compact: bool,
+    no_progress: bool,
     color: bool | None,
     no_cache: bool,
     jobs: int | None,
@@ -197,6 +300,7 @@ def scan(
     `-` reads Kubernetes manifests from standard input: `helm template ... | hdslint scan -`.
     """
     from hdslint.commands.scan import run
+    from hdslint.config import Selection
 
     return run(
         paths=list(paths) if changed else list(paths) or ["."],
@@ -213,6 +317,15 @@ def scan(
         cache=not no_cache,
         jobs=jobs,
         show_suppressed=show_suppressed,
+        selection=Selection(
+            checks=_parse_ids(checks),
+            skip_checks=_parse_ids(skip_checks),
+            skip_paths=skip_paths,
+            policy_dirs=policy_dirs,
+        ),
+        severities=severities,
+        layout="quiet" if quiet else "compact" if compact else "full",
+        progress=not (quiet or no_progress),
     )
 
 
@@ -267,7 +380,7 @@ def validate_policies(files: tuple[Path, ...], config: Path | None) -> int:
     "-f",
     "--format",
     "output_format",
-    type=click.Choice(["markdown", "html"]),
+    type=click.Choice(["markdown", "html"], case_sensitive=False),
     default="markdown",
     show_default=True,
     help="Report format (HTML is one self-contained page).",
@@ -403,6 +516,7 @@ def _parse_regions(values: Sequence[str]) -> tuple[str, ...]:
     "that `hdslint scan FILE` re-evaluates offline.",
 )
 @click.option("-q", "--quiet", is_flag=True, help="No progress on standard error.")
+@click.option("--no-progress", is_flag=True, help="No progress on standard error (as for scan).")
 @click.option(
     "--workers",
     type=click.IntRange(1, 128),
@@ -434,6 +548,7 @@ def aws(
     fail_on: str | None,
     save: Path | None,
     quiet: bool,
+    no_progress: bool,
     workers: int,
     max_attempts: int | None,
     color: bool | None,
@@ -460,7 +575,7 @@ def aws(
             config=config,
             fail_on=fail_on,
             save=save,
-            quiet=quiet,
+            quiet=quiet or no_progress,
             workers=workers,
             max_attempts=max_attempts,
             color=color,
@@ -523,6 +638,36 @@ def cache_prune(config: Path | None, max_age_days: float, max_size_mb: int) -> i
     from hdslint.commands import cache as command
 
     return command.prune(config, max_age_days, max_size_mb)
+
+
+@cli.command()
+@click.argument("shell", type=click.Choice(["bash", "zsh", "fish"], case_sensitive=False))
+def completion(shell: str) -> int:
+    """Print the shell completion script for SHELL (bash, zsh or fish).
+
+    \b
+    bash: eval "$(hdslint completion bash)"    (in ~/.bashrc)
+    zsh:  eval "$(hdslint completion zsh)"     (in ~/.zshrc)
+    fish: hdslint completion fish > ~/.config/fish/completions/hdslint.fish
+    """
+    from click.shell_completion import get_completion_class
+
+    completer = get_completion_class(shell)
+    assert completer is not None  # the three shells click ships
+    script = completer(cli, {}, "hdslint", "_HDSLINT_COMPLETE").source()
+    click.echo(script)
+    return 0
+
+
+def _accept_debug_everywhere(group: click.Group) -> None:
+    """`--debug` after the subcommand too (`hdslint scan --debug infra`)."""
+    for command in group.commands.values():
+        command.params.append(_debug_option())
+        if isinstance(command, click.Group):
+            _accept_debug_everywhere(command)
+
+
+_accept_debug_everywhere(cli)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +44,8 @@ class Config:
     registry_max_age_days: int | None = None
     registry_expiry_warning_days: int | None = None
     disabled_policies: tuple[str, ...] = ()
+    # Only these policies (--check); empty: every policy not disabled.
+    only_policies: tuple[str, ...] = ()
     policy_paths: tuple[Path, ...] = ()
     shipped_policies: bool = True
     var_files: tuple[Path, ...] = ()
@@ -55,6 +57,26 @@ class Config:
     jobs: int | None = None
     max_file_mb: float = 4.0
     raw: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Selection:
+    """One-off choices from the command line, added to the configuration's own: --check,
+    --skip-check, --skip-path (globs relative to the current folder) and
+    --external-policies (as policies.paths)."""
+
+    checks: tuple[str, ...] = ()
+    skip_checks: tuple[str, ...] = ()
+    skip_paths: tuple[str, ...] = ()
+    policy_dirs: tuple[Path, ...] = ()
+
+    def apply(self, config: Config) -> Config:
+        return replace(
+            config,
+            only_policies=(*config.only_policies, *self.checks),
+            disabled_policies=(*config.disabled_policies, *self.skip_checks),
+            policy_paths=(*config.policy_paths, *self.policy_dirs),
+        )
 
 
 def load_config(path: Path | None, *, display: str | None = None) -> Config:

@@ -29,5 +29,19 @@ class PolicyError(HdslintError):
     """A policy file is unreadable or does not follow the policy schema."""
 
 
+class PolicyProblems(PolicyError):
+    """Every problem found in one policy file: `validate-policies` lists them all, a scan
+    names the first and how many more."""
+
+    def __init__(self, problems: list[str], *, file: str) -> None:
+        first = problems[0]
+        if len(problems) > 1:
+            first += (
+                f" (and {len(problems) - 1} more: `hdslint validate-policies {file}` lists them)"
+            )
+        super().__init__(first, file=file)
+        self.problems = tuple(problems)
+
+
 class RegistryError(HdslintError):
     """The HDS registry (shipped or overridden in config) is invalid."""

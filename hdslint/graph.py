@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from types import MappingProxyType
 
+from hdslint.ids import ResourceKey, UnknownDestination
 from hdslint.model import Edge, EdgeKind, Resource
 
 
@@ -15,30 +16,39 @@ class ResourceGraph:
     __slots__ = ("_edges", "_in", "_instances", "_out", "_resources")
 
     def __init__(self, resources: Iterable[Resource], edges: Iterable[Edge]) -> None:
-        by_id: dict[str, Resource] = {}
+        by_id: dict[ResourceKey, Resource] = {}
         for resource in resources:
             # The first declaration wins; sources give each resource a unique id, so a
             # duplicate only arises when the same input is scanned twice (e.g. `scan a a`).
             by_id.setdefault(resource.key, resource)
-        out: dict[str, list[Edge]] = {}
-        into: dict[str, list[Edge]] = {}
+        out: dict[ResourceKey, list[Edge]] = {}
+        into: dict[ResourceKey, list[Edge]] = {}
         kept: list[Edge] = []
-        seen: set[tuple[str, str, EdgeKind]] = set()
+        seen: set[tuple[ResourceKey, object, EdgeKind]] = set()
         for edge in edges:
-            key = (edge.source, edge.target, edge.kind)
+            # One unknown destination per source and kind: the first reason found says it.
+            target = edge.target
+            key = (
+                edge.source,
+                type(target) if isinstance(target, UnknownDestination) else target,
+                edge.kind,
+            )
             if key in seen:
                 continue
             seen.add(key)
             kept.append(edge)
             out.setdefault(edge.source, []).append(edge)
-            into.setdefault(edge.target, []).append(edge)
-        self._resources: Mapping[str, Resource] = MappingProxyType(by_id)
+            if isinstance(target, ResourceKey):
+                into.setdefault(target, []).append(edge)
+        self._resources: Mapping[ResourceKey, Resource] = MappingProxyType(by_id)
         # `aws_s3_bucket.b` -> its instances `aws_s3_bucket.b["x"]`, `...b[0]`: an edge may
         # name the resource while the graph holds its instances.
-        instances: dict[str, list[Resource]] = {}
+        instances: dict[ResourceKey, list[Resource]] = {}
         for rkey, resource in by_id.items():
-            if rkey.endswith("]") and "[" in rkey:
-                instances.setdefault(rkey[: rkey.rindex("[")], []).append(resource)
+            if rkey.id.endswith("]"):
+                base = rkey.base()
+                if base != rkey:
+                    instances.setdefault(base, []).append(resource)
         self._instances = {k: tuple(v) for k, v in instances.items()}
         self._edges = tuple(kept)
         self._out = {k: tuple(v) for k, v in out.items()}
@@ -54,28 +64,32 @@ class ResourceGraph:
         return key in self._resources
 
     @property
-    def resources(self) -> Mapping[str, Resource]:
+    def resources(self) -> Mapping[ResourceKey, Resource]:
         return self._resources
 
     @property
     def edges(self) -> tuple[Edge, ...]:
         return self._edges
 
-    def get(self, key: str) -> Resource | None:
+    def get(self, key: ResourceKey) -> Resource | None:
         return self._resources.get(key)
 
-    def instances(self, key: str) -> tuple[Resource, ...]:
+    def instances(self, key: ResourceKey) -> tuple[Resource, ...]:
         """The instances of a counted or for_each resource, by the resource's key."""
         return self._instances.get(key, ())
 
-    def out_edges(self, key: str, kinds: Iterable[EdgeKind] | None = None) -> tuple[Edge, ...]:
+    def out_edges(
+        self, key: ResourceKey, kinds: Iterable[EdgeKind] | None = None
+    ) -> tuple[Edge, ...]:
         edges = self._out.get(key, ())
         if kinds is None:
             return edges
         wanted = frozenset(kinds)
         return tuple(e for e in edges if e.kind in wanted)
 
-    def in_edges(self, key: str, kinds: Iterable[EdgeKind] | None = None) -> tuple[Edge, ...]:
+    def in_edges(
+        self, key: ResourceKey, kinds: Iterable[EdgeKind] | None = None
+    ) -> tuple[Edge, ...]:
         edges = self._in.get(key, ())
         if kinds is None:
             return edges

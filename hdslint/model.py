@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+from hdslint.ids import Destination, Outside, ResourceKey, UnknownDestination
+
 CATEGORIES = (
     "storage",
     "database",
@@ -189,9 +191,9 @@ class Resource:
     scope: str = ""
 
     @property
-    def key(self) -> str:
-        """The resource's key in the graph: `id`, qualified by `scope` when there is one."""
-        return f"{self.scope}::{self.id}" if self.scope else self.id
+    def key(self) -> ResourceKey:
+        """The resource's key in the graph: `id`, qualified by `scope`."""
+        return ResourceKey(self.scope, self.id)
 
     @property
     def is_data_store(self) -> bool:
@@ -200,22 +202,30 @@ class Resource:
 
 @dataclass(frozen=True, slots=True)
 class Edge:
-    """A typed, directed relation between two resources.
+    """A typed, directed relation from a resource to a destination.
 
-    `source` and `target` are resource keys (see Resource.key). When a source knows where
-    the data goes but the target is not a resource in the graph (a bucket ARN in another
-    account, a vault in a region that was not scanned), it describes it in `target_hint` so
-    policies can still judge the destination: `{"provider": "aws", "region": "us-west-2"}`.
+    The destination is a resource in the graph (its key), a place outside it that the
+    source could describe (a bucket ARN in another account, a vault in a region that was not
+    scanned: policies still judge its region), or unknown with the reason.
     """
 
-    source: str
-    target: str
+    source: ResourceKey
+    target: Destination
     kind: EdgeKind
     location: Location | None = None
-    target_hint: Mapping[str, Any] = field(default_factory=lambda: _EMPTY)
-    # Why the destination is unknown, when it is (e.g. "destination bucket ARN is an
-    # unresolved expression").
-    unknown: str | None = None
+    # What is known of the source when it may not be a resource in the graph: a flow that
+    # only its destination reports (an AWS read replica in a region that was not scanned).
+    origin: Outside | UnknownDestination | None = None
+
+    @property
+    def target_key(self) -> ResourceKey | None:
+        """The target's key when the target is (meant to be) a resource in the graph."""
+        return self.target if isinstance(self.target, ResourceKey) else None
+
+    @property
+    def unknown(self) -> str | None:
+        """Why the destination is not known, when it is not."""
+        return self.target.reason if isinstance(self.target, UnknownDestination) else None
 
 
 @dataclass(frozen=True, slots=True)

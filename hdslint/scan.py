@@ -9,15 +9,16 @@ from __future__ import annotations
 import datetime as dt
 import fnmatch
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from hdslint import limits
 from hdslint.classify import Classification, classify
-from hdslint.config import Config, load_config
+from hdslint.config import Config, Selection, load_config
 from hdslint.configfile import config_file
 from hdslint.graph import ResourceGraph
+from hdslint.ids import ResourceKey
 from hdslint.limits import inside_allowed
 from hdslint.model import Edge, Finding, InputError, Resource, ScanWarning
 from hdslint.policy import Policy, load_policies
@@ -70,6 +71,10 @@ class ScanOptions:
     # in findings; None: `<stdin>`).
     stdin: str | None = None
     stdin_filename: str | None = None
+    # --check, --skip-check, --skip-path, --external-policies
+    selection: Selection = field(default_factory=Selection)
+    # Told (files parsed, files to parse) while Terraform files are parsed (a progress line).
+    progress: Callable[[int, int], None] | None = None
 
 
 @dataclass
@@ -90,7 +95,7 @@ class ScanResult:
     policies: list[Policy]
     graph: ResourceGraph
     health: Classification
-    health_reasons: dict[str, str]
+    health_reasons: dict[ResourceKey, str]
     evaluations: list[Evaluation]
     findings: list[Finding]
     errors: list[InputError]
@@ -100,22 +105,30 @@ class ScanResult:
     warnings: list[ScanWarning] = field(default_factory=list)
 
 
-def discover(paths: Sequence[str], exclude: Sequence[str], root: Path) -> Discovered:
+def discover(
+    paths: Sequence[str], exclude: Sequence[str], root: Path, skip_paths: Sequence[str] = ()
+) -> Discovered:
     """Walk the given paths (without following directory symlinks) and sort files by kind.
+    `exclude` globs are relative to `root` (the configuration's folder), `skip_paths` globs
+    (--skip-path) to the current folder.
 
     Files hdslint does not read are skipped silently, unless named explicitly."""
     from hdslint.sources import classify_file
 
     found = Discovered()
+    here = Path.cwd().resolve()
 
-    def excluded(path: Path) -> bool:
-        if not exclude:
+    def matches(path: Path, base: Path, patterns: Sequence[str]) -> bool:
+        if not patterns:
             return False
         try:
-            rel = path.resolve().relative_to(root).as_posix()
+            rel = path.resolve().relative_to(base).as_posix()
         except ValueError:
             rel = path.as_posix()
-        return any(fnmatch.fnmatch(rel, pattern) for pattern in exclude)
+        return any(fnmatch.fnmatch(rel, pattern) for pattern in patterns)
+
+    def excluded(path: Path) -> bool:
+        return matches(path, root, exclude) or matches(path, here, skip_paths)
 
     def add_file(path: Path, kind: str | None) -> None:
         if kind is None or excluded(path):
@@ -192,6 +205,7 @@ def collect(found: Discovered, config: Config, options: ScanOptions) -> SourceRe
                 options.cache and config.cache_enabled, config.cache_dir, options.env
             ),
             jobs=options.jobs if options.jobs is not None else (config.jobs or 0),
+            progress=options.progress,
         )
         result.extend(
             terraform.scan(
@@ -207,16 +221,48 @@ def collect(found: Discovered, config: Config, options: ScanOptions) -> SourceRe
         if reader is not None:
             result.extend(reader(files, config, options))
         else:
-            # Kinds recognised by name that no source reads (yet): count them as skipped.
+            # Infrastructure no source of this version reads: not counted as read, and
+            # named, since what is not read is not checked.
             found.file_count -= len(files)
+            result.errors.extend(unread_errors(kind, files))
+    if found.file_count == 0:
+        result.errors.extend(nothing_read_errors(options.paths))
     return result
+
+
+def unread_errors(kind: str, files: Sequence[Path]) -> list[InputError]:
+    from hdslint.sources import UNREAD_KINDS
+    from hdslint.sources.terraform.loader import display_path
+
+    what = UNREAD_KINDS.get(kind, f"a {kind} file")
+    return [
+        InputError(display_path(file), f"not read by this version of hdslint: {what}")
+        for file in files
+    ]
+
+
+# What a folder must hold for a scan to read something, as the error says it.
+READ_KINDS = "Terraform .tf/.tfvars, plan JSON, Kubernetes YAML, hdslint inventories"
+
+
+def nothing_read_errors(paths: Sequence[str]) -> list[InputError]:
+    """A scan that read no file is not a pass: each folder given says it held nothing to
+    read (a file given that is not read already has its own error)."""
+    return [
+        InputError(
+            given, f"nothing to scan: this folder holds no file hdslint reads ({READ_KINDS})"
+        )
+        for given in paths
+        if given != "-" and Path(given).is_dir()
+    ]
 
 
 def resolve_config(options: ScanOptions) -> Config:
     if options.config is not None:
-        return load_config(options.config, display=str(options.config))
+        return options.selection.apply(load_config(options.config, display=str(options.config)))
     found = config_file(options.paths, None)
-    return load_config(found, display=_display(found) if found else None)
+    config = load_config(found, display=_display(found) if found else None)
+    return options.selection.apply(config)
 
 
 def _display(path: Path) -> str:
@@ -265,6 +311,7 @@ def load_rules(config: Config, today: dt.date | None = None) -> tuple[Registry, 
         config.policy_paths,
         include_shipped=config.shipped_policies,
         disabled=config.disabled_policies,
+        only=config.only_policies,
     )
     return registry, policies
 
@@ -272,7 +319,7 @@ def load_rules(config: Config, today: dt.date | None = None) -> tuple[Registry, 
 def _run_scan(options: ScanOptions, config: Config) -> ScanResult:
     registry, policies = load_rules(config, options.today)
     baseline = resolve_baseline(config, options)
-    found = discover(options.paths, config.exclude, config.root)
+    found = discover(options.paths, config.exclude, config.root, options.selection.skip_paths)
     collected = collect(found, config, options)
     return evaluate(
         collected.resources,

@@ -11,6 +11,7 @@ import jsonschema
 import pytest
 import yaml
 
+from hdslint import __version__
 from tests.action_runner import JobRun, Runner, base_env, parse_env_file
 from tests.conftest import ROOT, SCHEMAS, write_tree
 from tests.reporters.test_sarif import validate_sarif
@@ -54,6 +55,7 @@ def test_action_yml_validates_against_the_schema() -> None:
         "category",
         "args",
         "python-version",
+        "cache",
     }
     assert action["inputs"]["fail-on"]["default"] == "high"
     setup = action["runs"]["steps"][0]
@@ -72,7 +74,13 @@ def runner_temp(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("runner_temp")
 
 
-def run_job(tmp_path: Path, runner_temp: Path, files: dict[str, str], **inputs: str) -> JobRun:
+def run_job(
+    tmp_path: Path,
+    runner_temp: Path,
+    files: dict[str, str],
+    cache_hit: str = "false",
+    **inputs: str,
+) -> JobRun:
     workspace = write_tree(tmp_path / "workspace", files)
     for leftover in runner_temp.glob("_runner_file_commands"):
         import shutil
@@ -83,7 +91,10 @@ def run_job(tmp_path: Path, runner_temp: Path, files: dict[str, str], **inputs: 
         workspace=workspace,
         runner_temp=runner_temp,
         env={**base_env(), "HOME": str(tmp_path / "home")},
-        uses_outputs={"actions/setup-python": {"python-path": sys.executable}},
+        uses_outputs={
+            "actions/setup-python": {"python-path": sys.executable},
+            "actions/cache/restore": {"cache-hit": cache_hit},
+        },
     )
     return runner.run({"paths": "infra", **inputs})
 
@@ -95,7 +106,9 @@ def test_noncompliant_workspace_fails_after_uploading(tmp_path: Path, runner_tem
     assert steps == [
         ("Set up Python for hdslint", False, 0),
         ("Install hdslint", False, 0),
+        ("Restore the parse cache", False, 0),
         ("Scan", False, 0),
+        ("Save the parse cache", False, 0),
         ("Upload SARIF to code scanning", False, 0),
         ("Fail on findings at or above fail-on", False, 1),
     ], job.step("Install hdslint").stderr
@@ -137,10 +150,39 @@ def test_noncompliant_workspace_fails_after_uploading(tmp_path: Path, runner_tem
 
 
 @pytest.mark.slow
+def test_the_parse_cache_is_kept_between_runs_keyed_on_the_version(
+    tmp_path: Path, runner_temp: Path
+) -> None:
+    job = run_job(tmp_path, runner_temp, NONCOMPLIANT)
+    cache_dir = str(runner_temp / "hdslint-cache")
+    prefix = f"hdslint-parse-local-{__version__}-"
+    install = job.step("Install hdslint")
+    assert install.outputs == {
+        "version": __version__,
+        "cache-dir": cache_dir,
+        "cache-key": prefix + "local",
+        "cache-prefix": prefix,
+    }
+    restore = job.step("Restore the parse cache")
+    assert restore.uses == "actions/cache/restore@v4"
+    assert restore.with_ == {"path": cache_dir, "key": prefix + "local", "restore-keys": prefix}
+    save = job.step("Save the parse cache")
+    assert save.uses == "actions/cache/save@v4"
+    assert save.with_ == {"path": cache_dir, "key": prefix + "local"}
+    # The scan filled the folder actions/cache saves.
+    assert any(path.is_file() for path in Path(cache_dir).rglob("*"))
+    # An exact hit is not saved again; `cache: false` neither restores nor saves.
+    hit = run_job(tmp_path / "hit", runner_temp, NONCOMPLIANT, cache_hit="true")
+    assert [s.skipped for s in hit.steps][2:5] == [False, False, True]
+    off = run_job(tmp_path / "off", runner_temp, NONCOMPLIANT, cache="false")
+    assert [s.skipped for s in off.steps][2:5] == [True, False, True]
+
+
+@pytest.mark.slow
 def test_compliant_workspace_passes(tmp_path: Path, runner_temp: Path) -> None:
     job = run_job(tmp_path, runner_temp, COMPLIANT)
     assert not job.failed
-    assert [s.returncode for s in job.steps] == [0, 0, 0, 0, 0]
+    assert [s.returncode for s in job.steps] == [0, 0, 0, 0, 0, 0, 0]
     assert job.outputs["exit-code"] == "0"
     assert job.outputs["failed"] == "0"
     assert job.step("Fail on findings at or above fail-on").stdout == (

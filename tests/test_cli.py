@@ -146,9 +146,56 @@ def test_json_output_validates_against_the_shipped_schema(cli: Cli, project) -> 
 
 def test_output_file(cli: Cli, project, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     project({"main.tf": US})
+    (tmp_path / "out").mkdir()
     code, out, _ = cli("scan", "p", "-f", "json", "-o", "out/report.json")
     assert (code, out) == (1, "")
     assert json.loads((tmp_path / "out/report.json").read_text())["summary"]["failed"] == 1
+
+
+NO_FOLDER = "the folder {} does not exist (hdslint creates no folder)"
+
+
+@pytest.mark.parametrize(
+    ("args", "error"),
+    [
+        (
+            ("scan", "p", "-o", "/nonexistent/dir/x"),
+            "/nonexistent/dir/x: cannot write the report: " + NO_FOLDER.format("/nonexistent/dir"),
+        ),
+        (
+            ("scan", "p", "-f", "text", "-f", "sarif=missing/dir/x.sarif"),
+            "missing/dir/x.sarif: cannot write the report: " + NO_FOLDER.format("missing/dir"),
+        ),
+        (
+            ("scan", "p", "-f", "json=p/main.tf/x.json"),
+            "p/main.tf/x.json: cannot write the report: the folder p/main.tf is not a folder"
+            " (hdslint creates no folder)",
+        ),
+        (
+            ("report", "p", "--format", "html", "-o", "missing/r.html"),
+            "missing/r.html: cannot write the report: " + NO_FOLDER.format("missing"),
+        ),
+        (
+            ("baseline", "p", "-o", "missing/b.json"),
+            "missing/b.json: cannot write the baseline: " + NO_FOLDER.format("missing"),
+        ),
+        (
+            ("aws", "--save", "missing/i.json"),
+            "missing/i.json: cannot write the inventory: " + NO_FOLDER.format("missing"),
+        ),
+    ],
+)
+def test_an_output_in_a_missing_folder_is_a_usage_error_and_nothing_is_created(
+    cli: Cli,
+    project,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+    args: tuple[str, ...],
+    error: str,
+) -> None:
+    project({"main.tf": US})
+    before = sorted(tmp_path.rglob("*"))
+    assert cli(*args) == (2, "", f"hdslint: error: {error}\n")
+    assert sorted(tmp_path.rglob("*")) == before
 
 
 def test_unparsable_tf_is_one_line_error_and_exit_2(cli: Cli, project) -> None:  # type: ignore[no-untyped-def]
@@ -170,9 +217,10 @@ def test_policy_schema_error_is_one_line_and_exit_2(cli: Cli, project) -> None: 
     )
     code, out, err = cli("scan", "p")
     assert (code, out) == (2, "")
+    bad = Path("p/policies/bad.yaml").resolve()
     assert err == (
-        f"hdslint: error: {Path('p/policies/bad.yaml').resolve()}: $: 'activities' is a required"
-        " property\n"
+        f"hdslint: error: {bad}: $: 'activities' is a required property (and 6 more:"
+        f" `hdslint validate-policies {bad}` lists them)\n"
     )
 
 

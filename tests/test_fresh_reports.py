@@ -97,6 +97,7 @@ def test_a_new_file_in_a_scanned_folder_is_seen(cli: Cli, project: Path) -> None
 
 
 def test_the_report_file_is_written_on_every_run(cli: Cli, project: Path, tmp_path: Path) -> None:
+    (tmp_path / "out").mkdir()
     cli("scan", "p", "-o", "out/report.txt")
     (tmp_path / "out" / "report.txt").unlink()
     cli("scan", "p", "-o", "out/report.txt")

@@ -9,16 +9,24 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import sys
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from hdslint import __version__
-from hdslint.commands.scan import ReportTarget, exit_code, report_targets, write_report
+from hdslint.commands.scan import (
+    ReportTarget,
+    exit_code,
+    report_targets,
+    require_output_folders,
+    use_color,
+    write_report,
+)
 from hdslint.config import Config, find_config, load_config
 from hdslint.errors import HdslintError
+from hdslint.outputpath import require_output_folder
 from hdslint.policy import Policy
 from hdslint.registry import Registry
 from hdslint.scan import ScanOptions, ScanResult, evaluate, load_rules, resolve_baseline
@@ -46,24 +54,34 @@ class AwsOptions:
 
 
 class TerminalProgress:
-    """One self-rewriting status line on stderr: which (service, region) reads are done."""
+    """Which (service, region) reads are done, on a status line."""
 
     def __init__(self, stream: IO[str]) -> None:
-        self.stream = stream
-        self.started = time.monotonic()
+        from hdslint.progress import StatusLine
+
+        self.line = StatusLine(stream, delay=0.0)
 
     def __call__(self, done: int, total: int, service: str, region: str) -> None:
         where = "all regions" if region == "*" else region
-        elapsed = time.monotonic() - self.started
-        self.stream.write(
-            f"\r\033[Khdslint aws: {done}/{total} service-region reads done"
-            f" ({service} {where}, {elapsed:.0f} s)"
+        self.line.show(
+            f"hdslint aws: {done}/{total} service-region reads done"
+            f" ({service} {where}, {self.line.elapsed():.0f} s)",
+            force=done == total,
         )
-        self.stream.flush()
 
     def close(self) -> None:
-        self.stream.write("\r\033[K")
-        self.stream.flush()
+        self.line.close()
+
+
+# An IAM role's ARN, in any partition: what sts:AssumeRole accepts for RoleArn.
+ROLE_ARN = re.compile(r"arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]+")
+
+
+def check_role_arn(role_arn: str) -> None:
+    if not ROLE_ARN.fullmatch(role_arn):
+        raise HdslintError(
+            f"--role-arn {role_arn}: not an IAM role ARN (arn:aws:iam::123456789012:role/NAME)"
+        )
 
 
 BOTO3_MISSING = (
@@ -95,6 +113,11 @@ def run(options: AwsOptions, *, session: Any = None) -> int:
     from hdslint.sources.aws.collector import AwsScanSettings, collect
 
     targets = report_targets(options.formats, options.outputs, os.environ)  # usage first
+    if options.role_arn is not None:
+        check_role_arn(options.role_arn)
+    require_output_folders(targets)
+    if options.save is not None:
+        require_output_folder(options.save, "inventory")
     config = _config(options.config)
     registry, policies = load_rules(config)
     baseline = resolve_baseline(config, ScanOptions(config=options.config))
@@ -132,10 +155,10 @@ def _write_reports(
     from hdslint.reporters import get_reporter
 
     for target in targets:
-        use_color = color if color is not None else (target.output is None and sys.stdout.isatty())
-        text = get_reporter(target.format).render(result, color=use_color)
+        colored = use_color(target, color)
+        text = get_reporter(target.format).render(result, color=colored)
         if target.format == "text":
-            text += "\n" + coverage_table(collection, color=use_color)
+            text += "\n" + coverage_table(collection, color=colored)
         write_report(text, target.output)
 
 
@@ -224,7 +247,6 @@ def _save(collection: Collection, options: AwsOptions) -> None:
     assert options.save is not None
     text = inventory.dumps(inventory_document(collection, role_arn=options.role_arn))
     try:
-        options.save.parent.mkdir(parents=True, exist_ok=True)
         options.save.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise HdslintError(

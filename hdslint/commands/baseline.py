@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from hdslint.outputpath import require_output_folder
 from hdslint.scan import ScanOptions, run_scan
 from hdslint.suppressions.baseline import write_baseline
 
@@ -22,6 +23,7 @@ def run(
     """Scan without any baseline (a new baseline must hold every current finding), write
     the unsuppressed findings, and exit 2 when something could not be read: a baseline of
     an incomplete scan would hide what the next scan finds there."""
+    require_output_folder(output, "baseline")
     result = run_scan(
         ScanOptions(
             paths=paths,

@@ -60,7 +60,7 @@ def show(policy: Policy) -> str:
 
 
 def run(args: Sequence[str], config: Path | None) -> int:
-    if args and args[0] == "show":
+    if args and args[0].lower() == "show":
         args = args[1:]
         if not args:
             raise HdslintError("`hdslint policies show` needs a policy ID (see `hdslint policies`)")

@@ -144,8 +144,16 @@ def listing(registry: Registry) -> str:
     return "\n".join(lines)
 
 
+def find_provider(registry: Registry, name: str) -> tuple[str, Mapping[str, Any]] | None:
+    """The provider named `name`, whatever its case (`OVH`, `ovh`, `Ovh`)."""
+    if name in registry.providers:
+        return name, registry.providers[name]
+    matches = [pid for pid in registry.providers if pid.lower() == name.lower()]
+    return (matches[0], registry.providers[matches[0]]) if len(matches) == 1 else None
+
+
 def run(args: Sequence[str], config: Path | None) -> int:
-    if args and args[0] == "show":
+    if args and args[0].lower() == "show":
         args = args[1:]
         if not args:
             raise HdslintError("`hdslint registry show` needs a PROVIDER (see `hdslint registry`)")
@@ -156,11 +164,10 @@ def run(args: Sequence[str], config: Path | None) -> int:
     if not args:
         click.echo(listing(registry))
         return 0
-    provider = args[0]
-    found = registry.providers.get(provider)
+    found = find_provider(registry, args[0])
     if found is None:
         raise HdslintError(
-            f"no provider {provider!r} in the registry (run `hdslint registry` for the list)"
+            f"no provider {args[0]!r} in the registry (run `hdslint registry` for the list)"
         )
-    click.echo(show(provider, found, registry))
+    click.echo(show(*found, registry))
     return 0

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from hdslint.commands.registry import warn_if_stale
 from hdslint.commands.scan import write_report
+from hdslint.outputpath import require_output_folder
 from hdslint.report import RENDERERS
 from hdslint.report.build import build_report
 from hdslint.report.model import Report
@@ -34,6 +35,8 @@ def run(
     """Exit 0 once the report is written, whatever it finds (it documents, it does not gate:
     use `hdslint scan --fail-on` for that); 2 when an input could not be read, as for scan.
     The scan is `hdslint scan`'s, baseline included, so both count the same."""
+    if output is not None:
+        require_output_folder(output, "report")
     result = run_scan(
         ScanOptions(
             paths=paths, config=config, cli_vars=cli_vars, var_files=var_files, baseline=baseline

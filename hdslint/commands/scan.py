@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gc
 import os
 import sys
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hdslint.errors import HdslintError
+from hdslint.outputpath import require_output_folder
 
 if TYPE_CHECKING:
+    from hdslint.config import Selection
+    from hdslint.progress import StatusLine
     from hdslint.scan import ScanResult
 
 STDOUT = "-"
@@ -83,6 +87,8 @@ def report_targets(
                 f" there are {len(without_file)}: write -f FORMAT=FILE for each report"
             )
         specs[without_file[0]] = (specs[without_file[0]][0], outputs[0])
+    if outputs:
+        warn_if_format_name(outputs[0])
     targets = [
         ReportTarget(name, Path(file) if file not in (None, STDOUT) else None)
         for name, file in specs
@@ -96,13 +102,32 @@ def report_targets(
     return targets
 
 
+def require_output_folders(targets: Sequence[ReportTarget]) -> None:
+    """Before the scan: every report's folder exists (hdslint creates none)."""
+    for target in targets:
+        if target.output is not None:
+            require_output_folder(target.output, "report")
+
+
+def warn_if_format_name(output: str) -> None:
+    """`-o sarif` is Checkov's way to ask for SARIF; here it writes a file named `sarif`.
+    Said on stderr (the report is still written where asked)."""
+    from hdslint.reporters import REPORTERS
+
+    if output.lower() in REPORTERS and not Path(output).exists():
+        sys.stderr.write(
+            f"hdslint: warning: --output {output} writes the report to a file named"
+            f" {output!r}; for the {output.lower()} format write -f {output.lower()}"
+            f" (or -f {output.lower()}=FILE)\n"
+        )
+
+
 def write_report(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
         sys.stdout.flush()
         return
     try:
-        output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise HdslintError(
@@ -126,19 +151,50 @@ def render_reports(
     targets: Sequence[ReportTarget],
     color: bool | None,
     show_suppressed: bool = False,
+    layout: str = "full",
 ) -> list[str]:
-    from hdslint.reporters import get_reporter
+    """Each target's text. `layout` (--compact, --quiet) shapes the text format only."""
+    from hdslint.reporters import get_reporter, text
 
     return [
-        get_reporter(target.format).render(
-            result, color=_use_color(target, color), show_suppressed=show_suppressed
+        text.render(
+            result,
+            color=use_color(target, color),
+            show_suppressed=show_suppressed,
+            layout=layout,
+        )
+        if target.format == "text"
+        else get_reporter(target.format).render(
+            result, color=use_color(target, color), show_suppressed=show_suppressed
         )
         for target in targets
     ]
 
 
-def _use_color(target: ReportTarget, color: bool | None) -> bool:
-    return color if color is not None else (target.output is None and sys.stdout.isatty())
+def use_color(target: ReportTarget, color: bool | None) -> bool:
+    from hdslint.reporters.colors import use_color as decide
+
+    return decide(color, sys.stdout if target.output is None else None, os.environ)
+
+
+def shown_severities(result: ScanResult, severities: Sequence[str]) -> ScanResult:
+    """The result as --severity shows it: only findings of those severities (the exit code
+    is still decided on every finding). Says on stderr how many are left out."""
+    if not severities:
+        return result
+    from hdslint.model import Severity
+
+    wanted = {Severity.parse(level) for level in severities}
+    kept = [f for f in result.findings if f.severity in wanted]
+    hidden = sum(1 for f in result.findings if f.suppression is None) - sum(
+        1 for f in kept if f.suppression is None
+    )
+    if hidden:
+        sys.stderr.write(
+            f"hdslint: {hidden} finding{'s' if hidden != 1 else ''} of other severities"
+            f" not shown (--severity {','.join(severities)})\n"
+        )
+    return dataclasses.replace(result, findings=kept)
 
 
 @contextlib.contextmanager
@@ -173,25 +229,39 @@ def run(
     cache: bool = True,
     jobs: int | None = None,
     show_suppressed: bool = False,
+    selection: Selection | None = None,
+    severities: Sequence[str] = (),
+    layout: str = "full",
+    progress: bool = True,
 ) -> int:
     targets = report_targets(formats, outputs, os.environ)  # usage errors before the scan
-    with cyclic_gc_paused():
-        texts, code = scan_and_render(
-            paths=paths,
-            targets=targets,
-            config=config,
-            fail_on=fail_on,
-            cli_vars=cli_vars,
-            var_files=var_files,
-            color=color,
-            baseline=baseline,
-            changed=changed,
-            stdin_filename=stdin_filename,
-            cache=cache,
-            jobs=jobs,
-            env=dict(os.environ),
-            show_suppressed=show_suppressed,
-        )
+    require_output_folders(targets)
+    status = _status_line() if progress else None
+    try:
+        with cyclic_gc_paused():
+            texts, code = scan_and_render(
+                paths=paths,
+                targets=targets,
+                config=config,
+                fail_on=fail_on,
+                cli_vars=cli_vars,
+                var_files=var_files,
+                color=color,
+                baseline=baseline,
+                changed=changed,
+                stdin_filename=stdin_filename,
+                cache=cache,
+                jobs=jobs,
+                env=dict(os.environ),
+                show_suppressed=show_suppressed,
+                selection=selection,
+                severities=severities,
+                layout=layout,
+                status=status,
+            )
+    finally:
+        if status is not None:
+            status.close()
     for target, text in zip(targets, texts, strict=True):
         write_report(text, target.output)
     return code
@@ -213,9 +283,14 @@ def scan_and_render(
     jobs: int | None,
     env: Mapping[str, str],
     show_suppressed: bool = False,
+    selection: Selection | None = None,
+    severities: Sequence[str] = (),
+    layout: str = "full",
+    status: StatusLine | None = None,
 ) -> tuple[list[str], int]:
     """The scan itself: the reports' text and the exit code."""
     from hdslint.commands.registry import warn_if_stale
+    from hdslint.config import Selection
     from hdslint.scan import ScanOptions, run_scan
 
     scope = None
@@ -235,6 +310,8 @@ def scan_and_render(
             baseline=baseline,
             cache=cache,
             jobs=jobs,
+            selection=selection or Selection(),
+            progress=_parse_progress(status) if status is not None else None,
         )
     )
     warn_if_stale(result.registry)
@@ -242,5 +319,25 @@ def scan_and_render(
         from hdslint.changed import only_changed
 
         result = only_changed(result, scope.folders)
-    texts = render_reports(result, targets, color, show_suppressed)
+    shown = shown_severities(result, severities)
+    texts = render_reports(shown, targets, color, show_suppressed, layout)
     return texts, exit_code(result, fail_on or result.config.fail_on or "low")
+
+
+def _status_line() -> StatusLine | None:
+    """A status line on standard error when it is a terminal (never in CI logs or files)."""
+    if not sys.stderr.isatty():
+        return None
+    from hdslint.progress import StatusLine
+
+    return StatusLine(sys.stderr)
+
+
+def _parse_progress(status: StatusLine) -> Callable[[int, int], None]:
+    def show(done: int, total: int) -> None:
+        status.show(
+            f"hdslint: {done}/{total} Terraform files parsed ({status.elapsed():.0f} s)",
+            force=done == total,
+        )
+
+    return show

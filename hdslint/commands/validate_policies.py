@@ -1,5 +1,6 @@
 """`hdslint validate-policies FILE...`: check custom policy files before they are used (the
-second pre-commit hook). Every file is checked; each problem is one line naming the file."""
+second pre-commit hook). Every file is checked, and every problem of a file is reported at
+once, each on one line naming the file."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from hdslint.errors import HdslintError
+from hdslint.errors import HdslintError, PolicyProblems
 from hdslint.policy import Policy, load_policy_files, shipped_policies
 
 
@@ -37,6 +38,9 @@ def run(paths: Sequence[Path], config: Path | None) -> int:
             continue
         try:
             (policy,) = load_policy_files([file])
+        except PolicyProblems as exc:
+            problems.extend(f"{file}: {problem}" for problem in exc.problems)
+            continue
         except HdslintError as exc:
             problems.append(str(exc))
             continue

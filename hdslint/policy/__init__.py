@@ -12,7 +12,7 @@ from typing import Any
 import yaml
 
 from hdslint import yamlio
-from hdslint.errors import PolicyError
+from hdslint.errors import PolicyError, PolicyProblems
 from hdslint.model import Severity
 from hdslint.policy.conditions import Condition, PolicyMeaningError, compile_condition
 from hdslint.policy.select import Selector, compile_selector
@@ -61,12 +61,18 @@ def parse_policy(text: str, file: str) -> Policy:
         raise PolicyError("a policy file must hold one YAML mapping", file=file)
     errors = validate(data, "hdslint.policy", "policy.schema.json")
     if errors:
-        raise PolicyError(f"{errors[0]}", file=file)
+        raise PolicyProblems(errors, file=file)
+    problems: list[str] = []
     try:
         rule = compile_condition(data["condition"], "$.condition")
+    except PolicyMeaningError as exc:
+        problems.extend(exc.problems)
+    try:
         selector = compile_selector(data["select"])
     except PolicyMeaningError as exc:
-        raise PolicyError(str(exc), file=file) from None
+        problems.extend(exc.problems)
+    if problems:
+        raise PolicyProblems(problems, file=file)
     return Policy(
         id=data["id"],
         title=data["title"],
@@ -122,8 +128,10 @@ def load_policies(
     *,
     include_shipped: bool = True,
     disabled: Iterable[str] = (),
+    only: Iterable[str] = (),
 ) -> list[Policy]:
-    """Shipped policies plus the user's, minus the disabled ones; ids must be unique."""
+    """Shipped policies plus the user's, minus the disabled ones (and only those in `only`,
+    when given); ids must be unique."""
     policies = list(shipped_policies()) if include_shipped else []
     policies.extend(load_policy_files(extra))
     seen: dict[str, str] = {}
@@ -134,4 +142,10 @@ def load_policies(
             )
         seen[policy.id] = policy.file
     off = set(disabled)
-    return [p for p in policies if p.id not in off]
+    wanted = set(only)
+    unknown = sorted(wanted - set(seen))
+    if unknown:
+        raise PolicyError(
+            f"--check {','.join(unknown)}: no such policy (`hdslint policies` lists them)"
+        )
+    return [p for p in policies if p.id not in off and (not wanted or p.id in wanted)]

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from hdslint.graph import ResourceGraph
+from hdslint.ids import ResourceKey, UnknownDestination
 from hdslint.model import Edge, EdgeKind, Evidence, Resource, Unknown, thaw
 from hdslint.registry import Registry, Verdict
 from hdslint.registry.validity import ValidityState, certificate_validity
@@ -37,13 +38,14 @@ class Context:
 
     graph: ResourceGraph
     registry: Registry
-    health: Mapping[str, bool | None] = field(default_factory=dict)
+    health: Mapping[ResourceKey, bool | None] = field(default_factory=dict)
     # Why each resource is (or may be) health data, e.g. "its tags are not known: ..."
-    health_reasons: Mapping[str, str] = field(default_factory=dict)
-    _documents: dict[str, dict[str, Any]] = field(default_factory=dict)
+    health_reasons: Mapping[ResourceKey, str] = field(default_factory=dict)
+    _documents: dict[ResourceKey, dict[str, Any]] = field(default_factory=dict)
 
     def document(self, resource: Resource) -> dict[str, Any]:
-        """The resource as plain data for keys: what `key:` JMESPath expressions see."""
+        """The resource as plain data for keys: what `key:` JMESPath expressions see (its
+        fields are DOCUMENT_FIELDS)."""
         doc = self._documents.get(resource.key)
         if doc is None:
             doc = {
@@ -65,6 +67,52 @@ class Context:
 
 
 # -- keys ----------------------------------------------------------------------------------
+
+# The top-level fields of Context.document: a key starting anywhere else (a misspelt
+# `regoin`) could only ever read nothing, so it is refused when the policy is loaded.
+DOCUMENT_FIELDS = (
+    "id",
+    "type",
+    "provider",
+    "service",
+    "category",
+    "region",
+    "source",
+    "tags",
+    "attributes",
+    "activities",
+    "health_data",
+    "location",
+)
+# Fields a source marks unknown without ever giving them a value: `contents`, what a module
+# not downloaded or a service not read would have held (HDS-EVAL-001 asks for it).
+UNKNOWN_ONLY_FIELDS = ("contents",)
+# JMESPath nodes whose first child is what they read first (`a.b`, `a[0]`, `a[*].b`, `a | b`).
+_LEFTMOST = frozenset(
+    {"subexpression", "index_expression", "projection", "value_projection", "flatten", "pipe"}
+)
+_FILTER = "filter_projection"
+
+
+def key_root(key: str) -> str | None:
+    """The document field a key reads first (`attributes` for `attributes.plan[0]`), or None
+    when it starts with something else (a function, a literal, `@`). Raises ValueError for
+    an invalid expression."""
+    simple = _parse_simple(key)
+    if simple is not None:
+        return simple[0] if isinstance(simple[0], str) else None
+    import jmespath
+    from jmespath.exceptions import JMESPathError
+
+    try:
+        node: Mapping[str, Any] = jmespath.compile(key).parsed
+    except JMESPathError:
+        compile_key(key)  # raises the ValueError with its message
+        return None
+    while node.get("type") in _LEFTMOST or node.get("type") == _FILTER:
+        node = node["children"][0]
+    return str(node["value"]) if node.get("type") == "field" else None
+
 
 _SEGMENT = re.compile(r'\s*(?:([A-Za-z_][A-Za-z0-9_]*)|"((?:[^"\\]|\\.)*)"|\[(\d+)\])\s*')
 
@@ -280,7 +328,12 @@ def _show(value: Any) -> str:
 
 class PolicyMeaningError(ValueError):
     """What the schema cannot check (a regex that does not compile, a JMESPath key that does
-    not parse), with the path of the condition in the policy file."""
+    not parse), with the path of the condition in the policy file. `problems`: every one
+    found (the parts of an `all` or `any` are all compiled before it is raised)."""
+
+    def __init__(self, message: str, problems: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.problems = problems or (message,)
 
 
 class Condition(Protocol):
@@ -317,8 +370,14 @@ class KeyCondition:
         key, op = cond["key"], cond["op"]
         try:
             read = compile_key(key)
+            root = key_root(key)
         except ValueError as exc:
             raise PolicyMeaningError(f"{path}.key: invalid JMESPath {key!r}: {exc}") from None
+        if root is not None and root not in (*DOCUMENT_FIELDS, *UNKNOWN_ONLY_FIELDS):
+            raise PolicyMeaningError(
+                f"{path}.key: {key!r} reads {root!r}, which resources do not have (keys start"
+                f" with one of {', '.join(DOCUMENT_FIELDS)})"
+            )
         check = COMPARISONS[op].check_value
         if check is not None:
             try:
@@ -371,7 +430,16 @@ class AnyOf:
 
 
 def _compile_list(conds: list[Mapping[str, Any]], path: str) -> tuple[Condition, ...]:
-    return tuple(compile_condition(c, f"{path}[{i}]") for i, c in enumerate(conds))
+    parts: list[Condition] = []
+    problems: list[str] = []
+    for i, c in enumerate(conds):
+        try:
+            parts.append(compile_condition(c, f"{path}[{i}]"))
+        except PolicyMeaningError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise PolicyMeaningError(problems[0], tuple(problems))
+    return tuple(parts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -586,43 +654,46 @@ class CertificateValid:
 def edge_targets(
     edge: Edge, resource: Resource, direction: str, graph: ResourceGraph
 ) -> list[Resource] | str:
-    """The resources at the other end of an edge, or why they cannot be known. A target
-    outside the graph that the source described (a region, an ARN) becomes a stand-in
+    """The resources at the other end of an edge, or why they cannot be known. A place
+    outside the graph whose region the source told (a region, an ARN) becomes a stand-in
     resource of the same service as the subject."""
     other = edge.target if direction == "out" else edge.source
-    if edge.unknown:
-        return edge.unknown
-    found = graph.get(other)
-    if found is not None:
-        return [found]
-    instances = list(graph.instances(other))
-    if instances:
-        return instances
-    hint = edge.target_hint
-    if hint.get("region"):
-        return [
-            Resource(
-                id=str(hint.get("arn") or hint.get("name") or _destination_name(other, hint)),
-                type=resource.type,
-                provider=str(hint.get("provider") or resource.provider),
-                service=resource.service,
-                category=resource.category,
-                region=str(hint["region"]),
-                location=edge.location or resource.location,
-                source=resource.source,
-                activities=resource.activities,
+    if isinstance(other, UnknownDestination):
+        return other.reason
+    if isinstance(other, ResourceKey):
+        found = graph.get(other)
+        if found is not None:
+            return [found]
+        instances = list(graph.instances(other))
+        if instances:
+            return instances
+        if direction == "in" and edge.origin is not None:
+            other = edge.origin  # what the destination reported of its source
+            if isinstance(other, UnknownDestination):
+                return other.reason
+        else:
+            return (
+                f"the destination {other.id} is not among the scanned resources and its"
+                " region is not known"
             )
-        ]
-    shown = other.split("::")[-1]
-    return f"the destination {shown} is not among the scanned resources and its region is not known"
-
-
-def _destination_name(target: str, hint: Mapping[str, Any]) -> str:
-    """How a destination outside the graph is named in messages: what the source called it,
-    or, for a destination known only by its region, the region."""
-    if "->" in target:  # a stand-in key made up by the source
-        return f"a destination in {hint['region']}"
-    return target.rsplit("::", maxsplit=1)[-1]
+    if other.region is None:
+        return (
+            f"the destination {other} is not among the scanned resources and its region is"
+            " not known"
+        )
+    return [
+        Resource(
+            id=str(other),
+            type=resource.type,
+            provider=other.provider or resource.provider,
+            service=resource.service,
+            category=resource.category,
+            region=other.region,
+            location=edge.location or resource.location,
+            source=resource.source,
+            activities=resource.activities,
+        )
+    ]
 
 
 _KIND_WORDS = {

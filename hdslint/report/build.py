@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from hdslint import __version__
+from hdslint.ids import ResourceKey
 from hdslint.model import Evidence, Finding, Resource, Status
 from hdslint.policy.describe import help_uri
 from hdslint.registry import ACTIVITY_NAMES, Registry, Verdict
@@ -76,7 +77,7 @@ def _stores(result: ScanResult) -> tuple[Store, ...]:
     return tuple(out)
 
 
-def _labels(result: ScanResult) -> dict[str, str]:
+def _labels(result: ScanResult) -> dict[ResourceKey, str]:
     """How resources are named in the report: their id, qualified by their root module
     when the same id appears in several (e.g. two Terraform roots scanned together)."""
     counts: dict[str, int] = {}

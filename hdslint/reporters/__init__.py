@@ -30,6 +30,8 @@ REPORTERS: dict[str, str] = {
     "github": "hdslint.reporters.github",
     "markdown": "hdslint.reporters.markdown",
     "junit": "hdslint.reporters.junit",
+    "gitlab-sast": "hdslint.reporters.gitlab_sast",
+    "gitlab-codequality": "hdslint.reporters.gitlab_codequality",
 }
 
 

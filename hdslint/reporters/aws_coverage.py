@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from hdslint.reporters.colors import BOLD, BOLD_RED, DIM, GREEN, YELLOW, paint
 from hdslint.sources.aws.coverage import (
     ACCESS_DENIED,
     ERROR,
@@ -29,13 +30,13 @@ LEGEND = (
     "ok read; AD access denied; RD region not enabled; TH throttled; ER error; "
     "- service not offered in the region"
 )
-_GREEN = "\033[32m"
-_RED = "\033[1;31m"
-_YELLOW = "\033[33m"
-_DIM = "\033[2m"
-_BOLD = "\033[1m"
-_RESET = "\033[0m"
-_COLORS = {OK: _GREEN, ACCESS_DENIED: _RED, REGION_DISABLED: _RED, THROTTLED: _YELLOW, ERROR: _RED}
+_COLORS = {
+    OK: GREEN,
+    ACCESS_DENIED: BOLD_RED,
+    REGION_DISABLED: BOLD_RED,
+    THROTTLED: YELLOW,
+    ERROR: BOLD_RED,
+}
 
 
 def render(
@@ -52,18 +53,16 @@ def render(
     shown = list(regions) + sorted({e.region for e in entries} - set(regions))
     width = max([len("region"), *(len(r) for r in shown)])
     header = "  ".join([f"{'region':<{width}}", *services])
-    lines = [_paint("Coverage: what was read, by region and service", _BOLD, color), header]
+    lines = [paint("Coverage: what was read, by region and service", BOLD, color), header]
     for region in shown:
         cells = [f"{region:<{width}}"]
         for service in services:
             code = status.get((service, region))
             text = CODES[code] if code else "-"
             padded = f"{text:<{len(service)}}"
-            cells.append(
-                _paint(padded, _COLORS[code], color) if code else _paint(padded, _DIM, color)
-            )
+            cells.append(paint(padded, _COLORS[code], color) if code else paint(padded, DIM, color))
         lines.append("  ".join(cells).rstrip())
-    lines.append(_paint(LEGEND, _DIM, color))
+    lines.append(paint(LEGEND, DIM, color))
     gaps = sum(1 for e in entries if e.status != OK)
     total = len(entries)
     summary = (
@@ -71,19 +70,15 @@ def render(
         if gaps
         else f"all {total} service-region pairs read in full"
     )
-    lines.append(_paint(summary, _RED if gaps else _GREEN, color))
+    lines.append(paint(summary, BOLD_RED if gaps else GREEN, color))
     if not_opted_in:
         lines.append(
-            _paint(
+            paint(
                 f"Regions not enabled for this account (not read): {', '.join(not_opted_in)}",
-                _DIM,
+                DIM,
                 color,
             )
         )
     if footer:
-        lines.append(_paint(footer, _DIM, color))
+        lines.append(paint(footer, DIM, color))
     return "\n".join(lines) + "\n"
-
-
-def _paint(text: str, code: str, color: bool) -> str:
-    return f"{code}{text}{_RESET}" if color else text

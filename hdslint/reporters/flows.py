@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from hdslint.ids import Destination, ResourceKey
 from hdslint.model import DATA_FLOW_EDGES, REVERSE_DATA_FLOW_EDGES, EdgeKind, Resource, Status
 from hdslint.policy.conditions import edge_targets
 from hdslint.registry import Verdict
@@ -15,18 +16,18 @@ FLOW_POLICIES = ("HDS-FLOW-001", "HDS-FLOW-002")
 
 @dataclass(frozen=True)
 class Flow:
-    source: str  # resource key
+    source: ResourceKey
     source_label: str
-    target: str  # resource key, or the destination as the source knows it
+    target: Destination
     target_label: str
     kind: EdgeKind
     compliant: bool | None  # None: the destination or its status is not known
 
 
-def _label(result: ScanResult, key: str) -> str:
+def _label(result: ScanResult, key: ResourceKey) -> str:
     resource = result.graph.get(key)
     if resource is None:
-        return key.rsplit("::", maxsplit=1)[-1]
+        return key.id
     where = resource.region or "region unknown"
     return f"{resource.id} ({resource.provider or '?'} {where})"
 
@@ -34,7 +35,7 @@ def _label(result: ScanResult, key: str) -> str:
 def health_data_flows(result: ScanResult) -> list[Flow]:
     """Every data-flow edge leaving a health-data resource, with whether the flow policies
     found it compliant (judged on the source: a failing flow policy marks its flows)."""
-    failing: dict[str, bool | None] = {}
+    failing: dict[ResourceKey, bool | None] = {}
     for e in result.evaluations:
         if e.policy.id in FLOW_POLICIES and e.status is not Status.PASS:
             key = e.resource.key
@@ -42,10 +43,13 @@ def health_data_flows(result: ScanResult) -> list[Flow]:
             failing[key] = False if failing.get(key) is False else value
     flows: list[Flow] = []
     for edge in result.graph.edges:
+        source: ResourceKey
+        target: Destination
         if edge.kind in DATA_FLOW_EDGES:
             source, target = edge.source, edge.target
-        elif edge.kind in REVERSE_DATA_FLOW_EDGES:
-            source, target = edge.target, edge.source  # a read replica receives from its source
+        elif edge.kind in REVERSE_DATA_FLOW_EDGES and edge.target_key is not None:
+            # A read replica receives from its source.
+            source, target = edge.target_key, edge.source
         else:
             continue
         if not result.health.get(source):
@@ -67,7 +71,9 @@ def health_data_flows(result: ScanResult) -> list[Flow]:
     return flows
 
 
-def _flow_compliant(result: ScanResult, source: str, targets: list[Resource]) -> bool | None:
+def _flow_compliant(
+    result: ScanResult, source: ResourceKey, targets: list[Resource]
+) -> bool | None:
 
     verdicts = []
     for t in targets:
@@ -99,7 +105,7 @@ _VERBS = {
 }
 
 
-def _node_id(key: str, ids: dict[str, str]) -> str:
+def _node_id(key: object, ids: dict[object, str]) -> str:
     if key not in ids:
         ids[key] = f"n{len(ids)}"
     return ids[key]
@@ -115,12 +121,14 @@ def mermaid(result: ScanResult) -> str:
     flows = health_data_flows(result)
     if not flows:
         return ""
-    ids: dict[str, str] = {}
+    ids: dict[object, str] = {}
     lines = ["flowchart LR"]
     styles: list[str] = []
     for i, flow in enumerate(flows):
         a = _node_id(flow.source, ids)
-        b = _node_id(f"{flow.target}#{flow.target_label}", ids)
+        # A place outside the graph is drawn once per store that sends data there.
+        owner = None if isinstance(flow.target, ResourceKey) else flow.source
+        b = _node_id((owner, flow.target, flow.target_label), ids)
         verb = _VERBS[flow.kind]
         mark = {True: "", False: " ✗", None: " ?"}[flow.compliant]
         arrow = "-->" if flow.compliant else "-.->"

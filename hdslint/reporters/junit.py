@@ -19,6 +19,7 @@ import xml.etree.ElementTree as ET
 from collections import Counter
 
 from hdslint.fingerprint import relative_path
+from hdslint.ids import ResourceKey
 from hdslint.model import Finding, Status
 from hdslint.policy.engine import Evaluation
 from hdslint.scan import ScanResult
@@ -28,7 +29,7 @@ from hdslint.scan import ScanResult
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-def _finding_for(result: ScanResult) -> dict[tuple[str, str], Finding]:
+def _finding_for(result: ScanResult) -> dict[tuple[str, ResourceKey], Finding]:
     return {(f.policy_id, f.resource.key): f for f in result.findings}
 
 

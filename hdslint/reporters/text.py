@@ -4,34 +4,32 @@ from __future__ import annotations
 
 from itertools import groupby
 
-from hdslint.model import Finding, Severity, Status, Suppression
+from hdslint.model import Finding, Status, Suppression
+from hdslint.reporters.colors import (
+    BOLD,
+    BOLD_GREEN,
+    BOLD_RED,
+    DIM,
+    MAGENTA,
+    SEVERITY_STYLES,
+    YELLOW,
+    paint,
+)
 from hdslint.reporters.summary import count_words, summarize
 from hdslint.scan import ScanResult
 
-_SEVERITY_COLORS = {
-    Severity.CRITICAL: "\033[1;31m",
-    Severity.HIGH: "\033[31m",
-    Severity.MEDIUM: "\033[33m",
-    Severity.LOW: "\033[36m",
-    Severity.INFO: "\033[2m",
-}
-_NOT_EVALUATED = "\033[35m"
-_RESET = "\033[0m"
-_BOLD = "\033[1m"
-_DIM = "\033[2m"
-_GREEN = "\033[1;32m"
-_RED = "\033[1;31m"
-_YELLOW = "\033[33m"
-
-
-def _paint(text: str, code: str, color: bool) -> str:
-    return f"{code}{text}{_RESET}" if color else text
+# How much the text report says: "full" (each finding on two lines, with its message, grouped
+# by file, then the counts), "compact" (one line per finding, then the counts) or "quiet"
+# (one line per finding and the input errors, nothing else: for grep and diff).
+LAYOUTS = ("full", "compact", "quiet")
 
 
 def _status(f: Finding, color: bool) -> str:
+    """The severity a finding counts at for --fail-on, not-evaluated ones included (a
+    missing fact is never a pass), so the exit code can be read off the text."""
     if f.status is Status.NOT_EVALUATED:
-        return _paint(f"{'unknown':<8}", _NOT_EVALUATED, color)
-    return _paint(f"{f.severity.label:<8}", _SEVERITY_COLORS[f.severity], color)
+        return paint(f"{f.severity.label}, not evaluated", MAGENTA, color)
+    return paint(f"{f.severity.label:<8}", SEVERITY_STYLES[f.severity], color)
 
 
 def _where(f: Finding) -> str:
@@ -47,15 +45,18 @@ def describe_suppression(s: Suppression) -> str:
     return f"{s.kind}{where}{until}: {s.reason}"
 
 
-def render(result: ScanResult, *, color: bool = False, show_suppressed: bool = False) -> str:
+def render(
+    result: ScanResult, *, color: bool = False, show_suppressed: bool = False, layout: str = "full"
+) -> str:
     """Suppressed findings are counted in the summary line and listed only with
     `show_suppressed` (`--show-suppressed`): a baseline must not bury the new finding."""
+    full = layout == "full"
     lines: list[str] = []
     for e in result.errors:
-        lines.append(f"{_paint('error', _RED, color)}  {e}")
+        lines.append(f"{paint('error', BOLD_RED, color)}  {e}")
     for w in result.warnings:
-        lines.append(f"{_paint('warning', _YELLOW, color)}  {w}")
-    if result.errors or result.warnings:
+        lines.append(f"{paint('warning', YELLOW, color)}  {w}")
+    if (result.errors or result.warnings) and full:
         lines.append("")
 
     def file_key(f: Finding) -> str:
@@ -64,26 +65,32 @@ def render(result: ScanResult, *, color: bool = False, show_suppressed: bool = F
     shown = [f for f in result.findings if show_suppressed or f.suppression is None]
     for _file, group in groupby(shown, key=file_key):
         for f in group:
-            suppressed = _paint("  (suppressed)", _DIM, color) if f.suppression else ""
-            lines.append(
-                f"{_paint(_where(f), _BOLD, color)}  {_status(f, color)} "
+            suppressed = paint("  (suppressed)", DIM, color) if f.suppression else ""
+            head = (
+                f"{paint(_where(f), BOLD, color)}  {_status(f, color)} "
                 f"{f.policy_id}  {f.resource.id}{suppressed}"
             )
-            lines.append(f"    {f.title}: {f.message}")
+            if not full:
+                lines.append(f"{head}  {f.title}")
+                continue
+            lines.extend([head, f"    {f.title}: {f.message}"])
             if f.suppression:
                 lines.append(
-                    _paint(f"    suppressed: {describe_suppression(f.suppression)}", _DIM, color)
+                    paint(f"    suppressed: {describe_suppression(f.suppression)}", DIM, color)
                 )
-        lines.append("")
+        if full:
+            lines.append("")
+    if layout == "quiet":
+        return "".join(line + "\n" for line in lines)
     s = summarize(result)
     parts = [f"{s.resources} resources ({s.health_data_resources} with health data)"]
     parts += count_words(s)
     clean = not (s.failed or s.not_evaluated or s.errors)
-    lines.append(_paint(", ".join(parts), _GREEN if clean else _BOLD, color))
+    lines.append(paint(", ".join(parts), BOLD_GREEN if clean else BOLD, color))
     note = f"HDS registry as of {result.registry.as_of}"
     if shown:
         note += "; `hdslint policies ID` explains a policy"
     if s.suppressed and not show_suppressed:
         note += "; --show-suppressed lists the suppressed findings"
-    lines.append(_paint(note, _DIM, color))
+    lines.append(paint(note, DIM, color))
     return "\n".join(lines) + "\n"

@@ -9,6 +9,7 @@ is imported only when a file of its kind is scanned. Terraform folders are handl
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,6 +31,29 @@ FILE_SOURCES: dict[str, str] = {
 
 TERRAFORM_SUFFIXES = (".tf", ".tfvars", ".tf.json", ".tfvars.json")
 PEEK_BYTES = 4096
+# CloudFormation templates often start with a long Parameters section: look further.
+YAML_PEEK_BYTES = 65536
+
+# Kinds that look like infrastructure but that no source of this version reads: each is an
+# input error naming the file (a file that is not checked is never a pass), until the
+# source that reads it lands. kind -> what the file is, as the error says it.
+UNREAD_KINDS: dict[str, str] = {
+    "opentofu": "an OpenTofu file (.tofu, .tofu.json)",
+    "terragrunt": "a Terragrunt configuration (terragrunt.hcl)",
+    "cloudformation": "a CloudFormation or SAM template",
+}
+OPENTOFU_SUFFIXES = (".tofu", ".tofu.json")
+TERRAGRUNT_NAMES = frozenset({"terragrunt.hcl", "terragrunt.hcl.json"})
+
+# CloudFormation by content: the format version, or SAM's transform, or a top-level
+# Resources section with an AWS:: type, in a document that is not a Kubernetes manifest.
+_CFN_MARKER = re.compile(
+    rb"AWSTemplateFormatVersion|Transform\"?\s*:\s*\[?\s*[\"']?AWS::Serverless"
+)
+_CFN_RESOURCES_YAML = re.compile(rb"^Resources\s*:", re.MULTILINE)
+_CFN_RESOURCES_JSON = re.compile(rb'"Resources"\s*:')
+_CFN_AWS_TYPE = re.compile(rb"\bType\"?\s*:\s*[\"']?AWS::")
+_K8S_YAML = re.compile(rb"^apiVersion\s*:", re.MULTILINE)
 
 
 # YAML files that are tools' configuration, never infrastructure: not read, not counted.
@@ -54,27 +78,64 @@ def classify_file(path: Path) -> str | None:
         return None
     if name.endswith(TERRAFORM_SUFFIXES):
         return "terraform"
+    if name.endswith(OPENTOFU_SUFFIXES):
+        return "opentofu"
+    if name in TERRAGRUNT_NAMES:
+        return "terragrunt"
     if name.endswith(".json"):
         return _sniff_json(path)
-    if name.endswith((".yaml", ".yml")):
-        return "kubernetes"
+    if name.endswith((".yaml", ".yml", ".template")):
+        return _sniff_yaml(path, name)
     return None
 
 
-def _sniff_json(path: Path) -> str | None:
+def _peek(path: Path, size: int) -> bytes | None:
     try:
         with path.open("rb") as handle:
-            head = handle.read(PEEK_BYTES)
+            return handle.read(size)
     except OSError:
+        return None
+
+
+def _sniff_yaml(path: Path, name: str) -> str | None:
+    head = _peek(path, YAML_PEEK_BYTES)
+    if head is not None and (
+        _is_cloudformation(head, _CFN_RESOURCES_YAML)
+        or (name.endswith(".template") and _is_cloudformation(head, _CFN_RESOURCES_JSON))
+    ):
+        return "cloudformation"
+    # Unreadable files go to the source, which says why it cannot read them.
+    return None if name.endswith(".template") else "kubernetes"
+
+
+def _is_cloudformation(head: bytes, resources: re.Pattern[bytes]) -> bool:
+    if _K8S_YAML.search(head):
+        return False
+    if _CFN_MARKER.search(head):
+        return True
+    return bool(resources.search(head) and _CFN_AWS_TYPE.search(head))
+
+
+def _sniff_json(path: Path) -> str | None:
+    head = _peek(path, PEEK_BYTES)
+    if head is None:
         return None
     if b'"terraform_version"' in head and (
         b'"planned_values"' in head or b'"format_version"' in head
+    ):
+        return "terraform-plan"
+    # Shaped like a plan even when cut short or malformed: the plan source says what is
+    # wrong with it rather than the file being skipped.
+    if b'"format_version"' in head and (
+        b'"planned_values"' in head or b'"resource_changes"' in head
     ):
         return "terraform-plan"
     if b'"hdslint_inventory"' in head:
         return "inventory"
     if b'"apiVersion"' in head and b'"kind"' in head:
         return "kubernetes"
+    if _is_cloudformation(head, _CFN_RESOURCES_JSON):
+        return "cloudformation"
     return None
 
 

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from hdslint.ids import Outside, ResourceKey, UnknownDestination
 from hdslint.limits import too_large
 from hdslint.model import Edge, EdgeKind, InputError, Location, Resource, freeze, thaw
 from hdslint.schemas import validate
@@ -46,13 +47,30 @@ def resource_to_dict(resource: Resource) -> dict[str, Any]:
 
 
 def edge_to_dict(edge: Edge) -> dict[str, Any]:
+    """An edge in the saved format: ARNs as `source` and `target`, the end that was not
+    scanned described by `target_hint` (or `unknown`), a destination known only by its
+    region named after its source (`<arn>-><kind>:<region>`)."""
+    target = edge.target
+    place = edge.origin if edge.origin is not None else target
+    hint: dict[str, str] | None = None
+    if isinstance(place, Outside):
+        hint = {"provider": place.provider or "aws", "region": place.region or ""}
+        if place.name:
+            hint["arn"] = place.name
+    if isinstance(target, ResourceKey):
+        shown = target.id
+    elif isinstance(target, Outside) and target.name:
+        shown = target.name
+    else:
+        region = target.region if isinstance(target, Outside) else None
+        shown = f"{edge.source.id}->{edge.kind.value}:{region or '?'}"
     return {
-        "source": edge.source,
-        "target": edge.target,
+        "source": edge.source.id,
+        "target": shown,
         "kind": edge.kind.value,
         "api_call": edge.location.api_call if edge.location else None,
-        "target_hint": thaw(edge.target_hint) or None,
-        "unknown": edge.unknown,
+        "target_hint": hint,
+        "unknown": place.reason if isinstance(place, UnknownDestination) else None,
     }
 
 
@@ -147,14 +165,20 @@ def resource_from_dict(data: Mapping[str, Any]) -> Resource:
 
 def edge_from_dict(data: Mapping[str, Any]) -> Edge:
     api_call = data.get("api_call")
-    return Edge(
-        source=data["source"],
-        target=data["target"],
-        kind=EdgeKind(data["kind"]),
-        location=Location(api_call=api_call) if api_call else None,
-        target_hint=freeze(data.get("target_hint") or {}),
-        unknown=data.get("unknown"),
-    )
+    source, target = str(data["source"]), str(data["target"])
+    hint = data.get("target_hint") or {}
+    place: Outside | UnknownDestination | None = None
+    if data.get("unknown"):
+        place = UnknownDestination(str(data["unknown"]))
+    elif hint.get("region"):
+        name = hint.get("arn") or hint.get("name")
+        place = Outside(hint.get("provider"), hint["region"], name)
+    kind = EdgeKind(data["kind"])
+    location = Location(api_call=api_call) if api_call else None
+    if place is not None and isinstance(place, Outside) and place.name == source:
+        # Reported by its destination: the hint describes the source.
+        return Edge(ResourceKey("", source), ResourceKey("", target), kind, location, origin=place)
+    return Edge(ResourceKey("", source), place or ResourceKey("", target), kind, location)
 
 
 def _error(file: str, message: str, line: int | None = None) -> SourceResult:

@@ -22,6 +22,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from hdslint.fingerprint import relative_path
+from hdslint.ids import ResourceKey
 from hdslint.limits import inside_allowed, too_large
 from hdslint.model import Finding, InputError, Location, Resource, ScanWarning, Suppression
 from hdslint.suppressions.baseline import Baseline
@@ -81,12 +82,12 @@ def _unknown_policy(policy_id: str, known: frozenset[str]) -> str:
 
 def collect_directives(
     resources: Iterable[Resource], settings: SuppressionSettings, known: frozenset[str]
-) -> tuple[dict[str, list[Directive]], dict[str, list[Directive]], list[InputError]]:
+) -> tuple[dict[str, list[Directive]], dict[ResourceKey, list[Directive]], list[InputError]]:
     """Inline directives by file, annotation directives by resource key, and the errors of
     directives that cannot be read or name a policy that is not in `known` (each reported
     once, with its file and line)."""
     by_file: dict[str, list[Directive]] = {}
-    by_resource: dict[str, list[Directive]] = {}
+    by_resource: dict[ResourceKey, list[Directive]] = {}
     errors: list[InputError] = []
 
     def keep(item: Directive | InputError, into: list[Directive]) -> None:
@@ -167,7 +168,7 @@ def _waiver_matches(waiver: Waiver, finding: Finding, settings: SuppressionSetti
 def _candidates(
     finding: Finding,
     by_file: dict[str, list[Directive]],
-    by_resource: dict[str, list[Directive]],
+    by_resource: dict[ResourceKey, list[Directive]],
     waivers: Sequence[tuple[int, Waiver]],
     settings: SuppressionSettings,
     baseline: Baseline | None,
@@ -266,7 +267,7 @@ def _known_waivers(
 
 def _unused(
     by_file: dict[str, list[Directive]],
-    by_resource: dict[str, list[Directive]],
+    by_resource: dict[ResourceKey, list[Directive]],
     waivers: Sequence[tuple[int, Waiver]],
     settings: SuppressionSettings,
     used: set[_Origin],

@@ -90,7 +90,6 @@ def write_baseline(findings: Iterable[Finding], path: Path) -> int:
     """Write the baseline file; return how many findings it holds."""
     document = baseline_document(findings, path.resolve().parent)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", "utf-8")
     except OSError as exc:
         raise HdslintError(

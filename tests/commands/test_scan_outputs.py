@@ -102,7 +102,7 @@ def test_targets(
             ("html",),
             (),
             "--format html: unknown format 'html' (choose from text, json, sarif, github,"
-            " markdown, junit)",
+            " markdown, junit, gitlab-sast, gitlab-codequality)",
         ),
         (("sarif=",), (), "--format sarif=: the file is missing after '='"),
     ],
@@ -117,6 +117,7 @@ def test_one_run_writes_text_sarif_summary_and_junit(
     cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     write_tree(tmp_path / "p", {"main.tf": US})
+    (tmp_path / "out").mkdir()
     monkeypatch.chdir(tmp_path)
     code, out, err = cli(
         "scan", "p", "-f", "text", "-f", "sarif=out/hdslint.sarif",
@@ -157,5 +158,6 @@ def test_usage_errors_come_before_the_scan(cli: Cli, tmp_path: Path, monkeypatch
     assert (code, out) == (2, "")
     assert err.splitlines()[-1] == (
         "Error: Invalid value for '-f' / '--format': 'html' is not one of 'text', 'json',"
-        " 'sarif', 'github', 'markdown', 'junit' (FORMAT[=FILE])"
+        " 'sarif', 'github', 'markdown', 'junit', 'gitlab-sast', 'gitlab-codequality'"
+        " (FORMAT[=FILE])"
     )

@@ -68,3 +68,54 @@ def test_every_problem_is_reported(cli: Cli, folder: Path) -> None:
         " 'high', 'medium', 'low', 'info']",
         "hdslint: error: policies/missing.yaml: no such file",
     ]
+
+
+def test_every_problem_of_a_file_at_once(cli: Cli, folder: Path) -> None:
+    schema = (
+        GOOD.replace("severity: critical", "severity: urgent")
+        .replace("title: ", "titel: ")
+        .replace("remediation: >", "remedation: >")
+    )
+    meaning = GOOD.replace(
+        "condition:\n  in_eea: true",
+        "condition:\n  all:\n"
+        "    - {key: regoin, op: eq, value: eu-west-3}\n"
+        '    - {key: "tags.x", op: regex, value: "("}\n'
+        "    - {key: 'attributes.plan[].code', op: present}",
+    ).replace("  located: true", '  located: true\n  where: {key: "atributes.x", op: present}')
+    write_tree(folder / "policies", {"schema.yaml": schema, "meaning.yaml": meaning})
+    code, out, err = cli("validate-policies", "policies")
+    roots = "id, type, provider, service, category, region, source, tags, attributes, activities, health_data, location"
+    assert (code, out) == (2, "")
+    assert err.splitlines() == [
+        "hdslint: error: policies/meaning.yaml: $.condition.all[0].key: 'regoin' reads 'regoin',"
+        f" which resources do not have (keys start with one of {roots})",
+        "hdslint: error: policies/meaning.yaml: $.condition.all[1].value: invalid regular"
+        " expression: missing ), unterminated subpattern at position 0",
+        "hdslint: error: policies/meaning.yaml: $.select.where.key: 'atributes.x' reads"
+        f" 'atributes', which resources do not have (keys start with one of {roots})",
+        "hdslint: error: policies/schema.yaml: $: 'title' is a required property",
+        "hdslint: error: policies/schema.yaml: $: 'remediation' is a required property",
+        "hdslint: error: policies/schema.yaml: $: Additional properties are not allowed"
+        " ('remedation', 'titel' were unexpected)",
+        "hdslint: error: policies/schema.yaml: $.severity: 'urgent' is not one of ['critical',"
+        " 'high', 'medium', 'low', 'info']",
+    ]
+
+
+def test_a_scan_names_the_first_problem_and_how_many_more(cli: Cli, folder: Path) -> None:
+    write_tree(
+        folder,
+        {
+            "acme/bad.yaml": GOOD.replace("severity: critical", "severity: urgent").replace(
+                "title: ", "titel: "
+            ),
+            "main.tf": 'resource "aws_s3_bucket" "b" {}\n',
+        },
+    )
+    assert cli("scan", ".", "--external-policies", "acme") == (
+        2,
+        "",
+        "hdslint: error: acme/bad.yaml: $: 'title' is a required property (and 2 more:"
+        " `hdslint validate-policies acme/bad.yaml` lists them)\n",
+    )

@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hdslint.graph import ResourceGraph
+from hdslint.ids import ResourceKey
 from hdslint.model import Edge, EdgeKind, Location, Resource, Unknown, freeze
 from hdslint.policy.conditions import Context, evaluate
 from hdslint.registry import load_registry
@@ -153,7 +154,9 @@ def resources(draw: Any) -> Resource:
 def test_conditions_never_crash_and_are_deterministic(
     cond: dict[str, Any], resource: Resource, others: list[Resource], edges: list[Any]
 ) -> None:
-    graph = ResourceGraph([resource, *others], [Edge(a, b, k) for a, b, k in edges])
+    graph = ResourceGraph(
+        [resource, *others], [Edge(ResourceKey("", a), ResourceKey("", b), k) for a, b, k in edges]
+    )
     health = {
         r.key: v for r, v in zip([resource, *others], [True, None, False, True], strict=False)
     }

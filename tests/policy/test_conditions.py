@@ -5,6 +5,7 @@ from typing import Any
 import pytest
 
 from hdslint.graph import ResourceGraph
+from hdslint.ids import Outside, ResourceKey, UnknownDestination
 from hdslint.model import Edge, EdgeKind, Location, Resource, Unknown, freeze
 from hdslint.policy.conditions import Context, compile_key, evaluate
 from hdslint.registry import load_registry
@@ -163,8 +164,8 @@ def test_edges_every_some_none() -> None:
     eu = res("b", region="eu-central-1")
     us = res("c", region="us-east-1")
     edges = (
-        Edge("a", "b", EdgeKind.REPLICATES_TO),
-        Edge("a", "c", EdgeKind.BACKS_UP_TO),
+        Edge(ResourceKey("", "a"), ResourceKey("", "b"), EdgeKind.REPLICATES_TO),
+        Edge(ResourceKey("", "a"), ResourceKey("", "c"), EdgeKind.BACKS_UP_TO),
     )
     every = {"edges": {"kinds": ["replicates_to", "backs_up_to"], "every": {"in_eea": True}}}
     assert check(every, src, eu, us, edges=edges) == (
@@ -182,13 +183,14 @@ def test_edges_every_some_none() -> None:
 def test_edge_to_a_destination_outside_the_graph() -> None:
     src = res("a")
     hinted = Edge(
-        "a",
-        "arn:aws:backup:us-west-2:1:backup-vault:v",
+        ResourceKey("", "a"),
+        Outside("aws", "us-west-2", "arn:aws:backup:us-west-2:1:backup-vault:v"),
         EdgeKind.COPIES_TO,
-        target_hint=freeze({"provider": "aws", "region": "us-west-2"}),
     )
     unknown = Edge(
-        "a", "a->copies_to:?", EdgeKind.COPIES_TO, unknown="the destination is not known"
+        ResourceKey("", "a"),
+        UnknownDestination("the destination is not known"),
+        EdgeKind.COPIES_TO,
     )
     cond = {"edges": {"kinds": ["copies_to"], "every": {"in_eea": True}}}
     assert check(cond, src, edges=(hinted,)) == (
@@ -202,7 +204,7 @@ def test_edge_to_a_destination_outside_the_graph() -> None:
         None,
         ("is copied to a destination that is not known: the destination is not known",),
     )
-    dangling = Edge("a", "elsewhere", EdgeKind.COPIES_TO)
+    dangling = Edge(ResourceKey("", "a"), ResourceKey("", "elsewhere"), EdgeKind.COPIES_TO)
     assert check(cond, src, edges=(dangling,)) == (
         None,
         (

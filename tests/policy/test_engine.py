@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from hdslint.graph import ResourceGraph
+from hdslint.ids import ResourceKey
 from hdslint.model import Location, Resource, Status, freeze
 from hdslint.policy import parse_policy
 from hdslint.policy.conditions import Context
@@ -41,7 +42,8 @@ def r(rid: str, region: str | None, category: str = "storage", **kw: object) -> 
 
 def run(resources: list[Resource], health: dict[str, bool | None]):
     graph = ResourceGraph(resources, [])
-    ctx = Context(graph=graph, registry=load_registry(), health=health)
+    keyed = {ResourceKey("", rid): value for rid, value in health.items()}
+    ctx = Context(graph=graph, registry=load_registry(), health=keyed)
     return evaluate_policies([POLICY], graph, ctx)
 
 

@@ -65,7 +65,8 @@ def test_a_valid_policy_loads() -> None:
             GOOD.replace("{key: region, op: eq, value: eu-west-3}", "{foo: 1}"),
             "acme.yaml: $.condition: 'foo' is not one of ['key', 'op', 'value', 'all', 'any', 'not',"
             " 'in_eea', 'known_outside_eea', 'classified', 'located', 'hds_certified', 'hds_conditions_confirmed',"
-            " 'certificate_valid', 'edges']",
+            " 'certificate_valid', 'edges'] (and 1 more: `hdslint validate-policies acme.yaml`"
+            " lists them)",
         ),
         (
             GOOD.replace(

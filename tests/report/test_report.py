@@ -300,7 +300,7 @@ Cli = Callable[..., tuple[int, str, str]]
 
 def test_report_command(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
-    out_html = tmp_path / "out" / "report.html"
+    out_html = tmp_path / "report.html"
     assert cli("report", "examples", "--format", "html", "--output", str(out_html)) == (0, "", "")
     assert out_html.read_text("utf-8").startswith("<!DOCTYPE html>")
     code, out, err = cli("report", "examples/terraform/compliant")

@@ -97,7 +97,7 @@ def client_config(session: boto3.Session, settings: SessionSettings) -> Config:
 
 def assume_role(session: boto3.Session, role_arn: str, region: str, config: Config) -> None:
     """Replace the session's credentials with the role's (one hour, the AWS default)."""
-    sts = session.client("sts", region_name=region, config=config)
+    sts = make_client(session, "sts", region, config)
     try:
         answer = sts.assume_role(RoleArn=role_arn, RoleSessionName="hdslint")
     except API_ERRORS as exc:
@@ -106,6 +106,35 @@ def assume_role(session: boto3.Session, role_arn: str, region: str, config: Conf
     session._session.set_credentials(
         creds["AccessKeyId"], creds["SecretAccessKey"], creds["SessionToken"]
     )
+
+
+class AwsEndpointError(HdslintError):
+    """An endpoint URL (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>, a profile's
+    endpoint_url) that is not a URL: a usage error, found before anything is sent."""
+
+
+def make_client(session: boto3.Session, service: str, region: str, config: Config) -> Any:
+    try:
+        return session.client(service, region_name=region, config=config)
+    except ValueError as exc:
+        # botocore checks the endpoint URL when it makes the client, with a ValueError.
+        if not str(exc).startswith("Invalid endpoint"):
+            raise
+        url = str(exc).partition(":")[2].strip()
+        raise AwsEndpointError(
+            f"invalid AWS endpoint URL {url!r} (from {_endpoint_origin(service)}):"
+            " expected a URL such as https://host:port"
+        ) from None
+
+
+def _endpoint_origin(service: str) -> str:
+    import os
+
+    specific = "AWS_ENDPOINT_URL_" + service.upper().replace("-", "_")
+    for name in (specific, "AWS_ENDPOINT_URL"):
+        if os.environ.get(name):
+            return name
+    return "the AWS profile's endpoint_url"
 
 
 def guard_read_only(session: boto3.Session, allowed: Collection[tuple[str, str]]) -> None:
@@ -138,7 +167,7 @@ class ClientCache:
         with self._lock:
             client = self._clients.get(key)
             if client is None:
-                client = self._session.client(service, region_name=region, config=self._config)
+                client = make_client(self._session, service, region, self._config)
                 self._clients[key] = client
         return client
 
@@ -159,4 +188,7 @@ def _describe(exc: BaseException) -> str:
     if isinstance(exc, ClientError):
         error = exc.response.get("Error", {})
         return f"{error.get('Code')}: {error.get('Message')}"
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    # Some messages span lines ("Parameter validation failed:\nInvalid length for ..."):
+    # one line, with all of them.
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    return " ".join(lines) if lines else type(exc).__name__

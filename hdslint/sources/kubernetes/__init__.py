@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hdslint.catalogue import activities_for
+from hdslint.ids import ResourceKey
 from hdslint.limits import MAX_FILE_BYTES, too_large
 from hdslint.model import Edge, InputError, Resource
 from hdslint.sources.base import SourceResult
@@ -154,7 +155,7 @@ def build(scan_index: ScanIndex) -> tuple[list[Resource], list[Edge]]:
                 edges.extend(flows)
     pod_specs = table()["pod_specs"]
     for idx in scan_index.scopes.values():
-        claims: list[tuple[str | None, str]] = []
+        claims: list[tuple[str | None, ResourceKey]] = []
         for obj in idx.objects:
             if obj.family is not None:
                 continue

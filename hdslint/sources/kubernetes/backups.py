@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from hdslint import catalogue
+from hdslint.ids import ResourceKey
 from hdslint.model import Edge, EdgeKind, Resource
 from hdslint.registry import normalise_region
 from hdslint.sources.kubernetes.index import Place, ScanIndex, ScopeIndex, edge, make_resource
@@ -190,7 +191,7 @@ def velero_location(scan: ScanIndex, idx: ScopeIndex, obj: K8sObject) -> Resourc
 
 
 def velero_flows(
-    idx: ScopeIndex, obj: K8sObject, claims: list[tuple[str | None, str]]
+    idx: ScopeIndex, obj: K8sObject, claims: list[tuple[str | None, ResourceKey]]
 ) -> list[Edge]:
     """A Backup or Schedule that moves volume data into its storage location: every claim of
     the namespaces it includes is backed up there. (Without data movement, volumes are

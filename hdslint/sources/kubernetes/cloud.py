@@ -11,9 +11,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from hdslint.model import DATA_CATEGORIES, Edge, EdgeKind, Resource
-from hdslint.registry import normalise_region, paired_region
-from hdslint.sources.kubernetes.index import Place, ScanIndex, ScopeIndex, edge, make_resource
+from hdslint.ids import Destination, Outside, ResourceKey
+from hdslint.model import DATA_CATEGORIES, Edge, Resource, Unknown
+from hdslint.registry import normalise_region
+from hdslint.sources.flows import flow_edges
+from hdslint.sources.kubernetes.index import Place, ScanIndex, ScopeIndex, make_resource
 from hdslint.sources.kubernetes.kinds import KindSpec, kind_spec
 from hdslint.sources.kubernetes.objects import (
     K8sObject,
@@ -85,8 +87,8 @@ class CloudResources:
 
     def __init__(self, scan: ScanIndex) -> None:
         self.scan = scan
-        self._places: dict[str, Place] = {}
-        self._busy: set[str] = set()
+        self._places: dict[ResourceKey, Place] = {}
+        self._busy: set[ResourceKey] = set()
         self._names: dict[int, frozenset[str]] = {}
 
     # -- location ----------------------------------------------------------------------
@@ -287,121 +289,59 @@ class CloudResources:
         return resource, self._flows(idx, obj, spec, place)
 
     def _flows(self, idx: ScopeIndex, obj: K8sObject, spec: KindSpec, place: Place) -> list[Edge]:
-        edges: list[Edge] = []
-        this = idx.key(obj.id)
-        where = obj.location
-        for flow in spec.flows:
-            kind = EdgeKind(flow["kind"])
-            subjects = [this]
-            if "subject" in flow:
-                found = [
-                    r.target
-                    for r in self.refs(idx, obj, flow["subject"], data_only=True)
-                    if r.target is not None
-                ]
-                subjects = [self.scan.scope_of(t).key(t.id) for t in found] or subjects
-            if "to" in flow:
-                for ref in self.refs(idx, obj, flow["to"], data_only=True):
-                    target, hint = self._target(idx, ref, spec.provider)
-                    # A reference resolved to the subject itself is not a flow.
-                    edges += [
-                        edge(s, target, kind, where, hint=hint) for s in subjects if s != target
-                    ]
-            if "from" in flow:
-                for ref in self.refs(idx, obj, flow["from"], data_only=True):
-                    if ref.target is not None and ref.target is not obj:
-                        source = self.scan.scope_of(ref.target).key(ref.target.id)
-                        edges.append(edge(source, this, kind, where))
-            if "region" in flow:
-                for value in strings_at(obj.data, flow["region"]):
-                    edges += [
-                        self._region_edge(s, kind, where, spec.provider, value, flow["region"])
-                        for s in subjects
-                    ]
-            if "paired" in flow:
-                edges += self._paired(obj, flow, kind, place, subjects)
-            if "external" in flow and values_at(obj.data, flow["external"]):
-                reason = f"{flow['external']} sends data to an endpoint hdslint cannot locate"
-                edges += [
-                    edge(s, f"{s}->{kind.value}:external", kind, where, unknown=reason)
-                    for s in subjects
-                ]
-            if "when_present" in flow and values_at(obj.data, flow["when_present"]):
-                reason = str(
-                    flow.get("reason", f"{flow['when_present']} lets the provider choose where")
-                )
-                edges += [
-                    edge(s, f"{s}->{kind.value}:unknown", kind, where, unknown=reason)
-                    for s in subjects
-                ]
-        return edges
+        reader = CustomResourceFields(self, idx, obj, spec, place)
+        return [e for flow in spec.flows for e in flow_edges(flow, reader, obj.location)]
 
-    def _target(self, idx: ScopeIndex, ref: Ref, provider: str) -> tuple[str, dict[str, str]]:
-        if ref.target is not None:
-            return self.scan.scope_of(ref.target).key(ref.target.id), {}
-        hint = {"provider": provider, "name": ref.text}
-        if ref.region:
-            hint["region"] = normalise_region(provider, ref.region)
-        # Graph keys are `scope::id`: an ARN's `:::` would cut the shown name short.
-        shown = ref.text if "::" not in ref.text else _text_parts(ref.text)[0]
-        return idx.key(shown), hint
 
-    def _region_edge(
-        self, source: str, kind: EdgeKind, where: Any, provider: str, value: str, path: str
-    ) -> Edge:
-        target = f"{source}->{kind.value}:{value}"
-        if is_placeholder(value):
-            return edge(source, target, kind, where, unknown=f"{path} is a placeholder ({value!r})")
-        region = normalise_region(provider, value)
-        return edge(source, target, kind, where, hint={"provider": provider, "region": region})
+class CustomResourceFields:
+    """The `FieldReader` of a cloud custom resource: references resolved among the scanned
+    manifests (by name, external name, ARN or labels), placeholders unknown."""
 
-    def _paired(
-        self,
-        obj: K8sObject,
-        flow: Mapping[str, Any],
-        kind: EdgeKind,
-        place: Place,
-        subjects: list[str],
-    ) -> list[Edge]:
-        values = [v.lower() for v in strings_at(obj.data, flow["paired"])]
-        if not values and "default" in flow:
-            values = [str(flow["default"]).lower()]
-        wanted = {str(v).lower() for v in flow.get("values", ())}
-        if not any(v in wanted for v in values):
-            return []
-        where = obj.location
-        out = []
-        for source in subjects:
-            target = f"{source}->{kind.value}:paired"
-            if place.provider is None or place.region is None:
-                out.append(
-                    edge(
-                        source,
-                        target,
-                        kind,
-                        where,
-                        unknown=f"the paired region is not known: {place.why}",
-                    )
-                )
-                continue
-            pair = paired_region(place.provider, place.region)
-            if pair is None:
-                reason = (
-                    f"{flow['paired']} keeps a copy in the region paired with {place.region},"
-                    " and hdslint knows no pair for it"
-                )
-                out.append(edge(source, target, kind, where, unknown=reason))
+    def __init__(
+        self, cloud: CloudResources, idx: ScopeIndex, obj: K8sObject, spec: KindSpec, place: Place
+    ) -> None:
+        self.cloud = cloud
+        self.idx = idx
+        self.obj = obj
+        self.place = place
+        self.key = idx.key(obj.id)
+        self.provider: str | None = spec.provider
+
+    def _key_of(self, target: K8sObject) -> ResourceKey:
+        return self.cloud.scan.scope_of(target).key(target.id)
+
+    def subjects(self, path: str) -> list[ResourceKey]:
+        found = [
+            self._key_of(r.target)
+            for r in self.cloud.refs(self.idx, self.obj, path, data_only=True)
+            if r.target is not None
+        ]
+        # A subject not among the manifests: the object that declares the flow stands for it.
+        return found or [self.key]
+
+    def targets(self, path: str) -> list[Destination]:
+        out: list[Destination] = []
+        for ref in self.cloud.refs(self.idx, self.obj, path, data_only=True):
+            if ref.target is not None:
+                out.append(self._key_of(ref.target))
             else:
-                out.append(
-                    edge(
-                        source,
-                        target,
-                        kind,
-                        where,
-                        hint={"provider": place.provider, "region": pair},
-                    )
-                )
+                region = normalise_region(self.provider, ref.region) if ref.region else None
+                out.append(Outside(self.provider, region, ref.text))
         return out
+
+    def values(self, path: str) -> list[Any]:
+        return [
+            Unknown(f"{path} is a placeholder ({value!r})") if is_placeholder(value) else value
+            for value in strings_at(self.obj.data, path)
+        ]
+
+    def present(self, path: str) -> bool:
+        return bool(values_at(self.obj.data, path))
+
+    def own_region(self) -> str | Unknown | None:
+        if self.place.region is not None:
+            return self.place.region
+        return Unknown(self.place.why or "the region is not known")
 
 
 def _items(value: Any) -> list[Any]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from hdslint.config import Config
+from hdslint.ids import Destination, ResourceKey, UnknownDestination
 from hdslint.model import Edge, EdgeKind, Location, Resource, freeze
 from hdslint.sources.kubernetes.clusters import Cluster
 from hdslint.sources.kubernetes.objects import (
@@ -52,9 +53,9 @@ class ScopeIndex:
         if obj.family is not None:
             self.by_family.setdefault(obj.family.id, []).append(obj)
 
-    def key(self, resource_id: str) -> str:
+    def key(self, resource_id: str) -> ResourceKey:
         """The graph key of a resource of this scope (see Resource.key)."""
-        return f"{self.scope}::{resource_id}"
+        return ResourceKey(self.scope, resource_id)
 
 
 @dataclass
@@ -137,19 +138,12 @@ def make_resource(
 
 
 def edge(
-    source: str,
-    target: str,
+    source: ResourceKey,
+    target: Destination,
     kind: EdgeKind,
     location: Location,
     *,
-    hint: Mapping[str, Any] | None = None,
     unknown: str | None = None,
 ) -> Edge:
-    return Edge(
-        source=source,
-        target=target,
-        kind=kind,
-        location=location,
-        target_hint=freeze(dict(hint or {})),
-        unknown=unknown,
-    )
+    """An edge to `target`, or to an unknown destination when `unknown` says why."""
+    return Edge(source, UnknownDestination(unknown) if unknown else target, kind, location)

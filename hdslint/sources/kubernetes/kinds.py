@@ -15,19 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from hdslint import catalogue
+from hdslint.sources.flows import flow_path_keys
 from hdslint.sources.kubernetes.objects import table
-
-# Flow keys whose value is an attribute path (see terraform.yaml).
-_FLOW_PATHS = (
-    "to",
-    "from",
-    "subject",
-    "region",
-    "paired",
-    "external",
-    "when_present",
-    "unless_true",
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +88,7 @@ def kind_spec(family_id: str, family_kind: str) -> KindSpec:
             region_prefix = info.region_prefix
             flows = tuple(
                 {
-                    k: (f"{prefixes[0]}.{camel(v)}" if k in _FLOW_PATHS else v)
+                    k: (f"{prefixes[0]}.{camel(v)}" if k in flow_path_keys() else v)
                     for k, v in flow.items()
                 }
                 for flow in info.flows

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from hdslint import catalogue
+from hdslint.ids import ResourceKey, instance_suffix
 from hdslint.limits import inside_allowed
 from hdslint.model import Edge, InputError, Location, Resource, Unknown, freeze
 from hdslint.sources.terraform.expr import Scope, evaluate
@@ -25,7 +26,7 @@ from hdslint.sources.terraform.instance import EMPTY_SCOPE, ModuleInstance
 from hdslint.sources.terraform.loader import Block, ModuleDir
 from hdslint.sources.terraform.paths import dynamic_contents
 from hdslint.sources.terraform.providers import provider_id_for_source
-from hdslint.sources.terraform.resources import ResourceEval
+from hdslint.sources.terraform.resources import ResourceEval, expand
 
 __all__ = ["Evaluator", "Inputs", "ModuleLibrary", "provider_id_for_source"]
 
@@ -76,8 +77,8 @@ class Evaluator:
         self.scope = ""
         self.flows = FlowReader(self.key, self.out.edges)
 
-    def key(self, address: str) -> str:
-        return f"{self.scope}::{address}"
+    def key(self, address: str) -> ResourceKey:
+        return ResourceKey(self.scope, address)
 
     def type_info(self, rtype: str, provider: str | None) -> catalogue.TypeInfo:
         return catalogue.type_info("terraform", rtype, provider)
@@ -128,16 +129,15 @@ class Evaluator:
         mod = self.library.get(child_dir)
         self.out.errors.extend(e for e in mod.errors if e not in self.out.errors)
         attrs = call.body["attrs"]
-        keys: list[tuple[Any, Mapping[str, Any]]] = [(None, {})]
-        if "count" in attrs or "for_each" in attrs:
-            expansion = expand_call(parent, attrs)
-            if isinstance(expansion, Unknown):
-                keys = [(None, {"each": expansion, "count": expansion})]
-            else:
-                keys = expansion
+        expansion = expand(attrs, parent)
+        keys: list[tuple[Any, Mapping[str, Any]]] = (
+            [(None, {"each": expansion, "count": expansion})]
+            if isinstance(expansion, Unknown)
+            else expansion
+        )
         children = []
         for key, each in keys:
-            suffix = "" if key is None else f"[{json.dumps(key)}]"
+            suffix = instance_suffix(key)
             children.append(
                 ModuleInstance(
                     self,
@@ -247,7 +247,7 @@ class Evaluator:
             self._emit_one(res, res.address, instances[0].scope, instances[0].key)
             return
         for inst in instances:
-            address = f"{res.address}[{json.dumps(inst.key)}]"
+            address = f"{res.address}{instance_suffix(inst.key)}"
             self._emit_one(res, address, inst.scope, inst.key)
 
     def _emit_one(self, res: ResourceEval, address: str, scope: Scope, key: Any) -> None:
@@ -353,23 +353,3 @@ def parse_cli_value(text: str) -> Any:
         except hcl.HclSyntaxError:
             return text
     return text
-
-
-def expand_call(
-    parent: ModuleInstance, attrs: Mapping[str, Any]
-) -> list[tuple[Any, Mapping[str, Any]]] | Unknown:
-    if "count" in attrs:
-        count = evaluate(attrs["count"][0], parent)
-        if isinstance(count, Unknown):
-            return Unknown(f"count = {attrs['count'][2]}: {count.reason}")
-        if isinstance(count, bool) or not isinstance(count, int | float):
-            return Unknown("count is not a number", error=True)
-        return [(i, {"count": {"index": i}}) for i in range(int(count))]
-    coll = evaluate(attrs["for_each"][0], parent)
-    if isinstance(coll, Unknown):
-        return Unknown(f"for_each = {attrs['for_each'][2]}: {coll.reason}")
-    if isinstance(coll, dict):
-        return [(k, {"each": {"key": k, "value": v}}) for k, v in coll.items()]
-    if isinstance(coll, list):
-        return [(v, {"each": {"key": v, "value": v}}) for v in coll]
-    return Unknown("for_each is not a map or set", error=True)

@@ -18,7 +18,7 @@ import importlib.util
 import marshal
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,6 +54,8 @@ class ParseOptions:
     jobs: int = 0
     # A pool is used only for at least this many bytes to parse (tests set 0 to force it).
     parallel_min_bytes: int = PARALLEL_MIN_BYTES
+    # Told (files ready, files to parse) as files are parsed or taken from the cache.
+    progress: Callable[[int, int], None] | None = None
 
 
 @dataclass
@@ -79,6 +81,7 @@ class FileParser:
         )
         self.stats = ParseStats()
         self._ready: dict[Path, Parsed] = {}
+        self._total = 0
 
     def preload(self, paths: Iterable[Path]) -> None:
         """Parse (or take from the cache) all of `paths` now, in parallel when worth it."""
@@ -98,6 +101,7 @@ class FileParser:
                 todo.append((path, key, data))
         if not todo:
             return
+        self._total = len(self._ready) + len(todo)
         size = sum(len(data) for _p, _k, data in todo)
         fast = size >= FAST_PARSER_MIN_BYTES
         hcl_todo = [job for job in todo if syntax_of(job[0].name) == "hcl"]
@@ -107,6 +111,7 @@ class FileParser:
         for path, key, data in todo:
             if path not in self._ready:
                 self._ready[path] = self._parse(key, data, syntax_of(path.name), fast=fast)
+                self._report()
 
     def parse(self, path: Path, display: str) -> tuple[Body | None, InputError | None]:
         """The syntax tree of `path` (a loader.ParseFunction)."""
@@ -130,6 +135,10 @@ class FileParser:
             self.cache.maybe_prune()
 
     # -- internals ------------------------------------------------------------------------
+
+    def _report(self) -> None:
+        if self.options.progress is not None:
+            self.options.progress(len(self._ready), self._total)
 
     def _cached(self, key: str) -> Parsed | None:
         if self.cache is None:
@@ -183,6 +192,7 @@ class FileParser:
                 self.stats.parsed_bytes += len(data)
                 if self.cache is not None:
                     self.cache.put_payload(key, payload)
+                self._report()
         self.stats.workers = workers
 
 

@@ -21,10 +21,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hdslint import catalogue
+from hdslint.ids import Address, Destination, ResourceKey
 from hdslint.limits import too_large
-from hdslint.model import Edge, EdgeKind, InputError, Location, Resource, Unknown, freeze
+from hdslint.model import InputError, Location, Resource, Unknown, freeze
 from hdslint.registry import normalise_region
 from hdslint.sources.base import SourceResult
+from hdslint.sources.flows import flow_edges, literal_destination
 from hdslint.sources.terraform.evaluate import SECRET_ATTRIBUTE_WORDS, provider_id_for_source
 from hdslint.sources.terraform.loader import display_path, read_text
 
@@ -32,7 +34,6 @@ if TYPE_CHECKING:
     from hdslint.config import Config
     from hdslint.scan import ScanOptions
 
-_INDEX = re.compile(r'\[(?:\d+|"(?:[^"\\]|\\.)*")\]')
 _ARN = re.compile(r"^arn:aws[a-z-]*:[a-z0-9-]+:([a-z0-9-]*):")
 
 
@@ -70,11 +71,6 @@ def scan_plan(path: Path) -> SourceResult:
         return SourceResult(
             errors=[InputError(display, f"unexpected plan structure: {type(exc).__name__}: {exc}")]
         )
-
-
-def _config_path(address: str) -> str:
-    """`module.a["x"].module.b` -> `module.a.module.b` (configuration has no instance keys)."""
-    return _INDEX.sub("", address)
 
 
 class _Plan:
@@ -124,16 +120,18 @@ class _Plan:
         return self.result
 
     def _resource(self, res: Mapping[str, Any]) -> None:
-        address = str(res["address"])
-        rtype = str(res["type"])
+        parsed = Address.parse(str(res["address"]))
+        if parsed is None:
+            raise ValueError(f"{res['address']!r} is not a resource address")
+        address = str(parsed)
+        rtype = parsed.type
         provider = provider_id_for_source(
             str(res.get("provider_name", rtype.split("_", maxsplit=1)[0]))
         )
         info = catalogue.type_info("terraform", rtype, provider)
         values = _mask(res.get("values") or {}, res.get("sensitive_values") or {})
-        config_address = _config_path(
-            address.rsplit("[", 1)[0] if address.endswith("]") else address
-        )
+        declared = parsed.in_configuration()
+        config_address = str(declared)
         config_res = self.config_resources.get(config_address, {})
         unknown: dict[str, str] = {}
         region = self._region(address, rtype, provider, info, values, config_res)
@@ -145,9 +143,7 @@ class _Plan:
             if region is None:
                 unknown["region"] = f"{rtype} has no location hdslint can read in the plan"
         tags = values.get("tags_all") or values.get("tags") or values.get("labels") or {}
-        location = self._location(address, config_address, rtype, str(res.get("name")))
-        module = address.rsplit(f".{rtype}.", 1)[0] if address.startswith("module.") else None
-        key = f"{self.scope}::{address}"
+        location = self._location(address, declared)
         self.result.resources.append(
             Resource(
                 id=address,
@@ -164,13 +160,12 @@ class _Plan:
                 ),
                 unknown=freeze(unknown),
                 activities=info.activities,
-                module=module,
+                module=parsed.module_path(),
                 presumed_health_data=info.presumed,
                 scope=self.scope,
             )
         )
-        for flow in info.flows:
-            self._flow(key, address, config_address, flow, values, config_res, provider, location)
+        self._flows(parsed, info, values, config_res, provider, region_id, location)
 
     def _region(
         self,
@@ -249,13 +244,8 @@ class _Plan:
 
     # -- locations ----------------------------------------------------------------------
 
-    def _location(self, address: str, config_address: str, rtype: str, name: str) -> Location:
-        module = (
-            config_address.rsplit(f".{rtype}.", 1)[0]
-            if "." in config_address and (config_address.startswith("module."))
-            else ""
-        )
-        found = self._config_block(module, rtype, name)
+    def _location(self, address: str, declared: Address) -> Location:
+        found = self._config_block(declared.module_path() or "", declared.type, declared.name)
         if found is not None:
             return Location(found[0], found[1], end_line=found[2])
         marker = f'"address": {json.dumps(address)}'
@@ -293,66 +283,70 @@ class _Plan:
 
     # -- data flows ---------------------------------------------------------------------
 
-    def _flow(
+    def _flows(
         self,
-        key: str,
-        address: str,
-        config_address: str,
-        flow: Mapping[str, Any],
+        address: Address,
+        info: catalogue.TypeInfo,
         values: Mapping[str, Any],
         config_res: Mapping[str, Any],
         provider: str,
+        region: str | None,
         location: Location,
     ) -> None:
-        kind = EdgeKind(flow["kind"])
-        module_prefix = (
-            config_address.rsplit(".", 2)[0] + "." if config_address.startswith("module.") else ""
-        )
-        expressions = config_res.get("expressions") or {}
-        subjects = [key]
-        if "subject" in flow:
-            subjects = [
-                f"{self.scope}::{module_prefix}{ref}"
-                for ref in references(expressions, flow["subject"])
-            ]
-        if "to" in flow:
-            refs = references(expressions, flow["to"])
-            targets: list[Any] = [f"{self.scope}::{module_prefix}{r}" for r in refs]
-            if not refs:
-                targets = [v for v in flatten(_dig(values, flow["to"])) if isinstance(v, str)]
-            for subject in subjects:
-                for target in targets:
-                    if target.startswith(f"{self.scope}::"):
-                        self.result.edges.append(Edge(subject, target, kind, location))
-                    else:
-                        self.result.edges.append(
-                            Edge(
-                                subject,
-                                target,
-                                kind,
-                                location,
-                                target_hint=freeze(_hint(target, provider)),
-                            )
-                        )
-        if "from" in flow:
-            for ref in references(expressions, flow["from"]):
-                self.result.edges.append(
-                    Edge(f"{self.scope}::{module_prefix}{ref}", key, kind, location)
-                )
-        if "region" in flow:
-            for value in flatten(_dig(values, flow["region"])):
-                if isinstance(value, str):
-                    region = normalise_region(provider, value)
-                    for subject in subjects:
-                        self.result.edges.append(
-                            Edge(
-                                subject,
-                                f"{subject}->{kind.value}:{region}",
-                                kind,
-                                location,
-                                target_hint=freeze({"provider": provider, "region": region}),
-                            )
-                        )
+        reader = PlanFields(self.scope, address, values, config_res, provider, region)
+        for flow in info.flows:
+            self.result.edges.extend(flow_edges(flow, reader, location))
+
+
+class PlanFields:
+    """The `FieldReader` of a resource instance in a plan: references from the
+    configuration's expressions (the plan records which resources each one names), values
+    from the planned values."""
+
+    def __init__(
+        self,
+        scope: str,
+        address: Address,
+        values: Mapping[str, Any],
+        config_res: Mapping[str, Any],
+        provider: str,
+        region: str | None,
+    ) -> None:
+        self.scope = scope
+        self.address = address
+        self.key = ResourceKey(scope, str(address))
+        self.provider: str | None = provider
+        self.planned = values
+        self.expressions: Mapping[str, Any] = config_res.get("expressions") or {}
+        self.region = region
+
+    def _resolved(self, path: str) -> list[ResourceKey]:
+        return [
+            ResourceKey(self.scope, str(ref.within(self.address.module)))
+            for ref in references(self.expressions, path)
+        ]
+
+    def subjects(self, path: str) -> list[ResourceKey]:
+        return self._resolved(path)
+
+    def targets(self, path: str) -> list[Destination]:
+        found: list[Destination] = list(self._resolved(path))
+        if found:
+            return found
+        return [
+            literal_destination(v, self.provider)
+            for v in flatten(_dig(self.planned, path))
+            if isinstance(v, str)
+        ]
+
+    def values(self, path: str) -> list[Any]:
+        return flatten(_dig(self.planned, path))
+
+    def present(self, path: str) -> bool:
+        return _dig(self.planned, path) is not None or _dig(self.expressions, path) is not None
+
+    def own_region(self) -> str | Unknown | None:
+        return self.region
 
 
 def _walk_modules(module: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
@@ -416,12 +410,12 @@ def _first_string(value: Any) -> str | None:
 _REF = re.compile(r'^([A-Za-z0-9_]+)\.([A-Za-z0-9_-]+)(\[(?:\d+|"(?:[^"\\]|\\.)*")\])?')
 
 
-def references(expressions: Any, path: str) -> list[str]:
+def references(expressions: Any, path: str) -> list[Address]:
     """Resource addresses referenced by the configuration expression at `path`: the plan
     lists references like ["aws_s3_bucket.r[0].arn", "aws_s3_bucket.r[0]", "aws_s3_bucket.r"];
     the most specific (with its instance key) is kept."""
     found = _dig(expressions, path)
-    out: list[str] = []
+    out: list[Address] = []
     for expr in flatten(found):
         if not isinstance(expr, dict):
             continue
@@ -431,18 +425,9 @@ def references(expressions: Any, path: str) -> list[str]:
             ):
                 continue
             match = _REF.match(ref)
-            if match:
-                out.append(match.group(0))
+            address = Address.parse(match.group(0)) if match else None
+            if address is not None:
+                out.append(address)
     unique = list(dict.fromkeys(out))
-    indexed = {a.split("[", 1)[0] for a in unique if "[" in a}
-    return [a for a in unique if "[" in a or a not in indexed]
-
-
-def _hint(target: str, provider: str) -> dict[str, Any]:
-    match = _ARN.match(target)
-    if match:
-        hint: dict[str, Any] = {"provider": "aws", "arn": target}
-        if match.group(1):
-            hint["region"] = match.group(1)
-        return hint
-    return {"provider": provider, "name": target}
+    indexed = {a.without_key() for a in unique if a.key is not None}
+    return [a for a in unique if a.key is not None or a not in indexed]

@@ -4,6 +4,7 @@ exports to expressions, and where it is."""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -47,27 +48,10 @@ class ResourceEval:
         return self._instances
 
     def _expand(self) -> list[_Instance] | Unknown:
-        attrs = self.block.body["attrs"]
-        base: Scope = self.module
-        if "count" in attrs:
-            count = evaluate(attrs["count"][0], base)
-            if isinstance(count, Unknown):
-                return Unknown(f"count = {attrs['count'][2]}: {count.reason}", ref=count.ref)
-            if isinstance(count, bool) or not isinstance(count, int | float):
-                return Unknown(f"count = {attrs['count'][2]} is not a number", error=True)
-            return [_Instance(i, bind(base, {"count": {"index": i}})) for i in range(int(count))]
-        if "for_each" in attrs:
-            coll = evaluate(attrs["for_each"][0], base)
-            if isinstance(coll, Unknown):
-                return Unknown(f"for_each = {attrs['for_each'][2]}: {coll.reason}", ref=coll.ref)
-            if isinstance(coll, dict):
-                items = list(coll.items())
-            elif isinstance(coll, list):
-                items = [(v if isinstance(v, str) else json.dumps(v), v) for v in coll]
-            else:
-                return Unknown(f"for_each = {attrs['for_each'][2]} is not a map or set")
-            return [_Instance(k, bind(base, {"each": {"key": k, "value": v}})) for k, v in items]
-        return [_Instance(None, base)]
+        expansion = expand(self.block.body["attrs"], self.module)
+        if isinstance(expansion, Unknown):
+            return expansion
+        return [_Instance(key, bind(self.module, names)) for key, names in expansion]
 
     def scope_for(self, key: Any) -> Scope:
         instances = self.instances()
@@ -169,3 +153,29 @@ class ResourceEval:
                 " resource in the scanned configuration"
             )
         return Unknown(f"{self.rtype} sets none of {', '.join(attrs)}")
+
+
+def expand(attrs: Mapping[str, Any], scope: Scope) -> list[tuple[Any, Mapping[str, Any]]] | Unknown:
+    """The instances `count` / `for_each` make of a resource or a module call: each one's
+    instance key and the names it binds (`count.index`, `each.key`, `each.value`), as
+    Terraform keys them (a set's elements are their own keys); one unkeyed instance without
+    either argument."""
+    if "count" in attrs:
+        count = evaluate(attrs["count"][0], scope)
+        if isinstance(count, Unknown):
+            return Unknown(f"count = {attrs['count'][2]}: {count.reason}", ref=count.ref)
+        if isinstance(count, bool) or not isinstance(count, int | float):
+            return Unknown(f"count = {attrs['count'][2]} is not a number", error=True)
+        return [(i, {"count": {"index": i}}) for i in range(int(count))]
+    if "for_each" in attrs:
+        coll = evaluate(attrs["for_each"][0], scope)
+        if isinstance(coll, Unknown):
+            return Unknown(f"for_each = {attrs['for_each'][2]}: {coll.reason}", ref=coll.ref)
+        if isinstance(coll, dict):
+            items = list(coll.items())
+        elif isinstance(coll, list):
+            items = [(v if isinstance(v, str) else json.dumps(v), v) for v in coll]
+        else:
+            return Unknown(f"for_each = {attrs['for_each'][2]} is not a map or set", error=True)
+        return [(k, {"each": {"key": k, "value": v}}) for k, v in items]
+    return [(None, {})]

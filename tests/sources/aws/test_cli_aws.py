@@ -90,6 +90,7 @@ def test_end_to_end_against_moto_through_aws_endpoint_url(tmp_path: Path) -> Non
     }
     if moto_lacks("backup", "ListBackupSelections", {"BackupPlanId": "none"}):
         gaps.add(("backup", "eu-west-3"))  # the seeded plans are in Paris
+    (tmp_path / "evidence").mkdir()
     live = hdslint(
         "aws", "--region", ",".join(regions), "--save", "evidence/inv.json", cwd=tmp_path
     )
@@ -108,7 +109,7 @@ def test_end_to_end_against_moto_through_aws_endpoint_url(tmp_path: Path) -> Non
         arn["db:patients"],
         arn["bucket:us-east-1"],
     ]
-    unknown = sorted(line.split("  ")[-1] for line in lines if "  unknown " in line)
+    unknown = sorted(line.split("  ")[-1] for line in lines if ", not evaluated " in line)
     assert unknown == sorted(f"aws:coverage:{s}:{r}" for s, r in gaps)
     table = lines[lines.index("Coverage: what was read, by region and service") :]
     assert table[1].split() == ["region", *SERVICES]
@@ -196,13 +197,61 @@ def test_an_unknown_region_is_a_one_line_error(cli: Cli) -> None:
     )
 
 
+@pytest.mark.usefixtures("aws_env")
+def test_an_endpoint_that_is_not_a_url_is_a_usage_error(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "not-a-url")
+    assert cli("aws", "-r", "eu-west-3") == (
+        2,
+        "",
+        "hdslint: error: invalid AWS endpoint URL 'not-a-url' (from AWS_ENDPOINT_URL):"
+        " expected a URL such as https://host:port\n",
+    )
+
+
+@pytest.mark.usefixtures("aws_env")
+def test_a_service_endpoint_that_is_not_a_url_is_a_usage_error(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # STS and EC2 answer (moto); the S3 client cannot be made, before any S3 call.
+    monkeypatch.setenv("AWS_ENDPOINT_URL_S3", "s3 here")
+    assert cli("aws", "-r", "eu-west-3") == (
+        2,
+        "",
+        "hdslint: error: invalid AWS endpoint URL 's3 here' (from AWS_ENDPOINT_URL_S3):"
+        " expected a URL such as https://host:port\n",
+    )
+
+
+def test_a_role_arn_that_is_not_one_is_a_usage_error(cli: Cli) -> None:
+    # Refused before any credential or network is looked at.
+    assert cli("aws", "--role-arn", "notanarn") == (
+        2,
+        "",
+        "hdslint: error: --role-arn notanarn: not an IAM role ARN"
+        " (arn:aws:iam::123456789012:role/NAME)\n",
+    )
+
+
+def test_a_multi_line_botocore_message_is_kept_on_one_line() -> None:
+    from botocore.exceptions import ParamValidationError
+
+    from hdslint.sources.aws.session import _describe
+
+    exc = ParamValidationError(report="Invalid length for parameter RoleArn, value: 8")
+    assert _describe(exc) == (
+        "Parameter validation failed: Invalid length for parameter RoleArn, value: 8"
+    )
+
+
 def test_progress_rewrites_one_line_and_clears_it() -> None:
     stream = io.StringIO()
     progress = TerminalProgress(stream)
     progress(1, 3, "rds", "eu-west-3")
-    progress(2, 3, "s3", "*")
+    progress(2, 3, "s3", "eu-west-3")  # within 0.1 s of the last: not redrawn
+    progress(3, 3, "s3", "*")  # the last one always is
     progress.close()
-    text = stream.getvalue()
-    assert text.startswith("\r\033[Khdslint aws: 1/3 service-region reads done (rds eu-west-3, ")
-    assert "\r\033[Khdslint aws: 2/3 service-region reads done (s3 all regions, " in text
-    assert text.endswith("\r\033[K")
+    first = "hdslint aws: 1/3 service-region reads done (rds eu-west-3, 0 s)"
+    last = "hdslint aws: 3/3 service-region reads done (s3 all regions, 0 s)"
+    assert stream.getvalue() == (f"\r{first}\r{last.ljust(len(first))}\r{' ' * len(last)}\r")

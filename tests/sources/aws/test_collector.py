@@ -9,6 +9,7 @@ import pytest
 
 from hdslint.commands.aws import evaluate_collection
 from hdslint.config import Config
+from hdslint.ids import Destination, Outside, ResourceKey
 from hdslint.model import EdgeKind, Status
 from hdslint.policy import load_policies
 from hdslint.registry import load_registry
@@ -83,7 +84,7 @@ def test_seeded_account_fails_by_arn_and_its_eea_counterparts_pass(
 
 def test_every_replica_copy_and_backup_destination_is_an_edge(seeded_scan: SeededScan) -> None:
     arn, result = seeded_scan.arn, seeded_scan.result
-    edges = {(e.source, e.kind, e.target) for e in result.graph.edges}
+    edges = {(e.source.id, e.kind, _named(e.target)) for e in result.graph.edges}
     assert {
         (arn["bucket:eu-west-3"], EdgeKind.REPLICATES_TO, arn["bucket:eu-central-1"]),
         (arn["db:patients-oregon"], EdgeKind.READS_FROM, arn["db:patients"]),
@@ -95,7 +96,7 @@ def test_every_replica_copy_and_backup_destination_is_an_edge(seeded_scan: Seede
         (arn["plan:offsite"], EdgeKind.COPIES_TO, arn["vault:us-east-2"]),
         (arn["plan:dr"], EdgeKind.COPIES_TO, arn["vault:eu-central-1"]),
     } <= edges
-    resource = result.graph.get(arn["bucket:eu-west-3"])
+    resource = result.graph.get(ResourceKey("", arn["bucket:eu-west-3"]))
     assert resource is not None
     assert (resource.type, resource.service, resource.category, resource.region) == (
         "AWS::S3::Bucket",
@@ -296,7 +297,7 @@ def test_secrets_replicas_and_metadata_only() -> None:
     assert "GetSecretValue" not in {op for _, op, _ in log.calls}
     secret = next(r for r in collection.records if r.arn == arn)
     assert "hunter2" not in repr(secret)
-    edges = [(e.source, e.kind, e.target_hint.get("region")) for e in result.graph.edges]
+    edges = [(e.source.id, e.kind, getattr(e.target, "region", None)) for e in result.graph.edges]
     assert edges == [(arn, EdgeKind.REPLICATES_TO, "us-east-1")]
     # Secrets are not presumed to hold health data (tags decide): no finding.
     assert result.findings == []
@@ -325,15 +326,10 @@ def test_redshift_snapshot_copy_and_ecr_replication_are_followed() -> None:
     cluster = f"arn:aws:redshift:eu-west-3:{ACCOUNT}:cluster:warehouse"
     assert ("HDS-FLOW-001", "fail", cluster) in findings(result)
     repo = f"arn:aws:ecr:eu-west-3:{ACCOUNT}:repository/patient-api"
-    edge = next(e for e in result.graph.edges if e.source == repo)
-    assert (edge.kind, edge.target, dict(edge.target_hint)) == (
+    edge = next(e for e in result.graph.edges if e.source.id == repo)
+    assert (edge.kind, edge.target) == (
         EdgeKind.REPLICATES_TO,
-        f"arn:aws:ecr:us-west-2:{ACCOUNT}:repository/patient-api",
-        {
-            "provider": "aws",
-            "region": "us-west-2",
-            "arn": f"arn:aws:ecr:us-west-2:{ACCOUNT}:repository/patient-api",
-        },
+        Outside("aws", "us-west-2", f"arn:aws:ecr:us-west-2:{ACCOUNT}:repository/patient-api"),
     )
 
 
@@ -343,3 +339,10 @@ def test_role_arn_is_assumed_before_the_scan() -> None:
         ("eu-west-3",), services=("sqs",), role_arn=f"arn:aws:iam::{ACCOUNT}:role/hdslint-audit"
     )
     assert collection.identity.arn == (f"arn:aws:sts::{ACCOUNT}:assumed-role/hdslint-audit/hdslint")
+
+
+def _named(target: Destination) -> str | None:
+    """What an edge's destination is called: its id, or the name the source gave it."""
+    if isinstance(target, ResourceKey):
+        return target.id
+    return target.name if isinstance(target, Outside) else None

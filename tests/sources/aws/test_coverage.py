@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from hdslint.ids import ResourceKey
 from hdslint.sources.aws.coverage import (
     CallFailure,
     CoverageEntry,
@@ -71,7 +72,7 @@ def test_only_gaps_become_pseudo_resources() -> None:
     assert (resource.id, resource.type, resource.key, resource.region, resource.category) == (
         "aws:coverage:sqs:us-east-1",
         "aws_coverage_gap",
-        "123456789012::aws:coverage:sqs:us-east-1",
+        ResourceKey("123456789012", "aws:coverage:sqs:us-east-1"),
         "us-east-1",
         "other",
     )

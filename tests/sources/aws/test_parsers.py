@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from hdslint.ids import Outside, ResourceKey, UnknownDestination
 from hdslint.model import EdgeKind
 from hdslint.sources.aws import (
     backup,
@@ -618,15 +619,10 @@ def test_flows_to_unscanned_destinations_carry_a_hint_or_the_reason() -> None:
         [],
     )
     assert [r.id for r in resources] == [a, b]
-    assert [(e.target, e.kind, dict(e.target_hint), e.unknown) for e in edges] == [
-        ("arn:aws:s3:::a->replicates_to:?", EdgeKind.REPLICATES_TO, {}, "denied"),
-        (b, EdgeKind.REPLICATES_TO, {}, None),
-        (
-            "arn:aws:s3:::c",
-            EdgeKind.REPLICATES_TO,
-            {"provider": "aws", "region": "us-east-1", "arn": "arn:aws:s3:::c"},
-            None,
-        ),
+    assert [(e.target, e.kind) for e in edges] == [
+        (UnknownDestination("denied"), EdgeKind.REPLICATES_TO),
+        (ResourceKey("", b), EdgeKind.REPLICATES_TO),
+        (Outside("aws", "us-east-1", "arn:aws:s3:::c"), EdgeKind.REPLICATES_TO),
     ]
 
 
@@ -655,8 +651,8 @@ def test_a_flow_reported_from_both_ends_is_one_edge() -> None:
         ],
         [],
     )
-    assert [(e.source, e.kind, e.target, dict(e.target_hint)) for e in edges] == [
-        (replica, EdgeKind.READS_FROM, source, {})
+    assert [(e.source, e.kind, e.target, e.origin) for e in edges] == [
+        (ResourceKey("", replica), EdgeKind.READS_FROM, ResourceKey("", source), None)
     ]
 
 

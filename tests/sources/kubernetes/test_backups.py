@@ -161,7 +161,7 @@ spec:
         }
     )
     backed_up = sorted(
-        (e.source, e.target) for e in result.graph.edges if e.kind.value == "backs_up_to"
+        (str(e.source), str(e.target)) for e in result.graph.edges if e.kind.value == "backs_up_to"
     )
     assert backed_up == [
         (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from hdslint.ids import Outside, ResourceKey
 from hdslint.scan import ScanResult
 from tests.conftest import finding_tuples
 
@@ -48,7 +49,9 @@ def test_crossplane_bucket_in_us_east_1_fails_and_eu_west_3_passes(scan_files: S
     ]
     assert messages(result) == ["us-east-1 (United States) is outside the EEA"]
     assert [f.location.file for f in result.findings] == ["project/crossplane/buckets.yaml"]
-    records = result.graph.get("project/crossplane::Bucket.s3.aws.upbound.io/patient-records")
+    records = result.graph.get(
+        ResourceKey("project/crossplane", "Bucket.s3.aws.upbound.io/patient-records")
+    )
     assert records is not None
     # The same normalised resource as Terraform's aws_s3_bucket.
     assert (records.type, records.provider, records.service, records.category) == (
@@ -319,7 +322,7 @@ spec:
         ),
     }
     (paired,) = [e for e in result.graph.edges if e.kind.value == "replicates_to"]
-    assert dict(paired.target_hint) == {"provider": "azure", "region": "francesouth"}
+    assert paired.target == Outside("azure", "francesouth")
     assert (
         "HDS-LOC-001",
         "fail",
@@ -505,7 +508,7 @@ spec:
         }
     )
     backs_up_to = [
-        (e.source, e.target) for e in result.graph.edges if e.kind.value == "backs_up_to"
+        (str(e.source), str(e.target)) for e in result.graph.edges if e.kind.value == "backs_up_to"
     ]
     assert backs_up_to == [
         ("project::Plan.backup.aws.upbound.io/daily", "project::Vault.backup.aws.upbound.io/vault")

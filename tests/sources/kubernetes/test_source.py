@@ -59,7 +59,7 @@ def test_manifests_piped_on_stdin_with_the_real_cli(tmp_path: Path) -> None:
     done = run_cli(["scan", "-", "--no-color"], tmp_path, RENDERED)
     assert done.returncode == 1, done.stderr
     assert done.stdout.splitlines()[:4] == [
-        "<stdin>:3  unknown  HDS-LOC-002  PersistentVolumeClaim/default/ehr-uploads",
+        "<stdin>:3  high, not evaluated HDS-LOC-002  PersistentVolumeClaim/default/ehr-uploads",
         "    Location of a health-data store cannot be determined: could not be checked: the"
         " provider is not known: manifests read from standard input are not mapped to a cluster"
         " (give --stdin-filename a path that a kubernetes.clusters entry of .hdslint.yaml"

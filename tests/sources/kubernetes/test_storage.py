@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from hdslint.ids import ResourceKey
 from hdslint.scan import ScanResult
 from tests.conftest import finding_tuples
 
@@ -34,7 +35,7 @@ spec:
 
 
 def located(result: ScanResult) -> dict[str, tuple[str | None, str | None, str | None]]:
-    return {r.key: (r.provider, r.service, r.region) for r in result.graph}
+    return {str(r.key): (r.provider, r.service, r.region) for r in result.graph}
 
 
 def test_claims_in_two_folders_mapped_to_two_regions(scan_files: Scan) -> None:
@@ -142,7 +143,7 @@ spec: {storageClassName: scw}
         "project::PersistentVolumeClaim/ehr/scaleway": ("scaleway", "scaleway:block", "fr-par"),
     }
     stores_in = sorted(
-        (e.source, e.target) for e in result.graph.edges if e.kind.value == "stores_in"
+        (str(e.source), str(e.target)) for e in result.graph.edges if e.kind.value == "stores_in"
     )
     assert stores_in == [
         ("project::PersistentVolumeClaim/ehr/azure", "project::StorageClass/azure-us"),
@@ -194,7 +195,9 @@ spec:
         "StatefulSet/ehr/postgres/volumeClaimTemplates/data",
         "StatefulSet/ehr/postgres/volumes/scratch",
     ]
-    template = result.graph.get("cluster:prod::StatefulSet/ehr/postgres/volumeClaimTemplates/data")
+    template = result.graph.get(
+        ResourceKey("cluster:prod", "StatefulSet/ehr/postgres/volumeClaimTemplates/data")
+    )
     assert template is not None
     assert (template.type, template.category, template.region, template.location.line) == (
         "PersistentVolumeClaim",
@@ -203,13 +206,13 @@ spec:
         6,
     )
     assert dict(template.tags) == {"data-classification": "phi"}
-    mounts = sorted(e.target for e in result.graph.edges if e.kind.value == "mounts")
+    mounts = sorted(str(e.target) for e in result.graph.edges if e.kind.value == "mounts")
     assert mounts == [
         "cluster:prod::PersistentVolumeClaim/ehr/uploads",
         "cluster:prod::StatefulSet/ehr/postgres/volumeClaimTemplates/data",
         "cluster:prod::StatefulSet/ehr/postgres/volumes/scratch",
     ]
-    workload = result.graph.get("cluster:prod::StatefulSet/ehr/postgres")
+    workload = result.graph.get(ResourceKey("cluster:prod", "StatefulSet/ehr/postgres"))
     assert workload is not None and workload.category == "compute"
     assert "hunter2" not in repr(list(result.graph))
 

@@ -1,0 +1,53 @@
+"""`--format gitlab-codequality`: GitLab's Code Quality report (Code Climate issues), for
+`artifacts:reports:codequality`: the merge request widget and the diff annotations.
+
+One issue per unsuppressed finding that has a file; `fingerprint` is the finding's stable
+fingerprint (GitLab compares the merge request's issues with the target branch's by it).
+GitLab has five severities; hdslint's map one to one, highest to highest. Tests validate
+the output against the schema GitLab validates it with (tests/schemas/).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from hdslint.fingerprint import fingerprint, relative_path
+from hdslint.model import Finding, Severity, Status
+from hdslint.scan import ScanResult
+
+SEVERITIES = {
+    Severity.CRITICAL: "blocker",
+    Severity.HIGH: "critical",
+    Severity.MEDIUM: "major",
+    Severity.LOW: "minor",
+    Severity.INFO: "info",
+}
+
+
+def issue(finding: Finding) -> dict[str, Any]:
+    assert finding.location.file is not None
+    status = " (not evaluated)" if finding.status is Status.NOT_EVALUATED else ""
+    return {
+        "type": "issue",
+        "check_name": finding.policy_id,
+        "description": f"{finding.policy_id}{status} {finding.title}: {finding.message}"
+        f" ({finding.resource.id})",
+        "categories": ["Security"],
+        "severity": SEVERITIES[finding.severity],
+        "fingerprint": fingerprint(finding),
+        "location": {
+            "path": relative_path(finding.location.file),
+            "lines": {"begin": max(finding.location.line or 1, 1)},
+        },
+    }
+
+
+def document(result: ScanResult) -> list[dict[str, Any]]:
+    return [
+        issue(f) for f in result.findings if f.suppression is None and f.location.file is not None
+    ]
+
+
+def render(result: ScanResult, *, color: bool = False, show_suppressed: bool = False) -> str:
+    return json.dumps(document(result), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,154 @@
+"""Every command README.md and docs/*.md show runs, as written, with the exit code the
+documentation leads a reader to expect.
+
+`EXPECTED` names each documented command's exit code, or why it is not run here. A command
+added to the documentation and missing from the table fails `test_every_documented_command_
+is_covered`; an entry whose command left the documentation fails it too. The commands run in
+document order, in one workspace laid out as the documentation assumes (`infra/` with
+Terraform that has findings, `k8s/`, `prod.tfvars`, `compliance/policies/`), with `hdslint`
+on PATH; `hdslint aws` runs against a moto server on 127.0.0.1 (AWS_ENDPOINT_URL).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+from tests.docs.commands import documented_commands
+from tests.sources.aws.conftest import aws_env, moto_endpoint, seed_account
+
+__all__ = ["aws_env", "moto_endpoint"]  # fixtures used below
+
+
+@dataclass(frozen=True)
+class Excluded:
+    reason: str
+
+
+PLACEHOLDER = Excluded("a synopsis: its upper-case words are placeholders, not arguments")
+INSTALLS = Excluded(
+    "installs hdslint and runs the whole suite: checked on a fresh clone (the suite cannot run"
+    " itself), see tests/test_packaging.py for the installed wheel"
+)
+BENCH = Excluded("a benchmark (minutes of work); tests/test_bench.py runs the bench code")
+
+# documented command -> expected exit code, or why it is not run here
+EXPECTED: dict[str, int | Excluded] = {
+    "python3 -m venv .venv && .venv/bin/pip install . && .venv/bin/hdslint scan examples": INSTALLS,
+    ".ci/run": INSTALLS,
+    "hdslint scan [PATH...]": PLACEHOLDER,
+    "hdslint scan --changed FILE...": PLACEHOLDER,
+    "hdslint scan infra --format json --output hdslint.json": 1,
+    "hdslint scan infra -f text -f sarif=hdslint.sarif -f markdown=summary.md": 1,
+    "hdslint scan infra -f github -f sarif=hdslint.sarif -f markdown=summary.md": 1,
+    "hdslint scan infra --var region=eu-west-3 --var-file prod.tfvars": 1,
+    "hdslint baseline infra": 0,
+    "hdslint scan infra --baseline .hdslint-baseline.json": 0,
+    "hdslint validate-policies compliance/policies": 0,
+    "helm template charts/ehr -f prod.yaml | hdslint scan - --stdin-filename k8s/prod/ehr.yaml": (
+        Excluded("needs Helm and a chart; stdin with --stdin-filename: tests/sources/kubernetes")
+    ),
+    "kustomize build k8s/overlays/prod | hdslint scan -": Excluded(
+        "needs kustomize; manifests on stdin: tests/sources/kubernetes"
+    ),
+    "hdslint report infra --format html --output hds-report.html": 0,
+    "hdslint report infra > hds-report.md": 0,
+    "hdslint aws": 1,
+    "hdslint aws --save evidence.json": 1,
+    "hdslint scan evidence.json": 1,
+    "hdslint aws --save evidence-2026-11-28.json": 1,
+    "hdslint scan evidence-2026-11-28.json": 1,
+    "hdslint aws --profile audit -r eu-west-3,eu-central-1": Excluded(
+        "needs an AWS profile named audit; profiles: tests/sources/aws/test_cli_aws.py"
+    ),
+    "hdslint aws --profile audit -r eu-west-3 -r eu-central-1": Excluded(
+        "needs an AWS profile named audit; profiles: tests/sources/aws/test_cli_aws.py"
+    ),
+    "hdslint aws --role-arn arn:aws:iam::111122223333:role/hdslint-readonly": 1,
+    "hdslint aws --iam-policy > hdslint-policy.json": 0,
+    "hdslint aws --iam-policy": 0,
+    "hdslint policies": 0,
+    "hdslint policies show HDS-LOC-001": 0,
+    "hdslint registry": 0,
+    "hdslint registry show ovh": 0,
+    "hdslint cache info": 0,
+    "hdslint --version": 0,
+    "hdslint completion bash": 0,
+    ".venv/bin/python bench/aws_bench.py": BENCH,
+    ".venv/bin/python bench/aws_bench.py --latency-ms 100 --workers 32 --check": BENCH,
+    ".venv/bin/python bench/bench.py --json bench/results/run.json": BENCH,
+    ".venv/bin/python bench/bench.py ~/src/your-infra --checkov ~/checkov-venv/bin/checkov": BENCH,
+    ".venv/bin/python bench/parser_choice.py ~/src/your-infra --v7-python ~/hcl2-7/bin/python": (
+        BENCH
+    ),
+    "pip install --quiet hdslint": Excluded(
+        "installs from PyPI (network); tests/test_gitlab_ci.py checks the package name"
+    ),
+    # The GitLab CI job: the documented scan of a repository with findings.
+    "hdslint scan . -f text -f gitlab-sast=gl-sast-report.json"
+    " -f gitlab-codequality=gl-code-quality-report.json -f junit=hdslint-junit.xml": 1,
+    "hdslint baseline infra k8s": 0,
+    "hdslint scan infra k8s --baseline .hdslint-baseline.json": 0,
+}
+
+
+def test_every_documented_command_is_covered() -> None:
+    shown = {d.command for d in documented_commands()}
+    missing = sorted(
+        f"{d.file}:{d.line}: {d.command}"
+        for d in documented_commands()
+        if d.command not in EXPECTED
+    )
+    assert missing == [], "documented commands with no expected exit code in EXPECTED"
+    assert sorted(set(EXPECTED) - shown) == [], "EXPECTED names commands no document shows"
+
+
+def workspace(root: Path) -> Path:
+    """A repository as the documentation assumes it: Terraform with findings in infra/,
+    manifests in k8s/, a tfvars file, a custom policy, and the examples."""
+    shutil.copytree(ROOT / "examples", root / "examples")
+    shutil.copytree(ROOT / "examples" / "terraform" / "noncompliant", root / "infra")
+    shutil.copytree(ROOT / "examples" / "kubernetes" / "compliant", root / "k8s")
+    (root / "prod.tfvars").write_text('region = "eu-west-3"\n', "utf-8")
+    policy = (ROOT / "policies" / "HDS-LOC-001.yaml").read_text("utf-8")
+    (root / "compliance" / "policies").mkdir(parents=True)
+    (root / "compliance" / "policies" / "acme-loc.yaml").write_text(
+        policy.replace("HDS-LOC-001", "ACME-LOC-001"), "utf-8"
+    )
+    return root
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("aws_env")
+def test_documented_commands_run_as_written(tmp_path: Path) -> None:
+    seed_account()
+    root = workspace(tmp_path / "repo")
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    outcomes = []
+    for documented in documented_commands():
+        expected = EXPECTED.get(documented.command)
+        if not isinstance(expected, int):
+            continue
+        proc = subprocess.run(
+            ["bash", "-c", documented.command],
+            cwd=root,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=300,
+        )
+        assert "Traceback" not in proc.stderr, documented
+        outcomes.append(
+            (f"{documented.file}:{documented.line}", documented.command, proc.returncode)
+        )
+    assert outcomes == [(where, command, EXPECTED[command]) for where, command, _ in outcomes], (
+        "\n".join(f"{w}: exit {c}: {cmd}" for w, cmd, c in outcomes)
+    )

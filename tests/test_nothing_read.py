@@ -1,0 +1,161 @@
+"""Nothing read is never a pass: a scan that reads no file, and infrastructure files this
+version does not read (OpenTofu, Terragrunt, CloudFormation), are input errors (exit 2)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from hdslint.sources import classify_file
+from tests.conftest import write_tree
+
+Cli = Callable[..., tuple[int, str, str]]
+
+NOTHING = (
+    "nothing to scan: this folder holds no file hdslint reads"
+    " (Terraform .tf/.tfvars, plan JSON, Kubernetes YAML, hdslint inventories)"
+)
+TOFU = "not read by this version of hdslint: an OpenTofu file (.tofu, .tofu.json)"
+TERRAGRUNT = "not read by this version of hdslint: a Terragrunt configuration (terragrunt.hcl)"
+CFN = "not read by this version of hdslint: a CloudFormation or SAM template"
+US_BUCKET = 'provider "aws" { region = "us-east-1" }\nresource "aws_s3_bucket" "b" {}\n'
+EU_BUCKET = 'provider "aws" { region = "eu-west-3" }\nresource "aws_s3_bucket" "b" {}\n'
+CFN_YAML = 'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  B:\n    Type: AWS::S3::Bucket\n'
+SAM_YAML = "Transform: AWS::Serverless-2016-10-31\n"
+# No format version: the Resources section with an AWS type says it (after 5 kB of text).
+CFN_NO_VERSION = (
+    "Description: |\n" + "  padding\n" * 600 + "Resources:\n  Q:\n    Type: 'AWS::SQS::Queue'\n"
+)
+CFN_JSON = '{"Resources": {"B": {"Type": "AWS::S3::Bucket"}}}'
+FOOTER = "HDS registry as of 2026-11-28\n"
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[dict[str, str]], Path]:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "p").mkdir()
+    return lambda files: write_tree(tmp_path / "p", files)
+
+
+def errors_text(*lines: str, resources: int = 0) -> str:
+    shown = "".join(f"error  {line}\n" for line in lines)
+    return (
+        f"{shown}\n{resources} resources (0 with health data), 0 failed, 0 not evaluated,"
+        f" {len(lines)} errors\n{FOOTER}"
+    )
+
+
+def test_an_empty_folder_is_exit_2_in_one_line(cli: Cli, project) -> None:  # type: ignore[no-untyped-def]
+    project({})
+    assert cli("scan", "p") == (2, errors_text(f"p: {NOTHING}"), "")
+
+
+def test_a_folder_of_files_hdslint_does_not_read_is_exit_2(cli: Cli, project) -> None:  # type: ignore[no-untyped-def]
+    project({"README.md": "# infra\n", "notes.txt": "x\n", "Chart.yaml": "name: x\n"})
+    assert cli("scan", "p") == (2, errors_text(f"p: {NOTHING}"), "")
+
+
+@pytest.mark.parametrize(
+    ("files", "lines"),
+    [
+        ({"main.tofu": US_BUCKET}, [f"p/main.tofu: {TOFU}"]),
+        ({"main.tofu.json": '{"resource": {}}'}, [f"p/main.tofu.json: {TOFU}"]),
+        (
+            {"terragrunt.hcl": 'terraform { source = "../m" }\n'},
+            [f"p/terragrunt.hcl: {TERRAGRUNT}"],
+        ),
+        ({"template.yaml": CFN_YAML}, [f"p/template.yaml: {CFN}"]),
+        ({"sam.yml": SAM_YAML}, [f"p/sam.yml: {CFN}"]),
+        ({"queue.yaml": CFN_NO_VERSION}, [f"p/queue.yaml: {CFN}"]),
+        ({"stack.json": CFN_JSON}, [f"p/stack.json: {CFN}"]),
+        ({"stack.template": CFN_JSON}, [f"p/stack.template: {CFN}"]),
+    ],
+)
+def test_infrastructure_that_is_not_read_is_named_and_exit_2(
+    cli: Cli,
+    project,  # type: ignore[no-untyped-def]
+    files: dict[str, str],
+    lines: list[str],
+) -> None:
+    project(files)
+    assert cli("scan", "p") == (2, errors_text(*lines, f"p: {NOTHING}"), "")
+
+
+def test_an_unread_file_given_by_name_is_exit_2(cli: Cli, project) -> None:  # type: ignore[no-untyped-def]
+    project({"main.tofu": US_BUCKET})
+    assert cli("scan", "p/main.tofu") == (2, errors_text(f"p/main.tofu: {TOFU}"), "")
+
+
+def test_unread_files_beside_read_ones_are_named_and_the_rest_is_scanned(cli: Cli, project) -> None:  # type: ignore[no-untyped-def]
+    project({"main.tf": EU_BUCKET, "next.tofu": US_BUCKET, "cfn/t.yaml": CFN_YAML})
+    code, out, err = cli("scan", "p", "-f", "json")
+    doc = json.loads(out)
+    assert (code, err) == (2, "")
+    assert doc["errors"] == [
+        {"file": "p/next.tofu", "line": None, "message": TOFU},
+        {"file": "p/cfn/t.yaml", "line": None, "message": CFN},
+    ]
+    assert (doc["summary"]["resources"], doc["summary"]["files"]) == (1, 1)
+
+
+def test_unread_files_are_in_every_report(cli: Cli, project, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    project({"main.tf": EU_BUCKET, "next.tofu": US_BUCKET})
+    formats = ("json", "sarif", "github", "markdown", "junit", "text")
+    args = [a for f in formats for a in ("-f", f"{f}={tmp_path / f}")]
+    assert cli("scan", "p", *args) == (2, "", "")
+    for name in formats:
+        assert "p/next.tofu" in (tmp_path / name).read_text("utf-8"), name
+        assert "not read by this version of hdslint" in (tmp_path / name).read_text("utf-8"), name
+
+
+def test_a_malformed_plan_is_an_input_error_naming_the_file(cli: Cli, project) -> None:  # type: ignore[no-untyped-def]
+    # Cut short (no terraform_version yet): shaped like a plan, so it is read and refused.
+    project({"plan.json": '{"format_version": "1.2", "planned_values": {"root_module": '})
+    assert cli("scan", "p") == (2, errors_text("p/plan.json:1: invalid JSON: Expecting value"), "")
+
+
+def test_a_plan_shaped_document_without_planned_values_is_an_input_error(cli: Cli, project) -> None:  # type: ignore[no-untyped-def]
+    project({"plan.json": '{"format_version": "1.2", "resource_changes": []}'})
+    assert cli("scan", "p") == (
+        2,
+        errors_text("p/plan.json: not a Terraform plan: no planned_values.root_module"),
+        "",
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "kind"),
+    [
+        ("main.tf", "", "terraform"),
+        ("main.tofu", "", "opentofu"),
+        ("x.tofu.json", "{}", "opentofu"),
+        ("terragrunt.hcl", "", "terragrunt"),
+        ("root.hcl", "", None),
+        ("template.yaml", CFN_YAML, "cloudformation"),
+        ("deploy.yaml", "apiVersion: v1\nkind: ConfigMap\n", "kubernetes"),
+        # A manifest that carries a template in its data stays a manifest.
+        ("cm.yaml", "apiVersion: v1\nkind: ConfigMap\ndata:\n  t: |\n" + CFN_YAML, "kubernetes"),
+        ("values.yaml", "replicas: 2\nResources: {}\n", "kubernetes"),
+        ("notes.template", "hello", None),
+        ("plan.json", '{"format_version": "1.2", "planned_values": {', "terraform-plan"),
+        ("data.json", '{"format_version": "1.2"}', None),
+    ],
+)
+def test_classify_file(tmp_path: Path, name: str, text: str, kind: str | None) -> None:
+    path = tmp_path / name
+    path.write_text(text, "utf-8")
+    assert classify_file(path) == kind
+
+
+def test_changed_files_that_hdslint_does_not_read_are_not_an_error(cli: Cli, project) -> None:  # type: ignore[no-untyped-def]
+    # pre-commit passes what a commit touches: a commit without infrastructure has nothing
+    # to scan, and that is no error.
+    project({"README.md": "# x\n"})
+    assert cli("scan", "--changed", "p/README.md") == (
+        0,
+        "0 resources (0 with health data), 0 failed, 0 not evaluated, 0 errors\n" + FOOTER,
+        "",
+    )
