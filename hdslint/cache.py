@@ -36,6 +36,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from hdslint.limits import read_regular
+
 FORMAT_VERSION = 1
 MAGIC = b"HDSLINT-CACHE\x01"
 DIGEST_SIZE = 32
@@ -113,9 +115,10 @@ class CacheStore:
 
     def _read(self, path: Path) -> Any | None:
         try:
-            with path.open("rb") as handle:
-                data = handle.read()
-                mtime = os.fstat(handle.fileno()).st_mtime
+            # A regular file only: a FIFO or a device in the cache folder is a miss, not a
+            # hang or an endless read.
+            data = read_regular(path)
+            mtime = path.stat().st_mtime
         except OSError:
             return None
         payload = _check(data)

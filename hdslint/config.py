@@ -14,8 +14,13 @@ from hdslint import yamlio
 # Re-exported (mypy's explicit form): they lived here before hdslint.configfile.
 from hdslint.configfile import CONFIG_NAMES as CONFIG_NAMES  # noqa: PLC0414
 from hdslint.configfile import find_config as find_config  # noqa: PLC0414
+from hdslint.configfile import repository_root
 from hdslint.errors import ConfigError
+from hdslint.limits import read_regular
 from hdslint.schemas import validate
+
+# A configuration is a page of YAML; anything near this size is not one.
+MAX_CONFIG_BYTES = 1_000_000
 
 DEFAULT_HEALTH_TAGS: Mapping[str, list[str]] = {"data-classification": ["health", "phi", "hds"]}
 
@@ -49,6 +54,8 @@ class Config:
     policy_paths: tuple[Path, ...] = ()
     shipped_policies: bool = True
     var_files: tuple[Path, ...] = ()
+    # `baseline:` (resolved, inside the repository), or None.
+    baseline: Path | None = None
     tf_vars: Mapping[str, str] = field(default_factory=dict)
     fail_on: str | None = None
     exclude: tuple[str, ...] = ()
@@ -85,10 +92,12 @@ def load_config(path: Path | None, *, display: str | None = None) -> Config:
         return Config()
     shown = display or str(path)
     try:
-        text = path.read_text("utf-8")
+        text = read_regular(path, MAX_CONFIG_BYTES).decode("utf-8")
     except FileNotFoundError:
         raise ConfigError("configuration file not found", file=shown) from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
+        raise ConfigError(f"cannot read configuration: {exc.strerror or exc}", file=shown) from None
+    except UnicodeDecodeError as exc:
         raise ConfigError(f"cannot read configuration: {exc}", file=shown) from None
     try:
         data = yamlio.load(text)
@@ -124,6 +133,10 @@ def from_mapping(data: Mapping[str, Any], *, root: Path, file: str | None) -> Co
     )
     tags = health.get("tags")
     cache = data.get("cache") or {}
+    # Every file the configuration names stays inside its repository: a hostile pull
+    # request's `.hdslint.yaml` must not make the scan read the runner's files.
+    inside = _Confinement(root=root, repository=repository_root(root), file=file)
+    baseline = data.get("baseline")
     return Config(
         file=file,
         root=root,
@@ -141,9 +154,10 @@ def from_mapping(data: Mapping[str, Any], *, root: Path, file: str | None) -> Co
         registry_max_age_days=registry.get("max_age_days"),
         registry_expiry_warning_days=registry.get("expiry_warning_days"),
         disabled_policies=tuple(policies.get("disable", ())),
-        policy_paths=_paths(root, policies.get("paths", ())),
+        policy_paths=inside.paths("$.policies.paths", policies.get("paths", ())),
         shipped_policies=bool(policies.get("shipped", True)),
-        var_files=_paths(root, terraform.get("var_files", ())),
+        var_files=inside.paths("$.terraform.var_files", terraform.get("var_files", ())),
+        baseline=inside.path("$.baseline", baseline) if baseline else None,
         tf_vars={str(k): _var_text(v) for k, v in (terraform.get("vars") or {}).items()},
         fail_on=data.get("fail_on"),
         exclude=tuple(data.get("exclude", ())),
@@ -155,8 +169,36 @@ def from_mapping(data: Mapping[str, Any], *, root: Path, file: str | None) -> Co
     )
 
 
-def _paths(root: Path, items: Sequence[str]) -> tuple[Path, ...]:
-    return tuple((root / item) for item in items)
+@dataclass(frozen=True)
+class _Confinement:
+    """Resolves the paths a configuration names, refusing any outside its repository."""
+
+    root: Path  # the configuration's folder: relative paths start there
+    repository: Path  # hdslint.configfile.repository_root(root)
+    file: str | None
+
+    def paths(self, key: str, items: Sequence[str]) -> tuple[Path, ...]:
+        return tuple(self.path(f"{key}[{i}]", item) for i, item in enumerate(items))
+
+    def path(self, key: str, item: str) -> Path:
+        """`root / item`, symlinks resolved, when it lies inside the repository."""
+        if Path(item).is_absolute() or item.startswith("~"):
+            raise ConfigError(
+                f"{key}: {item!r} is not allowed: name a file relative to the configuration's"
+                " folder, inside the repository",
+                file=self.file,
+            )
+        try:
+            resolved = (self.root / item).resolve()
+        except (OSError, RuntimeError):  # a symlink loop
+            raise ConfigError(f"{key}: {item!r} cannot be resolved", file=self.file) from None
+        if not resolved.is_relative_to(self.repository):
+            raise ConfigError(
+                f"{key}: {item!r} is outside the repository ({self.repository.as_posix()}):"
+                " a configuration names files inside it only",
+                file=self.file,
+            )
+        return resolved
 
 
 def _var_text(value: Any) -> str:

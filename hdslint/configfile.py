@@ -12,6 +12,16 @@ from pathlib import Path
 CONFIG_NAMES = (".hdslint.yaml", ".hdslint.yml")
 
 
+def repository_root(folder: Path) -> Path:
+    """The repository `folder` belongs to: the nearest folder upward that holds `.git` (a
+    folder, or a file in worktrees and submodules), else `folder` itself (symlinks resolved)."""
+    folder = folder.resolve()
+    for candidate in (folder, *folder.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return folder
+
+
 def find_config(start: Path) -> Path | None:
     """The nearest .hdslint.yaml in `start` or a parent folder."""
     here = start if start.is_dir() else start.parent

@@ -7,7 +7,9 @@ the sources where they open files.
 from __future__ import annotations
 
 import contextvars
+import errno
 import os
+import stat
 from pathlib import Path
 
 DEFAULT_MAX_FILE_MB = 4.0
@@ -85,3 +87,31 @@ def too_large(path: Path, factor: int = 1) -> str | None:
         f"too large to read ({size / 1e6:.1f} MB; the limit is {limit / 1e6:.1f} MB,"
         " see max_file_mb in .hdslint.yaml)"
     )
+
+
+class NotRegularFile(OSError):
+    """A path that names a device, a FIFO, a socket or a folder where a file is expected:
+    reading one could block forever (a FIFO) or never end (`/dev/zero`), so it is refused."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(errno.EINVAL, "not a regular file (devices and FIFOs are never read)")
+        self.filename = str(path)
+
+
+def read_regular(path: Path, max_bytes: int | None = None) -> bytes:
+    """The bytes of `path` if it is a regular file (symlinks followed), else NotRegularFile.
+
+    The file is opened without blocking, so a FIFO is refused at once instead of waiting for
+    a writer, and checked on the open descriptor, so it cannot be swapped in between. With
+    `max_bytes`, a larger file is refused (OSError EFBIG) without being read whole."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise NotRegularFile(path)
+        if max_bytes is None:
+            return handle.read()
+        data = handle.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise OSError(errno.EFBIG, f"larger than {max_bytes} bytes")
+    return data

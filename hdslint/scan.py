@@ -266,10 +266,14 @@ def resolve_config(options: ScanOptions) -> Config:
 
 
 def _display(path: Path) -> str:
+    """Relative to the working folder when inside it, else as given."""
     try:
-        return Path(os.path.relpath(path)).as_posix()
-    except ValueError:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive (Windows)
         return path.as_posix()
+    if relative == ".." or relative.startswith(".." + os.sep):
+        return path.as_posix()
+    return Path(relative).as_posix()
 
 
 def allowed_roots(paths: Sequence[str]) -> tuple[Path, ...]:

@@ -13,12 +13,15 @@ import yaml
 
 from hdslint import yamlio
 from hdslint.errors import PolicyError, PolicyProblems
+from hdslint.limits import read_regular
 from hdslint.model import Severity
 from hdslint.policy.conditions import Condition, PolicyMeaningError, compile_condition
 from hdslint.policy.select import Selector, compile_selector
 from hdslint.schemas import validate
 
 SHIPPED_PACKAGE = "hdslint.policies"
+# A policy is a page of YAML; anything near this size is not one.
+MAX_POLICY_BYTES = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -110,14 +113,18 @@ def load_policy_files(paths: Iterable[Path]) -> list[Policy]:
     out = []
     for path in paths:
         files = (
-            sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml"))
+            sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
             if path.is_dir()
             else [path]
         )
         for file in files:
             try:
-                text = file.read_text("utf-8")
-            except (OSError, UnicodeDecodeError) as exc:
+                text = read_regular(file, MAX_POLICY_BYTES).decode("utf-8")
+            except OSError as exc:
+                raise PolicyError(
+                    f"cannot read policy: {exc.strerror or exc}", file=str(file)
+                ) from None
+            except UnicodeDecodeError as exc:
                 raise PolicyError(f"cannot read policy: {exc}", file=str(file)) from None
             out.append(parse_policy(text, str(file)))
     return out

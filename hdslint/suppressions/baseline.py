@@ -18,11 +18,14 @@ from typing import Any
 from hdslint import __version__
 from hdslint.errors import HdslintError
 from hdslint.fingerprint import FINGERPRINT_KEY, fingerprint, relative_path
+from hdslint.limits import read_regular
 from hdslint.model import Finding
 from hdslint.schemas import validate
 
 BASELINE_VERSION = 1
 DEFAULT_BASELINE = ".hdslint-baseline.json"
+# Far above any real baseline (a few hundred bytes per finding), far below a memory blow-up.
+MAX_BASELINE_BYTES = 200_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,12 +43,14 @@ class Baseline:
 def load_baseline(path: Path, display: str | None = None) -> Baseline:
     shown = display or relative_path(str(path))
     try:
-        data = json.loads(path.read_text("utf-8"))
+        data = json.loads(read_regular(path, MAX_BASELINE_BYTES).decode("utf-8"))
     except FileNotFoundError:
         raise HdslintError(
             "baseline file not found (write one with `hdslint baseline`)", file=shown
         ) from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
+        raise HdslintError(f"cannot read the baseline: {exc.strerror or exc}", file=shown) from None
+    except UnicodeDecodeError as exc:
         raise HdslintError(f"cannot read the baseline: {exc}", file=shown) from None
     except json.JSONDecodeError as exc:
         raise HdslintError(f"invalid JSON: {exc.msg}", file=shown, line=exc.lineno) from None

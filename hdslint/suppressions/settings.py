@@ -91,7 +91,6 @@ def settings_from(config: Config) -> SuppressionSettings:
                 f"$.suppressions.waivers[{i}]: has no until (require_expiry is true)",
                 file=config.file,
             )
-    baseline = config.raw.get("baseline")
     return SuppressionSettings(
         inline=bool(raw.get("inline", True)),
         require_expiry=require_expiry,
@@ -99,5 +98,5 @@ def settings_from(config: Config) -> SuppressionSettings:
         waivers=tuple(waivers),
         config_file=config.file,
         root=config.root,
-        baseline=(config.root / baseline) if baseline else None,
+        baseline=config.baseline,
     )

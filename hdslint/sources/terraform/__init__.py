@@ -27,7 +27,7 @@ def load_var_files(
     errors: list[InputError] = []
     for path in paths:
         display = display_path(path)
-        if not path.is_file():
+        if not path.exists():
             errors.append(InputError(display, "--var-file: no such file"))
             continue
         body, error = parse(path, display)

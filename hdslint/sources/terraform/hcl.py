@@ -132,10 +132,11 @@ def _parse(text: str, *, fast: bool) -> Body:
         token = getattr(exc, "token", None)
         if token is not None and getattr(token, "type", "") == "$END":
             raise HclSyntaxError("unexpected end of file", _last_line(text)) from None
-        shown = repr(str(token).strip()) if token is not None and str(token).strip() else "newline"
+        text_of_token = str(token).strip() if token is not None else ""
+        shown = excerpt(text_of_token) if text_of_token else "newline"
         raise HclSyntaxError(f"unexpected {shown}", getattr(exc, "line", None)) from None
     except LarkError as exc:
-        raise HclSyntaxError(str(exc).splitlines()[0], None) from None
+        raise HclSyntaxError(_short(str(exc)), None) from None
     except RecursionError:
         raise HclSyntaxError("nesting too deep", None) from None
     try:
@@ -143,7 +144,27 @@ def _parse(text: str, *, fast: bool) -> Body:
     except RecursionError:
         raise HclSyntaxError("nesting too deep", None) from None
     except RuntimeError as exc:  # python-hcl2 / our converter on malformed structure
-        raise HclSyntaxError(str(exc), None) from None
+        raise HclSyntaxError(_short(str(exc)), None) from None
+
+
+# Error messages quote the input, and the input may hold secrets (a `.tfvars` full of
+# passwords, or worse, a file that is not Terraform at all): a quote is a short excerpt of
+# one token, never a line or a whole file.
+EXCERPT_CHARS = 16
+MESSAGE_CHARS = 120
+
+
+def excerpt(text: str) -> str:
+    """`text` quoted, cut to EXCERPT_CHARS characters of its first line."""
+    first = text.split("\n", 1)[0]
+    if len(first) <= EXCERPT_CHARS and first == text:
+        return repr(first)
+    return repr(first[:EXCERPT_CHARS]) + "…"
+
+
+def _short(message: str) -> str:
+    first = message.splitlines()[0] if message else message
+    return first if len(first) <= MESSAGE_CHARS else first[:MESSAGE_CHARS] + "…"
 
 
 def _show(text: str, pos: int | None) -> str:
@@ -294,7 +315,7 @@ class _Converter:
             return ("lit", int(tok))
         if kind == "FLOAT_LITERAL":
             return ("lit", float(tok))
-        return ("unknown", f"unexpected token {tok!s}")
+        return ("unknown", f"unexpected token {excerpt(str(tok))}")
 
     def x_expr_term(self, tree: Tree[Any]) -> Expr:
         kids = _significant(tree.children)

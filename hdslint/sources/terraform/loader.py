@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hdslint.limits import inside_allowed, too_large
+from hdslint.limits import inside_allowed, read_regular, too_large
 from hdslint.model import InputError
 from hdslint.sources.terraform import hcl, jsonsyntax
 from hdslint.sources.terraform.hcl import Body, Expr
@@ -57,8 +57,7 @@ def display_path(path: Path) -> str:
 
 def read_text(path: Path) -> str:
     """Read a source file as Terraform does: UTF-8, a leading BOM ignored."""
-    data = path.read_bytes()
-    return data.decode("utf-8-sig")
+    return read_regular(path).decode("utf-8-sig")
 
 
 # The result of parsing one file's bytes, a function of those bytes only (so it can be
@@ -111,7 +110,7 @@ def parse_file(path: Path, display: str) -> tuple[Body | None, InputError | None
     if problem is not None:
         return None, InputError(display, problem)
     try:
-        data = path.read_bytes()
+        data = read_regular(path)
     except OSError as exc:
         return None, read_error(exc, display)
     return parsed_result(parse_bytes(data, syntax_of(path.name)), display)

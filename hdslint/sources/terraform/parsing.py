@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hdslint.cache import CacheStore, content_key
-from hdslint.limits import too_large
+from hdslint.limits import read_regular, too_large
 from hdslint.model import InputError
 from hdslint.sources.terraform.grammar import FAST_PARSER_MIN_BYTES
 from hdslint.sources.terraform.hcl import Body
@@ -90,7 +90,7 @@ class FileParser:
             if path in self._ready or too_large(path):
                 continue  # `parse` reports a file too large when the loader asks for it
             try:
-                data = path.read_bytes()
+                data = read_regular(path)
             except OSError:
                 continue  # and one it cannot read
             key = _key(path, data)
@@ -121,7 +121,7 @@ class FileParser:
             if problem is not None:
                 return None, InputError(display, problem)
             try:
-                data = path.read_bytes()
+                data = read_regular(path)
             except OSError as exc:
                 self.stats.read_errors += 1
                 return None, read_error(exc, display)
