@@ -38,7 +38,7 @@ from typing import Any
 
 from hdslint.limits import read_regular
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 MAGIC = b"HDSLINT-CACHE\x01"
 DIGEST_SIZE = 32
 
@@ -121,7 +121,7 @@ class CacheStore:
             mtime = path.stat().st_mtime
         except OSError:
             return None
-        payload = _check(data)
+        payload = _check(data, path.parent.name + path.name)
         if payload is None:
             return None
         try:
@@ -146,11 +146,11 @@ class CacheStore:
         if not self.usable:
             return
         path = self.path(key)
-        data = MAGIC + hashlib.blake2b(payload, digest_size=DIGEST_SIZE).digest() + payload
+        data = MAGIC + _digest(key, payload) + payload
         import tempfile  # only when writing: a scan served from the cache never does
 
         try:
-            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            _private_folders(path.parent)
             fd, temp = tempfile.mkstemp(dir=path.parent, prefix=TEMP_PREFIX)
             try:
                 with os.fdopen(fd, "wb") as handle:
@@ -183,20 +183,40 @@ class CacheStore:
         return prune(self.directory, now=now)
 
 
-def _check(data: bytes) -> bytes | None:
+def _digest(key: str, payload: bytes) -> bytes:
+    """The checksum binds an entry to its key (the file's content digest): an entry copied or
+    planted under another key is a miss, not another file's syntax tree."""
+    return hashlib.blake2b(key.encode() + b"\0" + payload, digest_size=DIGEST_SIZE).digest()
+
+
+def _check(data: bytes, key: str) -> bytes | None:
     head = len(MAGIC) + DIGEST_SIZE
     if len(data) < head or not data.startswith(MAGIC):
         return None
     payload = data[head:]
-    if hashlib.blake2b(payload, digest_size=DIGEST_SIZE).digest() != data[len(MAGIC) : head]:
+    if _digest(key, payload) != data[len(MAGIC) : head]:
         return None
     return payload
+
+
+def _private_folders(folder: Path) -> None:
+    """Create `folder` and every missing parent owner-only (0700), whatever the umask:
+    entries are parse trees, which can hold secrets. Existing folders are left as they are
+    (HDSLINT_CACHE_DIR may be a folder the user shares on purpose)."""
+    missing = []
+    for candidate in (folder, *folder.parents):
+        if candidate.is_dir():
+            break
+        missing.append(candidate)
+    for candidate in reversed(missing):
+        candidate.mkdir(mode=0o700, exist_ok=True)
+        candidate.chmod(0o700)  # mkdir's mode is masked by the umask
 
 
 def _usable(directory: Path) -> bool:
     """Create the cache folder (private) if needed; refuse one another user owns."""
     try:
-        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        _private_folders(directory)
         info = directory.stat()
     except OSError:
         return False

@@ -681,9 +681,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
-    except click.exceptions.Abort:
-        click.echo("hdslint: aborted", err=True)
-        return 2
+    except click.exceptions.Abort:  # click's form of Ctrl-C (KeyboardInterrupt)
+        click.echo("hdslint: interrupted", err=True)
+        return 130
     except click.ClickException as exc:
         exc.show()
         return 2

@@ -22,6 +22,11 @@ from hdslint.schemas import validate
 # A configuration is a page of YAML; anything near this size is not one.
 MAX_CONFIG_BYTES = 1_000_000
 
+IGNORED_CACHE_DIRECTORY = (
+    "cache.directory is ignored: the cache location comes from HDSLINT_CACHE_DIR or"
+    " XDG_CACHE_HOME, never from the scanned repository"
+)
+
 DEFAULT_HEALTH_TAGS: Mapping[str, list[str]] = {"data-classification": ["health", "phi", "hds"]}
 
 
@@ -64,6 +69,8 @@ class Config:
     jobs: int | None = None
     max_file_mb: float = 4.0
     raw: Mapping[str, Any] = field(default_factory=dict)
+    # Keys read but not applied, said in every report (e.g. cache.directory).
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -162,7 +169,10 @@ def from_mapping(data: Mapping[str, Any], *, root: Path, file: str | None) -> Co
         fail_on=data.get("fail_on"),
         exclude=tuple(data.get("exclude", ())),
         cache_enabled=bool(cache.get("enabled", True)),
-        cache_dir=root / cache["directory"] if cache.get("directory") else None,
+        # The cache location comes from the user's environment only: a folder named by a
+        # file in the scanned repository could hold entries the pull request committed.
+        cache_dir=None,
+        warnings=(IGNORED_CACHE_DIRECTORY,) if cache.get("directory") else (),
         jobs=data.get("jobs"),
         max_file_mb=float(data.get("max_file_mb", 4.0)),
         raw=data,

@@ -6,6 +6,7 @@ file needs neither.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -23,15 +24,38 @@ def repository_root(folder: Path) -> Path:
 
 
 def find_config(start: Path) -> Path | None:
-    """The nearest .hdslint.yaml in `start` or a parent folder."""
+    """The nearest .hdslint.yaml in `start` or a parent folder, up to the repository's root
+    (the folder holding `.git`); outside any repository, up to the working folder when
+    `start` is inside it, else `start` only. A file another user owns is never taken (a
+    `.hdslint.yaml` someone left in /tmp must not configure your scan)."""
     here = start if start.is_dir() else start.parent
     here = here.resolve()
-    for folder in (here, *here.parents):
+    for folder in _search_folders(here):
         for name in CONFIG_NAMES:
             candidate = folder / name
-            if candidate.is_file():
+            if candidate.is_file() and _owned_by_user(candidate):
                 return candidate
     return None
+
+
+def _search_folders(here: Path) -> list[Path]:
+    repository = repository_root(here)
+    if repository != here or (here / ".git").exists():
+        return [here, *(p for p in here.parents if p.is_relative_to(repository))]
+    cwd = Path.cwd().resolve()
+    if here.is_relative_to(cwd):
+        return [here, *(p for p in here.parents if p.is_relative_to(cwd))]
+    return [here]
+
+
+def _owned_by_user(path: Path) -> bool:
+    getuid = getattr(os, "getuid", None)
+    if getuid is None:
+        return True
+    try:
+        return bool(path.stat().st_uid == getuid())
+    except OSError:
+        return False
 
 
 def config_file(paths: Sequence[str], given: Path | None) -> Path | None:

@@ -201,8 +201,9 @@ def collect(found: Discovered, config: Config, options: ScanOptions) -> SourceRe
     result = SourceResult(errors=list(found.errors))
     if found.terraform_dirs:
         parse_options = ParseOptions(
-            cache_dir=cache_directory(
-                options.cache and config.cache_enabled, config.cache_dir, options.env
+            cache_dir=_outside_scanned(
+                cache_directory(options.cache and config.cache_enabled, None, options.env),
+                options.paths,
             ),
             jobs=options.jobs if options.jobs is not None else (config.jobs or 0),
             progress=options.progress,
@@ -274,6 +275,20 @@ def _display(path: Path) -> str:
     if relative == ".." or relative.startswith(".." + os.sep):
         return path.as_posix()
     return Path(relative).as_posix()
+
+
+def _outside_scanned(directory: Path | None, paths: Sequence[str]) -> Path | None:
+    """The cache folder, unless it lies inside a scanned folder (where the scanned input
+    itself could have planted entries): then no cache."""
+    if directory is None:
+        return None
+    resolved = directory.resolve()
+    for given in paths:
+        if given == "-" or not Path(given).is_dir():
+            continue
+        if resolved.is_relative_to(Path(given).resolve()):
+            return None
+    return directory
 
 
 def allowed_roots(paths: Sequence[str]) -> tuple[Path, ...]:
@@ -386,5 +401,5 @@ def evaluate(
         errors=[*errors, *applied.errors],
         inputs=inputs,
         files_scanned=files_scanned,
-        warnings=applied.warnings,
+        warnings=[*(ScanWarning(config.file, text) for text in config.warnings), *applied.warnings],
     )

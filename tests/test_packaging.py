@@ -127,6 +127,7 @@ def test_plain_install_needs_no_boto3(tmp_path: Path, wheel: Path) -> None:
         "jsonschema>=4.17",
         "click>=8.1",
         "jmespath>=1.0",
+        "google-re2>=1.1",
     ]
     assert 'boto3>=1.34; extra == "aws"' in requires
     assert "License-Expression: Apache-2.0" in lines

@@ -29,11 +29,26 @@ class TypeInfo:
     region_prefix: str | None = None
 
 
+class CatalogueError(ValueError):
+    """A shipped catalogue file does not match `catalogue.schema.json` (a bug in hdslint)."""
+
+
 @functools.cache
 def load(name: str) -> Mapping[str, Any]:
+    """A catalogue file, validated against `catalogue.schema.json` once per process."""
     text = resources.files("hdslint.catalogue").joinpath(f"{name}.yaml").read_text("utf-8")
     data: Mapping[str, Any] = yamlio.load(text)
+    problems = check(data)
+    if problems:
+        raise CatalogueError(f"hdslint/catalogue/{name}.yaml: {problems[0]}")
     return data
+
+
+def check(data: Any) -> list[str]:
+    """What is wrong with a catalogue document, as `$.path: message` lines (none: valid)."""
+    from hdslint.schemas import validate
+
+    return validate(data, "hdslint.catalogue", "catalogue.schema.json")
 
 
 def infer_category(native_type: str, rules: Any, exclusions: str | None = None) -> str:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from hdslint import __version__
+from hdslint.atomic import write_text_atomically
 from hdslint.commands.scan import (
     ReportTarget,
     exit_code,
@@ -247,7 +248,7 @@ def _save(collection: Collection, options: AwsOptions) -> None:
     assert options.save is not None
     text = inventory.dumps(inventory_document(collection, role_arn=options.role_arn))
     try:
-        options.save.write_text(text, encoding="utf-8")
+        write_text_atomically(options.save, text)
     except OSError as exc:
         raise HdslintError(
             f"cannot write the inventory: {exc.strerror or exc}", file=str(options.save)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from hdslint.atomic import write_text_atomically
 from hdslint.errors import HdslintError
 from hdslint.outputpath import require_output_folder
 
@@ -122,13 +123,34 @@ def warn_if_format_name(output: str) -> None:
         )
 
 
+def _drop_stdout() -> None:
+    """Point standard output at /dev/null, so that the exit does not flush the unwritten
+    report again and print Python's "Exception ignored" noise."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+
+
 def write_report(text: str, output: Path | None) -> None:
     if output is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        try:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            raise  # the reader has gone (`| head`): not an error
+        except OSError as exc:  # a full disk, a closed descriptor
+            _drop_stdout()
+            raise HdslintError(
+                f"cannot write the report to standard output: {exc.strerror or exc}"
+            ) from None
         return
     try:
-        output.write_text(text, encoding="utf-8")
+        write_text_atomically(output, text)
     except OSError as exc:
         raise HdslintError(
             f"cannot write the report: {exc.strerror or exc}", file=str(output)

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from hdslint import saferegex
 from hdslint.graph import ResourceGraph
 from hdslint.ids import ResourceKey, UnknownDestination
 from hdslint.model import Edge, EdgeKind, Evidence, Resource, Unknown, thaw
@@ -275,11 +276,11 @@ def _contains_match(actual: Any, expected: Any) -> bool:
     # A string that matches, or a list with an element that matches (e.g. the plan codes of
     # every `plan_option` block).
     items = actual if isinstance(actual, list) else [actual]
-    return any(isinstance(item, str) and re.search(expected, item) for item in items)
+    return any(isinstance(item, str) and saferegex.search(expected, item) for item in items)
 
 
 def _check_regex(value: Any) -> None:
-    re.compile(value)
+    saferegex.compile_pattern(value)
 
 
 COMPARISONS: Mapping[str, Comparison] = {
@@ -290,7 +291,7 @@ COMPARISONS: Mapping[str, Comparison] = {
     "contains": Comparison(_contains),
     "not_contains": Comparison(lambda a, e: not _contains(a, e), negative=True),
     "regex": Comparison(
-        lambda a, e: isinstance(a, str) and re.search(e, a) is not None,
+        lambda a, e: isinstance(a, str) and saferegex.search(e, a),
         check_value=_check_regex,
     ),
     "contains_match": Comparison(_contains_match, check_value=_check_regex),
@@ -382,10 +383,8 @@ class KeyCondition:
         if check is not None:
             try:
                 check(cond["value"])
-            except re.error as exc:
-                raise PolicyMeaningError(
-                    f"{path}.value: invalid regular expression: {exc}"
-                ) from None
+            except saferegex.RegexError as exc:
+                raise PolicyMeaningError(f"{path}.value: {exc}") from None
         return cls(key, op, cond.get("value"), read)
 
     def evaluate(self, resource: Resource, ctx: Context) -> Outcome:

@@ -91,7 +91,7 @@ def test_every_problem_of_a_file_at_once(cli: Cli, folder: Path) -> None:
         "hdslint: error: policies/meaning.yaml: $.condition.all[0].key: 'regoin' reads 'regoin',"
         f" which resources do not have (keys start with one of {roots})",
         "hdslint: error: policies/meaning.yaml: $.condition.all[1].value: invalid regular"
-        " expression: missing ), unterminated subpattern at position 0",
+        " expression: missing ): (",
         "hdslint: error: policies/meaning.yaml: $.select.where.key: 'atributes.x' reads"
         f" 'atributes', which resources do not have (keys start with one of {roots})",
         "hdslint: error: policies/schema.yaml: $: 'title' is a required property",

@@ -84,6 +84,10 @@ EXPECTED: dict[str, int | Excluded] = {
     ".venv/bin/python bench/aws_bench.py": BENCH,
     ".venv/bin/python bench/aws_bench.py --latency-ms 100 --workers 32 --check": BENCH,
     ".venv/bin/python bench/bench.py --json bench/results/run.json": BENCH,
+    "HDSLINT_TODAY=2026-12-05 .venv/bin/python bench/accuracy.py ~/corpus-acc"
+    " --prepare-from MIRRORS --json accuracy.json": Excluded(
+        "a benchmark on 26 public repositories; tests/test_accuracy.py runs its code"
+    ),
     ".venv/bin/python bench/bench.py ~/src/your-infra --checkov ~/checkov-venv/bin/checkov": BENCH,
     ".venv/bin/python bench/parser_choice.py ~/src/your-infra --v7-python ~/hcl2-7/bin/python": (
         BENCH

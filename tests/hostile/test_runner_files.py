@@ -183,3 +183,90 @@ def test_a_fifo_cache_entry_is_a_miss_not_a_hang(tmp_path: Path) -> None:
     os.mkfifo(entry)
     assert store.get("cd" + "0" * 38) is None
     assert (store.hits, store.misses) == (0, 1)
+
+
+def test_cache_directory_from_the_repository_is_ignored_with_a_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: CliRun
+) -> None:
+    root = repo(tmp_path, "cache:\n  directory: .cache\n")
+    monkeypatch.chdir(root)
+    code, out, _err = cli("scan", ".", "--no-color", "-f", "json")
+    assert code == 0
+    import json
+
+    assert json.loads(out)["summary"]["files"] == 1
+    code, out, _err = cli("scan", ".", "--no-color")
+    assert (
+        "warning  .hdslint.yaml: cache.directory is ignored: the cache location comes from"
+        " HDSLINT_CACHE_DIR or XDG_CACHE_HOME, never from the scanned repository"
+    ) in out.splitlines()
+    assert not (root / ".cache").exists()
+    assert (tmp_path / "cache" / "hdslint").is_dir()
+
+
+def test_a_cache_folder_inside_the_scanned_tree_is_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: CliRun
+) -> None:
+    root = repo(tmp_path, "")
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("HDSLINT_CACHE_DIR", str(root / "planted"))
+    code, _out, _err = cli("scan", ".", "--no-color")
+    assert code == 0
+    assert not (root / "planted").exists()
+
+
+def test_cache_entries_are_bound_to_their_key_and_private(tmp_path: Path) -> None:
+    from hdslint.cache import CacheStore
+
+    old = os.umask(0o022)
+    try:
+        store = CacheStore(tmp_path / "c" / "hdslint", "test", [b"x"])
+        store.put("ab" + "1" * 38, ("ok", "eu-west-3"))
+    finally:
+        os.umask(old)
+    entry = store.path("ab" + "1" * 38)
+    assert entry.stat().st_mode & 0o777 == 0o600
+    for folder in (entry.parent, store.folder, store.directory, tmp_path / "c"):
+        assert folder.stat().st_mode & 0o777 == 0o700, folder
+    # The same bytes under another key (a planted entry) are a miss.
+    other = store.path("cd" + "1" * 38)
+    other.parent.mkdir(mode=0o700)
+    other.write_bytes(entry.read_bytes())
+    assert store.get("cd" + "1" * 38) is None
+    assert store.get("ab" + "1" * 38) == ("ok", "eu-west-3")
+
+
+def test_config_discovery_stops_at_the_repository_root(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: CliRun
+) -> None:
+    # A parent folder's configuration (here one switching every policy off) is not taken.
+    (tmp_path / ".hdslint.yaml").write_text("policies:\n  shipped: false\n")
+    root = write_tree(
+        tmp_path / "repo",
+        {"main.tf": 'provider "aws" { region = "us-east-1" }\nresource "aws_s3_bucket" "b" {}\n'},
+    )
+    (root / ".git").mkdir()
+    monkeypatch.chdir(root)
+    code, out, _err = cli("scan", ".", "--no-color")
+    assert code == 1
+    assert "main.tf:2  critical HDS-LOC-001  aws_s3_bucket.b" in out
+
+
+def test_the_pre_commit_hook_passes_file_names_after_a_double_dash() -> None:
+    import yaml
+
+    hooks = yaml.safe_load(Path(__file__).parents[2].joinpath(".pre-commit-hooks.yaml").read_text())
+    scan = next(h for h in hooks if h["id"] == "hdslint")
+    assert scan["entry"] == "hdslint scan --changed --"
+    assert scan["pass_filenames"] is True
+
+
+def test_a_file_named_like_an_option_is_a_file_after_double_dash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: CliRun
+) -> None:
+    root = repo(tmp_path, "")
+    (root / "evil.yaml").write_text("policies:\n  shipped: false\n")
+    monkeypatch.chdir(root)
+    code, out, _err = cli("scan", "--no-color", "--", "--config=evil.yaml")
+    assert code == 2
+    assert out.splitlines()[0] == "error  --config=evil.yaml: no such file or directory"

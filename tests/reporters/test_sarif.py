@@ -1,5 +1,5 @@
 """SARIF output: valid against the official 2.1.0 schema, and each of GitHub code scanning's
-requirements asserted one by one (../shared/reference/PEERS.md §5)."""
+requirements asserted one by one (the schema is committed in tests/schemas/)."""
 
 from __future__ import annotations
 

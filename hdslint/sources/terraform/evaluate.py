@@ -19,6 +19,7 @@ from hdslint import catalogue
 from hdslint.ids import ResourceKey, instance_suffix
 from hdslint.limits import inside_allowed
 from hdslint.model import Edge, InputError, Location, Resource, Unknown, freeze
+from hdslint.sources.terraform import budget
 from hdslint.sources.terraform.expr import Scope, evaluate
 from hdslint.sources.terraform.flows import FlowReader
 from hdslint.sources.terraform.hcl import Body
@@ -107,10 +108,25 @@ class Evaluator:
         # else: a configuration cannot make hdslint read /etc/passwd or ~/.aws.
         roots = (mod.path.resolve(), Path.cwd().resolve())
         token = FILE_ROOTS.set(roots)
+        budget_token = budget.start()
+        kept = (len(self.out.resources), len(self.out.edges), len(self.out.errors))
         try:
             root = ModuleInstance(self, mod, "")
             self._walk(root)
+        except budget.BudgetExceeded as exc:
+            # The root is dropped whole (a part of it would read as its whole), and said.
+            del self.out.resources[kept[0] :]
+            del self.out.edges[kept[1] :]
+            del self.out.errors[kept[2] :]
+            spent = budget.current()
+            file, line = (spent.where if spent else None) or (mod.display, 0)
+            self.out.errors.append(
+                InputError(
+                    file, f"{exc}; the root module {mod.display} is not evaluated", line or None
+                )
+            )
         finally:
+            budget.finish(budget_token)
             FILE_ROOTS.reset(token)
 
     def instantiate_call(
@@ -129,12 +145,17 @@ class Evaluator:
         mod = self.library.get(child_dir)
         self.out.errors.extend(e for e in mod.errors if e not in self.out.errors)
         attrs = call.body["attrs"]
+        spent = budget.current()
+        if spent is not None:
+            spent.where = (call.file, call.line)
         expansion = expand(attrs, parent)
         keys: list[tuple[Any, Mapping[str, Any]]] = (
             [(None, {"each": expansion, "count": expansion})]
             if isinstance(expansion, Unknown)
             else expansion
         )
+        if spent is not None:
+            spent.add_module_instances(len(keys), f"module.{name}")
         children = []
         for key, each in keys:
             suffix = instance_suffix(key)
@@ -235,6 +256,9 @@ class Evaluator:
     # -- emitting resources --------------------------------------------------------------
 
     def _emit(self, res: ResourceEval) -> None:
+        spent = budget.current()
+        if spent is not None:
+            spent.where = (res.block.file, res.block.line)
         instances = res.instances()
         if isinstance(instances, Unknown):
             unknown_scope = res.scope_for(None)

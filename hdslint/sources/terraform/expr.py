@@ -14,7 +14,8 @@ from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
 from hdslint.model import Unknown
-from hdslint.sources.terraform.functions import FUNCTIONS, LENIENT
+from hdslint.sources.terraform import budget
+from hdslint.sources.terraform.functions import BUILDERS, FUNCTIONS, LENIENT
 from hdslint.sources.terraform.values import (
     is_number,
     norm_number,
@@ -76,12 +77,18 @@ def bind(scope: Scope, names: Mapping[str, Any]) -> Scope:
 
 def evaluate(expr: Expr, scope: Scope) -> Any:
     """Evaluate to a plain value (namespaces materialized) or an Unknown."""
-    return materialize(_eval(expr, scope, 0))
+    return materialize(evaluate_lazy(expr, scope))
 
 
 def evaluate_lazy(expr: Expr, scope: Scope) -> Any:
     """Evaluate, but leave namespaces as they are (to see which resource is referenced)."""
-    return _eval(expr, scope, 0)
+    if budget.current() is not None:
+        return _eval(expr, scope, 0)
+    token = budget.start()  # an expression evaluated on its own is bounded too
+    try:
+        return _eval(expr, scope, 0)
+    finally:
+        budget.finish(token)
 
 
 def materialize(value: Any) -> Any:
@@ -114,6 +121,9 @@ def first_unknown(value: Any) -> Unknown | None:
 def _eval(expr: Expr, scope: Scope, depth: int) -> Any:
     if depth > MAX_DEPTH:
         return Unknown("expression nested too deeply", error=True)
+    spent = budget.current()
+    if spent is not None:
+        spent.step()
     tag = expr[0]
     depth += 1
     if tag == "lit":
@@ -207,6 +217,9 @@ def _template(parts: tuple[Expr, ...], scope: Scope, depth: int) -> Any:
         if value is None or isinstance(value, list | dict):
             return Unknown(f"cannot interpolate a {type_name(value)} into a string", error=True)
         pieces.append(to_string(value))
+    spent = budget.current()
+    if spent is not None:
+        spent.check_string(sum(len(piece) for piece in pieces), "a string template")
     return "".join(pieces)
 
 
@@ -254,6 +267,8 @@ def _binary(op: str, left_expr: Expr, right_expr: Expr, scope: Scope, depth: int
     if op == "-":
         return norm_number(a - b)
     if op == "*":
+        if isinstance(a, int) and isinstance(b, int) and a.bit_length() + b.bit_length() > 1024:
+            return norm_number(float(a) * float(b))  # numbers are floats past this, not bignums
         return norm_number(a * b)
     if op == "/":
         return Unknown("division by zero", error=True) if b == 0 else norm_number(a / b)
@@ -287,6 +302,9 @@ def _for(expr: Expr, scope: Scope, depth: int) -> Any:
         pairs = list(coll.items())
     else:
         return type_error("for", coll)
+    spent = budget.current()
+    if spent is not None:
+        spent.check_items(len(pairs), "a for expression")
     results_list: list[Any] = []
     results_map: dict[str, Any] = {}
     for k, v in pairs:
@@ -364,8 +382,11 @@ def _call(name: str, arg_exprs: tuple[Expr, ...], expand: bool, scope: Scope, de
             unknown = first_unknown(arg)
             if unknown is not None:
                 return unknown
+    spent = budget.current()
+    if spent is not None and name in BUILDERS:
+        spent.check_value(args, f"{name}()")  # what it builds grows with what it is given
     try:
-        return fn(*args)
+        result = fn(*args)
     except (
         TypeError,
         ValueError,
@@ -378,6 +399,9 @@ def _call(name: str, arg_exprs: tuple[Expr, ...], expand: bool, scope: Scope, de
         OSError,
     ) as exc:
         return Unknown(f"{name}() failed: {exc}", error=True)
+    if spent is not None and name in BUILDERS and isinstance(result, str | list | dict):
+        spent.check_value(result, f"{name}()")
+    return result
 
 
 def _try_can(name: str, arg_exprs: tuple[Expr, ...], scope: Scope, depth: int) -> Any:

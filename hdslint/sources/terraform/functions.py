@@ -10,11 +10,14 @@ from __future__ import annotations
 import contextvars
 import json
 import math
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from hdslint import saferegex
 from hdslint.model import Unknown
+from hdslint.sources.terraform import budget
 from hdslint.sources.terraform.values import norm_number, to_number, to_string, type_name
 
 Function = Callable[..., Any]
@@ -82,6 +85,7 @@ def _fn_format(fmt: str, *args: Any) -> str:
         if j >= len(fmt):
             raise ValueError("unterminated format verb")
         verb = fmt[j]
+        _check_widths(fmt[i + 1 : j])
         arg = args[arg_i]
         arg_i += 1
         if verb in "sv":
@@ -100,6 +104,12 @@ def _fn_format(fmt: str, *args: Any) -> str:
     return "".join(out)
 
 
+def _check_widths(flags: str) -> None:
+    """A width or precision is a size to allocate: `%0999999999d` is a gigabyte."""
+    for number in re.findall(r"\d+", flags):
+        budget.check_string(int(number[:12]), "format()")
+
+
 def _fn_element(items: list[Any], index: Any) -> Any:
     if not items:
         raise IndexError("element() of an empty list")
@@ -116,10 +126,23 @@ def _fn_flatten(items: list[Any]) -> list[Any]:
     return out
 
 
+def _identity(item: Any) -> Any:
+    """A hashable key equal for equal values, in linear time (`1` and `true` apart, as
+    Terraform keeps them)."""
+    if isinstance(item, list | dict):
+        return ("json", json.dumps(item, sort_keys=True, default=repr))
+    if isinstance(item, int | float) and not isinstance(item, bool):
+        return ("number", float(item))  # 1 and 1.0 are one number
+    return (type(item).__name__, item)
+
+
 def _fn_distinct(items: list[Any]) -> list[Any]:
+    seen: set[Any] = set()
     out: list[Any] = []
     for item in items:
-        if item not in out:
+        key = _identity(item)
+        if key not in seen:
+            seen.add(key)
             out.append(item)
     return out
 
@@ -167,10 +190,20 @@ def _fn_substr(text: str, offset: Any, length: Any) -> str:
 
 
 def _fn_replace(text: str, old: str, new: str) -> str:
+    """Terraform's replace(): a `/pattern/` is an RE2 expression, as in Terraform (and, being
+    RE2, matched in linear time whatever the input)."""
     if len(old) > 1 and old.startswith("/") and old.endswith("/"):
-        import re
-
-        return re.sub(old[1:-1], new.replace("$", "\\"), text)
+        pattern = saferegex.compile_pattern(old[1:-1])
+        matches = pattern.count(text)
+        template = new.replace("$", "\\")
+        # A group reference can copy the whole text into each replacement.
+        each = len(new) * (len(text) if "\\" in template else 1)
+        budget.check_string(len(text) + matches * each, "replace()")
+        return pattern.sub(template, text)
+    if old:
+        budget.check_string(len(text) + text.count(old) * max(0, len(new) - len(old)), "replace()")
+    else:
+        budget.check_string(len(text) + (len(text) + 1) * len(new), "replace()")
     return text.replace(old, new)
 
 
@@ -178,10 +211,10 @@ def _fn_range(*args: Any) -> list[Any]:
     nums = [int(a) for a in args]
     if len(nums) > 3 or not nums:
         raise ValueError("range() takes 1 to 3 arguments")
-    result = list(range(*nums))
-    if len(result) > 1024:
+    span = range(*nums)
+    if len(span) > 1024:  # measured before anything is allocated
         raise ValueError("range() result is too large")
-    return result
+    return list(span)
 
 
 def _fn_chunklist(items: list[Any], size: Any) -> list[Any]:
@@ -197,10 +230,10 @@ def _fn_setop(op: str) -> Function:
         for other in sets[1:]:
             if op == "union":
                 result = _fn_distinct(result + list(other))
-            elif op == "intersection":
-                result = [x for x in result if x in other]
-            else:
-                result = [x for x in result if x not in other]
+                continue
+            keys = {_identity(x) for x in other}
+            keep = op == "intersection"
+            result = [x for x in result if (_identity(x) in keys) is keep]
         return result
 
     return fn
@@ -342,6 +375,31 @@ FUNCTIONS.update(
     }
 )
 
+
+# Functions whose result can be larger than their arguments (or than the text they decode):
+# the evaluator measures what they are given and what they return (see budget.py).
+BUILDERS = frozenset(
+    {
+        "concat",
+        "flatten",
+        "format",
+        "formatlist",
+        "join",
+        "jsondecode",
+        "jsonencode",
+        "merge",
+        "replace",
+        "setproduct",
+        "setunion",
+        "yamldecode",
+        "zipmap",
+        "chunklist",
+        "tolist",
+        "toset",
+        "distinct",
+        "values",
+    }
+)
 
 # Functions that decide themselves what an Unknown argument means.
 LENIENT = frozenset({"coalesce", "coalescelist", "merge"})

@@ -165,7 +165,7 @@ class FileParser:
             return 1
         if self.options.parallel_min_bytes > 0 and files < PARALLEL_MIN_FILES:
             return 1
-        return min(jobs, files)
+        return min(jobs, files, available_cpus())  # a config asking for 300 gets the CPUs
 
     def _parse_in_pool(self, todo: list[tuple[Path, str, bytes]], workers: int) -> None:
         import multiprocessing

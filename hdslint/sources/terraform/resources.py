@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from hdslint import catalogue
 from hdslint.model import Unknown
 from hdslint.registry import normalise_region
+from hdslint.sources.terraform import budget
 from hdslint.sources.terraform.expr import Scope, bind, evaluate
 from hdslint.sources.terraform.loader import Block
 from hdslint.sources.terraform.namespaces import ResourceValue
@@ -166,6 +167,7 @@ def expand(attrs: Mapping[str, Any], scope: Scope) -> list[tuple[Any, Mapping[st
             return Unknown(f"count = {attrs['count'][2]}: {count.reason}", ref=count.ref)
         if isinstance(count, bool) or not isinstance(count, int | float):
             return Unknown(f"count = {attrs['count'][2]} is not a number", error=True)
+        budget.charge_instances(count, "count")  # before the instances are built
         return [(i, {"count": {"index": i}}) for i in range(int(count))]
     if "for_each" in attrs:
         coll = evaluate(attrs["for_each"][0], scope)
@@ -177,5 +179,7 @@ def expand(attrs: Mapping[str, Any], scope: Scope) -> list[tuple[Any, Mapping[st
             items = [(v if isinstance(v, str) else json.dumps(v), v) for v in coll]
         else:
             return Unknown(f"for_each = {attrs['for_each'][2]} is not a map or set", error=True)
+        budget.charge_instances(len(items), "for_each")
         return [(k, {"each": {"key": k, "value": v}}) for k, v in items]
+    budget.charge_instances(1, "instance")
     return [(None, {})]
