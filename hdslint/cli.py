@@ -411,6 +411,12 @@ def validate_policies(files: tuple[Path, ...], config: Path | None) -> int:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Read Terraform variables from a .tfvars file (like terraform -var-file).",
 )
+@click.option(
+    "--baseline",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Findings in this baseline file are listed as suppressions, as `scan --baseline`"
+    " counts them.",
+)
 def report(
     paths: tuple[str, ...],
     output_format: str,
@@ -418,10 +424,12 @@ def report(
     config: Path | None,
     variables: tuple[str, ...],
     var_files: tuple[Path, ...],
+    baseline: Path | None,
 ) -> int:
     """Scan, then write the report an HDS auditor asks for: per activity, the providers,
     services and regions relied on and the certificates covering them; what is left to you;
-    the health-data flows; every finding and everything not evaluated.
+    the health-data flows; every finding with its evidence, everything not evaluated, and
+    every suppression with its reason, expiry and where it is written.
 
     Exits 0 once the report is written (2 if an input could not be read)."""
     from hdslint.commands.report import run
@@ -433,6 +441,7 @@ def report(
         config=config,
         cli_vars=_parse_vars(variables),
         var_files=list(var_files),
+        baseline=baseline,
     )
 
 

@@ -38,6 +38,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "hdslint.fingerprint",
         "hdslint.redaction",
         "hdslint.cache",
+        "hdslint.atomic",
     ),
     # Facts as data with their schemas: the catalogue, the registry (certificates and
     # geography), the user's configuration, and the policy pack (definitions, the compiled
@@ -47,6 +48,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "hdslint.registry",
         "hdslint.schemas",
         "hdslint.yamlio",
+        "hdslint.saferegex",  # RE2: a third-party engine, so not in the core
         "hdslint.config",
         "hdslint.configfile",
         "hdslint.policy",

@@ -12,6 +12,7 @@ from hdslint.outputpath import require_output_folder
 from hdslint.report import RENDERERS
 from hdslint.report.build import build_report
 from hdslint.report.model import Report
+from hdslint.revision import scanned_revision
 from hdslint.scan import ScanOptions, run_scan
 
 
@@ -29,14 +30,20 @@ def run(
     config: Path | None,
     cli_vars: dict[str, str],
     var_files: list[Path],
+    baseline: Path | None = None,
 ) -> int:
     """Exit 0 once the report is written, whatever it finds (it documents, it does not gate:
-    use `hdslint scan --fail-on` for that); 2 when an input could not be read, as for scan."""
+    use `hdslint scan --fail-on` for that); 2 when an input could not be read, as for scan.
+    The scan is `hdslint scan`'s, baseline included, so both count the same."""
     if output is not None:
         require_output_folder(output, "report")
     result = run_scan(
-        ScanOptions(paths=paths, config=config, cli_vars=cli_vars, var_files=var_files)
+        ScanOptions(
+            paths=paths, config=config, cli_vars=cli_vars, var_files=var_files, baseline=baseline
+        )
     )
     warn_if_stale(result.registry)
-    write_report(render(build_report(result), output_format), output)
+    revision = scanned_revision(paths)
+    report = build_report(result, str(revision) if revision else None)
+    write_report(render(report, output_format), output)
     return 2 if result.errors else 0

@@ -1,4 +1,10 @@
-"""Build the auditor's report (hdslint.report.model.Report) from a scan result."""
+"""Build the auditor's report (hdslint.report.model.Report) from a scan result.
+
+One model with `hdslint scan`: the findings, suppressions and counts are the scan's own
+(the same ScanResult, counted by the same `summarize`), and every "covered" / "not covered"
+is the answer of the registry lookup the policies make (`Registry.coverage`, whose answers
+are memoised: the report reads the answer the scan got), so a region outside the EEA is
+never "covered" (EXI-28) in the report either."""
 
 from __future__ import annotations
 
@@ -7,7 +13,7 @@ from typing import Any
 
 from hdslint import __version__
 from hdslint.ids import ResourceKey
-from hdslint.model import Finding, Resource, Status
+from hdslint.model import Evidence, Finding, Resource, Status
 from hdslint.policy.describe import help_uri
 from hdslint.registry import ACTIVITY_NAMES, Registry, Verdict
 from hdslint.registry.validity import ValidityState
@@ -21,13 +27,16 @@ from hdslint.report.model import (
     PolicyRun,
     Report,
     Store,
+    SuppressionRow,
     UsageRow,
 )
 from hdslint.report.responsibilities import responsibilities
-from hdslint.reporters.flows import health_data_flows, mermaid
+from hdslint.reporters.flows import health_data_flows
+from hdslint.reporters.summary import count_words, is_to_confirm, summarize
 from hdslint.result import ScanResult
 
 _VERDICT_ORDER = {Verdict.NOT_COVERED: 0, Verdict.CANNOT_TELL: 1, Verdict.COVERED: 2}
+_IN_EEA = {Verdict.COVERED: "yes", Verdict.NOT_COVERED: "no", Verdict.CANNOT_TELL: "unknown"}
 
 
 def _where(resource: Resource) -> str:
@@ -60,7 +69,7 @@ def _stores(result: ScanResult) -> tuple[Store, ...]:
                 provider=resource.provider,
                 region=resource.region,
                 place=_place(result.registry, resource),
-                in_eea={Verdict.COVERED: "yes", Verdict.NOT_COVERED: "no"}.get(eea, "unknown"),
+                in_eea=_IN_EEA[eea],
                 why=result.health_reasons.get(resource.key, ""),
                 location=_where(resource),
             )
@@ -94,11 +103,12 @@ def _usage(result: ScanResult) -> tuple[UsageRow, ...]:
             groups.setdefault(key, []).append(resource)
     rows = []
     for (provider, service, region), members in groups.items():
-        storage = any(r.is_data_store for r in members)
         activities = sorted({a for r in members for a in r.activities})
         coverage = []
         for activity in activities:
-            answer = registry.coverage(provider, service, region, (activity,), storage=storage)
+            # The policies' own lookup, EEA rule included: a host relied on for an activity
+            # outside the EEA is not covered for health data, whatever its certificate says.
+            answer = registry.coverage(provider, service, region, (activity,))
             reason = answer.reason
             if answer.verify:  # conditions of the certificate the configuration does not confirm
                 conditions = "; ".join(v.split(": ", 1)[-1] for v in answer.verify)
@@ -111,6 +121,7 @@ def _usage(result: ScanResult) -> tuple[UsageRow, ...]:
                 service=service,
                 region=region,
                 place=_place(registry, members[0]),
+                in_eea=_IN_EEA[registry.eea(provider, region).verdict],
                 resources=tuple(labels[r.key] for r in members),
                 health_data=sum(1 for r in members if result.health.get(r.key)),
                 coverage=tuple(coverage),
@@ -236,6 +247,20 @@ def _flows(result: ScanResult) -> tuple[FlowRow, ...]:
     return tuple(rows)
 
 
+def describe_evidence(e: Evidence) -> str:
+    """`aws:us-east-1: located in United States (confidence high, as of 2026-11-28,
+    source https://...)` — one registry fact, with how sure it is and where it comes from."""
+    sources = ", ".join(e.sources) or "none recorded"
+    return (
+        f"{e.subject}: {e.statement} (confidence {e.confidence}, as of {e.as_of or 'unknown'},"
+        f" source {sources})"
+    )
+
+
+def _location(f: Finding) -> str:
+    return _where(f.resource) if f.location == f.resource.location else str(f.location)
+
+
 def _finding_rows(findings: Iterable[Finding], docs: Mapping[str, str]) -> tuple[FindingRow, ...]:
     ordered = sorted(findings, key=lambda f: -int(f.severity))  # stable: keeps file order
     return tuple(
@@ -248,14 +273,37 @@ def _finding_rows(findings: Iterable[Finding], docs: Mapping[str, str]) -> tuple
             resource_type=f.resource.type,
             provider=f.resource.provider,
             region=f.resource.region,
-            location=_where(f.resource) if f.location == f.resource.location else str(f.location),
+            location=_location(f),
             message=f.message,
             references=f.references,
             help_uri=docs.get(f.policy_id, ""),
-            suppressed=f.suppression.reason if f.suppression else None,
+            evidence=tuple(describe_evidence(e) for e in f.evidence),
         )
         for f in ordered
     )
+
+
+def _suppression_rows(findings: Iterable[Finding]) -> tuple[SuppressionRow, ...]:
+    rows = []
+    for f in findings:
+        s = f.suppression
+        if s is None:
+            continue
+        rows.append(
+            SuppressionRow(
+                policy_id=f.policy_id,
+                title=f.title,
+                severity=f.severity.label,
+                status=f.status.value,
+                resource=f.resource.id,
+                location=_location(f),
+                kind=s.kind,
+                reason=s.reason,
+                until=s.until,
+                written_at=str(s.location) if s.location is not None else "-",
+            )
+        )
+    return tuple(rows)
 
 
 def _policies(result: ScanResult) -> tuple[PolicyRun, ...]:
@@ -269,12 +317,15 @@ def _policies(result: ScanResult) -> tuple[PolicyRun, ...]:
     )
 
 
-def build_report(result: ScanResult) -> Report:
+def build_report(result: ScanResult, revision: str | None = None) -> Report:
+    """The report of a scan; `revision` names what was scanned (hdslint.revision)."""
     certificates = _certificates(result)
     usage = _usage(result)
     docs = {p.id: help_uri(p) for p in result.policies}
+    active = [f for f in result.findings if f.suppression is None]
     return Report(
         tool_version=__version__,
+        revision=revision,
         evaluated_on=result.registry.today.isoformat(),
         registry_as_of=result.registry.as_of,
         registry_warning=result.registry.age_warning(),
@@ -292,11 +343,14 @@ def build_report(result: ScanResult) -> Report:
         ),
         responsibilities=responsibilities(usage, certificates),
         flows=_flows(result),
-        mermaid=mermaid(result),
-        findings=_finding_rows((f for f in result.findings if f.status is Status.FAIL), docs),
-        not_evaluated=_finding_rows(
-            (f for f in result.findings if f.status is Status.NOT_EVALUATED), docs
+        counts=tuple(count_words(summarize(result))),
+        findings=_finding_rows(
+            (f for f in active if f.status is Status.FAIL and not is_to_confirm(f)), docs
         ),
+        to_confirm=_finding_rows((f for f in active if is_to_confirm(f)), docs),
+        not_evaluated=_finding_rows((f for f in active if f.status is Status.NOT_EVALUATED), docs),
+        suppressed=_suppression_rows(result.findings),
         errors=tuple(str(e) for e in result.errors),
+        warnings=tuple(str(w) for w in result.warnings),
         policies=_policies(result),
     )

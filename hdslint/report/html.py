@@ -1,9 +1,8 @@
 """The auditor's report as one self-contained HTML page.
 
 No script, stylesheet, font or image is loaded from anywhere: the page can be archived as
-audit evidence and opened offline. Every value is escaped. The flow diagram is embedded as
-Mermaid source (`<pre class="mermaid">`) that viewers with Mermaid support draw; a table
-states the same flows in words for every other viewer.
+audit evidence, printed and opened offline. Every value is escaped. The health-data flows
+are a table (Mermaid source is not a diagram on paper).
 """
 
 from __future__ import annotations
@@ -13,14 +12,18 @@ from html import escape
 from importlib import resources
 
 from hdslint.registry import format_activities, lowest_confidence
-from hdslint.report.model import Certificate, FindingRow, Report
+from hdslint.report.model import Certificate, FindingRow, Report, SuppressionRow
 from hdslint.report.text import (
     ABOUT,
     ACTIVITIES_NOTE,
+    FINDINGS_NOTE,
     FLOWS_NOTE,
     SECTION_TITLES,
+    SUPPRESSED_NOTE,
+    TO_CONFIRM_NOTE,
     VERDICT_LEGEND,
     VERDICT_MARKS,
+    WARNINGS_NOTE,
     summary_line,
 )
 
@@ -72,7 +75,9 @@ def _header(report: Report) -> str:
         ("resources", report.resources, ""),
         ("with health data", report.health_data_resources, ""),
         ("failed", failed, "bad" if failed else "ok"),
+        ("to confirm", len(report.to_confirm), "unk" if report.to_confirm else "ok"),
         ("not evaluated", unknown, "unk" if unknown else "ok"),
+        ("suppressed", len(report.suppressed), ""),
         ("input errors", errors, "bad" if errors else "ok"),
     ]
     card_html = "".join(
@@ -82,6 +87,7 @@ def _header(report: Report) -> str:
     meta = _meta(
         [
             ("Inputs scanned", ", ".join(f"<code>{_e(i)}</code>" for i in report.inputs)),
+            ("Revision", _e(report.revision or "not known (not a git checkout)")),
             ("Files read", _e(report.files_scanned)),
             ("Configuration", _e(report.config_file or "none (defaults)")),
             ("Evaluated on", _e(report.evaluated_on)),
@@ -95,7 +101,8 @@ def _header(report: Report) -> str:
         else ""
     )
     keys = ["stores", "activities", "certificates", "responsibilities", "flows", "findings"]
-    keys += ["not_evaluated", *(["errors"] if report.errors else []), "policies", "about"]
+    keys += ["to_confirm", "not_evaluated", "suppressed", *(["errors"] if report.errors else [])]
+    keys += [*(["warnings"] if report.warnings else []), "policies", "about"]
     toc = "".join(
         f'<li><a href="#{k.replace("_", "-")}">{_e(SECTION_TITLES[k])}</a></li>' for k in keys
     )
@@ -257,19 +264,16 @@ def _flows(report: Report) -> str:
         for f in report.flows
     ]
     body = f"<p>{_e(FLOWS_NOTE)}</p>" + _table(["From", "Flow", "To", "Status"], rows)
-    body += "<h3>Diagram (Mermaid)</h3>"
-    body += f'<pre class="mermaid">{_e(report.mermaid)}</pre>'
     return _section("flows", body)
 
 
-def _findings(key: str, rows: tuple[FindingRow, ...], empty: str) -> str:
+def _findings(key: str, rows: tuple[FindingRow, ...], empty: str, note: str = "") -> str:
     if not rows:
         return _section(key, f"<p>{_e(empty)}</p>")
     out = []
     for f in rows:
         status = f.severity if f.status == "fail" else "not evaluated"
         css = f.severity if f.status == "fail" else "not_evaluated"
-        suppressed = f"<br><em>suppressed: {_e(f.suppressed)}</em>" if f.suppressed else ""
         out.append(
             [
                 _badge(status, css),
@@ -277,11 +281,32 @@ def _findings(key: str, rows: tuple[FindingRow, ...], empty: str) -> str:
                 f"<code>{_e(f.resource)}</code>"
                 f"<br><span class='muted'>{_e(f.resource_type)}</span>",
                 f"<code>{_e(f.location)}</code>",
-                _e(f.message) + suppressed,
+                _e(f.message),
+                "<br>".join(_e(e) for e in f.evidence) or "-",
             ]
         )
-    head = ["Severity", "Policy", "Resource", "Location", "Message"]
-    return _section(key, _table(head, out))
+    head = ["Severity", "Policy", "Resource", "Location", "Message", "Evidence"]
+    intro = f"<p>{_e(note)}</p>" if note else ""
+    return _section(key, intro + _table(head, out))
+
+
+def _suppressed(rows: tuple[SuppressionRow, ...]) -> str:
+    if not rows:
+        return _section("suppressed", "<p>No finding is suppressed.</p>")
+    out = [
+        [
+            _e(f"{s.policy_id} ({s.severity})"),
+            f"<code>{_e(s.resource)}</code>",
+            f"<code>{_e(s.location)}</code>",
+            _e(s.kind),
+            _e(s.reason),
+            _e(s.until or "no expiry"),
+            f"<code>{_e(s.written_at)}</code>",
+        ]
+        for s in rows
+    ]
+    head = ["Policy", "Resource", "Location", "Kind", "Reason", "Until", "Written at"]
+    return _section("suppressed", f"<p>{_e(SUPPRESSED_NOTE)}</p>" + _table(head, out))
 
 
 def _policies(report: Report) -> str:
@@ -308,12 +333,19 @@ def render(report: Report) -> str:
         _certificates(report),
         _responsibilities(report),
         _flows(report),
-        _findings("findings", report.findings, "No finding."),
+        _findings("findings", report.findings, "No finding.", FINDINGS_NOTE),
+        _findings("to_confirm", report.to_confirm, "Nothing to confirm.", TO_CONFIRM_NOTE),
         _findings("not_evaluated", report.not_evaluated, "Everything could be evaluated."),
+        _suppressed(report.suppressed),
     ]
     if report.errors:
         items = "".join(f"<li><code>{_e(e)}</code></li>" for e in report.errors)
         parts.append(_section("errors", f'<ul class="plain">{items}</ul>'))
+    if report.warnings:
+        items = "".join(f"<li><code>{_e(w)}</code></li>" for w in report.warnings)
+        parts.append(
+            _section("warnings", f'<p>{_e(WARNINGS_NOTE)}</p><ul class="plain">{items}</ul>')
+        )
     parts += [_policies(report), _section("about", f"<p>{_e(ABOUT)}</p>")]
     return (
         "<!DOCTYPE html>\n"

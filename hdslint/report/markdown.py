@@ -1,17 +1,22 @@
-"""The auditor's report as GitHub-flavoured Markdown (the flow diagram as a Mermaid block)."""
+"""The auditor's report as GitHub-flavoured Markdown (the flows as a table: a printed report
+cannot draw Mermaid source)."""
 
 from __future__ import annotations
 
-from hdslint.markup import cell, code_block
+from hdslint.markup import cell
 from hdslint.registry import format_activities, lowest_confidence
-from hdslint.report.model import Certificate, FindingRow, Report
+from hdslint.report.model import Certificate, FindingRow, Report, SuppressionRow
 from hdslint.report.text import (
     ABOUT,
     ACTIVITIES_NOTE,
+    FINDINGS_NOTE,
     FLOWS_NOTE,
     SECTION_TITLES,
+    SUPPRESSED_NOTE,
+    TO_CONFIRM_NOTE,
     VERDICT_LEGEND,
     VERDICT_MARKS,
+    WARNINGS_NOTE,
     summary_line,
 )
 
@@ -29,6 +34,7 @@ def _header(report: Report) -> list[str]:
         "| | |",
         "|---|---|",
         f"| Inputs scanned | {cell(_list([f'`{i}`' for i in report.inputs]))} |",
+        f"| Revision | {cell(report.revision or 'not known (not a git checkout)')} |",
         f"| Files read | {report.files_scanned} |",
         f"| Configuration | {cell(report.config_file or 'none (defaults)')} |",
         f"| Evaluated on | {report.evaluated_on} |",
@@ -165,23 +171,45 @@ def _flows(report: Report) -> list[str]:
     lines = [f"## {SECTION_TITLES['flows']}", ""]
     if not report.flows:
         return [*lines, "No replication, copy or backup of health data in the scanned inputs.", ""]
-    lines += code_block(report.mermaid.rstrip("\n"), "mermaid")
-    lines += ["", FLOWS_NOTE, "", "| From | Flow | To | Status |", "|---|---|---|---|"]
+    lines += [FLOWS_NOTE, "", "| From | Flow | To | Status |", "|---|---|---|---|"]
     for f in report.flows:
         lines.append(f"| {cell(f.source)} | {f.kind} | {cell(f.destination)} | {f.status} |")
     return [*lines, ""]
 
 
-def _findings(title: str, rows: tuple[FindingRow, ...], empty: str) -> list[str]:
+def _findings(title: str, rows: tuple[FindingRow, ...], empty: str, note: str = "") -> list[str]:
     lines = [f"## {title}", ""]
     if not rows:
         return [*lines, empty, ""]
-    lines += ["| Severity | Policy | Resource | Location | Message |", "|---|---|---|---|---|"]
+    if note:
+        lines += [note, ""]
+    lines += [
+        "| Severity | Policy | Resource | Location | Message | Evidence |",
+        "|---|---|---|---|---|---|",
+    ]
     for f in rows:
-        suppressed = f" (suppressed: {f.suppressed})" if f.suppressed else ""
         lines.append(
             f"| {f.severity} | [{f.policy_id}]({f.help_uri}) {cell(f.title)} |"
-            f" `{cell(f.resource)}` | `{cell(f.location)}` | {cell(f.message)}{cell(suppressed)} |"
+            f" `{cell(f.resource)}` | `{cell(f.location)}` | {cell(f.message)} |"
+            f" {cell('; '.join(f.evidence) or '-')} |"
+        )
+    return [*lines, ""]
+
+
+def _suppressed(rows: tuple[SuppressionRow, ...]) -> list[str]:
+    lines = [f"## {SECTION_TITLES['suppressed']}", ""]
+    if not rows:
+        return [*lines, "No finding is suppressed.", ""]
+    lines += [
+        SUPPRESSED_NOTE,
+        "",
+        "| Policy | Resource | Location | Kind | Reason | Until | Written at |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for s in rows:
+        lines.append(
+            f"| {s.policy_id} ({s.severity}) | `{cell(s.resource)}` | `{cell(s.location)}` |"
+            f" {s.kind} | {cell(s.reason)} | {s.until or 'no expiry'} | `{cell(s.written_at)}` |"
         )
     return [*lines, ""]
 
@@ -208,12 +236,19 @@ def render(report: Report) -> str:
     lines += _certificates(report)
     lines += _responsibilities(report)
     lines += _flows(report)
-    lines += _findings(SECTION_TITLES["findings"], report.findings, "No finding.")
+    lines += _findings(SECTION_TITLES["findings"], report.findings, "No finding.", FINDINGS_NOTE)
+    lines += _findings(
+        SECTION_TITLES["to_confirm"], report.to_confirm, "Nothing to confirm.", TO_CONFIRM_NOTE
+    )
     lines += _findings(
         SECTION_TITLES["not_evaluated"], report.not_evaluated, "Everything could be evaluated."
     )
+    lines += _suppressed(report.suppressed)
     if report.errors:
         lines += [f"## {SECTION_TITLES['errors']}", "", *(f"- {e}" for e in report.errors), ""]
+    if report.warnings:
+        lines += [f"## {SECTION_TITLES['warnings']}", "", WARNINGS_NOTE, ""]
+        lines += [*(f"- {w}" for w in report.warnings), ""]
     lines += _policies(report)
     lines += [f"## {SECTION_TITLES['about']}", "", ABOUT, ""]
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -1,7 +1,8 @@
 """The auditor's report as data: what a scan shows of the HDS picture, before any format.
 
 Renderers (Markdown, HTML) only lay this out; every fact here comes from the scan result
-and the registry's evidence (certifier, validity, sources, confidence).
+(its findings, suppressions and counts, the same `hdslint scan` reports) and the registry
+lookups the policies make, with their evidence (certifier, validity, sources, confidence).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ class UsageRow:
     service: str | None
     region: str | None
     place: str  # "eu-west-3 (France)", or why the region is unknown
+    in_eea: str  # "yes" | "no" | "unknown": the geography's answer HDS-LOC-001 uses
     resources: tuple[str, ...]
     health_data: int  # how many of those resources hold health data
     coverage: tuple[tuple[int, Coverage], ...]  # activity -> answer, for the activities used
@@ -135,7 +137,24 @@ class FindingRow:
     message: str
     references: tuple[str, ...]
     help_uri: str  # the policy's documentation
-    suppressed: str | None  # the suppression's reason, when suppressed
+    # The registry facts the finding rests on: "subject: statement (confidence, as of, source)"
+    evidence: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SuppressionRow:
+    """A finding accepted knowingly: by whom (where it is written), why, until when."""
+
+    policy_id: str
+    title: str
+    severity: str
+    status: str  # "fail" | "not_evaluated"
+    resource: str
+    location: str  # where the resource is declared
+    kind: str  # "inline" | "annotation" | "config" | "baseline"
+    reason: str
+    until: str | None
+    written_at: str  # the comment's file:line, the manifest, the config or baseline file
 
 
 @dataclass(frozen=True)
@@ -151,6 +170,7 @@ class PolicyRun:
 @dataclass(frozen=True)
 class Report:
     tool_version: str
+    revision: str | None  # "git commit ... (branch main)", None when not in a git checkout
     evaluated_on: str
     registry_as_of: str
     registry_warning: str | None
@@ -166,8 +186,13 @@ class Report:
     unknown_validity: tuple[str, ...]  # names of certified providers whose dates are unknown
     responsibilities: tuple[Responsibility, ...]
     flows: tuple[FlowRow, ...]
-    mermaid: str
-    findings: tuple[FindingRow, ...]
-    not_evaluated: tuple[FindingRow, ...]
+    # The counts of the summary line, as `hdslint scan` words them ("4 failed", "1 to confirm",
+    # "1 not evaluated", "6 suppressed", "0 errors", "1 warning").
+    counts: tuple[str, ...]
+    findings: tuple[FindingRow, ...]  # failed, not suppressed, not a condition to confirm
+    to_confirm: tuple[FindingRow, ...]  # certificate conditions to confirm (HDS-COND-001)
+    not_evaluated: tuple[FindingRow, ...]  # not suppressed
+    suppressed: tuple[SuppressionRow, ...]
     errors: tuple[str, ...]
+    warnings: tuple[str, ...]  # suppressions that matched no finding
     policies: tuple[PolicyRun, ...]

@@ -22,30 +22,50 @@ def _names(items: list[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
+def _provider_verdict(rows: list[UsageRow], n: int) -> str:
+    """How a provider's certificate answers for activity `n`, from the answers of its rows:
+    "outside_eea" when it is relied on for it only outside the EEA (never covered, and a
+    finding of its own: HDS-LOC-001); otherwise, from its rows in or possibly in the EEA,
+    covered when it covers the activity somewhere (a row not covered for its region or
+    service is a finding, not a share of the responsibility), else not covered when some
+    row says so, else cannot tell."""
+    inside = [row for row in rows if row.in_eea != "no"]
+    if not inside:
+        return "outside_eea"
+    verdicts = {cov.verdict for row in inside if (cov := row.for_activity(n)) is not None}
+    for verdict in ("covered", "not_covered"):
+        if verdict in verdicts:
+            return verdict
+    return "cannot_tell"
+
+
 def _one(n: int, usage: tuple[UsageRow, ...], certs: dict[str, Certificate]) -> Responsibility:
+    """Who covers activity `n`: read from the usage rows' coverage (the registry answers the
+    usage table shows), so this section never contradicts it."""
     name = ACTIVITY_NAMES[n]
     rows = [row for row in usage if row.for_activity(n) is not None]
     providers = sorted({row.provider for row in rows if row.provider})
     covered: list[str] = []
     not_covered: list[str] = []
-    unpublished: list[str] = []  # certified, activities not published
-    unconfirmed: list[str] = []  # HDS status unconfirmed, or provider unknown
+    unpublished: list[str] = []  # covered, but the certificate's activities are not published
+    unknown: list[str] = []  # cannot tell (HDS status unconfirmed, region not listed, ...)
+    outside: list[str] = []  # relied on for it only outside the EEA
     for pid in providers:
         cert = certs.get(pid)
         label = cert.name if cert else pid
-        if cert is None or cert.status in ("not in the registry", "not_certified"):
-            not_covered.append(label)
-        elif cert.status != "certified":
-            unconfirmed.append(label)
-        elif cert.activities is None:
-            unpublished.append(label)
-        elif n in cert.activities:
+        verdict = _provider_verdict([row for row in rows if row.provider == pid], n)
+        if verdict == "covered":
             covered.append(label)
-        else:
+            if cert is not None and cert.activities is None:
+                unpublished.append(label)
+        elif verdict == "not_covered":
             not_covered.append(label)
+        elif verdict == "outside_eea":
+            outside.append(label)
+        else:
+            unknown.append(label)
     if any(row.provider is None for row in rows):
-        unconfirmed.append("resources whose provider is not known")
-    unknown = unpublished + unconfirmed
+        unknown.append("resources whose provider is not known")
     relied = [certs[p].name if p in certs else p for p in providers]
     if n == ADMINISTRATION:
         covered = [c.name for c in certs.values() if c.activities and n in c.activities]
@@ -72,25 +92,47 @@ def _one(n: int, usage: tuple[UsageRow, ...], certs: dict[str, Certificate]) -> 
             f" for others needs an HDS certificate covering activity {n}."
         )
         left = "yes"
-    elif not_covered:
-        text = (
-            f"Not covered by {_names(not_covered)}: for the resources listed under activity {n}"
-            " it remains your responsibility or your managed-service provider's, who must then"
-            " be HDS-certified for it — or move them to a host whose certificate covers it."
-        )
+    elif not_covered or outside:
+        parts = []
+        if not_covered:
+            parts.append(
+                f"Not covered by {_names(not_covered)}: for the resources listed under activity"
+                f" {n} it remains your responsibility or your managed-service provider's, who"
+                " must then be HDS-certified for it — or move them to a host whose certificate"
+                " covers it."
+            )
+        if outside:
+            one = len(outside) == 1
+            parts.append(
+                f"{_names(outside)} {'is' if one else 'are'} relied on for it only outside the"
+                " EEA, where no HDS certificate covers health data (see the findings,"
+                " HDS-LOC-001): move those resources into the EEA."
+            )
+        if covered:
+            caveat = (
+                f" (at low confidence: {_names(unpublished)} publish no list of the activities"
+                " certified)"
+                if unpublished
+                else ""
+            )
+            parts.append(f"Covered by {_names(covered)} for its resources in the EEA{caveat}.")
+        text = " ".join(parts)
         left = "yes"
     elif unknown:
-        parts = []
-        if unpublished:
-            parts.append(
-                f"{_names(unpublished)} {'does' if len(unpublished) == 1 else 'do'} not publish"
-                " which activities the certificate covers"
-            )
-        if unconfirmed:
-            parts.append(f"the HDS certification of {_names(unconfirmed)} is unconfirmed")
         text = (
-            f"Whether activity {n} is covered cannot be told: {'; '.join(parts)}. Check the"
-            " certificate (and your contract) and record it in .hdslint.yaml"
+            f"Whether activity {n} is covered cannot be told for {_names(unknown)} (the"
+            " reasons are in the table above). Check the certificate (and your contract) and"
+            " record it in .hdslint.yaml (registry.providers)."
+        )
+        left = "to check"
+    elif unpublished:
+        one = len(unpublished) == 1
+        text = (
+            f"Covered by the certificate of {_names(covered)} according to hdslint's"
+            f" registry, at low confidence: {_names(unpublished)}"
+            f" {'does' if one else 'do'} not publish which HDS activities"
+            f" {'its certificate covers' if one else 'their certificates cover'}. Check the"
+            " certificate (and your contract) and record its activities in .hdslint.yaml"
             " (registry.providers)."
         )
         left = "to check"
@@ -103,8 +145,8 @@ def _one(n: int, usage: tuple[UsageRow, ...], certs: dict[str, Certificate]) -> 
         name=name,
         relied_on=tuple(relied),
         covered_by=tuple(covered),
-        not_covered_by=tuple(not_covered),
-        unknown_for=tuple(unknown),
+        not_covered_by=tuple(not_covered + outside),
+        unknown_for=tuple(unknown + [u for u in unpublished if u not in unknown]),
         left_to_customer=left,
         text=text,
     )

@@ -11,8 +11,11 @@ SECTION_TITLES = {
     "responsibilities": "Responsibilities left to the customer",
     "flows": "Health-data flows",
     "findings": "Findings",
+    "to_confirm": "Conditions to confirm",
     "not_evaluated": "Not evaluated",
+    "suppressed": "Suppressions",
     "errors": "Inputs that could not be read",
+    "warnings": "Warnings",
     "policies": "Checks run",
     "about": "About this report",
 }
@@ -35,11 +38,27 @@ ACTIVITIES_NOTE = (
 )
 
 FLOWS_NOTE = (
-    "Replications, copies, read replicas and backups of health data found in the inputs."
-    " The diagram is Mermaid: it is drawn by viewers that support Mermaid (GitHub, GitLab,"
-    " many Markdown editors); the table says the same in words. A non-compliant flow leaves"
-    " the EEA or reaches a host no certificate covers (HDS-FLOW-001, HDS-FLOW-002)."
+    "Replications, copies, read replicas and backups of health data found in the inputs, one"
+    " row per flow. A non-compliant flow leaves the EEA or reaches a host no certificate"
+    " covers (HDS-FLOW-001, HDS-FLOW-002); unknown: where it goes, or whether that is"
+    " covered, cannot be told."
 )
+
+FINDINGS_NOTE = (
+    "Evidence: the registry facts each finding rests on, with their confidence, date and"
+    " source (hdslint registry show PROVIDER)."
+)
+TO_CONFIRM_NOTE = (
+    "The host's certificate applies only under a condition the code cannot show (an HDS"
+    " contract, an option on the account): confirm it once in .hdslint.yaml"
+    " (registry.conditions.confirmed). Not counted as failed."
+)
+SUPPRESSED_NOTE = (
+    "Findings accepted knowingly: each with its reason, its expiry and where the suppression"
+    " is written (an inline comment, a Kubernetes annotation, a waiver in the configuration, a"
+    " baseline file). They are counted, not failed."
+)
+WARNINGS_NOTE = "Suppressions that matched no finding: stale, or not where they should be."
 
 ABOUT = (
     "hdslint reads infrastructure code and inventories without running them, and judges"
@@ -56,11 +75,6 @@ ABOUT = (
 
 
 def summary_line(report: Report) -> str:
-    failed, unknown = len(report.findings), len(report.not_evaluated)
-    parts = [
-        f"{report.resources} resources ({report.health_data_resources} with health data)",
-        f"{failed} failed",
-        f"{unknown} not evaluated",
-        f"{len(report.errors)} input errors",
-    ]
-    return ", ".join(parts)
+    """The counts `hdslint scan` prints for the same input, in the same words."""
+    resources = f"{report.resources} resources ({report.health_data_resources} with health data)"
+    return ", ".join([resources, *report.counts])

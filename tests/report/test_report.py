@@ -23,7 +23,9 @@ SECTIONS = [
     "Responsibilities left to the customer",
     "Health-data flows",
     "Findings",
+    "Conditions to confirm",
     "Not evaluated",
+    "Suppressions",
     "Checks run",
     "About this report",
 ]
@@ -117,7 +119,7 @@ def test_markdown_report_sections(examples: Report) -> None:
     assert headings == SECTIONS
     assert text.startswith(
         "# HDS compliance report\n\n**21 resources (20 with health data), 4 failed,"
-        " 1 not evaluated, 0 input errors**\n"
+        " 1 not evaluated, 0 errors**\n"
     )
     assert (
         "| Activity | Providers | Services | Regions | Covered | NOT covered | Cannot tell |"
@@ -133,7 +135,8 @@ def test_markdown_report_sections(examples: Report) -> None:
     assert (
         "| 5. administration and operation | - | - | **yes** — Administration and operation" in text
     )
-    assert "```mermaid\nflowchart LR\n" in text
+    # The flows are a table: Mermaid source is not a diagram in a printed report.
+    assert "mermaid" not in text and "flowchart" not in text
     assert (
         "| examples/terraform/noncompliant: aws_s3_bucket.records (aws eu-west-3) | replicates to |"
         " aws_s3_bucket.analytics_exports (aws us-east-1) | non-compliant |" in text
@@ -142,7 +145,7 @@ def test_markdown_report_sections(examples: Report) -> None:
         "| critical | [HDS-LOC-001](https://github.com/hdslint/hdslint/blob/main/docs/policies.md#hds-loc-001)"
         " Health data stored outside the EEA | `aws_s3_bucket.analytics_exports` |"
         " `examples/terraform/noncompliant/storage.tf:6` | us-east-1 (United States) is outside the EEA |"
-        in text
+        " aws:us-east-1: located in United States (confidence high, as of" in text
     )
     assert "| high | [HDS-LOC-002](" in text.split("## Not evaluated")[1]
 
@@ -194,13 +197,18 @@ def test_html_report_is_self_contained_and_has_the_sections(examples: Report) ->
         "responsibilities",
         "flows",
         "findings",
+        "to-confirm",
         "not-evaluated",
+        "suppressed",
         "policies",
         "about",
     ]
-    assert '<pre class="mermaid">flowchart LR\n' in page
-    # Mermaid's arrows are escaped like everything else (the browser shows them as text)
-    assert "--&gt;|backs up to|" in page
+    assert "mermaid" not in page and "<pre" not in page
+    assert (
+        "<tr><td>examples/terraform/noncompliant: aws_backup_plan.daily (aws eu-west-3)</td>"
+        "<td>is copied to</td><td>aws_backup_vault.offsite (aws us-west-2)</td>"
+        '<td><span class="badge non-compliant">non-compliant</span></td></tr>'
+    ) in page
     assert '<h3 id="certificate-aws">Amazon Web Services (AWS) (<code>aws</code>)</h3>' in page
     assert '<td><span class="badge left">yes</span> Administration and operation' in page
     assert '<a href="https://aws.amazon.com/compliance/hds/">' in page
