@@ -39,6 +39,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "hdslint.redaction",
         "hdslint.cache",
         "hdslint.atomic",
+        "hdslint.revision",
     ),
     # Facts as data with their schemas: the catalogue, the registry (certificates and
     # geography), the user's configuration, and the policy pack (definitions, the compiled
