@@ -125,9 +125,11 @@ def _taken_branch(expr: Expr, scope: Scope) -> Expr | tuple[()] | None:
     if expr[0] == "cond":
         test = evaluate(expr[1], scope)
         if isinstance(test, bool):
-            return expr[2] if test else expr[3]
+            taken: Expr = expr[2] if test else expr[3]
+            return taken
         return None
     if expr[0] == "call" and expr[1] == "try":
+        arg: Expr
         for arg in expr[2]:
             unknown = first_unknown(evaluate(arg, scope))
             if unknown is None or not unknown.error:

@@ -52,17 +52,11 @@ def _flows(result: ScanResult) -> list[tuple[str, str, str]]:
 
 
 def test_the_branch_a_conditional_takes_is_the_only_flow(scan_files: Scan) -> None:
-    destination = 'var.abroad ? aws_s3_bucket.virginia.arn : aws_s3_bucket.paris.arn'
+    destination = "var.abroad ? aws_s3_bucket.virginia.arn : aws_s3_bucket.paris.arn"
     result = scan_files(
-        {
-            "main.tf": AWS
-            + 'variable "abroad" {\n  default = false\n}\n'
-            + REPLICATION % destination
-        }
+        {"main.tf": AWS + 'variable "abroad" {\n  default = false\n}\n' + REPLICATION % destination}
     )
-    assert _flows(result) == [
-        ("aws_s3_bucket.source", "aws_s3_bucket.paris", "replicates_to")
-    ]
+    assert _flows(result) == [("aws_s3_bucket.source", "aws_s3_bucket.paris", "replicates_to")]
     assert finding_tuples(result) == [("HDS-LOC-001", "fail", "aws_s3_bucket.virginia", 12)]
 
 
@@ -77,16 +71,12 @@ resource "aws_s3_bucket" "virginia_copies" {
 }
 """
     result = scan_files({"main.tf": AWS + extra + REPLICATION % destination})
-    assert _flows(result) == [
-        ("aws_s3_bucket.source", "aws_s3_bucket.paris", "replicates_to")
-    ]
+    assert _flows(result) == [("aws_s3_bucket.source", "aws_s3_bucket.paris", "replicates_to")]
 
 
 def test_an_unknown_test_keeps_both_branches(scan_files: Scan) -> None:
     destination = "var.abroad ? aws_s3_bucket.virginia.arn : aws_s3_bucket.paris.arn"
-    result = scan_files(
-        {"main.tf": AWS + 'variable "abroad" {}\n' + REPLICATION % destination}
-    )
+    result = scan_files({"main.tf": AWS + 'variable "abroad" {}\n' + REPLICATION % destination})
     assert _flows(result) == [
         ("aws_s3_bucket.source", "aws_s3_bucket.paris", "replicates_to"),
         ("aws_s3_bucket.source", "aws_s3_bucket.virginia", "replicates_to"),
