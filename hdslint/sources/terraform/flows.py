@@ -13,7 +13,7 @@ from hdslint.model import Edge, Location, Unknown
 from hdslint.sources.flows import flow_edges, literal_destination
 from hdslint.sources.terraform.expr import Namespace, Scope, evaluate, evaluate_lazy, materialize
 from hdslint.sources.terraform.namespaces import ResourceValue
-from hdslint.sources.terraform.paths import blocks_at, exprs_at, flatten, static_refs
+from hdslint.sources.terraform.paths import block_present, exprs_at, flatten, static_refs
 from hdslint.sources.terraform.resources import ResourceEval
 
 
@@ -86,10 +86,12 @@ class HclFields:
         ]
 
     def present(self, path: str) -> bool:
-        if exprs_at(self.res.block.body, path, self.scope):
-            return True
-        name = path.rsplit(".", 1)[-1]
-        return any(block[0] == name for block in blocks_at(self.res.block.body, path))
+        """Set as Terraform sees it: an argument whose value is null is not set (an unknown
+        value may be set), a block is there when Terraform would create it."""
+        for expr, expr_scope, _source in exprs_at(self.res.block.body, path, self.scope):
+            if any(value is not None for value in flatten(evaluate(expr, expr_scope))):
+                return True
+        return block_present(self.res.block.body, path, self.scope)
 
     def own_region(self) -> str | Unknown | None:
         return self.res.region(self.scope)

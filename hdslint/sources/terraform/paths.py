@@ -55,14 +55,19 @@ def dynamic_contents(body: Body, label: str, scope: Scope) -> list[tuple[Body, S
     return [(content[2], bind(scope, {iterator: {"key": k, "value": v}})) for k, v in items]
 
 
-def blocks_at(body: Body, path: str) -> list[tuple[Any, ...]]:
-    """Nested blocks at a dotted path (`replication.auto`)."""
+def block_present(body: Body, path: str, scope: Scope) -> bool:
+    """Whether a nested block exists at a dotted path (`replication.auto`), as Terraform
+    would create it: a dynamic block counts once its for_each has an element (or is not
+    known), not when it is empty."""
     head, _, rest = path.partition(".")
-    out: list[tuple[Any, ...]] = []
-    for block in body["blocks"]:
-        if block[0] == head:
-            out.extend(blocks_at(block[2], rest) if rest else [block])
-    return out
+    for block_type, labels, inner, _line, _end in body["blocks"]:
+        if block_type == head and (not rest or block_present(inner, rest, scope)):
+            return True
+        if block_type == "dynamic" and labels and labels[0] == head:
+            for content_body, content_scope in dynamic_contents(inner, head, scope):
+                if not rest or block_present(content_body, rest, content_scope):
+                    return True
+    return False
 
 
 def object_exprs(expr: Expr, path: str, scope: Scope, source: str) -> list[tuple[Expr, Scope, str]]:

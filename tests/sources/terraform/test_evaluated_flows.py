@@ -128,3 +128,77 @@ resource "scaleway_rdb_instance" "%s" {
         ("HDS-FLOW-001", "not_evaluated", "scaleway_rdb_instance.on", 15),
         ("HDS-FLOW-002", "not_evaluated", "scaleway_rdb_instance.on", 15),
     ]
+
+
+DIAGNOSTICS = """
+terraform {
+  required_providers {
+    azurerm = { source = "hashicorp/azurerm" }
+  }
+}
+variable "eventhub_name" {
+  default = %s
+}
+resource "azurerm_storage_account" "records" {
+  name                     = "records"
+  resource_group_name      = "rg"
+  location                 = "francecentral"
+  account_tier             = "Standard"
+  account_replication_type = "LRS"
+}
+resource "azurerm_monitor_diagnostic_setting" "records" {
+  name               = "records"
+  target_resource_id = azurerm_storage_account.records.id
+  eventhub_name      = var.eventhub_name
+}
+"""
+
+
+def test_an_argument_set_to_null_sends_nothing(scan_files: Scan) -> None:
+    # The Azure Verified Modules pass optional destinations as variables defaulting to null.
+    result = scan_files({"main.tf": DIAGNOSTICS % "null"})
+    assert [f for f in finding_tuples(result) if f[0].startswith("HDS-FLOW")] == []
+
+
+def test_an_argument_set_to_an_endpoint_is_a_flow_that_cannot_be_told(scan_files: Scan) -> None:
+    result = scan_files({"main.tf": DIAGNOSTICS % '"audit"'})
+    assert [f for f in finding_tuples(result) if f[0].startswith("HDS-FLOW")] == [
+        ("HDS-FLOW-001", "not_evaluated", "azurerm_storage_account.records", 9),
+        ("HDS-FLOW-002", "not_evaluated", "azurerm_storage_account.records", 9),
+    ]
+
+
+SECRET = """
+variable "automatic" {
+  default = %s
+}
+resource "google_secret_manager_secret" "records" {
+  secret_id = "records"
+  project   = "p"
+  replication {
+    dynamic "auto" {
+      for_each = var.automatic ? [1] : []
+      content {}
+    }
+    dynamic "user_managed" {
+      for_each = var.automatic ? [] : [1]
+      content {
+        replicas {
+          location = "europe-west9"
+        }
+      }
+    }
+  }
+}
+"""
+
+
+def test_a_dynamic_block_is_there_only_when_terraform_creates_it(scan_files: Scan) -> None:
+    def targets(automatic: str) -> list[str]:
+        result = scan_files({"main.tf": SECRET % automatic})
+        return [type(edge.target).__name__ for edge in result.graph.edges]
+
+    # Replicas in the region the configuration names; automatic replication is the only
+    # flow to a place hdslint cannot tell, and only when its block exists.
+    assert targets("false") == ["Outside"]
+    assert targets("true") == ["UnknownDestination"]
