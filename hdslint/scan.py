@@ -32,6 +32,7 @@ from hdslint.result import Provenance, Selection
 from hdslint.result import ScanOptions as ScanOptions  # noqa: PLC0414
 from hdslint.result import ScanResult as ScanResult  # noqa: PLC0414
 from hdslint.sources.base import SourceResult
+from hdslint.sources.terraform.reconcile import reconcile_plans
 from hdslint.suppressions.apply import apply_suppressions
 from hdslint.suppressions.baseline import Baseline, load_baseline
 from hdslint.suppressions.settings import settings_from
@@ -196,7 +197,7 @@ def collect(found: Discovered, config: Config, options: ScanOptions) -> SourceRe
         result.errors.append(everything_excluded_error(config, options.selection.skip_paths))
     elif found.file_count == 0 and not found.excluded_count:
         result.errors.extend(nothing_read_errors(options.paths))
-    return result
+    return reconcile_plans(result)
 
 
 # How a scan that checks nothing is allowed, as the errors say it.
