@@ -90,6 +90,9 @@ _ZONE_PATTERNS: Mapping[str, re.Pattern[str]] = {
     "outscale": re.compile(r"^(?P<region>[a-z]+(?:-[a-z]+)+-\d+)[a-z]$"),
     "gcp": re.compile(r"^(?P<region>[a-z]+-[a-z]+\d+)-[a-z]$"),
     "scaleway": re.compile(r"^(?P<region>[a-z]{2}-[a-z]{3})-\d+$"),
+    "alicloud": re.compile(r"^(?P<region>[a-z]+-[a-z]+(?:-\d+)?)-?[a-z]$"),
+    "tencentcloud": re.compile(r"^(?P<region>[a-z]+-[a-z]+)-\d+$"),
+    "yandex": re.compile(r"^(?P<region>[a-z]+-[a-z]+\d+)-[a-z]$"),
 }
 
 
