@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hdslint import catalogue
+from hdslint.geography import normalise_region
 from hdslint.ids import (
     Address,
     Destination,
@@ -32,7 +33,6 @@ from hdslint.limits import too_large
 from hdslint.model import InputError, Location, Resource, Unknown, freeze
 from hdslint.paths import display_path
 from hdslint.redaction import is_secret_key, redact_values
-from hdslint.registry import normalise_region
 from hdslint.sources.base import PlanOrigin, SourceResult, flatten
 from hdslint.sources.flows import flow_edges, literal_destination
 from hdslint.sources.terraform.evaluate import provider_id_for_source
