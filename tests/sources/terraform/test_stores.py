@@ -244,7 +244,9 @@ resource "kubernetes_stateful_set" "stateless" {
     )
 
 
-AZAPI_REQUIRED = 'terraform {\n  required_providers {\n    azapi = { source = "Azure/azapi" }\n  }\n}\n'
+AZAPI_REQUIRED = (
+    'terraform {\n  required_providers {\n    azapi = { source = "Azure/azapi" }\n  }\n}\n'
+)
 
 
 def test_azapi_resources_are_what_their_type_names_located_by_their_parent(
