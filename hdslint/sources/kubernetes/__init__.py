@@ -187,7 +187,9 @@ def _build_object(
         return [backups.barman_object_store(scan_index, idx, obj)], []
     store = table()["operator_stores"].get(obj.group or "", {}).get(obj.kind)
     if store is not None and not builtin:
-        return storage.operator_store(idx, obj, store)
+        made, edges = storage.operator_store(idx, obj, store)
+        backed_up, flows = backups.operator_backups(scan_index, idx, obj, store)
+        return made + backed_up, edges + flows
     made = [_plain(idx, obj)]
     if builtin and obj.kind in pod_specs:
         claims, edges = storage.workload_volumes(idx, obj, pod_specs[obj.kind])

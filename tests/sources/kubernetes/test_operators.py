@@ -151,3 +151,87 @@ spec:
         "volume 'data' is bucket 'patient-scans' (through gcsfuse.csi.storage.gke.io), which"
         " is not located by the manifests"
     )
+
+
+def test_operator_backup_repositories_are_backups_where_their_bucket_is(scan_files: Scan) -> None:
+    result = scan_files(
+        {
+            ".hdslint.yaml": CLUSTERS,
+            "k8s/db.yaml": """
+apiVersion: postgres-operator.crunchydata.com/v1beta1
+kind: PostgresCluster
+metadata:
+  name: ehr
+  namespace: health
+spec:
+  postgresVersion: 16
+  instances:
+    - dataVolumeClaimSpec:
+        accessModes: [ReadWriteOnce]
+        storageClassName: fast
+  backups:
+    pgbackrest:
+      repos:
+        - name: repo1
+          volume:
+            volumeClaimSpec:
+              accessModes: [ReadWriteOnce]
+        - name: repo2
+          s3:
+            bucket: ehr-backups
+            endpoint: s3.us-west-2.amazonaws.com
+            region: us-west-2
+        - name: repo3
+          gcs:
+            bucket: ehr-archive
+---
+apiVersion: pxc.percona.com/v1
+kind: PerconaXtraDBCluster
+metadata:
+  name: billing
+  namespace: health
+spec:
+  backup:
+    storages:
+      s3-eu:
+        type: s3
+        s3:
+          bucket: billing-backups
+          region: eu-west-3
+""",
+        }
+    )
+    located = {
+        r.id: (r.category, r.provider, r.region)
+        for r in result.graph
+        if r.is_data_store and "/backups/" in r.id
+    }
+    assert located == {
+        "PostgresCluster.postgres-operator.crunchydata.com/health/ehr/backups/repo2": (
+            "backup",
+            "aws",
+            "us-west-2",
+        ),
+        "PostgresCluster.postgres-operator.crunchydata.com/health/ehr/backups/repo3": (
+            "backup",
+            "gcp",
+            None,
+        ),
+        "PerconaXtraDBCluster.pxc.percona.com/health/billing/backups/s3-eu": (
+            "backup",
+            "aws",
+            "eu-west-3",
+        ),
+    }
+    crunchy = "PostgresCluster.postgres-operator.crunchydata.com/health/ehr"
+    assert finding_tuples(result) == [
+        ("HDS-FLOW-001", "fail", crunchy, 1),
+        ("HDS-FLOW-002", "not_evaluated", crunchy, 1),
+        ("HDS-LOC-001", "fail", crunchy, 1),
+        ("HDS-LOC-001", "fail", f"{crunchy}/backups/repo2", 1),
+        ("HDS-LOC-002", "not_evaluated", f"{crunchy}/backups/repo3", 1),
+        ("HDS-LOC-001", "fail", "PerconaXtraDBCluster.pxc.percona.com/health/billing", 28),
+    ]
+    assert result.findings[0].message == (
+        f"is backed up to {crunchy}/backups/repo2: us-west-2 (United States) is outside the EEA"
+    )
