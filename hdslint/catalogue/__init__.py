@@ -27,6 +27,26 @@ class TypeInfo:
     region_default: str | None = None
     region_from: tuple[str, ...] = ()
     region_prefix: str | None = None
+    # Data rests on it although its category is not a data store's (a VM's disks): always
+    # (True), or when one of these attribute paths is set (a StatefulSet's claim templates).
+    stores_data: bool | tuple[str, ...] = False
+
+    def holds_data(self, attributes: Mapping[str, Any]) -> bool:
+        """Whether a resource of this type with these attributes is a data store."""
+        if isinstance(self.stores_data, bool):
+            return self.stores_data
+        return any(_present(attributes, path.split(".")) for path in self.stores_data)
+
+
+def _present(value: Any, path: list[str]) -> bool:
+    """Whether a dotted attribute path is set (lists, Terraform's nested blocks, are walked)."""
+    if not path:
+        return value not in (None, [], {})
+    if isinstance(value, list):
+        return any(_present(item, path) for item in value)
+    if isinstance(value, Mapping):
+        return _present(value.get(path[0]), path[1:])
+    return False
 
 
 class CatalogueError(ValueError):
@@ -51,18 +71,6 @@ def check(data: Any) -> list[str]:
     return validate(data, "hdslint.catalogue", "catalogue.schema.json")
 
 
-def infer_category(native_type: str, rules: Any, exclusions: str | None = None) -> str:
-    """The category a type's name suggests (`exoscale_sos_bucket` -> storage), or `other`."""
-    import re
-
-    if exclusions and re.search(exclusions, native_type):
-        return "other"
-    for rule in rules:
-        if re.search(rule["pattern"], native_type):
-            return str(rule["category"])
-    return "other"
-
-
 def family(catalogue: str, provider: str | None) -> Mapping[str, Any]:
     """How a provider's resources say where they are (`providers.<id>` of the catalogue)."""
     providers = load(catalogue)["providers"]
@@ -70,23 +78,63 @@ def family(catalogue: str, provider: str | None) -> Mapping[str, Any]:
     return found
 
 
+def unlocated_reason(
+    catalogue: str, provider: str | None, native_type: str, otherwise: str | None = None
+) -> str:
+    """Why a resource of this provider and type has no location at all."""
+    found = family(catalogue, provider).get("unlocated")
+    if found:
+        return str(found)
+    return otherwise or f"{native_type} has no location argument hdslint knows of"
+
+
 def activities_for(category: str) -> tuple[int, ...]:
     table = load("terraform")["activities_by_category"]
     return tuple(table.get(category, ()))
 
 
-def type_info(catalogue: str, native_type: str, provider: str | None) -> TypeInfo:
-    """What the catalogue says of a native type; unknown types are `other`, not data stores."""
+def generic_argument(catalogue: str, native_type: str) -> str | None:
+    """The argument that names what a generic resource is (`azapi_resource`: `type`)."""
+    generic = load(catalogue).get("generic_types", {}).get(native_type)
+    return str(generic["argument"]) if generic else None
+
+
+@functools.cache
+def _generic_index(catalogue: str, native_type: str) -> Mapping[str, Mapping[str, Any]]:
+    """A generic resource's entries by lower-cased kind (ARM types are case-insensitive)."""
+    types = load(catalogue)["generic_types"][native_type]["types"]
+    return {name.lower(): entry for name, entry in types.items()}
+
+
+def _entry(catalogue: str, native_type: str, kind: object) -> tuple[Mapping[str, Any] | None, bool]:
+    """A type's catalogue entry and whether the catalogue knows it. A generic resource's
+    entry is its kind's (`Microsoft.Storage/storageAccounts@2023-05-01`, version dropped)
+    over the generic defaults; an unknown kind keeps the defaults (where it is) as `other`."""
     data = load(catalogue)
-    entry = data["types"].get(native_type)
+    generic = data.get("generic_types", {}).get(native_type)
+    if generic is None:
+        entry = data["types"].get(native_type)
+        return entry, entry is not None
+    found = None
+    if isinstance(kind, str):
+        found = _generic_index(catalogue, native_type).get(kind.split("@", 1)[0].lower())
+    defaults = generic.get("defaults", {})
+    return {**defaults, **(found if found is not None else {"category": "other"})}, bool(found)
+
+
+def type_info(
+    catalogue: str, native_type: str, provider: str | None, kind: object = None
+) -> TypeInfo:
+    """What the catalogue says of a native type. A type it does not describe is `other`,
+    never a data store: a name (`_table`, `_db_`, `bucket`) says nothing of where data rests
+    (route tables, DB parameter groups and backend buckets hold none). `kind`: what a
+    generic resource's argument names (see `generic_argument`)."""
+    entry, known = _entry(catalogue, native_type, kind)
     if entry is None:
-        category = infer_category(
-            native_type, data.get("inferred_categories", ()), data.get("inferred_exclusions")
-        )
         return TypeInfo(
             service=f"{provider}:{native_type}" if provider else None,
-            category=category,
-            activities=activities_for(category),
+            category="other",
+            activities=(),
             known=False,
         )
     category = entry["category"]
@@ -94,6 +142,7 @@ def type_info(catalogue: str, native_type: str, provider: str | None) -> TypeInf
     region_from = entry.get("region_from") or ()
     if isinstance(region_from, str):
         region_from = (region_from,)
+    stores_data = entry.get("stores_data", False)
     return TypeInfo(
         service=entry.get("service"),
         category=category,
@@ -104,4 +153,6 @@ def type_info(catalogue: str, native_type: str, provider: str | None) -> TypeInf
         region_default=entry.get("region_default"),
         region_from=tuple(region_from),
         region_prefix=entry.get("region_prefix"),
+        stores_data=stores_data if isinstance(stores_data, bool) else tuple(stores_data),
+        known=known,
     )

@@ -149,8 +149,10 @@ class _Plan:
         provider = provider_id_for_source(
             str(res.get("provider_name", rtype.split("_", maxsplit=1)[0]))
         )
-        info = catalogue.type_info("terraform", rtype, provider)
         values = _mask(res.get("values") or {}, res.get("sensitive_values") or {})
+        argument = catalogue.generic_argument("terraform", rtype)
+        kind = values.get(argument) if argument else None
+        info = catalogue.type_info("terraform", rtype, provider, kind)
         declared = parsed.in_configuration()
         config_address = str(declared)
         config_res = self.config_resources.get(config_address, {})
@@ -162,7 +164,12 @@ class _Plan:
         else:
             region_id = normalise_region(provider, region) if region else None
             if region is None:
-                unknown["region"] = f"{rtype} has no location hdslint can read in the plan"
+                unknown["region"] = catalogue.unlocated_reason(
+                    "terraform",
+                    provider,
+                    rtype,
+                    f"{rtype} has no location hdslint can read in the plan",
+                )
         tags = values.get("tags_all") or values.get("tags") or values.get("labels") or {}
         location = self._location(address, declared)
         self.result.resources.append(
@@ -184,6 +191,7 @@ class _Plan:
                 module=parsed.module_path(),
                 presumed_health_data=info.presumed,
                 scope=self.scope,
+                stores_data=info.holds_data(values),
             )
         )
         self._flows(parsed, info, values, config_res, provider, region_id, location)
