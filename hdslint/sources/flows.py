@@ -2,9 +2,10 @@
 
 A flow entry (`hdslint/catalogue/terraform.yaml`, `kubernetes.yaml`) says where a resource's
 data goes: `to` / `from` a referenced resource, to a `region`, to the `paired` region, to an
-`external` endpoint, or somewhere unknown (`unless_true`, `when_present`). What a path holds
-is the only thing that differs between HCL, plan JSON and Kubernetes custom resources: each
-source answers through a `FieldReader`, and `flow_edges` decides the edges.
+`external` endpoint, or somewhere unknown (`unless_true`, `when_present`); `disabled_by`
+names a setting that turns the flow off when true. What a path holds is the only thing that
+differs between HCL, plan JSON and Kubernetes custom resources: each source answers through
+a `FieldReader`, and `flow_edges` decides the edges.
 """
 
 from __future__ import annotations
@@ -71,6 +72,8 @@ def flow_edges(
 ) -> list[Edge]:
     """The edges one `flows` entry gives for one resource."""
     kind = EdgeKind(flow["kind"])
+    if "disabled_by" in flow and any(value is True for value in reader.values(flow["disabled_by"])):
+        return []  # the setting turns the flow off (Scaleway's disable_backup = true)
     subjects = reader.subjects(flow["subject"]) if "subject" in flow else [reader.key]
     destinations = [
         target
@@ -96,7 +99,7 @@ def flow_edges(
 
 def flow_path_keys() -> tuple[str, ...]:
     """The keys of a flow entry whose value is a field path (the rest are options)."""
-    return ("subject", "from", *DESTINATIONS)
+    return ("subject", "from", "disabled_by", *DESTINATIONS)
 
 
 def _to(flow: Mapping[str, Any], reader: FieldReader) -> list[Destination]:
@@ -104,7 +107,12 @@ def _to(flow: Mapping[str, Any], reader: FieldReader) -> list[Destination]:
 
 
 def _regions(flow: Mapping[str, Any], reader: FieldReader) -> list[Destination]:
-    return [_region(value, reader.provider) for value in reader.values(flow["region"])]
+    # A null region is no destination: nothing is copied (`destination_region = null`).
+    return [
+        _region(value, reader.provider)
+        for value in reader.values(flow["region"])
+        if value is not None
+    ]
 
 
 def _external(flow: Mapping[str, Any], reader: FieldReader) -> list[Destination]:

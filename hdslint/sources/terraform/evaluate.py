@@ -259,6 +259,12 @@ class Evaluator:
             spent.where = (res.block.file, res.block.line)
         instances = res.instances()
         if isinstance(instances, Unknown):
+            scopes = res.unkeyed_scopes()
+            places = {repr(res.region(scope)) for scope in scopes}
+            if len(places) == 1 and isinstance(res.region(scopes[0]), str):
+                # The keys are not known, but every instance is in one known place.
+                self._emit_one(res, res.address, scopes[0], None)
+                return
             unknown_scope = res.scope_for(None)
             self._emit_one(res, res.address, unknown_scope, None)
             return

@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 from hdslint.model import Unknown
 from hdslint.sources.terraform import budget
-from hdslint.sources.terraform.functions import BUILDERS, FUNCTIONS, LENIENT
+from hdslint.sources.terraform.functions import BUILDERS, FUNCTIONS, LENIENT, SHAPE_ONLY
 from hdslint.sources.terraform.values import (
     is_number,
     norm_number,
@@ -48,6 +48,18 @@ class Namespace:
 
     def describe(self) -> str:
         return type(self).__name__
+
+
+class UnknownKeys(Unknown):
+    """A map whose keys are not known but whose elements are (a `for` expression keyed by
+    an id the provider assigns): Terraform learns the keys when it plans, and each
+    element's own values (a `location`) are decided already."""
+
+    __slots__ = ("elements",)
+
+    def __init__(self, reason: str, elements: list[Any], *, ref: str | None = None) -> None:
+        super().__init__(reason, ref=ref)
+        self.elements = elements
 
 
 class Scope(Protocol):
@@ -252,13 +264,14 @@ def _binary(op: str, left_expr: Expr, right_expr: Expr, scope: Scope, depth: int
         if not isinstance(left, bool) or not isinstance(right, bool):
             return type_error(op, left)
         return left and right if op == "&&" else left or right
+    if op in ("==", "!="):
+        equal = _equal(left, right)
+        if isinstance(equal, Unknown):
+            return equal
+        return equal if op == "==" else not equal
     unknown = first_unknown(left) or first_unknown(right)
     if unknown is not None:
         return unknown
-    if op == "==":
-        return _equal(left, right)
-    if op == "!=":
-        return not _equal(left, right)
     a, b = to_number(left), to_number(right)
     if isinstance(a, Unknown) or isinstance(b, Unknown):
         return type_error(op, left if isinstance(a, Unknown) else right)
@@ -285,10 +298,38 @@ def _binary(op: str, left_expr: Expr, right_expr: Expr, scope: Scope, depth: int
     return Unknown(f"unsupported operator {op}", error=True)
 
 
-def _equal(left: Any, right: Any) -> bool:
+def _equal(left: Any, right: Any) -> bool | Unknown:
+    """Terraform's equality over partly known values: an object with an unknown attribute
+    is still not null, and collections of different shapes differ; only an unknown that
+    could decide the answer leaves it unknown."""
+    if isinstance(left, Unknown):
+        return left
+    if isinstance(right, Unknown):
+        return right
     if is_number(left) and is_number(right):
         return bool(float(left) == float(right))
-    return bool(type(left) is type(right) and left == right)
+    if type(left) is not type(right):
+        return False
+    if isinstance(left, dict):
+        if left.keys() != right.keys():
+            return False
+        return _all_equal([(left[k], right[k]) for k in left])
+    if isinstance(left, list):
+        if len(left) != len(right):
+            return False
+        return _all_equal(list(zip(left, right, strict=True)))
+    return bool(left == right)
+
+
+def _all_equal(pairs: list[tuple[Any, Any]]) -> bool | Unknown:
+    unknown: Unknown | None = None
+    for a, b in pairs:
+        equal = _equal(a, b)
+        if equal is False:
+            return False
+        if isinstance(equal, Unknown) and unknown is None:
+            unknown = equal
+    return unknown if unknown is not None else True
 
 
 def _for(expr: Expr, scope: Scope, depth: int) -> Any:
@@ -307,6 +348,7 @@ def _for(expr: Expr, scope: Scope, depth: int) -> Any:
         spent.check_items(len(pairs), "a for expression")
     results_list: list[Any] = []
     results_map: dict[str, Any] = {}
+    unknown_key: Unknown | None = None
     for k, v in pairs:
         names = {value_var: v}
         if key_var is not None:
@@ -324,7 +366,11 @@ def _for(expr: Expr, scope: Scope, depth: int) -> Any:
             continue
         key = materialize(_eval(key_expr, inner, depth))
         if isinstance(key, Unknown):
-            return Unknown(f"a for expression's key is not known ({key.reason})")
+            if key.error:
+                return Unknown(f"a for expression's key is not known ({key.reason})")
+            unknown_key = unknown_key or key
+            results_list.append(value)  # the elements, for when the keys stay unknown
+            continue
         skey = to_string(key)
         if group:
             results_map.setdefault(skey, []).append(value)
@@ -332,7 +378,15 @@ def _for(expr: Expr, scope: Scope, depth: int) -> Any:
             return Unknown(f"duplicate key {skey!r} in a for expression", error=True)
         else:
             results_map[skey] = value
-    return results_list if key_expr is None else results_map
+    if key_expr is None:
+        return results_list
+    if unknown_key is not None:
+        return UnknownKeys(
+            f"a for expression's key is not known ({unknown_key.reason})",
+            [*results_list, *results_map.values()],
+            ref=unknown_key.ref,
+        )
+    return results_map
 
 
 def _splat(target_expr: Expr, ops: tuple[Any, ...], scope: Scope, depth: int) -> Any:
@@ -377,7 +431,11 @@ def _call(name: str, arg_exprs: tuple[Expr, ...], expand: bool, scope: Scope, de
         if not isinstance(last, list):
             return type_error("...", last)
         args.extend(last)
-    if name not in LENIENT:
+    if name in SHAPE_ONLY:
+        unknown = next((arg for arg in args if isinstance(arg, Unknown)), None)
+        if unknown is not None:
+            return unknown
+    elif name not in LENIENT:
         for arg in args:
             unknown = first_unknown(arg)
             if unknown is not None:

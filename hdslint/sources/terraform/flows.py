@@ -57,7 +57,7 @@ class HclFields:
         the expression itself, as Terraform finds dependencies), else their values."""
         out: list[Any] = []
         for expr, expr_scope, _source in exprs_at(self.res.block.body, path, self.scope):
-            refs = static_refs(expr, self.res.module)
+            refs = static_refs(expr, self.res.module, expr_scope)
             if refs:
                 out.extend(Ref(a) for a in refs)
             else:

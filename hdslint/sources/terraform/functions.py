@@ -403,3 +403,7 @@ BUILDERS = frozenset(
 
 # Functions that decide themselves what an Unknown argument means.
 LENIENT = frozenset({"coalesce", "coalescelist", "merge"})
+
+# Functions that read only a collection's shape: an unknown element leaves the length and
+# the keys known, as in Terraform (`values` keeps the unknown elements as they are).
+SHAPE_ONLY = frozenset({"length", "keys", "values"})

@@ -97,6 +97,13 @@ class ResourceValue(Namespace):
         return self.res.exported(name, self.key)
 
     def index(self, key: Any) -> Any:
+        instances = self.res.instances()
+        if not isinstance(instances, Unknown) and not any(
+            inst.key is not None and (inst.key == key or str(inst.key) == str(key))
+            for inst in instances
+        ):
+            # As Terraform: the key does not identify an instance (count = 0, no such key).
+            return Unknown(f"{self.res.address}[{key!r}] is not an instance", error=True)
         return ResourceValue(self.res, key, indexed=True)
 
     def materialize(self) -> Any:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from hdslint.model import Unknown
 from hdslint.sources.base import flatten as flatten  # noqa: PLC0414 (re-exported)
-from hdslint.sources.terraform.expr import Scope, bind, evaluate
+from hdslint.sources.terraform.expr import Scope, bind, evaluate, first_unknown
 from hdslint.sources.terraform.hcl import Body, Expr
 
 if TYPE_CHECKING:
@@ -78,33 +78,79 @@ def object_exprs(expr: Expr, path: str, scope: Scope, source: str) -> list[tuple
     return []
 
 
-def static_refs(expr: Expr, instance: ModuleInstance, depth: int = 0) -> list[str]:
-    """Resource addresses an expression refers to directly (or through locals)."""
+def static_refs(
+    expr: Expr, instance: ModuleInstance, scope: Scope | None = None, depth: int = 0
+) -> list[str]:
+    """Resource addresses an expression refers to directly (or through locals), as
+    Terraform's dependencies, except in the branches Terraform does not take: the other side
+    of a conditional whose test is known, the arguments of try() after the first that
+    evaluates. `scope` evaluates those tests (the module instance by default)."""
     if depth > 20:
         return []
-    out: list[str] = []
+    here: Scope = instance if scope is None else scope
     tag = expr[0]
     if tag == "attr" and expr[1][0] == "var":
         root, name = expr[1][1], expr[2]
         if root == "local":
             entry = instance.mod.locals.get(name)
-            return static_refs(entry[0], instance, depth + 1) if entry else []
+            return static_refs(entry[0], instance, None, depth + 1) if entry else []
         if instance.resource(root, name) is not None:
             return [f"{instance.prefix()}{root}.{name}"]
         return []
+    if tag == "for":
+        # Names bound by the for expression are not in `here`: decide nothing inside it.
+        here = _UNDECIDED
+    taken = None if here is _UNDECIDED else _taken_branch(expr, here)
+    if taken is not None:
+        return static_refs(taken, instance, here, depth + 1) if taken else []
+    out: list[str] = []
+    for sub_expr in _sub_exprs(expr):
+        out.extend(static_refs(sub_expr, instance, here, depth + 1))
+    return list(dict.fromkeys(out))
+
+
+class _Undecided:
+    """The scope inside a `for` expression: its tests are not evaluated here."""
+
+    def root(self, name: str) -> Any:
+        return Unknown(f"{name} is bound by a for expression", error=True)
+
+
+_UNDECIDED = _Undecided()
+
+
+def _taken_branch(expr: Expr, scope: Scope) -> Expr | tuple[()] | None:
+    """The one sub-expression Terraform evaluates, when that is decided: `()` when none is
+    (every argument of try() fails), None when every part counts."""
+    if expr[0] == "cond":
+        test = evaluate(expr[1], scope)
+        if isinstance(test, bool):
+            taken: Expr = expr[2] if test else expr[3]
+            return taken
+        return None
+    if expr[0] == "call" and expr[1] == "try":
+        arg: Expr
+        for arg in expr[2]:
+            unknown = first_unknown(evaluate(arg, scope))
+            if unknown is None or not unknown.error:
+                return arg
+        return ()
+    return None
+
+
+def _sub_exprs(expr: Expr) -> list[Expr]:
+    out: list[Expr] = []
     for part in expr[1:]:
         if isinstance(part, tuple) and part and isinstance(part[0], str):
-            out.extend(static_refs(part, instance, depth + 1))
+            out.append(part)
         elif isinstance(part, tuple):
             for item in part:
                 if isinstance(item, tuple) and item and isinstance(item[0], str):
-                    out.extend(static_refs(item, instance, depth + 1))
+                    out.append(item)
                 elif isinstance(item, tuple):  # object items: (key, value) pairs
-                    for sub_expr in item:
-                        if (
-                            isinstance(sub_expr, tuple)
-                            and sub_expr
-                            and isinstance(sub_expr[0], str)
-                        ):
-                            out.extend(static_refs(sub_expr, instance, depth + 1))
-    return list(dict.fromkeys(out))
+                    out.extend(
+                        sub_expr
+                        for sub_expr in item
+                        if isinstance(sub_expr, tuple) and sub_expr and isinstance(sub_expr[0], str)
+                    )
+    return out

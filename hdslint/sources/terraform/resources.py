@@ -12,7 +12,7 @@ from hdslint import catalogue
 from hdslint.model import Unknown
 from hdslint.registry import normalise_region
 from hdslint.sources.terraform import budget
-from hdslint.sources.terraform.expr import Scope, bind, evaluate
+from hdslint.sources.terraform.expr import Scope, UnknownKeys, bind, evaluate, first_unknown
 from hdslint.sources.terraform.loader import Block
 from hdslint.sources.terraform.namespaces import ResourceValue
 from hdslint.sources.terraform.paths import exprs_at, flatten, static_refs
@@ -53,6 +53,18 @@ class ResourceEval:
         if isinstance(expansion, Unknown):
             return expansion
         return [_Instance(key, bind(self.module, names)) for key, names in expansion]
+
+    def unkeyed_scopes(self) -> list[Scope]:
+        """One scope per instance when for_each's keys are not known but its elements are
+        (`each.key` stays unknown); [] otherwise."""
+        instances = self.instances()
+        if not isinstance(instances, UnknownKeys):
+            return []
+        key = Unknown(f"{self.address} instance keys are not known ({instances.reason})")
+        return [
+            bind(self.module, {"each": {"key": key, "value": value}, "count": key})
+            for value in instances.elements
+        ]
 
     def scope_for(self, key: Any) -> Scope:
         instances = self.instances()
@@ -140,7 +152,7 @@ class ResourceEval:
             attr = body_attrs.get(name)
             if attr is None:
                 continue
-            for address in static_refs(attr[0], self.module):
+            for address in static_refs(attr[0], self.module, scope):
                 parent = self.module.resource_by_address(address)
                 if parent is not None and depth < 8:
                     region = parent.region(parent.scope_for(None), depth + 1)
@@ -171,11 +183,20 @@ def expand(attrs: Mapping[str, Any], scope: Scope) -> list[tuple[Any, Mapping[st
         return [(i, {"count": {"index": i}}) for i in range(int(count))]
     if "for_each" in attrs:
         coll = evaluate(attrs["for_each"][0], scope)
+        if isinstance(coll, UnknownKeys):
+            return UnknownKeys(
+                f"for_each = {attrs['for_each'][2]}: {coll.reason}", coll.elements, ref=coll.ref
+            )
         if isinstance(coll, Unknown):
             return Unknown(f"for_each = {attrs['for_each'][2]}: {coll.reason}", ref=coll.ref)
         if isinstance(coll, dict):
             items = list(coll.items())
         elif isinstance(coll, list):
+            unknown = first_unknown(coll)
+            if unknown is not None:  # a set's elements are its keys
+                return Unknown(
+                    f"for_each = {attrs['for_each'][2]}: {unknown.reason}", ref=unknown.ref
+                )
             items = [(v if isinstance(v, str) else json.dumps(v), v) for v in coll]
         else:
             return Unknown(f"for_each = {attrs['for_each'][2]} is not a map or set", error=True)
