@@ -153,11 +153,13 @@ def silent_endpoint() -> Iterator[tuple[str, threading.Event]]:
                 held.append(conn)
                 reached.set()
 
-    threading.Thread(target=accept, daemon=True).start()
+    acceptor = threading.Thread(target=accept, daemon=True)
+    acceptor.start()
     try:
         yield f"http://127.0.0.1:{server.getsockname()[1]}", reached
     finally:
         server.close()
+        acceptor.join(5)
         for conn in held:
             conn.close()
 
