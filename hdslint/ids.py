@@ -78,7 +78,7 @@ class Address:
     def in_configuration(self) -> Address:
         """The address of the block that declares it: no instance key anywhere (the
         configuration has none), `module.a.aws_s3_bucket.b`."""
-        return Address(tuple(ModuleStep(s.name) for s in self.module), self.type, self.name)
+        return Address(module_in_configuration(self.module), self.type, self.name)
 
     def within(self, module: tuple[ModuleStep, ...]) -> Address:
         """This address (as a reference written inside a module) placed in that module."""
@@ -109,6 +109,29 @@ class Address:
             return None
         (rtype, _), (name, key) = rest
         return cls(tuple(module), rtype, name, key)
+
+
+def module_in_configuration(path: tuple[ModuleStep, ...]) -> tuple[ModuleStep, ...]:
+    """The module calls that declare a module instance: its path without instance keys."""
+    return tuple(ModuleStep(step.name) for step in path)
+
+
+def parse_module_path(text: str) -> tuple[ModuleStep, ...] | None:
+    """The module instance `text` spells (`module.a["x"].module.b`), or None when it is not
+    one (a resource address, a data source)."""
+    steps: list[ModuleStep] = []
+    pos = 0
+    while pos < len(text):
+        word = _STEP.match(text, pos)
+        name = _STEP.match(text, word.end()) if word is not None else None
+        if word is None or name is None or word.group(0) != "module." or name.group(0) == "":
+            return None
+        raw = name.group("key")
+        steps.append(ModuleStep(name.group("name"), _parse_key(raw) if raw is not None else None))
+        pos = name.end()
+        if name.group(0).endswith(".") and pos == len(text):
+            return None
+    return tuple(steps) or None
 
 
 def _parse_key(raw: str) -> str | int:

@@ -32,6 +32,7 @@ from hdslint.result import Evaluation as Evaluation  # noqa: PLC0414
 from hdslint.result import ScanOptions as ScanOptions  # noqa: PLC0414
 from hdslint.result import ScanResult as ScanResult  # noqa: PLC0414
 from hdslint.sources.base import SourceResult
+from hdslint.sources.terraform.reconcile import reconcile_plans
 from hdslint.suppressions.apply import apply_suppressions
 from hdslint.suppressions.baseline import Baseline, load_baseline
 from hdslint.suppressions.settings import settings_from
@@ -193,7 +194,7 @@ def collect(found: Discovered, config: Config, options: ScanOptions) -> SourceRe
             result.errors.extend(unread_errors(kind, files))
     if found.file_count == 0:
         result.errors.extend(nothing_read_errors(options.paths))
-    return result
+    return reconcile_plans(result)
 
 
 def unread_errors(kind: str, files: Sequence[Path]) -> list[InputError]:

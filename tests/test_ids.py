@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from hdslint.ids import Address, ModuleStep, Outside, ResourceKey, UnknownDestination
+from hdslint.ids import (
+    Address,
+    ModuleStep,
+    Outside,
+    ResourceKey,
+    UnknownDestination,
+    module_in_configuration,
+    parse_module_path,
+)
 
 
 @pytest.mark.parametrize(
@@ -52,6 +60,27 @@ def test_configuration_address_and_module_path() -> None:
     assert str(Address.parse("aws_s3_bucket.r[0]").within(address.module)) == (  # type: ignore[union-attr]
         'module.a["x"].aws_s3_bucket.r[0]'
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "path"),
+    [
+        ("module.a", (ModuleStep("a"),)),
+        ('module.a["x"].module.b[0]', (ModuleStep("a", "x"), ModuleStep("b", 0))),
+        ("module.a.aws_s3_bucket.b", None),
+        ("aws_s3_bucket.b", None),
+        ("module", None),
+        ("module.a.", None),
+    ],
+)
+def test_a_module_path_parses(text: str, path: tuple[ModuleStep, ...] | None) -> None:
+    assert parse_module_path(text) == path
+
+
+def test_a_module_path_in_configuration_has_no_keys() -> None:
+    path = parse_module_path('module.a["x"].module.b[0]')
+    assert path is not None
+    assert module_in_configuration(path) == (ModuleStep("a"), ModuleStep("b"))
 
 
 def test_a_key_holding_an_arn_keeps_scope_and_id_apart() -> None:

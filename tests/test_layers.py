@@ -42,11 +42,12 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "hdslint.revision",
         "hdslint.printable",
     ),
-    # Facts as data with their schemas: the catalogue, the registry (certificates and
-    # geography), the user's configuration, and the policy pack (definitions, the compiled
-    # condition language, their descriptions).
+    # Facts as data with their schemas: the catalogue, the geography, the registry
+    # (certificates), the user's configuration, and the policy pack (definitions, the
+    # compiled condition language, their descriptions).
     "knowledge": (
         "hdslint.catalogue",
+        "hdslint.geography",
         "hdslint.registry",
         "hdslint.schemas",
         "hdslint.yamlio",
@@ -173,6 +174,26 @@ def violations() -> list[str]:
 
 def test_imports_point_one_way() -> None:
     assert violations() == []
+
+
+# Within a layer, modules that must not know each other: (importer prefix, imported prefix,
+# why). Sources spell regions as the geography does, but never judge certificates.
+APART: tuple[tuple[str, str, str], ...] = (
+    ("hdslint.sources", "hdslint.registry", "sources use hdslint.geography, not certificates"),
+)
+
+
+def test_modules_kept_apart_do_not_import_each_other() -> None:
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        module = module_name(path)
+        for importer, imported, why in APART:
+            if module != importer and not module.startswith(importer + "."):
+                continue
+            for target, line, _typing in imports(path):
+                if target == imported or target.startswith(imported + "."):
+                    found.append(f"{path.relative_to(ROOT)}:{line}: imports {target} ({why})")
+    assert found == []
 
 
 def test_every_module_has_a_layer() -> None:

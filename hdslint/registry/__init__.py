@@ -1,4 +1,5 @@
-"""The HDS registry: certificates and geography as data, and the lookups policies ask.
+"""The HDS registry: certificates as data over the geography (`hdslint.geography`), and the
+lookups policies ask.
 
 Every lookup answers with one of three verdicts — covered, not covered, cannot tell — and
 the reason, the confidence and the evidence (source, date) it rests on.
@@ -9,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import functools
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
@@ -17,6 +17,13 @@ from typing import Any
 
 from hdslint import clock, yamlio
 from hdslint.errors import RegistryError
+from hdslint.geography import Geography, shipped_geography
+
+# Re-exported for code written before the geography left the registry; sources import
+# them from hdslint.geography (tests/test_layers.py checks it).
+from hdslint.geography import RegionInfo as RegionInfo
+from hdslint.geography import normalise_region as normalise_region
+from hdslint.geography import paired_region as paired_region
 from hdslint.model import Evidence
 from hdslint.registry.validity import (
     DEFAULT_EXPIRY_WARNING_DAYS,
@@ -71,59 +78,6 @@ class Answer:
     verify: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class RegionInfo:
-    provider: str
-    region: str
-    name: str | None
-    country: str | None
-    in_eea: bool | None
-    confidence: str
-    source: str
-    as_of: str
-
-
-# Provider-specific spellings of the same region: zones and sub-regions reduce to their
-# region, Azure display names to ids, OVHcloud names to upper case.
-_ZONE_PATTERNS: Mapping[str, re.Pattern[str]] = {
-    "aws": re.compile(r"^(?P<region>[a-z]{2}(?:-[a-z]+)+-\d+)[a-z]$"),
-    "outscale": re.compile(r"^(?P<region>[a-z]+(?:-[a-z]+)+-\d+)[a-z]$"),
-    "gcp": re.compile(r"^(?P<region>[a-z]+-[a-z]+\d+)-[a-z]$"),
-    "scaleway": re.compile(r"^(?P<region>[a-z]{2}-[a-z]{3})-\d+$"),
-}
-
-
-def _normalise(geography: Mapping[str, Any], provider: str | None, region: str) -> str:
-    text = region.strip()
-    if provider == "azure":
-        return text.lower().replace(" ", "")
-    if provider == "ovh":
-        return text.upper()
-    text = text.lower()
-    pattern = _ZONE_PATTERNS.get(provider or "")
-    if pattern is not None:
-        geo = geography["providers"].get(provider, {}).get("regions", {})
-        if text not in geo:
-            match = pattern.match(text)
-            if match and match.group("region") in geo:
-                return match.group("region")
-    return text
-
-
-def normalise_region(provider: str | None, region: str) -> str:
-    """A provider's spelling of a region, reduced to its region id: zones and sub-regions to
-    their region (`eu-west-3a` -> `eu-west-3`), Azure display names to ids (`France Central`
-    -> `francecentral`), case as the provider writes its ids."""
-    return _normalise(_shipped()[1], provider, region)
-
-
-def paired_region(provider: str, region: str) -> str | None:
-    """The provider's paired region for geo-redundant copies (Azure GRS), if one is known."""
-    pairs = _shipped()[1]["providers"].get(provider, {}).get("pairs", {})
-    value = pairs.get(normalise_region(provider, region))
-    return str(value) if value else None
-
-
 @dataclass(frozen=True)
 class Registry:
     """The loaded registry: providers' certificates plus the region geography."""
@@ -160,47 +114,23 @@ class Registry:
 
     # -- geography -----------------------------------------------------------------------
 
+    @functools.cached_property
+    def places(self) -> Geography:
+        return Geography(self.geography)
+
     def normalise_region(self, provider: str | None, region: str) -> str:
-        return _normalise(self.geography, provider, region)
+        return self.places.normalise_region(provider, region)
 
     def country_name(self, code: str | None) -> str:
-        if code is None:
-            return "unknown country"
-        return str(self.geography["countries"].get(code, code))
+        return self.places.country_name(code)
 
     def region_info(self, provider: str | None, region: str | None) -> RegionInfo | None:
         """What the geography knows of `region` under `provider`, or None."""
         key = ("region", provider, region)
         if key not in self._memo:
-            self._memo[key] = self._region_info(provider, region)
+            self._memo[key] = self.places.region_info(provider, region)
         info: RegionInfo | None = self._memo[key]
         return info
-
-    def _region_info(self, provider: str | None, region: str | None) -> RegionInfo | None:
-        if provider is None or region is None:
-            return None
-        geo = self.geography["providers"].get(provider)
-        if geo is None:
-            return None
-        rid = self.normalise_region(provider, region)
-        entry = geo["regions"].get(rid)
-        if entry is None:
-            for rule in geo.get("prefix_rules", ()):
-                if re.match(rule["match"], rid):
-                    entry = rule
-                    break
-        if entry is None:
-            return None
-        return RegionInfo(
-            provider=provider,
-            region=rid,
-            name=entry.get("name"),
-            country=entry.get("country"),
-            in_eea=entry.get("in_eea"),
-            confidence=entry.get("confidence", "medium"),
-            source=str(geo["source"]),
-            as_of=str(geo["as_of"]),
-        )
 
     def describe_region(self, provider: str | None, region: str | None) -> str:
         """`us-east-1 (United States)` for messages."""
@@ -456,12 +386,10 @@ def _read_data(name: str) -> str:
 @functools.lru_cache(maxsize=1)
 def _shipped() -> tuple[Mapping[str, Any], Mapping[str, Any]]:
     hds = yamlio.load(_read_data("hds.yaml"))
-    geography = yamlio.load(_read_data("geography.yaml"))
     errors = validate(hds, "hdslint.registry", "hds.schema.json")
-    errors += validate(geography, "hdslint.registry", "geography.schema.json")
     if errors:  # a packaging bug, not a user error; still say it plainly
         raise RegistryError(f"the shipped registry is invalid: {errors[0]}")
-    return hds, geography
+    return hds, shipped_geography().data
 
 
 def merge_provider(base: Mapping[str, Any] | None, override: Mapping[str, Any]) -> dict[str, Any]:

@@ -6,7 +6,24 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from hdslint.ids import Address, ModuleStep
 from hdslint.model import Edge, InputError, Resource
+
+
+@dataclass(frozen=True)
+class PlanOrigin:
+    """What a Terraform plan says of the configuration it was made from, so that the plan
+    and that configuration, both scanned, give each resource once (terraform/reconcile.py).
+
+    `folder` is the root module's folder as a scope (the plan file's folder, as the
+    configuration's resources are scoped); `declared` every resource block of the
+    configuration and `module_calls` every module call, at their configuration addresses
+    (no instance keys)."""
+
+    scope: str
+    folder: str
+    declared: frozenset[Address]
+    module_calls: frozenset[tuple[ModuleStep, ...]]
 
 
 @dataclass
@@ -14,11 +31,13 @@ class SourceResult:
     resources: list[Resource] = field(default_factory=list)
     edges: list[Edge] = field(default_factory=list)
     errors: list[InputError] = field(default_factory=list)
+    plans: list[PlanOrigin] = field(default_factory=list)
 
     def extend(self, other: SourceResult) -> None:
         self.resources.extend(other.resources)
         self.edges.extend(other.edges)
         self.errors.extend(other.errors)
+        self.plans.extend(other.plans)
 
 
 # A field holds a few values; YAML aliases or a hostile plan could make it billions (a

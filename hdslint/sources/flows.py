@@ -14,9 +14,9 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
+from hdslint.geography import normalise_region, paired_region
 from hdslint.ids import Destination, Outside, ResourceKey, UnknownDestination
 from hdslint.model import Edge, EdgeKind, Location, Unknown
-from hdslint.registry import normalise_region, paired_region
 
 _LOCATION_IN_PATH = re.compile(r"/(?:locations|regions|zones)/([^/]+)")
 

@@ -18,9 +18,9 @@ from typing import Any
 from urllib.parse import urlparse
 
 from hdslint import catalogue
+from hdslint.geography import normalise_region
 from hdslint.ids import ResourceKey
 from hdslint.model import Edge, EdgeKind, Resource
-from hdslint.registry import normalise_region
 from hdslint.sources.kubernetes.index import Place, ScanIndex, ScopeIndex, edge, make_resource
 from hdslint.sources.kubernetes.objects import (
     K8sObject,

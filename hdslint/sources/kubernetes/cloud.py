@@ -11,9 +11,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from hdslint.geography import normalise_region
 from hdslint.ids import Destination, Outside, ResourceKey
 from hdslint.model import DATA_CATEGORIES, Edge, Resource, Unknown
-from hdslint.registry import normalise_region
 from hdslint.sources.base import flatten
 from hdslint.sources.flows import flow_edges
 from hdslint.sources.kubernetes.index import Place, ScanIndex, ScopeIndex, make_resource

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from hdslint import catalogue
+from hdslint.geography import normalise_region
 from hdslint.model import Edge, EdgeKind, Resource
-from hdslint.registry import normalise_region
 from hdslint.sources.kubernetes.index import Place, ScopeIndex, edge, make_resource
 from hdslint.sources.kubernetes.objects import (
     K8sObject,

@@ -13,6 +13,7 @@ from hdslint.sources.terraform.evaluate import Evaluator, Inputs, ModuleLibrary
 from hdslint.sources.terraform.loader import (
     ParseFunction,
     display_path,
+    is_local_source,
     load_module,
     module_files,
     parse_file,
@@ -68,7 +69,7 @@ def scan(
             if source is None or source[0][0] != "lit":
                 continue
             text = str(source[0][1])
-            if text.startswith(("./", "../")):
+            if is_local_source(text):
                 target = (mod.path / text).resolve()
                 if target != mod.path:
                     called.add(target)

@@ -25,7 +25,7 @@ from hdslint.sources.terraform.expr import Scope, evaluate
 from hdslint.sources.terraform.flows import FlowReader
 from hdslint.sources.terraform.hcl import Body
 from hdslint.sources.terraform.instance import EMPTY_SCOPE, ModuleInstance
-from hdslint.sources.terraform.loader import Block, ModuleDir
+from hdslint.sources.terraform.loader import Block, ModuleDir, is_local_source
 from hdslint.sources.terraform.paths import dynamic_contents
 from hdslint.sources.terraform.providers import provider_id_for_source
 from hdslint.sources.terraform.resources import ResourceEval, expand
@@ -178,7 +178,7 @@ class Evaluator:
         if source_attr is None or source_attr[0][0] != "lit":
             return None, "the module call has no literal source"
         source = str(source_attr[0][1])
-        if source.startswith(("./", "../")) or source in (".", ".."):
+        if is_local_source(source):
             path = (parent.mod.path / source).resolve()
             if not inside_allowed(path):
                 return None, (

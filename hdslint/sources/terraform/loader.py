@@ -44,6 +44,12 @@ class ModuleDir:
     files: list[str] = field(default_factory=list)
 
 
+def is_local_source(source: str) -> bool:
+    """Whether a module call's `source` is a folder of this repository (Terraform reads a
+    local path only when it starts with `./` or `../`), not a registry or remote module."""
+    return source.startswith(("./", "../")) or source in (".", "..")
+
+
 def read_text(path: Path) -> str:
     """Read a source file as Terraform does: UTF-8, a leading BOM ignored."""
     return read_regular(path).decode("utf-8-sig")

@@ -21,16 +21,22 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hdslint import catalogue
-from hdslint.ids import Address, Destination, ResourceKey
+from hdslint.geography import normalise_region
+from hdslint.ids import (
+    Address,
+    Destination,
+    ResourceKey,
+    module_in_configuration,
+    parse_module_path,
+)
 from hdslint.limits import too_large
 from hdslint.model import InputError, Location, Resource, Unknown, freeze
 from hdslint.paths import display_path
 from hdslint.redaction import is_secret_key, redact_values
-from hdslint.registry import normalise_region
-from hdslint.sources.base import SourceResult, flatten
+from hdslint.sources.base import PlanOrigin, SourceResult, flatten
 from hdslint.sources.flows import flow_edges, literal_destination
 from hdslint.sources.terraform.evaluate import provider_id_for_source
-from hdslint.sources.terraform.loader import read_text
+from hdslint.sources.terraform.loader import is_local_source, read_text
 
 if TYPE_CHECKING:
     from hdslint.config import Config
@@ -121,7 +127,18 @@ class _Plan:
             if res.get("mode", "managed") != "managed":
                 continue
             self._resource(res)
+        self.result.plans.append(self._origin())
         return self.result
+
+    def _origin(self) -> PlanOrigin:
+        declared = (Address.parse(address) for address in self.config_resources)
+        calls = (parse_module_path(address) for address in self.module_sources)
+        return PlanOrigin(
+            scope=self.scope,
+            folder=display_path(self.path.parent.resolve()),
+            declared=frozenset(a.in_configuration() for a in declared if a is not None),
+            module_calls=frozenset(module_in_configuration(c) for c in calls if c is not None),
+        )
 
     def _resource(self, res: Mapping[str, Any]) -> None:
         parsed = Address.parse(str(res["address"]))
@@ -288,7 +305,7 @@ class _Plan:
         for part in parts:
             walked = f"{walked}.module.{part}" if walked else f"module.{part}"
             source = self.module_sources.get(walked, "")
-            if not source.startswith(("./", "../")):
+            if not is_local_source(source):
                 return {}
             directory = (directory / source).resolve()
         if not directory.is_dir() or not any(directory.glob("*.tf")):

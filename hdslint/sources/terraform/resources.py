@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from hdslint import catalogue
+from hdslint.geography import normalise_region
 from hdslint.model import Unknown
-from hdslint.registry import normalise_region
 from hdslint.sources.terraform import budget
 from hdslint.sources.terraform.expr import Scope, UnknownKeys, bind, evaluate, first_unknown
 from hdslint.sources.terraform.loader import Block
