@@ -162,7 +162,12 @@ class _Plan:
         else:
             region_id = normalise_region(provider, region) if region else None
             if region is None:
-                unknown["region"] = f"{rtype} has no location hdslint can read in the plan"
+                unknown["region"] = catalogue.unlocated_reason(
+                    "terraform",
+                    provider,
+                    rtype,
+                    f"{rtype} has no location hdslint can read in the plan",
+                )
         tags = values.get("tags_all") or values.get("tags") or values.get("labels") or {}
         location = self._location(address, declared)
         self.result.resources.append(
@@ -184,6 +189,7 @@ class _Plan:
                 module=parsed.module_path(),
                 presumed_health_data=info.presumed,
                 scope=self.scope,
+                stores_data=info.holds_data(values),
             )
         )
         self._flows(parsed, info, values, config_res, provider, region_id, location)
