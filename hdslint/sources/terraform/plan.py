@@ -149,8 +149,10 @@ class _Plan:
         provider = provider_id_for_source(
             str(res.get("provider_name", rtype.split("_", maxsplit=1)[0]))
         )
-        info = catalogue.type_info("terraform", rtype, provider)
         values = _mask(res.get("values") or {}, res.get("sensitive_values") or {})
+        argument = catalogue.generic_argument("terraform", rtype)
+        kind = values.get(argument) if argument else None
+        info = catalogue.type_info("terraform", rtype, provider, kind)
         declared = parsed.in_configuration()
         config_address = str(declared)
         config_res = self.config_resources.get(config_address, {})

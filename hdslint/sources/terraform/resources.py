@@ -12,7 +12,15 @@ from hdslint import catalogue
 from hdslint.geography import normalise_region
 from hdslint.model import Unknown
 from hdslint.sources.terraform import budget
-from hdslint.sources.terraform.expr import Scope, UnknownKeys, bind, evaluate, first_unknown
+from hdslint.sources.terraform.expr import (
+    Scope,
+    UnknownKeys,
+    bind,
+    evaluate,
+    evaluate_lazy,
+    first_unknown,
+)
+from hdslint.sources.terraform.hcl import Expr
 from hdslint.sources.terraform.loader import Block
 from hdslint.sources.terraform.namespaces import ResourceValue
 from hdslint.sources.terraform.paths import exprs_at, flatten, static_refs
@@ -95,6 +103,15 @@ class ResourceEval:
                 return region
         return Unknown(f"{self.address}.{name} is only known after apply", ref=self.address)
 
+    def info(self, scope: Scope) -> catalogue.TypeInfo:
+        """What the catalogue says of this resource: by its type, or for a generic one
+        (`azapi_resource`) by the kind its argument names."""
+        argument = catalogue.generic_argument("terraform", self.rtype)
+        kind = None
+        if argument is not None and argument in self.block.body["attrs"]:
+            kind = evaluate(self.block.body["attrs"][argument][0], scope)
+        return catalogue.type_info("terraform", self.rtype, self.config.provider_id, kind)
+
     def region(self, scope: Scope, depth: int = 0) -> str | Unknown | None:
         """The resource's region (normalised: zones reduced to regions, display names to
         ids), or Unknown with the reason, or None when the type has no location at all."""
@@ -104,7 +121,7 @@ class ResourceEval:
         return value
 
     def _region_as_written(self, scope: Scope, depth: int) -> str | Unknown | None:
-        info = self.module.evaluator.type_info(self.rtype, self.config.provider_id)
+        info = self.info(scope)
         family_region = catalogue.family("terraform", self.config.provider_id).get("region", {})
         names = info.region if info.region is not None else tuple(family_region.get("resource", ()))
         for name in names:
@@ -152,8 +169,12 @@ class ResourceEval:
             attr = body_attrs.get(name)
             if attr is None:
                 continue
-            for address in static_refs(attr[0], self.module, scope):
-                parent = self.module.resource_by_address(address)
+            parents = [
+                self.module.resource_by_address(address)
+                for address in static_refs(attr[0], self.module, scope)
+            ]
+            parents.append(self._referenced(attr[0], scope))
+            for parent in parents:
                 if parent is not None and depth < 8:
                     region = parent.region(parent.scope_for(None), depth + 1)
                     return (
@@ -166,6 +187,16 @@ class ResourceEval:
                 " resource in the scanned configuration"
             )
         return Unknown(f"{self.rtype} sets none of {', '.join(attrs)}")
+
+    def _referenced(self, expr: Expr, scope: Scope) -> ResourceEval | None:
+        """The resource an expression's value comes from, across module boundaries (a
+        module's `var.storage_account_id` given `azapi_resource.this.id` by its caller)."""
+        value = evaluate_lazy(expr, scope)
+        if isinstance(value, ResourceValue):
+            return value.res
+        if isinstance(value, Unknown) and value.ref:
+            return self.module.evaluator.resource_at(value.ref)
+        return None
 
 
 def expand(attrs: Mapping[str, Any], scope: Scope) -> list[tuple[Any, Mapping[str, Any]]] | Unknown:
