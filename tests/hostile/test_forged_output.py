@@ -96,6 +96,8 @@ def test_the_text_report_has_no_forged_line(
         + "  Location of a health-data store cannot be determined",
         "t\\nerror  forged/main.tf:2  critical HDS-LOC-001  aws_s3_bucket.x"
         "  Health data stored outside the EEA",
+        "Configuration: none (defaults); policies evaluated: 11; policies disabled: none;"
+        " paths excluded: none; health data: every data store (health_data.default: true)",
         "3 resources (3 with health data), 2 failed, 1 not evaluated, 0 errors",
         "HDS registry as of 2026-11-28; `hdslint policies ID` explains a policy",
     ]
