@@ -404,6 +404,7 @@ BUILDERS = frozenset(
 # Functions that decide themselves what an Unknown argument means.
 LENIENT = frozenset({"coalesce", "coalescelist", "merge"})
 
-# Functions that read only a collection's shape: an unknown element leaves the length and
-# the keys known, as in Terraform (`values` keeps the unknown elements as they are).
-SHAPE_ONLY = frozenset({"length", "keys", "values"})
+# Functions that read only a collection's shape and pick or join its elements: an unknown
+# element leaves the length, the keys and the other elements known, as in Terraform (the
+# result keeps unknown elements as they are).
+SHAPE_ONLY = frozenset({"length", "keys", "values", "lookup", "element", "concat", "slice"})

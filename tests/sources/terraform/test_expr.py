@@ -99,3 +99,48 @@ def test_optional_object_attributes_are_filled_from_the_type() -> None:
         "nested": {"region": "eu-west-3"},
     }
     assert convert_to_type({"tier": "x"}, type_expr, SCOPE)["tier"] == "x"
+
+
+PARTIAL = Scope(
+    var={
+        "settings": {"location": "westeurope", "id": Unknown("known after apply")},
+        "ids": ["a", Unknown("known after apply"), "c"],
+        "object": {"id": Unknown("known after apply")},
+    },
+    unset=Unknown("variable 'r' has no value"),
+)
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        # Unknowns are partial, as in Terraform: what does not depend on them is known.
+        ("var.object == null", False),
+        ("var.object != null", True),
+        ('var.settings == { location = "westeurope" }', False),
+        ("var.ids == []", False),
+        ("length(var.ids)", 3),
+        ("keys(var.settings)", ["id", "location"]),
+        ('lookup(var.settings, "location", "francecentral")', "westeurope"),
+        ('lookup(var.settings, "zone", "1")', "1"),
+        ("element(var.ids, 2)", "c"),
+        ("slice(var.ids, 0, 1)", ["a"]),
+        ('length(concat(var.ids, ["d"]))', 4),
+    ],
+)
+def test_partial_unknowns(source: str, expected: Any) -> None:
+    assert evaluate(parse(f"v = {source}\n")["attrs"]["v"][0], PARTIAL) == expected
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        'var.object == { id = "x" }',  # the unknown attribute decides
+        "element(var.ids, 1)",
+        "length(unset)",
+        'lookup(var.settings, "id", "")',
+        "unset == null",
+    ],
+)
+def test_unknowns_that_decide_stay_unknown(source: str) -> None:
+    assert isinstance(evaluate(parse(f"v = {source}\n")["attrs"]["v"][0], PARTIAL), Unknown)
