@@ -189,6 +189,9 @@ class Resource:
     # Terraform root module's folder, or the Kubernetes cluster. Empty when ids are global
     # (ARNs). Terraform addresses are only unique within one root module.
     scope: str = ""
+    # Data rests on it although its category is not a data store's: a VM's disks, a
+    # StatefulSet's volume claim templates (from the catalogue's `stores_data`).
+    stores_data: bool = False
 
     @property
     def key(self) -> ResourceKey:
@@ -197,7 +200,7 @@ class Resource:
 
     @property
     def is_data_store(self) -> bool:
-        return self.category in DATA_CATEGORIES
+        return self.category in DATA_CATEGORIES or self.stores_data
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,6 +27,26 @@ class TypeInfo:
     region_default: str | None = None
     region_from: tuple[str, ...] = ()
     region_prefix: str | None = None
+    # Data rests on it although its category is not a data store's (a VM's disks): always
+    # (True), or when one of these attribute paths is set (a StatefulSet's claim templates).
+    stores_data: bool | tuple[str, ...] = False
+
+    def holds_data(self, attributes: Mapping[str, Any]) -> bool:
+        """Whether a resource of this type with these attributes is a data store."""
+        if isinstance(self.stores_data, bool):
+            return self.stores_data
+        return any(_present(attributes, path.split(".")) for path in self.stores_data)
+
+
+def _present(value: Any, path: list[str]) -> bool:
+    """Whether a dotted attribute path is set (lists, Terraform's nested blocks, are walked)."""
+    if not path:
+        return value not in (None, [], {})
+    if isinstance(value, list):
+        return any(_present(item, path) for item in value)
+    if isinstance(value, Mapping):
+        return _present(value.get(path[0]), path[1:])
+    return False
 
 
 class CatalogueError(ValueError):
@@ -51,23 +71,21 @@ def check(data: Any) -> list[str]:
     return validate(data, "hdslint.catalogue", "catalogue.schema.json")
 
 
-def infer_category(native_type: str, rules: Any, exclusions: str | None = None) -> str:
-    """The category a type's name suggests (`exoscale_sos_bucket` -> storage), or `other`."""
-    import re
-
-    if exclusions and re.search(exclusions, native_type):
-        return "other"
-    for rule in rules:
-        if re.search(rule["pattern"], native_type):
-            return str(rule["category"])
-    return "other"
-
-
 def family(catalogue: str, provider: str | None) -> Mapping[str, Any]:
     """How a provider's resources say where they are (`providers.<id>` of the catalogue)."""
     providers = load(catalogue)["providers"]
     found: Mapping[str, Any] = providers.get(provider or "", providers["_default"])
     return found
+
+
+def unlocated_reason(
+    catalogue: str, provider: str | None, native_type: str, otherwise: str | None = None
+) -> str:
+    """Why a resource of this provider and type has no location at all."""
+    found = family(catalogue, provider).get("unlocated")
+    if found:
+        return str(found)
+    return otherwise or f"{native_type} has no location argument hdslint knows of"
 
 
 def activities_for(category: str) -> tuple[int, ...]:
@@ -76,17 +94,15 @@ def activities_for(category: str) -> tuple[int, ...]:
 
 
 def type_info(catalogue: str, native_type: str, provider: str | None) -> TypeInfo:
-    """What the catalogue says of a native type; unknown types are `other`, not data stores."""
-    data = load(catalogue)
-    entry = data["types"].get(native_type)
+    """What the catalogue says of a native type. A type it does not describe is `other`,
+    never a data store: a name (`_table`, `_db_`, `bucket`) says nothing of where data rests
+    (route tables, DB parameter groups and backend buckets hold none)."""
+    entry = load(catalogue)["types"].get(native_type)
     if entry is None:
-        category = infer_category(
-            native_type, data.get("inferred_categories", ()), data.get("inferred_exclusions")
-        )
         return TypeInfo(
             service=f"{provider}:{native_type}" if provider else None,
-            category=category,
-            activities=activities_for(category),
+            category="other",
+            activities=(),
             known=False,
         )
     category = entry["category"]
@@ -94,6 +110,7 @@ def type_info(catalogue: str, native_type: str, provider: str | None) -> TypeInf
     region_from = entry.get("region_from") or ()
     if isinstance(region_from, str):
         region_from = (region_from,)
+    stores_data = entry.get("stores_data", False)
     return TypeInfo(
         service=entry.get("service"),
         category=category,
@@ -104,4 +121,5 @@ def type_info(catalogue: str, native_type: str, provider: str | None) -> TypeInf
         region_default=entry.get("region_default"),
         region_from=tuple(region_from),
         region_prefix=entry.get("region_prefix"),
+        stores_data=stores_data if isinstance(stores_data, bool) else tuple(stores_data),
     )

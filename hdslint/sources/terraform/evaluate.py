@@ -289,7 +289,7 @@ class Evaluator:
         elif region_value is not None:
             region = region_value
         else:
-            unknown["region"] = f"{res.rtype} has no location argument hdslint knows of"
+            unknown["region"] = catalogue.unlocated_reason("terraform", provider, res.rtype)
         attributes = self._attributes(res.block.body, scope)
         tags, tags_unknown = self._tags(res, attributes)
         unknown.update(tags_unknown)
@@ -311,6 +311,7 @@ class Evaluator:
                 module=res.module.address or None,
                 presumed_health_data=info.presumed,
                 scope=self.scope,
+                stores_data=info.holds_data(attributes),
             )
         )
         for flow in info.flows:

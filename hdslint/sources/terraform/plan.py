@@ -179,7 +179,12 @@ class _Plan:
         if isinstance(region, Unknown):
             unknown["region"] = region.reason
         elif region is None:
-            unknown["region"] = f"{rtype} has no location hdslint can read in the plan"
+            unknown["region"] = catalogue.unlocated_reason(
+                "terraform",
+                provider,
+                rtype,
+                f"{rtype} has no location hdslint can read in the plan",
+            )
         region_id = region if isinstance(region, str) else None
         self.regions[address] = region
         tags = values.get("tags_all") or values.get("tags") or values.get("labels") or {}
@@ -203,6 +208,7 @@ class _Plan:
                 module=parsed.module_path(),
                 presumed_health_data=info.presumed,
                 scope=self.scope,
+                stores_data=info.holds_data(values),
             )
         )
         self._flows(parsed, info, values, config_res, provider, region_id, location)
