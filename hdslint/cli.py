@@ -117,6 +117,19 @@ def _scan_inputs(command: Callable[..., int]) -> Callable[..., int]:
                 help="Configuration file (default: the nearest .hdslint.yaml upward).",
             ),
             click.option(
+                "--no-repo-config",
+                is_flag=True,
+                help="Do not look for a .hdslint.yaml in the scanned repository: the defaults,"
+                " or --config (in CI: a configuration from a trusted place, not the pull"
+                " request).",
+            ),
+            click.option(
+                "--allow-checks-off",
+                is_flag=True,
+                help="Allow a configuration that turns every shipped policy off or excludes"
+                " every input (otherwise an input error, exit 2).",
+            ),
+            click.option(
                 "--var",
                 "variables",
                 multiple=True,
@@ -276,6 +289,8 @@ def scan(
     formats: tuple[str, ...],
     outputs: tuple[str, ...],
     config: Path | None,
+    no_repo_config: bool,
+    allow_checks_off: bool,
     fail_on: str | None,
     variables: tuple[str, ...],
     var_files: tuple[Path, ...],
@@ -326,6 +341,8 @@ def scan(
         severities=severities,
         layout="quiet" if quiet else "compact" if compact else "full",
         progress=not (quiet or no_progress),
+        repository_config=not no_repo_config,
+        allow_checks_off=allow_checks_off,
     )
 
 
@@ -342,6 +359,8 @@ def scan(
 def baseline(
     paths: tuple[str, ...],
     config: Path | None,
+    no_repo_config: bool,
+    allow_checks_off: bool,
     variables: tuple[str, ...],
     var_files: tuple[Path, ...],
     output: Path,
@@ -356,6 +375,8 @@ def baseline(
         config=config,
         cli_vars=_parse_vars(variables),
         var_files=list(var_files),
+        repository_config=not no_repo_config,
+        allow_checks_off=allow_checks_off,
     )
 
 

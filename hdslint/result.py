@@ -73,8 +73,31 @@ class ScanOptions:
     stdin_filename: str | None = None
     # --check, --skip-check, --skip-path, --external-policies
     selection: Selection = field(default_factory=Selection)
+    # False: --no-repo-config (no `.hdslint.yaml` is looked for; --config still applies).
+    repository_config: bool = True
+    # --allow-checks-off: a configuration may turn every shipped policy off, or exclude
+    # every input (otherwise an input error: a scan that checks nothing is not a pass).
+    allow_checks_off: bool = False
     # Told (files parsed, files to parse) while Terraform files are parsed (a progress line).
     progress: Callable[[int, int], None] | None = None
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """What a scan was judged by, stated in every report: a configuration can switch checks
+    off (a hostile pull request's `.hdslint.yaml` too), so a report says which were off."""
+
+    # The configuration file used (as shown to the user), None: the defaults.
+    config_file: str | None = None
+    # --no-repo-config: a `.hdslint.yaml` in the scanned repository was not looked for.
+    repository_config_ignored: bool = False
+    policies_evaluated: tuple[str, ...] = ()
+    # Policies known to this scan (shipped, or named in policies.disable or --skip-check)
+    # that were not evaluated.
+    policies_disabled: tuple[str, ...] = ()
+    # `exclude` globs (relative to the configuration's folder) and --skip-path globs.
+    paths_excluded: tuple[str, ...] = ()
+    health_data_default: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,3 +127,4 @@ class ScanResult:
     files_scanned: int = 0
     # Suppressions that matched no finding: reported, never a change of the exit code.
     warnings: list[ScanWarning] = field(default_factory=list)
+    provenance: Provenance = field(default_factory=Provenance)

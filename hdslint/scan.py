@@ -20,7 +20,7 @@ from hdslint.graph import ResourceGraph
 from hdslint.limits import inside_allowed
 from hdslint.model import Edge, InputError, Resource, ScanWarning
 from hdslint.paths import display_path, glob_match
-from hdslint.policy import Policy, load_policies
+from hdslint.policy import Policy, load_policies, shipped_policies
 from hdslint.policy.conditions import Context
 from hdslint.policy.engine import evaluate_policies, findings_from
 from hdslint.registry import Registry, load_registry
@@ -28,6 +28,7 @@ from hdslint.registry import Registry, load_registry
 # Re-exported (mypy's explicit form): they lived here before hdslint.result.
 from hdslint.result import Classification as Classification  # noqa: PLC0414
 from hdslint.result import Evaluation as Evaluation  # noqa: PLC0414
+from hdslint.result import Provenance, Selection
 from hdslint.result import ScanOptions as ScanOptions  # noqa: PLC0414
 from hdslint.result import ScanResult as ScanResult  # noqa: PLC0414
 from hdslint.sources.base import SourceResult
@@ -63,6 +64,8 @@ class Discovered:
     files: dict[str, list[Path]] = field(default_factory=dict)
     errors: list[InputError] = field(default_factory=list)
     file_count: int = 0
+    # Files hdslint reads that `exclude` or --skip-path left out.
+    excluded_count: int = 0
 
 
 def discover(
@@ -91,7 +94,10 @@ def discover(
         return matches(path, root, exclude) or matches(path, here, skip_paths)
 
     def add_file(path: Path, kind: str | None) -> None:
-        if kind is None or excluded(path):
+        if kind is None:
+            return
+        if excluded(path):
+            found.excluded_count += 1
             return
         # Regular files only (no FIFO or device can hang a scan), and a symlink is followed
         # only when it stays inside the scanned folders.
@@ -129,6 +135,7 @@ def discover(
             base = Path(folder)
             if excluded(base) and base != path:
                 dirnames[:] = []
+                found.excluded_count += 1  # a folder of inputs, or of nothing: it is said
                 continue
             for name in sorted(filenames):
                 file = base / name
@@ -186,9 +193,52 @@ def collect(found: Discovered, config: Config, options: ScanOptions) -> SourceRe
             # named, since what is not read is not checked.
             found.file_count -= len(files)
             result.errors.extend(unread_errors(kind, files))
-    if found.file_count == 0:
+    if found.file_count == 0 and found.excluded_count and not options.allow_checks_off:
+        result.errors.append(everything_excluded_error(config, options.selection.skip_paths))
+    elif found.file_count == 0 and not found.excluded_count:
         result.errors.extend(nothing_read_errors(options.paths))
     return reconcile_plans(result)
+
+
+# How a scan that checks nothing is allowed, as the errors say it.
+ALLOW_CHECKS_OFF = "pass --allow-checks-off to scan anyway"
+
+
+def everything_excluded_error(config: Config, skip_paths: Sequence[str]) -> InputError:
+    """Excluding every input is switching the checks off: said, never a silent pass."""
+    globs = ", ".join(json_text(g) for g in (*config.exclude, *skip_paths))
+    return InputError(
+        config.file,
+        f"every input is excluded (exclude / --skip-path: {globs}): nothing was checked;"
+        f" {ALLOW_CHECKS_OFF}",
+    )
+
+
+def config_turns_shipped_off(config: Config, selection: Selection) -> bool:
+    """Whether the configuration file turns every shipped policy off (`policies.shipped:
+    false`, or all of them in `policies.disable`). --check and --skip-check are the
+    operator's own choice on the command line, not the scanned repository's."""
+    if not config.shipped_policies:
+        return True
+    by_file = set(config.disabled_policies) - set(selection.skip_checks)
+    return {p.id for p in shipped_policies()} <= by_file
+
+
+def no_shipped_policy_error(config: Config) -> InputError:
+    """Turning every shipped policy off is switching the checks off: an input error (exit
+    2), unless --allow-checks-off."""
+    return InputError(
+        config.file,
+        "the configuration turns every shipped HDS policy off (policies.shipped or"
+        f" policies.disable): nothing checks the HDS rules; {ALLOW_CHECKS_OFF}",
+    )
+
+
+def json_text(text: str) -> str:
+    """A glob from the configuration, quoted and with control characters escaped."""
+    import json
+
+    return json.dumps(text, ensure_ascii=False)
 
 
 def unread_errors(kind: str, files: Sequence[Path]) -> list[InputError]:
@@ -221,6 +271,8 @@ def nothing_read_errors(paths: Sequence[str]) -> list[InputError]:
 def resolve_config(options: ScanOptions) -> Config:
     if options.config is not None:
         return options.selection.apply(load_config(options.config, display=str(options.config)))
+    if not options.repository_config:
+        return options.selection.apply(Config())
     found = config_file(options.paths, None)
     config = load_config(found, display=display_path(found) if found else None)
     return options.selection.apply(config)
@@ -289,6 +341,8 @@ def _run_scan(options: ScanOptions, config: Config) -> ScanResult:
     baseline = resolve_baseline(config, options)
     found = discover(options.paths, config.exclude, config.root, options.selection.skip_paths)
     collected = collect(found, config, options)
+    if not options.allow_checks_off and config_turns_shipped_off(config, options.selection):
+        collected.errors.append(no_shipped_policy_error(config))
     return evaluate(
         collected.resources,
         collected.edges,
@@ -299,6 +353,8 @@ def _run_scan(options: ScanOptions, config: Config) -> ScanResult:
         inputs=list(options.paths),
         files_scanned=found.file_count,
         baseline=baseline,
+        skip_paths=options.selection.skip_paths,
+        repository_config_ignored=not options.repository_config and options.config is None,
     )
 
 
@@ -321,6 +377,8 @@ def evaluate(
     inputs: list[str],
     files_scanned: int = 0,
     baseline: Baseline | None = None,
+    skip_paths: Sequence[str] = (),
+    repository_config_ignored: bool = False,
 ) -> ScanResult:
     """The evaluation half of a scan, shared by file scans and live/saved inventories.
 
@@ -351,4 +409,31 @@ def evaluate(
         inputs=inputs,
         files_scanned=files_scanned,
         warnings=[*(ScanWarning(config.file, text) for text in config.warnings), *applied.warnings],
+        provenance=provenance_of(
+            config,
+            policies,
+            skip_paths=skip_paths,
+            repository_config_ignored=repository_config_ignored,
+        ),
+    )
+
+
+def provenance_of(
+    config: Config,
+    policies: Sequence[Policy],
+    *,
+    skip_paths: Sequence[str] = (),
+    repository_config_ignored: bool = False,
+) -> Provenance:
+    """What a scan is judged by. Disabled: every shipped policy, and every id the
+    configuration or --skip-check names, that is not evaluated."""
+    evaluated = [p.id for p in policies]
+    known = {p.id for p in shipped_policies()} | set(config.disabled_policies)
+    return Provenance(
+        config_file=config.file,
+        repository_config_ignored=repository_config_ignored,
+        policies_evaluated=tuple(evaluated),
+        policies_disabled=tuple(sorted(known - set(evaluated))),
+        paths_excluded=(*config.exclude, *skip_paths),
+        health_data_default=config.health_default,
     )

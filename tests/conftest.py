@@ -70,3 +70,11 @@ def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, str
         return code, out, err
 
     return run
+
+
+# The provenance line of a text report scanned with no configuration file (every report
+# states what it was judged by: hdslint.reporters.summary.provenance_line).
+DEFAULT_PROVENANCE = (
+    "Configuration: none (defaults); policies evaluated: 11; policies disabled: none;"
+    " paths excluded: none; health data: every data store (health_data.default: true)"
+)

@@ -225,3 +225,28 @@ def test_an_input_error_fails_the_job_with_exit_2(tmp_path: Path, runner_temp: P
     assert job.outputs["errors"] == "1"
     assert job.step("Fail on findings at or above fail-on").returncode == 2
     assert "### Input errors" in job.summary
+
+
+@pytest.mark.slow
+def test_a_trusted_config_input_keeps_the_pull_requests_config_out(
+    tmp_path: Path, runner_temp: Path
+) -> None:
+    # The pull request's own .hdslint.yaml disables the failing policy; the configuration
+    # from the base branch (here written outside the workspace, as the README's hardened
+    # workflow writes it to $RUNNER_TEMP) is the one the scan uses.
+    trusted = write_tree(tmp_path / "base", {"hdslint.yaml": "fail_on: critical\n"})
+    files = {**NONCOMPLIANT, ".hdslint.yaml": "policies:\n  disable: [HDS-LOC-001]\n"}
+    job = run_job(
+        tmp_path,
+        runner_temp,
+        files,
+        **{"config": str(trusted / "hdslint.yaml"), "args": "--no-repo-config"},
+    )
+    assert job.failed
+    assert (job.outputs["exit-code"], job.outputs["failed"]) == ("1", "1")
+    assert f"Configuration: {trusted / 'hdslint.yaml'} · Policies evaluated: 11 ·" in job.summary
+    # Without the input, the pull request's configuration switches the policy off, and
+    # every report says so.
+    job = run_job(tmp_path / "pr", runner_temp, files)
+    assert (job.outputs["exit-code"], job.outputs["failed"]) == ("0", "0")
+    assert "Policies disabled: HDS-LOC-001" in job.summary

@@ -100,7 +100,7 @@ def test_files_hdslint_does_not_read_change_nothing(cli: Cli, tree: Path) -> Non
     code, out, _ = cli("scan", "--changed", "infra/modules/store/README.md")
     assert code == 0
     assert (
-        out.splitlines()[0]
+        out.splitlines()[1]
         == "0 resources (0 with health data), 0 failed, 0 not evaluated, 0 errors"
     )
 
@@ -108,7 +108,7 @@ def test_files_hdslint_does_not_read_change_nothing(cli: Cli, tree: Path) -> Non
 def test_no_file_at_all_scans_nothing(cli: Cli, tree: Path) -> None:
     code, out, _ = cli("scan", "--changed")
     assert code == 0
-    assert out.splitlines()[0].startswith("0 resources")
+    assert out.splitlines()[1].startswith("0 resources")
 
 
 def test_a_deleted_file_stands_for_its_folder(tree: Path) -> None:

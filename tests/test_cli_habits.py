@@ -14,7 +14,7 @@ import pytest
 
 from hdslint import __version__
 from hdslint.reporters.colors import use_color
-from tests.conftest import ROOT, write_tree
+from tests.conftest import DEFAULT_PROVENANCE, ROOT, write_tree
 
 Cli = Callable[..., tuple[int, str, str]]
 
@@ -152,11 +152,12 @@ def test_quiet_is_one_line_per_finding_and_nothing_else(project: Path, cli: Cli)
 
 def test_compact_is_one_line_per_finding_then_the_counts(project: Path, cli: Cli) -> None:
     code, out, _ = cli("scan", "p", "--compact")
-    assert (code, out.splitlines()[:3]) == (
+    assert (code, out.splitlines()[:4]) == (
         1,
         [
             f"{EXPORTS}  Health data stored outside the EEA",
             f"{UNKNOWN}  Location of a health-data store cannot be determined",
+            DEFAULT_PROVENANCE,
             SUMMARY,
         ],
     )

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from hdslint.sources import classify_file
-from tests.conftest import write_tree
+from tests.conftest import DEFAULT_PROVENANCE, write_tree
 
 Cli = Callable[..., tuple[int, str, str]]
 
@@ -43,7 +43,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[dict[s
 def errors_text(*lines: str, resources: int = 0) -> str:
     shown = "".join(f"error  {line}\n" for line in lines)
     return (
-        f"{shown}\n{resources} resources (0 with health data), 0 failed, 0 not evaluated,"
+        f"{shown}\n{DEFAULT_PROVENANCE}\n{resources} resources (0 with health data), 0 failed, 0 not evaluated,"
         f" {len(lines)} errors\n{FOOTER}"
     )
 
@@ -156,6 +156,7 @@ def test_changed_files_that_hdslint_does_not_read_are_not_an_error(cli: Cli, pro
     project({"README.md": "# x\n"})
     assert cli("scan", "--changed", "p/README.md") == (
         0,
+        f"{DEFAULT_PROVENANCE}\n"
         "0 resources (0 with health data), 0 failed, 0 not evaluated, 0 errors\n" + FOOTER,
         "",
     )

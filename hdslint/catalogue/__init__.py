@@ -93,11 +93,43 @@ def activities_for(category: str) -> tuple[int, ...]:
     return tuple(table.get(category, ()))
 
 
-def type_info(catalogue: str, native_type: str, provider: str | None) -> TypeInfo:
+def generic_argument(catalogue: str, native_type: str) -> str | None:
+    """The argument that names what a generic resource is (`azapi_resource`: `type`)."""
+    generic = load(catalogue).get("generic_types", {}).get(native_type)
+    return str(generic["argument"]) if generic else None
+
+
+@functools.cache
+def _generic_index(catalogue: str, native_type: str) -> Mapping[str, Mapping[str, Any]]:
+    """A generic resource's entries by lower-cased kind (ARM types are case-insensitive)."""
+    types = load(catalogue)["generic_types"][native_type]["types"]
+    return {name.lower(): entry for name, entry in types.items()}
+
+
+def _entry(catalogue: str, native_type: str, kind: object) -> tuple[Mapping[str, Any] | None, bool]:
+    """A type's catalogue entry and whether the catalogue knows it. A generic resource's
+    entry is its kind's (`Microsoft.Storage/storageAccounts@2023-05-01`, version dropped)
+    over the generic defaults; an unknown kind keeps the defaults (where it is) as `other`."""
+    data = load(catalogue)
+    generic = data.get("generic_types", {}).get(native_type)
+    if generic is None:
+        entry = data["types"].get(native_type)
+        return entry, entry is not None
+    found = None
+    if isinstance(kind, str):
+        found = _generic_index(catalogue, native_type).get(kind.split("@", 1)[0].lower())
+    defaults = generic.get("defaults", {})
+    return {**defaults, **(found if found is not None else {"category": "other"})}, bool(found)
+
+
+def type_info(
+    catalogue: str, native_type: str, provider: str | None, kind: object = None
+) -> TypeInfo:
     """What the catalogue says of a native type. A type it does not describe is `other`,
     never a data store: a name (`_table`, `_db_`, `bucket`) says nothing of where data rests
-    (route tables, DB parameter groups and backend buckets hold none)."""
-    entry = load(catalogue)["types"].get(native_type)
+    (route tables, DB parameter groups and backend buckets hold none). `kind`: what a
+    generic resource's argument names (see `generic_argument`)."""
+    entry, known = _entry(catalogue, native_type, kind)
     if entry is None:
         return TypeInfo(
             service=f"{provider}:{native_type}" if provider else None,
@@ -122,4 +154,5 @@ def type_info(catalogue: str, native_type: str, provider: str | None) -> TypeInf
         region_from=tuple(region_from),
         region_prefix=entry.get("region_prefix"),
         stores_data=stores_data if isinstance(stores_data, bool) else tuple(stores_data),
+        known=known,
     )

@@ -19,6 +19,8 @@ def run(
     config: Path | None,
     cli_vars: dict[str, str],
     var_files: list[Path],
+    repository_config: bool = True,
+    allow_checks_off: bool = False,
 ) -> int:
     """Scan without any baseline (a new baseline must hold every current finding), write
     the unsuppressed findings, and exit 2 when something could not be read: a baseline of
@@ -31,6 +33,8 @@ def run(
             cli_vars=cli_vars,
             var_files=var_files,
             use_config_baseline=False,
+            repository_config=repository_config,
+            allow_checks_off=allow_checks_off,
         )
     )
     count = write_baseline(result.findings, output)

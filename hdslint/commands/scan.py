@@ -255,6 +255,8 @@ def run(
     severities: Sequence[str] = (),
     layout: str = "full",
     progress: bool = True,
+    repository_config: bool = True,
+    allow_checks_off: bool = False,
 ) -> int:
     targets = report_targets(formats, outputs, os.environ)  # usage errors before the scan
     require_output_folders(targets)
@@ -280,6 +282,8 @@ def run(
                 severities=severities,
                 layout=layout,
                 status=status,
+                repository_config=repository_config,
+                allow_checks_off=allow_checks_off,
             )
     finally:
         if status is not None:
@@ -309,6 +313,8 @@ def scan_and_render(
     severities: Sequence[str] = (),
     layout: str = "full",
     status: StatusLine | None = None,
+    repository_config: bool = True,
+    allow_checks_off: bool = False,
 ) -> tuple[list[str], int]:
     """The scan itself: the reports' text and the exit code."""
     from hdslint.commands.registry import warn_if_stale
@@ -334,6 +340,8 @@ def scan_and_render(
             jobs=jobs,
             selection=selection or Selection(),
             progress=_parse_progress(status) if status is not None else None,
+            repository_config=repository_config,
+            allow_checks_off=allow_checks_off,
         )
     )
     warn_if_stale(result.registry)

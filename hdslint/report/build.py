@@ -32,7 +32,7 @@ from hdslint.report.model import (
 )
 from hdslint.report.responsibilities import responsibilities
 from hdslint.reporters.flows import health_data_flows
-from hdslint.reporters.summary import count_words, is_to_confirm, summarize
+from hdslint.reporters.summary import count_words, is_to_confirm, provenance_facts, summarize
 from hdslint.result import ScanResult
 
 _VERDICT_ORDER = {Verdict.NOT_COVERED: 0, Verdict.CANNOT_TELL: 1, Verdict.COVERED: 2}
@@ -331,7 +331,7 @@ def build_report(result: ScanResult, revision: str | None = None) -> Report:
         registry_warning=result.registry.age_warning(),
         inputs=tuple(result.inputs),
         files_scanned=result.files_scanned,
-        config_file=result.config.file,
+        provenance=tuple(provenance_facts(result.provenance)),
         resources=len(result.graph),
         health_data_resources=sum(1 for v in result.health.values() if v),
         stores=_stores(result),

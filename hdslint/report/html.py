@@ -89,7 +89,7 @@ def _header(report: Report) -> str:
             ("Inputs scanned", ", ".join(f"<code>{_e(i)}</code>" for i in report.inputs)),
             ("Revision", _e(report.revision or "not known (not a git checkout)")),
             ("Files read", _e(report.files_scanned)),
-            ("Configuration", _e(report.config_file or "none (defaults)")),
+            *((label, _e(value)) for label, value in report.provenance),
             ("Evaluated on", _e(report.evaluated_on)),
             ("HDS registry as of", _e(report.registry_as_of)),
             ("hdslint version", _e(report.tool_version)),

@@ -36,7 +36,7 @@ def _header(report: Report) -> list[str]:
         f"| Inputs scanned | {cell(_list([f'`{i}`' for i in report.inputs]))} |",
         f"| Revision | {cell(report.revision or 'not known (not a git checkout)')} |",
         f"| Files read | {report.files_scanned} |",
-        f"| Configuration | {cell(report.config_file or 'none (defaults)')} |",
+        *(f"| {label} | {cell(value)} |" for label, value in report.provenance),
         f"| Evaluated on | {report.evaluated_on} |",
         f"| HDS registry as of | {report.registry_as_of} |",
         f"| hdslint version | {report.tool_version} |",

@@ -176,7 +176,9 @@ class Report:
     registry_warning: str | None
     inputs: tuple[str, ...]
     files_scanned: int
-    config_file: str | None
+    # What the scan was judged by: (label, value) pairs, as every report words them
+    # (configuration, policies evaluated and disabled, paths excluded, health-data default).
+    provenance: tuple[tuple[str, str], ...]
     resources: int
     health_data_resources: int
     stores: tuple[Store, ...]

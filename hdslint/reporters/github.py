@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from hdslint.model import Finding, Severity, Status
 from hdslint.paths import relative_path
-from hdslint.reporters.summary import count_words, summarize
+from hdslint.reporters.summary import count_words, provenance_line, summarize
 from hdslint.result import ScanResult
 
 MAX_PER_KIND = 10  # GitHub's limit per annotation kind and step
@@ -132,6 +132,7 @@ def render(result: ScanResult, *, color: bool = False, show_suppressed: bool = F
     s = summarize(result)
     lines.append(
         f"hdslint: {s.resources} resources ({s.health_data_resources} with health data),"
-        f" {', '.join(count_words(s))}; HDS registry as of {result.registry.as_of}"
+        f" {', '.join(count_words(s))}; HDS registry as of {result.registry.as_of};"
+        f" {escape_data(provenance_line(result.provenance))}"
     )
     return "\n".join(lines) + "\n"

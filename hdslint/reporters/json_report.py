@@ -14,7 +14,7 @@ from hdslint import __version__
 from hdslint.fingerprint import fingerprint
 from hdslint.model import Finding, InputError, ScanWarning
 from hdslint.reporters.summary import summarize
-from hdslint.result import ScanResult
+from hdslint.result import Provenance, ScanResult
 
 
 def finding_to_dict(f: Finding) -> dict[str, Any]:
@@ -79,6 +79,19 @@ def document(result: ScanResult) -> dict[str, Any]:
         "findings": [finding_to_dict(f) for f in result.findings],
         "errors": [error_to_dict(e) for e in result.errors],
         "warnings": [error_to_dict(w) for w in result.warnings],
+        "provenance": provenance_to_dict(result.provenance),
+    }
+
+
+def provenance_to_dict(p: Provenance) -> dict[str, Any]:
+    """What the scan was judged by (JSON report, SARIF run properties)."""
+    return {
+        "config_file": p.config_file,
+        "repository_config_ignored": p.repository_config_ignored,
+        "policies_evaluated": list(p.policies_evaluated),
+        "policies_disabled": list(p.policies_disabled),
+        "paths_excluded": list(p.paths_excluded),
+        "health_data_default": p.health_data_default,
     }
 
 

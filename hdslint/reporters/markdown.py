@@ -19,7 +19,7 @@ from hdslint.markup import cell, code
 from hdslint.model import Finding, Severity, Status
 from hdslint.paths import relative_path
 from hdslint.reporters.flows import mermaid
-from hdslint.reporters.summary import count_words, is_to_confirm, summarize
+from hdslint.reporters.summary import count_words, is_to_confirm, provenance_facts, summarize
 from hdslint.result import ScanResult
 
 # GitHub's limit is 1 MiB per step summary; stay clear of it.
@@ -137,6 +137,10 @@ def _header(result: ScanResult) -> str:
         f"{icon} {', '.join(words)}"
         f" — {s.resources} resources scanned ({s.health_data_resources} with health data)"
         f" in {s.files} files",
+        "",
+        " · ".join(
+            f"{label}: {cell(value)}" for label, value in provenance_facts(result.provenance)
+        ),
         "",
     ]
     active = [f for f in result.findings if f.suppression is None and not is_to_confirm(f)]

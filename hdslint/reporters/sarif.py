@@ -30,6 +30,7 @@ from hdslint.fingerprint import FINGERPRINT_KEY, fingerprint
 from hdslint.model import Finding, Location, Severity, Status, Suppression
 from hdslint.paths import relative_path
 from hdslint.policy import Policy, describe
+from hdslint.reporters.json_report import provenance_to_dict
 from hdslint.reporters.summary import summarize
 from hdslint.result import ScanResult
 
@@ -276,6 +277,7 @@ def document(scan: ScanResult) -> dict[str, Any]:
                 "results": results,
                 "properties": {
                     "registry-as-of": scan.registry.as_of,
+                    "provenance": provenance_to_dict(scan.provenance),
                     "summary": {
                         "resources": summary.resources,
                         "health_data_resources": summary.health_data_resources,

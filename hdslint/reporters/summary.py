@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from hdslint.model import Finding, Status
-from hdslint.result import ScanResult
+from hdslint.result import Provenance, ScanResult
 
 # Policies whose failure is a fact to confirm, not a failure of the infrastructure: the
 # host's certificate applies only under a condition the code cannot show (an HDS contract,
@@ -74,3 +75,36 @@ def count_words(s: Summary, *, errors: str = "errors") -> list[str]:
     if s.warnings:
         words.append(_plural(s.warnings, "warning"))
     return words
+
+
+def provenance_facts(p: Provenance) -> list[tuple[str, str]]:
+    """What a scan was judged by, as (label, value) pairs every report words the same way.
+    Globs are quoted as JSON strings (control characters escaped): they come from a
+    configuration file, which a pull request may have written."""
+    if p.config_file is not None:
+        config = p.config_file
+    elif p.repository_config_ignored:
+        config = "none (--no-repo-config: defaults)"
+    else:
+        config = "none (defaults)"
+    health = (
+        "every data store (health_data.default: true)"
+        if p.health_data_default
+        else "only stores tagged as health data (health_data.default: false)"
+    )
+    return [
+        ("Configuration", config),
+        ("Policies evaluated", str(len(p.policies_evaluated))),
+        ("Policies disabled", ", ".join(p.policies_disabled) or "none"),
+        ("Paths excluded", ", ".join(json.dumps(g) for g in p.paths_excluded) or "none"),
+        ("Health data", health),
+    ]
+
+
+def provenance_line(p: Provenance) -> str:
+    """`Configuration: .hdslint.yaml; policies evaluated: 11; ...` in one line."""
+    facts = provenance_facts(p)
+    return "; ".join(
+        f"{label}: {value}" if i == 0 else f"{label.lower()}: {value}"
+        for i, (label, value) in enumerate(facts)
+    )

@@ -15,7 +15,7 @@ from hdslint.reporters.colors import (
     YELLOW,
     paint,
 )
-from hdslint.reporters.summary import count_words, summarize
+from hdslint.reporters.summary import count_words, provenance_line, summarize
 from hdslint.result import ScanResult
 
 # How much the text report says: "full" (each finding on two lines, with its message, grouped
@@ -86,6 +86,7 @@ def render(
     parts = [f"{s.resources} resources ({s.health_data_resources} with health data)"]
     parts += count_words(s)
     clean = not (s.failed or s.not_evaluated or s.errors)
+    lines.append(paint(provenance_line(result.provenance), DIM, color))
     lines.append(paint(", ".join(parts), BOLD_GREEN if clean else BOLD, color))
     note = f"HDS registry as of {result.registry.as_of}"
     if shown:

@@ -55,6 +55,10 @@ EXPECTED: dict[str, int | Excluded] = {
     "helm template charts/ehr -f prod.yaml | hdslint scan - --stdin-filename k8s/prod/ehr.yaml": (
         Excluded("needs Helm and a chart; stdin with --stdin-filename: tests/sources/kubernetes")
     ),
+    'git show FETCH_HEAD:.hdslint.yaml > "$RUNNER_TEMP/hdslint.yaml"': Excluded(
+        "a workflow step (a GitHub runner, the base branch fetched): tests/test_action.py runs"
+        " the Action with a configuration from outside the workspace"
+    ),
     "kustomize build k8s/overlays/prod | hdslint scan -": Excluded(
         "needs kustomize; manifests on stdin: tests/sources/kubernetes"
     ),

@@ -14,6 +14,7 @@ from hdslint.policy import load_policies
 from hdslint.registry import load_registry
 from hdslint.reporters import github
 from hdslint.scan import ScanResult, evaluate
+from tests.conftest import DEFAULT_PROVENANCE
 
 _RESOURCE = Resource(
     id="aws_s3_bucket.b",
@@ -92,7 +93,7 @@ def test_a_finding_as_a_workflow_command(scan_files: Callable[..., ScanResult]) 
         "::error file=project/main.tf,line=4,title=HDS-LOC-001 Health data stored outside the"
         " EEA (critical%2C failed)::aws_s3_bucket.b: us-east-1 (United States) is outside the EEA",
         "hdslint: 1 resources (1 with health data), 1 failed, 0 not evaluated, 0 errors;"
-        " HDS registry as of " + result.registry.as_of,
+        " HDS registry as of " + result.registry.as_of + "; " + DEFAULT_PROVENANCE,
     ]
 
 

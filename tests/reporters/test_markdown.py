@@ -36,7 +36,12 @@ def test_sections_of_the_noncompliant_example(noncompliant: ScanResult) -> None:
         "❌ **4 failed**, 1 not evaluated, 0 input errors — 8 resources scanned"
         " (7 with health data) in 4 files"
     )
-    assert lines[4:8] == [
+    assert lines[4] == (
+        "Configuration: examples/.hdslint.yaml · Policies evaluated: 11 · Policies disabled:"
+        " none · Paths excluded: none · Health data: every data store"
+        " (health_data.default: true)"
+    )
+    assert lines[6:10] == [
         "| Severity | Failed | Not evaluated |",
         "|---|---:|---:|",
         "| 🔴 critical | 4 | 0 |",

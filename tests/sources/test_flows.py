@@ -71,8 +71,10 @@ def mirror_keyword(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setitem(flows.DESTINATIONS, "mirror", _mirror)
     type_info = catalogue.type_info
 
-    def with_mirror(name: str, native_type: str, provider: str | None) -> catalogue.TypeInfo:
-        info = type_info(name, native_type, provider)
+    def with_mirror(
+        name: str, native_type: str, provider: str | None, kind: object = None
+    ) -> catalogue.TypeInfo:
+        info = type_info(name, native_type, provider, kind)
         if native_type != "aws_s3_bucket":
             return info
         flow = {"kind": "copies_to", "mirror": "region"}

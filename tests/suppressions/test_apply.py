@@ -14,7 +14,7 @@ from hdslint.model import InputError, Location, Resource, Suppression
 from hdslint.policy import load_policies
 from hdslint.registry import load_registry
 from hdslint.scan import ScanResult, evaluate
-from tests.conftest import write_tree
+from tests.conftest import DEFAULT_PROVENANCE, write_tree
 
 Cli = Callable[..., tuple[int, str, str]]
 Scan = Callable[..., ScanResult]
@@ -426,6 +426,7 @@ def test_suppressed_findings_do_not_count_for_the_exit_code_and_are_in_json(
     # Counted, not printed...
     assert cli("scan", "p") == (
         0,
+        f"{DEFAULT_PROVENANCE}\n"
         "1 resources (1 with health data), 0 failed, 0 not evaluated, 1 suppressed, 0 errors\n"
         "HDS registry as of 2026-11-28; --show-suppressed lists the suppressed findings\n",
         "",
@@ -437,6 +438,7 @@ def test_suppressed_findings_do_not_count_for_the_exit_code_and_are_in_json(
         "    Health data stored outside the EEA: us-east-1 (United States) is outside the EEA\n"
         "    suppressed: inline at p/main.tf:5, until 2999-01-01: anonymised\n"
         "\n"
+        f"{DEFAULT_PROVENANCE}\n"
         "1 resources (1 with health data), 0 failed, 0 not evaluated, 1 suppressed, 0 errors\n"
         "HDS registry as of 2026-11-28; `hdslint policies ID` explains a policy\n",
         "",

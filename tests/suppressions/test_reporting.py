@@ -13,7 +13,7 @@ import jsonschema
 import pytest
 
 from hdslint.schemas import load_schema
-from tests.conftest import write_tree
+from tests.conftest import DEFAULT_PROVENANCE, write_tree
 
 Cli = Callable[..., tuple[int, str, str]]
 
@@ -41,6 +41,7 @@ def test_a_baseline_shows_only_the_new_finding(cli: Cli, baselined: Path) -> Non
         "p/main.tf:6  critical HDS-LOC-001  aws_s3_bucket.new\n"
         "    Health data stored outside the EEA: us-east-1 (United States) is outside the EEA\n"
         "\n"
+        f"{DEFAULT_PROVENANCE}\n"
         "3 resources (3 with health data), 1 failed, 0 not evaluated, 2 suppressed, 0 errors\n"
         f"{REGISTRY}; `hdslint policies ID` explains a policy; --show-suppressed lists the"
         " suppressed findings\n",
@@ -159,6 +160,7 @@ def test_a_suppression_naming_no_known_policy_is_an_error(
         "p/main.tf:6  critical HDS-LOC-001  aws_s3_bucket.c\n"
         "    Health data stored outside the EEA: us-east-1 (United States) is outside the EEA\n"
         "\n"
+        f"{DEFAULT_PROVENANCE}\n"
         "2 resources (2 with health data), 2 failed, 0 not evaluated, 1 errors\n"
         f"{REGISTRY}; `hdslint policies ID` explains a policy\n",
         "",
@@ -240,7 +242,7 @@ def test_unused_suppressions_are_warnings_that_keep_the_exit_code(
         "warning  p/main.tf:7: unused suppression: hdslint:ignore=HDS-CERT-001 matched no"
         " finding in the resource's block or on the line just above it (remove it, or move it"
         " to the resource it is meant for)\n"
-        "\n"
+        "\n" + DEFAULT_PROVENANCE.replace("none (defaults)", "p/.hdslint.yaml") + "\n"
         "3 resources (3 with health data), 0 failed, 0 not evaluated, 1 suppressed, 0 errors,"
         " 3 warnings\n"
         f"{REGISTRY}; --show-suppressed lists the suppressed findings\n",

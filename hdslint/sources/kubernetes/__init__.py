@@ -185,6 +185,11 @@ def _build_object(
         return backups.cnpg_cluster(scan_index, idx, obj)
     if obj.group == "barmancloud.cnpg.io" and obj.kind == "ObjectStore":
         return [backups.barman_object_store(scan_index, idx, obj)], []
+    store = table()["operator_stores"].get(obj.group or "", {}).get(obj.kind)
+    if store is not None and not builtin:
+        made, edges = storage.operator_store(idx, obj, store)
+        backed_up, flows = backups.operator_backups(scan_index, idx, obj, store)
+        return made + backed_up, edges + flows
     made = [_plain(idx, obj)]
     if builtin and obj.kind in pod_specs:
         claims, edges = storage.workload_volumes(idx, obj, pod_specs[obj.kind])

@@ -317,6 +317,72 @@ def cnpg_cluster(
     return resources, edges
 
 
+# -- Database operators' backup repositories ---------------------------------------------------
+
+
+def operator_backups(
+    scan: ScanIndex, idx: ScopeIndex, obj: K8sObject, entry: Mapping[str, Any]
+) -> tuple[list[Resource], list[Edge]]:
+    """The backup repositories an operator's custom resource names (Crunchy pgBackRest
+    repos, Percona backup storages): each a backup resource, with a `backs_up_to` edge."""
+    resources: list[Resource] = []
+    edges: list[Edge] = []
+    for target in entry.get("backups", ()):
+        for name, repo in _repositories(obj.data, str(target["each"])):
+            dest = _repository_destination(scan, idx, repo, target)
+            if dest is None:
+                continue  # a volume of the cluster (pgBackRest `volume`, Percona filesystem)
+            backup = _backup_resource(
+                obj, dest, {"repository": name}, type_="backup", id_=f"{obj.id}/backups/{name}"
+            )
+            resources.append(backup)
+            key = idx.key(backup.id)
+            edges.append(edge(idx.key(obj.id), key, EdgeKind.BACKS_UP_TO, obj.location))
+    return resources, edges
+
+
+def _repositories(data: Any, path: str) -> list[tuple[str, Mapping[str, Any]]]:
+    """A list of repositories (named by `name`, else their position) or a map of them."""
+    out: list[tuple[str, Mapping[str, Any]]] = []
+    for position, value in enumerate(values_at(data, path)):
+        if isinstance(value, Mapping) and path.endswith("[]"):
+            out.append((str(value.get("name") or position), value))
+        elif isinstance(value, Mapping):
+            out += [(str(k), v) for k, v in value.items() if isinstance(v, Mapping)]
+    return out
+
+
+def _repository_destination(
+    scan: ScanIndex, idx: ScopeIndex, repo: Mapping[str, Any], target: Mapping[str, Any]
+) -> Destination | None:
+    def field(name: str) -> str | None:
+        path = target.get(name)
+        return first_string(repo, str(path)) if path else None
+
+    bucket = field("s3_bucket")
+    endpoint = field("s3_endpoint")
+    if endpoint:
+        return endpoint_destination(scan, idx, endpoint, bucket)
+    if bucket:
+        service = catalogue.type_info("terraform", "aws_s3_bucket", "aws").service
+        region = field("s3_region")
+        if region and not is_placeholder(region):
+            return Destination(Place("aws", normalise_region("aws", region)), service)
+        why = f"the manifest does not say in which region S3 bucket {bucket!r} is"
+        return _joined(scan, "aws", bucket, service, why)
+    gcs = field("gcs_bucket")
+    if gcs:
+        service = catalogue.type_info("terraform", "google_storage_bucket", "gcp").service
+        why = f"Cloud Storage bucket {gcs!r} is not among the scanned manifests"
+        return _joined(scan, "gcp", gcs, service, why)
+    container = field("azure_container")
+    if container:
+        service = catalogue.type_info("terraform", "azurerm_storage_container", "azure").service
+        why = f"the storage account of Blob container {container!r} is in a Secret"
+        return Destination(Place("azure", None, why), service)
+    return None
+
+
 def barman_object_store(scan: ScanIndex, idx: ScopeIndex, obj: K8sObject) -> Resource:
     store = mapping_at(obj.data, "spec.configuration")
     attributes = {

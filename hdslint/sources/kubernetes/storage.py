@@ -290,6 +290,28 @@ def storage_object(idx: ScopeIndex, obj: K8sObject) -> tuple[list[Resource], lis
     return [_volume_resource(obj, vp, _claim_attributes(spec))], edges
 
 
+def operator_store(
+    idx: ScopeIndex, obj: K8sObject, entry: Mapping[str, Any]
+) -> tuple[list[Resource], list[Edge]]:
+    """A custom resource whose operator provisions volume claims for it (a Strimzi Kafka, a
+    Zalando postgresql): a data store located as a claim of the StorageClass it names."""
+    named = [name for path in entry["storage_classes"] for name in strings_at(obj.data, path)]
+    vp, sc, _pv = claim_place(idx, {"storageClassName": named[0]} if named else {})
+    category = str(entry["category"])
+    resource = make_resource(
+        obj,
+        vp.place,
+        service=entry.get("service"),
+        category=category,
+        activities=catalogue.activities_for(category),
+        attributes={"apiVersion": obj.data.get("apiVersion"), "storageClassNames": named},
+    )
+    edges = []
+    if sc is not None:
+        edges.append(edge(idx.key(obj.id), idx.key(sc.id), EdgeKind.STORES_IN, obj.location))
+    return [resource], edges
+
+
 def workload_volumes(
     idx: ScopeIndex, obj: K8sObject, pod_spec_path: str
 ) -> tuple[list[Resource], list[Edge]]:
@@ -310,6 +332,10 @@ def workload_volumes(
                 edges.append(edge(source, idx.key(target), EdgeKind.MOUNTS, obj.location))
         template = mapping_at(volume, "ephemeral.volumeClaimTemplate")
         name = volume.get("name")
+        bucket = _csi_bucket(obj, volume)
+        if bucket is not None:
+            resources.append(bucket)
+            edges.append(edge(source, idx.key(bucket.id), EdgeKind.MOUNTS, obj.location))
         if template and isinstance(name, str):
             declared.append((template, f"{obj.id}/volumes/{name}"))
     if obj.kind == "StatefulSet":
@@ -325,6 +351,35 @@ def workload_volumes(
         if sc is not None:
             edges.append(edge(key, idx.key(sc.id), EdgeKind.STORES_IN, obj.location))
     return resources, edges
+
+
+def _csi_bucket(owner: K8sObject, volume: Mapping[str, Any]) -> Resource | None:
+    """An inline CSI volume that is a named bucket (Cloud Storage FUSE): a data store of its
+    own, wherever that bucket is, which the manifests do not say."""
+    driver = first_string(volume, "csi.driver")
+    entry = table()["csi_buckets"].get(driver or "")
+    name = volume.get("name")
+    if entry is None or not isinstance(name, str):
+        return None
+    provider = str(entry["provider"])
+    bucket = first_string(volume, f"csi.{entry['bucket']}")
+    info = catalogue.type_info("terraform", str(entry["terraform"]), provider)
+    why = (
+        f"volume {name!r} is bucket {bucket!r} (through {driver}), which is not located by"
+        " the manifests"
+        if bucket
+        else f"volume {name!r} names no bucket (csi.{entry['bucket']})"
+    )
+    return make_resource(
+        owner,
+        Place(provider, None, why),
+        service=info.service,
+        category="storage",
+        activities=info.activities,
+        attributes={"driver": driver, "bucket": bucket},
+        type_=str(entry["terraform"]),
+        id_=f"{owner.id}/volumes/{name}",
+    )
 
 
 def _declared_claim(

@@ -74,13 +74,25 @@ class Evaluator:
         self.out = Output()
         # The root module being evaluated: Terraform addresses are unique within it only.
         self.scope = ""
+        self.root: ModuleInstance | None = None
         self.flows = FlowReader(self.key, self.out.edges)
 
     def key(self, address: str) -> ResourceKey:
         return ResourceKey(self.scope, address)
 
-    def type_info(self, rtype: str, provider: str | None) -> catalogue.TypeInfo:
-        return catalogue.type_info("terraform", rtype, provider)
+    def resource_at(self, address: str) -> ResourceEval | None:
+        """A resource of the root module being evaluated, by its address (any module)."""
+        pending = [self.root] if self.root is not None else []
+        while pending:
+            instance = pending.pop()
+            if not address.startswith(instance.prefix()):
+                continue
+            found = instance.resource_by_address(address)
+            if found is not None and found.address == address:
+                return found
+            for children in instance.children().values():
+                pending.extend(children)
+        return None
 
     def root_variable(self, instance: ModuleInstance, name: str) -> tuple[Any, bool]:
         """Terraform's precedence, lowest first: TF_VAR_ environment variables,
@@ -109,7 +121,7 @@ class Evaluator:
         budget_token = budget.start()
         kept = (len(self.out.resources), len(self.out.edges), len(self.out.errors))
         try:
-            root = ModuleInstance(self, mod, "")
+            root = self.root = ModuleInstance(self, mod, "")
             self._walk(root)
         except budget.BudgetExceeded as exc:
             # The root is dropped whole (a part of it would read as its whole), and said.
@@ -280,7 +292,7 @@ class Evaluator:
 
     def _emit_one(self, res: ResourceEval, address: str, scope: Scope, key: Any) -> None:
         provider = res.config.provider_id
-        info = self.type_info(res.rtype, provider)
+        info = res.info(scope)
         unknown: dict[str, str] = {}
         region_value = res.region(scope)
         region: str | None = None

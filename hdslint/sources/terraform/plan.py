@@ -167,8 +167,8 @@ class _Plan:
         address = str(parsed)
         rtype = parsed.type
         provider = _provider_of(res)
-        info = catalogue.type_info("terraform", rtype, provider)
         values = _mask(res.get("values") or {}, res.get("sensitive_values") or {})
+        info = _info_of(res, provider)
         declared = parsed.in_configuration()
         config_address = str(declared)
         config_res = self.config_resources.get(config_address, {})
@@ -452,6 +452,16 @@ def _provider_of(res: Mapping[str, Any]) -> str:
     """The provider of a planned resource: its `provider_name`, else its type's prefix."""
     default = str(res["type"]).split("_", maxsplit=1)[0]
     return provider_id_for_source(str(res.get("provider_name", default)))
+
+
+def _info_of(res: Mapping[str, Any], provider: str) -> catalogue.TypeInfo:
+    """What the catalogue says of a planned resource: by its type, or for a generic one
+    (`azapi_resource`) by the kind its argument names."""
+    rtype = str(res["type"])
+    argument = catalogue.generic_argument("terraform", rtype)
+    planned = res.get("values")
+    kind = planned.get(argument) if argument and isinstance(planned, dict) else None
+    return catalogue.type_info("terraform", rtype, provider, kind)
 
 
 def _walk_modules(module: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:

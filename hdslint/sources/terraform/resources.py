@@ -8,9 +8,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from hdslint import catalogue
 from hdslint.model import Unknown
 from hdslint.sources.terraform import budget
-from hdslint.sources.terraform.expr import Scope, UnknownKeys, bind, evaluate, first_unknown
+from hdslint.sources.terraform.expr import (
+    Scope,
+    UnknownKeys,
+    bind,
+    evaluate,
+    evaluate_lazy,
+    first_unknown,
+)
+from hdslint.sources.terraform.hcl import Expr
 from hdslint.sources.terraform.loader import Block
 from hdslint.sources.terraform.namespaces import ResourceValue
 from hdslint.sources.terraform.paths import exprs_at, flatten, static_refs
@@ -94,10 +103,19 @@ class ResourceEval:
                 return region
         return Unknown(f"{self.address}.{name} is only known after apply", ref=self.address)
 
+    def info(self, scope: Scope) -> catalogue.TypeInfo:
+        """What the catalogue says of this resource: by its type, or for a generic one
+        (`azapi_resource`) by the kind its argument names."""
+        argument = catalogue.generic_argument("terraform", self.rtype)
+        kind = None
+        if argument is not None and argument in self.block.body["attrs"]:
+            kind = evaluate(self.block.body["attrs"][argument][0], scope)
+        return catalogue.type_info("terraform", self.rtype, self.config.provider_id, kind)
+
     def region(self, scope: Scope, depth: int = 0) -> str | Unknown | None:
         """The resource's region (normalised: zones reduced to regions, display names to
         ids), or Unknown with the reason, or None when the type has no location at all."""
-        info = self.module.evaluator.type_info(self.rtype, self.config.provider_id)
+        info = self.info(scope)
         rule = RegionRule.of(info, self.config.provider_id)
         return resolve_region(rule, _HclRegion(self, scope, depth))
 
@@ -141,8 +159,12 @@ class ResourceEval:
             attr = body_attrs.get(name)
             if attr is None:
                 continue
-            for address in static_refs(attr[0], self.module, scope):
-                parent = self.module.resource_by_address(address)
+            parents = [
+                self.module.resource_by_address(address)
+                for address in static_refs(attr[0], self.module, scope)
+            ]
+            parents.append(self._referenced(attr[0], scope))
+            for parent in parents:
                 if parent is not None and depth < 8:
                     region = parent.region(parent.scope_for(None), depth + 1)
                     return (
@@ -155,6 +177,16 @@ class ResourceEval:
                 " resource in the scanned configuration"
             )
         return Unknown(f"{self.rtype} sets none of {', '.join(attrs)}")
+
+    def _referenced(self, expr: Expr, scope: Scope) -> ResourceEval | None:
+        """The resource an expression's value comes from, across module boundaries (a
+        module's `var.storage_account_id` given `azapi_resource.this.id` by its caller)."""
+        value = evaluate_lazy(expr, scope)
+        if isinstance(value, ResourceValue):
+            return value.res
+        if isinstance(value, Unknown) and value.ref:
+            return self.module.evaluator.resource_at(value.ref)
+        return None
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from hdslint.scan import ScanOptions, run_scan
-from tests.conftest import ROOT, finding_tuples, write_tree
+from tests.conftest import DEFAULT_PROVENANCE, ROOT, finding_tuples, write_tree
 
 PLAN = ROOT / "tests" / "fixtures" / "plan" / "tfplan.json"
 
@@ -89,6 +89,7 @@ def test_text_shows_each_resource_once(infra: Path, cli: Cli) -> None:
         "infra/modules/db/main.tf:1  critical HDS-LOC-001  module.db.aws_db_instance.this\n"
         "    Health data stored outside the EEA: us-east-1 (United States) is outside the EEA\n"
         "\n"
+        f"{DEFAULT_PROVENANCE}\n"
         "5 resources (4 with health data), 4 failed, 0 not evaluated, 0 errors\n"
         "HDS registry as of 2026-11-28; `hdslint policies ID` explains a policy\n"
     )

@@ -242,3 +242,92 @@ resource "kubernetes_stateful_set" "stateless" {
         "the region is not known: it is in the Kubernetes cluster the provider connects to,"
         " and no argument of the configuration says where that cluster runs"
     )
+
+
+AZAPI_REQUIRED = (
+    'terraform {\n  required_providers {\n    azapi = { source = "Azure/azapi" }\n  }\n}\n'
+)
+
+
+def test_azapi_resources_are_what_their_type_names_located_by_their_parent(
+    scan_files: Scan,
+) -> None:
+    # The Azure Verified Modules declare every Azure resource as an `azapi_resource`.
+    result = scan_files(
+        {
+            "main.tf": AZAPI_REQUIRED
+            + """resource "azapi_resource" "rg" {
+  type      = "Microsoft.Resources/resourceGroups@2024-03-01"
+  name      = "rg"
+  location  = "eastus"
+  parent_id = "/subscriptions/00000000-0000-0000-0000-000000000000"
+}
+resource "azapi_resource" "sa" {
+  type      = "Microsoft.Storage/storageAccounts@2023-05-01"
+  name      = "sa"
+  parent_id = azapi_resource.rg.id
+  body      = { kind = "StorageV2", sku = { name = "Standard_LRS" } }
+}
+module "queue" {
+  source             = "./queue"
+  storage_account_id = azapi_resource.sa.id
+}
+resource "azapi_resource" "ws" {
+  type      = "microsoft.operationalinsights/workspaces@2022-10-01"
+  name      = "ws"
+  location  = "francecentral"
+  parent_id = azapi_resource.rg.id
+}
+resource "azapi_resource" "lock" {
+  type      = "Microsoft.Authorization/locks@2020-05-01"
+  name      = "lock"
+  parent_id = azapi_resource.sa.id
+}
+""",
+            "queue/main.tf": AZAPI_REQUIRED
+            + """variable "storage_account_id" { type = string }
+resource "azapi_resource" "this" {
+  type      = "Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01"
+  name      = "q"
+  parent_id = "${var.storage_account_id}/queueServices/default"
+}
+""",
+        }
+    )
+    assert stores(result) == {
+        "azapi_resource.sa": ("azure", "eastus"),
+        "azapi_resource.ws": ("azure", "francecentral"),
+        "module.queue.azapi_resource.this": ("azure", "eastus"),
+    }
+    assert {r.id: r.service for r in result.graph if r.is_data_store} == {
+        "azapi_resource.sa": "azure:storage",
+        "azapi_resource.ws": "azure:loganalytics",
+        "module.queue.azapi_resource.this": "azure:storage",
+    }
+    assert finding_tuples(result) == [
+        ("HDS-LOC-001", "fail", "azapi_resource.sa", 12),
+        ("HDS-COND-001", "fail", "azapi_resource.ws", 22),
+        ("HDS-LOC-001", "fail", "module.queue.azapi_resource.this", 7),
+    ]
+
+
+def test_a_child_whose_parent_is_not_in_the_configuration_is_not_located(
+    scan_files: Scan,
+) -> None:
+    result = scan_files(
+        {
+            "main.tf": AZAPI_REQUIRED
+            + """resource "azapi_resource" "share" {
+  type      = "Microsoft.Storage/storageAccounts/fileServices/shares@2023-05-01"
+  name      = "share"
+  parent_id = "/subscriptions/0/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/sa/fileServices/default"
+}
+"""
+        }
+    )
+    assert finding_tuples(result) == [("HDS-LOC-002", "not_evaluated", "azapi_resource.share", 6)]
+    assert result.findings[0].message.endswith(
+        "azapi_resource lives in what parent_id ="
+        ' "/subscriptions/0/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/sa'
+        '/fileServices/default" names, which is not a resource in the scanned configuration'
+    )

@@ -1,0 +1,178 @@
+"""A pull request cannot switch the checks off without a trace (issue #13): every report
+states what the scan was judged by, a configuration that turns every shipped policy off or
+excludes every input fails the scan unless --allow-checks-off, and --no-repo-config keeps
+the repository's own `.hdslint.yaml` out."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import DEFAULT_PROVENANCE, write_tree
+
+CliRun = Callable[..., tuple[int, str, str]]
+
+US_BUCKET = 'provider "aws" { region = "us-east-1" }\nresource "aws_s3_bucket" "b" {}\n'
+SHIPPED = (
+    "HDS-CERT-001, HDS-CERT-002, HDS-COND-001, HDS-DATA-001, HDS-EVAL-001, HDS-FLOW-001,"
+    " HDS-FLOW-002, HDS-LOC-001, HDS-LOC-002, HDS-OVH-001, HDS-SCW-001"
+)
+LOC_001 = "main.tf:2  critical HDS-LOC-001  aws_s3_bucket.b"
+
+
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, config: str) -> Path:
+    root = write_tree(tmp_path / "repo", {"main.tf": US_BUCKET, ".hdslint.yaml": config})
+    (root / ".git").mkdir()
+    monkeypatch.chdir(root)
+    return root
+
+
+def test_every_format_states_its_provenance(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: CliRun
+) -> None:
+    repo(
+        tmp_path,
+        monkeypatch,
+        "policies: {disable: [HDS-LOC-001, HDS-FLOW-001]}\n"
+        "exclude: ['modules/**']\nhealth_data: {default: false}\n",
+    )
+    code, out, _ = cli(
+        "scan", ".", "--skip-path", "tmp/*", "--no-color", "-f", "text",
+        "-f", "json=r.json", "-f", "sarif=r.sarif", "-f", "markdown=r.md", "-f", "github=r.log",
+    )  # fmt: skip
+    text = (
+        "Configuration: .hdslint.yaml; policies evaluated: 9; policies disabled: HDS-FLOW-001,"
+        ' HDS-LOC-001; paths excluded: "modules/**", "tmp/*"; health data: only stores tagged'
+        " as health data (health_data.default: false)"
+    )
+    assert (code, out.splitlines()[-3]) == (0, text)
+    provenance = {
+        "config_file": ".hdslint.yaml",
+        "repository_config_ignored": False,
+        "policies_evaluated": [
+            "HDS-CERT-001",
+            "HDS-CERT-002",
+            "HDS-COND-001",
+            "HDS-DATA-001",
+            "HDS-EVAL-001",
+            "HDS-FLOW-002",
+            "HDS-LOC-002",
+            "HDS-OVH-001",
+            "HDS-SCW-001",
+        ],
+        "policies_disabled": ["HDS-FLOW-001", "HDS-LOC-001"],
+        "paths_excluded": ["modules/**", "tmp/*"],
+        "health_data_default": False,
+    }
+    assert json.loads(Path("r.json").read_text())["provenance"] == provenance
+    run = json.loads(Path("r.sarif").read_text())["runs"][0]
+    assert run["properties"]["provenance"] == provenance
+    assert Path("r.md").read_text().splitlines()[4] == (
+        "Configuration: .hdslint.yaml · Policies evaluated: 9 · Policies disabled: HDS-FLOW-001,"
+        ' HDS-LOC-001 · Paths excluded: "modules/**", "tmp/*" · Health data: only stores'
+        " tagged as health data (health_data.default: false)"
+    )
+    assert Path("r.log").read_text().splitlines()[-1].endswith(f"; {text}")
+    code, out, _ = cli("report", ".")
+    assert code == 0
+    assert [line for line in out.splitlines()[6:14] if not line.startswith("| Revision")] == [
+        "| Inputs scanned | `.` |",
+        "| Files read | 1 |",
+        "| Configuration | .hdslint.yaml |",
+        "| Policies evaluated | 9 |",
+        "| Policies disabled | HDS-FLOW-001, HDS-LOC-001 |",
+        '| Paths excluded | "modules/**" |',
+        "| Health data | only stores tagged as health data (health_data.default: false) |",
+    ]
+
+
+def test_turning_every_shipped_policy_off_is_exit_2_unless_allowed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: CliRun
+) -> None:
+    repo(tmp_path, monkeypatch, "policies:\n  shipped: false\n")
+    error = (
+        "error  .hdslint.yaml: the configuration turns every shipped HDS policy off"
+        " (policies.shipped or policies.disable): nothing checks the HDS rules; pass"
+        " --allow-checks-off to scan anyway"
+    )
+    off = (
+        "Configuration: .hdslint.yaml; policies evaluated: 0; policies disabled:"
+        f" {SHIPPED}; paths excluded: none; health data: every data store"
+        " (health_data.default: true)"
+    )
+    code, out, _ = cli("scan", ".", "--no-color")
+    assert (code, out.splitlines()) == (
+        2,
+        [
+            error,
+            "",
+            off,
+            "1 resources (1 with health data), 0 failed, 0 not evaluated, 1 errors",
+            "HDS registry as of 2026-11-28",
+        ],
+    )
+    code, out, _ = cli("scan", ".", "--no-color", "--allow-checks-off")
+    assert (code, out.splitlines()[0]) == (0, off)
+    # Every id in policies.disable is the same switch.
+    Path(".hdslint.yaml").write_text(f"policies:\n  disable: [{SHIPPED}]\n")
+    code, out, _ = cli("scan", ".", "--no-color")
+    assert (code, out.splitlines()[0]) == (2, error)
+    # The command line's own choice (--check, --skip-check) is the operator's, not the
+    # repository's: not an error.
+    Path(".hdslint.yaml").write_text("{}\n")
+    code, out, _ = cli("scan", ".", "--no-color", "-q", "--check", "HDS-LOC-002")
+    assert (code, out) == (0, "")
+
+
+def test_excluding_every_input_is_exit_2_unless_allowed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: CliRun
+) -> None:
+    repo(tmp_path, monkeypatch, "exclude: ['**']\n")
+    code, out, _ = cli("scan", ".", "--no-color")
+    assert (code, out.splitlines()[0]) == (
+        2,
+        'error  .hdslint.yaml: every input is excluded (exclude / --skip-path: "**"): nothing'
+        " was checked; pass --allow-checks-off to scan anyway",
+    )
+    code, out, _ = cli("scan", ".", "--no-color", "--allow-checks-off")
+    assert (code, out.splitlines()[:2]) == (
+        0,
+        [
+            "Configuration: .hdslint.yaml; policies evaluated: 11; policies disabled: none; paths"
+            ' excluded: "**"; health data: every data store (health_data.default: true)',
+            "0 resources (0 with health data), 0 failed, 0 not evaluated, 0 errors",
+        ],
+    )
+
+
+def test_no_repo_config_keeps_the_repository_configuration_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: CliRun
+) -> None:
+    root = repo(tmp_path, monkeypatch, "policies:\n  disable: [HDS-LOC-001]\n")
+    code, out, _ = cli("scan", ".", "--no-color", "--no-repo-config")
+    assert (code, out.splitlines()[0], out.splitlines()[-3]) == (
+        1,
+        LOC_001,
+        DEFAULT_PROVENANCE.replace("none (defaults)", "none (--no-repo-config: defaults)"),
+    )
+    # A trusted configuration (the Action's `config` input: a file from the base branch)
+    # still applies.
+    trusted = write_tree(tmp_path / "trusted", {"hdslint.yaml": "fail_on: critical\n"})
+    code, out, _ = cli(
+        "scan", ".", "--no-color", "--no-repo-config", "--config", str(trusted / "hdslint.yaml")
+    )
+    assert (code, out.splitlines()[0]) == (1, LOC_001)
+    assert out.splitlines()[-3].startswith(f"Configuration: {trusted / 'hdslint.yaml'};")
+    # Without the flag the repository's configuration is used, and it says so.
+    code, out, _ = cli("scan", str(root), "--no-color")
+    assert (code, out.splitlines()[-3].split(";")[:3]) == (
+        0,
+        [
+            "Configuration: .hdslint.yaml",
+            " policies evaluated: 10",
+            " policies disabled: HDS-LOC-001",
+        ],
+    )

@@ -1,0 +1,77 @@
+"""Issue #15 in plan JSON: the same stores as the configuration (generic azapi resources by
+their type, VMs for their disks, StatefulSets with claim templates)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from hdslint.scan import ScanOptions, run_scan
+from tests.conftest import finding_tuples
+
+
+def _resource(address: str, provider: str, values: dict[str, object]) -> dict[str, object]:
+    rtype, name = address.split(".")
+    return {
+        "address": address,
+        "mode": "managed",
+        "type": rtype,
+        "name": name,
+        "provider_name": f"registry.terraform.io/{provider}",
+        "values": values,
+        "sensitive_values": {},
+    }
+
+
+PLAN = {
+    "format_version": "1.2",
+    "planned_values": {
+        "root_module": {
+            "resources": [
+                _resource(
+                    "azapi_resource.sa",
+                    "azure/azapi",
+                    {"type": "Microsoft.Storage/storageAccounts@2023-05-01", "location": "eastus"},
+                ),
+                _resource(
+                    "azapi_resource.lock",
+                    "azure/azapi",
+                    {"type": "Microsoft.Authorization/locks@2020-05-01", "location": "eastus"},
+                ),
+                _resource("aws_instance.web", "hashicorp/aws", {"region": "us-east-1"}),
+                _resource(
+                    "kubernetes_stateful_set_v1.db",
+                    "hashicorp/kubernetes",
+                    {"spec": [{"volume_claim_template": [{"metadata": [{"name": "data"}]}]}]},
+                ),
+                _resource(
+                    "kubernetes_stateful_set_v1.web",
+                    "hashicorp/kubernetes",
+                    {"spec": [{"volume_claim_template": []}]},
+                ),
+            ]
+        }
+    },
+}
+
+
+def test_plan_stores_match_the_configurations(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "tfplan.json").write_text(json.dumps(PLAN, indent=1))
+    result = run_scan(ScanOptions(paths=["tfplan.json"], env={}))
+    assert result.errors == []
+    assert {r.id: (r.provider, r.region) for r in result.graph if r.is_data_store} == {
+        "azapi_resource.sa": ("azure", "eastus"),
+        "aws_instance.web": ("aws", "us-east-1"),
+        "kubernetes_stateful_set_v1.db": ("kubernetes", None),
+    }
+    # Lines are where each resource's address is in the plan file (indent=1).
+    assert finding_tuples(result) == [
+        ("HDS-LOC-001", "fail", "azapi_resource.sa", 7),
+        ("HDS-LOC-001", "fail", "aws_instance.web", 31),
+        ("HDS-LOC-002", "not_evaluated", "kubernetes_stateful_set_v1.db", 42),
+    ]
