@@ -549,7 +549,15 @@ def _parse_regions(values: Sequence[str]) -> tuple[str, ...]:
     "--max-attempts",
     type=click.IntRange(1, 20),
     default=None,
-    help="Attempts per API call, retries included (default: AWS_MAX_ATTEMPTS, else 8).",
+    help="Attempts per API call, retries included (default: AWS_MAX_ATTEMPTS, else 4).",
+)
+@click.option(
+    "--deadline",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="SECONDS",
+    help="Stop reading after this long (default: 1800, half an hour); what is not read by"
+    " then is reported as not evaluated.",
 )
 @click.option(
     "--color/--no-color", default=None, help="Colour the text output (default: on a terminal)."
@@ -572,6 +580,7 @@ def aws(
     no_progress: bool,
     workers: int,
     max_attempts: int | None,
+    deadline: int | None,
     color: bool | None,
     iam_policy: bool,
 ) -> int:
@@ -599,6 +608,7 @@ def aws(
             quiet=quiet or no_progress,
             workers=workers,
             max_attempts=max_attempts,
+            deadline=deadline,
             color=color,
         )
     )

@@ -130,6 +130,10 @@ def scanned_revision(paths: Sequence[str], cwd: Path | None = None) -> Revision 
             if not _within(candidate, top):
                 break
             dot_git = candidate / ".git"
-            if dot_git.exists() or dot_git.is_symlink():
+            try:
+                present = dot_git.exists() or dot_git.is_symlink()
+            except OSError:  # a folder that cannot be searched (no permission): no revision
+                break
+            if present:
                 return read_revision(dot_git)
     return None

@@ -6,6 +6,7 @@ ScanResult this module returns.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 from collections.abc import Sequence
@@ -109,6 +110,11 @@ def discover(
         else:
             found.files.setdefault(kind, []).append(path)
 
+    def unreadable_folder(exc: OSError) -> None:
+        # A folder that cannot be listed is not checked: say so (exit 2), never skip it.
+        where = display_path(Path(exc.filename)) if exc.filename else str(exc)
+        found.errors.append(InputError(where, f"cannot read directory: {exc.strerror or exc}"))
+
     for given in paths:
         path = Path(given)
         if given == "-":
@@ -130,7 +136,7 @@ def discover(
             else:
                 add_file(path, kind)
             continue
-        for folder, dirnames, filenames in os.walk(path):
+        for folder, dirnames, filenames in os.walk(path, onerror=unreadable_folder):
             dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
             base = Path(folder)
             if excluded(base) and base != path:
@@ -303,14 +309,34 @@ def allowed_roots(paths: Sequence[str]) -> tuple[Path, ...]:
     return tuple(dict.fromkeys(roots))
 
 
+def unlistable_folders(paths: Sequence[str]) -> list[InputError]:
+    """The folders given to scan that cannot be listed (no permission): each an input
+    error, and left out of the scan (their contents cannot even be probed for a
+    configuration file or a repository)."""
+    errors = []
+    for given in paths:
+        if given == "-" or not Path(given).is_dir():
+            continue
+        try:
+            with os.scandir(given):
+                pass
+        except OSError as exc:
+            errors.append(InputError(given, f"cannot read directory: {exc.strerror or exc}"))
+    return errors
+
+
 def run_scan(options: ScanOptions) -> ScanResult:
+    unreadable = unlistable_folders(options.paths)
+    if unreadable:
+        refused = {e.file for e in unreadable}
+        options = dataclasses.replace(options, paths=[p for p in options.paths if p not in refused])
     config = resolve_config(options)
     tokens = (
         limits.ALLOWED_ROOTS.set(allowed_roots(options.paths)),
         limits.MAX_FILE_BYTES.set(int(config.max_file_mb * 1_000_000)),
     )
     try:
-        return _run_scan(options, config)
+        return _run_scan(options, config, unreadable)
     finally:
         limits.ALLOWED_ROOTS.reset(tokens[0])
         limits.MAX_FILE_BYTES.reset(tokens[1])
@@ -336,10 +362,11 @@ def load_rules(config: Config, today: dt.date | None = None) -> tuple[Registry, 
     return registry, policies
 
 
-def _run_scan(options: ScanOptions, config: Config) -> ScanResult:
+def _run_scan(options: ScanOptions, config: Config, unreadable: list[InputError]) -> ScanResult:
     registry, policies = load_rules(config, options.today)
     baseline = resolve_baseline(config, options)
     found = discover(options.paths, config.exclude, config.root, options.selection.skip_paths)
+    found.errors[:0] = unreadable
     collected = collect(found, config, options)
     if not options.allow_checks_off and config_turns_shipped_off(config, options.selection):
         collected.errors.append(no_shipped_policy_error(config))

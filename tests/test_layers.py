@@ -40,6 +40,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "hdslint.cache",
         "hdslint.atomic",
         "hdslint.revision",
+        "hdslint.printable",
     ),
     # Facts as data with their schemas: the catalogue, the geography, the registry
     # (certificates), the user's configuration, and the policy pack (definitions, the

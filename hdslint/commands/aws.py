@@ -50,6 +50,7 @@ class AwsOptions:
     quiet: bool = False
     workers: int = 16
     max_attempts: int | None = None
+    deadline: float | None = None  # seconds; None: coverage.DEFAULT_DEADLINE_SECONDS
     color: bool | None = None
     services: tuple[str, ...] = field(default_factory=tuple)
 
@@ -112,6 +113,7 @@ def run(options: AwsOptions, *, session: Any = None) -> int:
     require_boto3()
     from hdslint.commands.registry import warn_if_stale
     from hdslint.sources.aws.collector import AwsScanSettings, collect
+    from hdslint.sources.aws.coverage import DEFAULT_DEADLINE_SECONDS
 
     targets = report_targets(options.formats, options.outputs, os.environ)  # usage first
     if options.role_arn is not None:
@@ -127,6 +129,7 @@ def run(options: AwsOptions, *, session: Any = None) -> int:
         role_arn=options.role_arn,
         workers=options.workers,
         max_attempts=options.max_attempts,
+        deadline=options.deadline or DEFAULT_DEADLINE_SECONDS,
         regions=options.regions,
         services=options.services,
     )
@@ -194,15 +197,18 @@ def evaluate_collection(
     policies: list[Policy],
     baseline: Baseline | None = None,
 ) -> ScanResult:
-    from hdslint.sources.aws.coverage import gap_resources
+    from hdslint.model import InputError
+    from hdslint.sources.aws.coverage import gap_resources, nothing_read
     from hdslint.sources.aws.normalise import normalise
 
     resources, edges = normalise(collection.records, collection.links)
-    gaps = gap_resources(collection.coverage, account=collection.identity.account, source="aws")
+    account = collection.identity.account
+    gaps = gap_resources(collection.coverage, account=account, source="aws")
+    silence = nothing_read(collection.coverage)
     return evaluate(
         [*resources, *gaps],
         edges,
-        [],
+        [InputError(f"aws:{account}", silence)] if silence else [],
         config=config,
         registry=registry,
         policies=policies,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from hdslint.markup import cell, code_block
+from hdslint.markup import cell, code_block, markdown_cell
 from hdslint.policy import Policy
 from hdslint.policy.describe import (
     definition_yaml,
@@ -72,7 +72,7 @@ def _section(policy: Policy) -> list[str]:
         "|---|---|",
         f"| Severity | {policy.severity.label} |",
         f"| HDS activities | {describe_activities(policy.activities)} |",
-        f"| Applies to | {cell(describe_selector(policy))} |",
+        f"| Applies to | {markdown_cell(describe_selector(policy))} |",
     ]
     if policy.tags:
         lines.append(f"| Tags | {', '.join(policy.tags)} |")

@@ -3,7 +3,7 @@ cannot draw Mermaid source)."""
 
 from __future__ import annotations
 
-from hdslint.markup import cell
+from hdslint.markup import cell, code
 from hdslint.registry import format_activities, lowest_confidence
 from hdslint.report.model import Certificate, FindingRow, Report, SuppressionRow
 from hdslint.report.text import (
@@ -33,7 +33,7 @@ def _header(report: Report) -> list[str]:
         "",
         "| | |",
         "|---|---|",
-        f"| Inputs scanned | {cell(_list([f'`{i}`' for i in report.inputs]))} |",
+        f"| Inputs scanned | {_list([code(i) for i in report.inputs])} |",
         f"| Revision | {cell(report.revision or 'not known (not a git checkout)')} |",
         f"| Files read | {report.files_scanned} |",
         *(f"| {label} | {cell(value)} |" for label, value in report.provenance),
@@ -57,8 +57,8 @@ def _stores(report: Report) -> list[str]:
     ]
     for s in report.stores:
         lines.append(
-            f"| `{cell(s.id)}` | {s.provider or 'unknown'} | {cell(s.place)} | {s.in_eea} |"
-            f" {cell(s.why)} | `{cell(s.location)}` |"
+            f"| {code(s.id)} | {s.provider or 'unknown'} | {cell(s.place)} | {s.in_eea} |"
+            f" {cell(s.why)} | {code(s.location)} |"
         )
     return [*lines, ""]
 
@@ -90,13 +90,13 @@ def _activities(report: Report) -> list[str]:
         for n in range(1, 7):
             cov = row.for_activity(n)
             cells.append(VERDICT_MARKS[cov.verdict] if cov else "")
-        shown = ", ".join(f"`{r}`" for r in row.resources[:5])
+        shown = ", ".join(code(r) for r in row.resources[:5])
         if len(row.resources) > 5:
             shown += f" and {len(row.resources) - 5} more"
         confidence = lowest_confidence(*(c.confidence for _, c in row.coverage))
         lines.append(
             f"| {cell(row.provider_name)} | {cell(row.service or '-')} | {cell(row.place)} |"
-            f" {cell(shown)} | {row.health_data} | {' | '.join(cells)} |"
+            f" {shown} | {row.health_data} | {' | '.join(cells)} |"
             f" {cell('; '.join(row.reasons))} | {confidence} |"
         )
     return [*lines, "", VERDICT_LEGEND, ""]
@@ -107,7 +107,7 @@ def _certificate(c: Certificate) -> list[str]:
     if c.activities_confidence and c.activities:
         acts += f" (confidence {c.activities_confidence})"
     lines = [
-        f"### {c.name} (`{c.provider}`)",
+        f"### {cell(c.name)} ({code(c.provider)})",
         "",
         "| | |",
         "|---|---|",
@@ -129,9 +129,9 @@ def _certificate(c: Certificate) -> list[str]:
     ]
     for cond in c.conditions:
         mark = "confirmed in the configuration" if cond.confirmed else "**to verify**"
-        lines.append(f"- Condition `{cond.id}` ({mark}): {cond.text}")
+        lines.append(f"- Condition {code(cond.id)} ({mark}): {cell(cond.text)}")
     for note in c.notes:
-        lines.append(f"- Note: {note}")
+        lines.append(f"- Note: {cell(note)}")
     return [*lines, ""] if c.conditions or c.notes else lines
 
 
@@ -190,7 +190,7 @@ def _findings(title: str, rows: tuple[FindingRow, ...], empty: str, note: str = 
     for f in rows:
         lines.append(
             f"| {f.severity} | [{f.policy_id}]({f.help_uri}) {cell(f.title)} |"
-            f" `{cell(f.resource)}` | `{cell(f.location)}` | {cell(f.message)} |"
+            f" {code(f.resource)} | {code(f.location)} | {cell(f.message)} |"
             f" {cell('; '.join(f.evidence) or '-')} |"
         )
     return [*lines, ""]
@@ -208,8 +208,8 @@ def _suppressed(rows: tuple[SuppressionRow, ...]) -> list[str]:
     ]
     for s in rows:
         lines.append(
-            f"| {s.policy_id} ({s.severity}) | `{cell(s.resource)}` | `{cell(s.location)}` |"
-            f" {s.kind} | {cell(s.reason)} | {s.until or 'no expiry'} | `{cell(s.written_at)}` |"
+            f"| {s.policy_id} ({s.severity}) | {code(s.resource)} | {code(s.location)} |"
+            f" {s.kind} | {cell(s.reason)} | {s.until or 'no expiry'} | {code(s.written_at)} |"
         )
     return [*lines, ""]
 
@@ -245,10 +245,15 @@ def render(report: Report) -> str:
     )
     lines += _suppressed(report.suppressed)
     if report.errors:
-        lines += [f"## {SECTION_TITLES['errors']}", "", *(f"- {e}" for e in report.errors), ""]
+        lines += [
+            f"## {SECTION_TITLES['errors']}",
+            "",
+            *(f"- {cell(e)}" for e in report.errors),
+            "",
+        ]
     if report.warnings:
         lines += [f"## {SECTION_TITLES['warnings']}", "", WARNINGS_NOTE, ""]
-        lines += [*(f"- {w}" for w in report.warnings), ""]
+        lines += [*(f"- {cell(w)}" for w in report.warnings), ""]
     lines += _policies(report)
     lines += [f"## {SECTION_TITLES['about']}", "", ABOUT, ""]
     return "\n".join(lines).rstrip("\n") + "\n"

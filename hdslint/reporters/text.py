@@ -5,6 +5,7 @@ from __future__ import annotations
 from itertools import groupby
 
 from hdslint.model import Finding, Status, Suppression
+from hdslint.printable import not_a_workflow_command, printable
 from hdslint.reporters.colors import (
     BOLD,
     BOLD_GREEN,
@@ -34,15 +35,16 @@ def _status(f: Finding, color: bool) -> str:
 
 def _where(f: Finding) -> str:
     if f.location.file is None:
-        return f.location.api_call or "<unknown>"
-    return f"{f.location.file}:{f.location.line}" if f.location.line else f.location.file
+        return printable(f.location.api_call or "<unknown>")
+    file = printable(f.location.file)
+    return f"{file}:{f.location.line}" if f.location.line else file
 
 
 def describe_suppression(s: Suppression) -> str:
     """`inline at p/main.tf:5, until 2026-12-31: reason` — a suppression in one line."""
     where = f" at {s.location}" if s.location is not None else ""
     until = f", until {s.until}" if s.until else ""
-    return f"{s.kind}{where}{until}: {s.reason}"
+    return printable(f"{s.kind}{where}{until}: {s.reason}")
 
 
 def render(
@@ -53,9 +55,9 @@ def render(
     full = layout == "full"
     lines: list[str] = []
     for e in result.errors:
-        lines.append(f"{paint('error', BOLD_RED, color)}  {e}")
+        lines.append(f"{paint('error', BOLD_RED, color)}  {printable(e)}")
     for w in result.warnings:
-        lines.append(f"{paint('warning', YELLOW, color)}  {w}")
+        lines.append(f"{paint('warning', YELLOW, color)}  {printable(w)}")
     if (result.errors or result.warnings) and full:
         lines.append("")
 
@@ -68,18 +70,20 @@ def render(
             suppressed = paint("  (suppressed)", DIM, color) if f.suppression else ""
             head = (
                 f"{paint(_where(f), BOLD, color)}  {_status(f, color)} "
-                f"{f.policy_id}  {f.resource.id}{suppressed}"
+                f"{printable(f.policy_id)}  {printable(f.resource.id)}{suppressed}"
             )
             if not full:
-                lines.append(f"{head}  {f.title}")
+                lines.append(f"{head}  {printable(f.title)}")
                 continue
-            lines.extend([head, f"    {f.title}: {f.message}"])
+            lines.extend([head, f"    {printable(f.title)}: {printable(f.message)}"])
             if f.suppression:
                 lines.append(
                     paint(f"    suppressed: {describe_suppression(f.suppression)}", DIM, color)
                 )
         if full:
             lines.append("")
+    # Escaped above, every field is one line; none may read as a workflow command either.
+    lines = [not_a_workflow_command(line) for line in lines]
     if layout == "quiet":
         return "".join(line + "\n" for line in lines)
     s = summarize(result)

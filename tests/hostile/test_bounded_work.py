@@ -247,3 +247,54 @@ def test_ctrl_c_exits_130(
     monkeypatch.chdir(tmp_path)
     assert main(["scan", "."]) == 130
     assert capsys.readouterr().err.strip() == "hdslint: interrupted"
+
+
+def test_a_parse_worker_that_dies_is_an_error_naming_its_files_not_a_hang(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import os
+    import signal
+    import threading
+
+    from hdslint.sources.terraform import parsing
+
+    real_parse = parsing.parse_bytes
+
+    def killed_on_marker(data: bytes, syntax: str = "hcl", *, fast: bool = False) -> object:
+        if b"# KILL" in data and os.getpid() != parent:
+            os.kill(os.getpid(), signal.SIGKILL)  # what the OOM killer does to a worker
+        return real_parse(data, syntax, fast=fast)
+
+    parent = os.getpid()
+    # Workers are forked: they inherit the patched function.
+    monkeypatch.setattr(parsing, "parse_bytes", killed_on_marker)
+    monkeypatch.setattr(parsing, "available_cpus", lambda: 2)
+    padding = "# padding\n" * 2_000  # 20 KB a file: enough bytes for the pool
+    for i in range(8):
+        (tmp_path / f"f{i}.tf").write_text(
+            f'resource "aws_s3_bucket" "b{i}" {{}}\n# KILL\n{padding}'
+        )
+    # `.tf.json` files are parsed in this process: they are still scanned.
+    (tmp_path / "main.tf.json").write_text(
+        '{"provider": {"aws": {"region": "us-east-1"}},'
+        ' "resource": {"aws_s3_bucket": {"good": {}}}}\n'
+    )
+    monkeypatch.chdir(tmp_path)
+    outcome: list[int] = []
+    scan = threading.Thread(
+        target=lambda: outcome.append(main(["scan", ".", "--no-cache", "--jobs", "2", "-q"])),
+        daemon=True,
+    )
+    scan.start()
+    scan.join(120)
+    assert not scan.is_alive(), "the scan hangs on a dead parse worker"
+    out = capsys.readouterr().out
+    assert outcome == [2]
+    assert out.splitlines() == [
+        *(
+            f"error  f{i}.tf: not parsed: a parse worker process stopped (killed, or out of"
+            " memory) before this file was parsed; it is not checked"
+            for i in range(8)
+        ),
+        "main.tf.json:1  critical HDS-LOC-001  aws_s3_bucket.good  Health data stored outside the EEA",
+    ]

@@ -12,8 +12,11 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import queue
+import threading
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,6 +33,7 @@ from hdslint.sources.aws.session import (
     API_ERRORS,
     ClientCache,
     Identity,
+    ReadOnlyViolation,
     SessionSettings,
     assume_role,
     caller_identity,
@@ -39,6 +43,11 @@ from hdslint.sources.aws.session import (
     session_region,
 )
 from hdslint.sources.aws.spec import Detail, Kind, Listing, ServiceSpec
+
+# What a call of a task can raise and still leave the rest of the account to read: an API
+# error, or the guard refusing a call (botocore sends some by itself, e.g. while following
+# a redirect): that item is then not read, which the coverage reports.
+CALL_ERRORS = (*API_ERRORS, ReadOnlyViolation)
 
 # (units done, units in all, service, region): a unit is one (service, region) read.
 Progress = Callable[[int, int, str, str], None]
@@ -109,7 +118,7 @@ def collect(
         services=specs,
     )
     run = _Run(clients, identity, plan, plan.home or home, specs)
-    run.execute(max(1, settings.workers), progress)
+    run.execute(max(1, settings.workers), progress, settings.deadline)
     return Collection(
         identity=identity,
         plan=plan,
@@ -159,11 +168,13 @@ class _Run:
 
     # -- scheduling (main thread) ------------------------------------------------------
 
-    def execute(self, workers: int, progress: Progress | None) -> None:
+    def execute(self, workers: int, progress: Progress | None, deadline: float | None) -> None:
+        """Run every unit; past `deadline` seconds, stop and book what is not done as unread."""
         pending: dict[Future[_Outcome], tuple[str, str]] = {}
         outstanding: dict[tuple[str, str], int] = {}
         finished = 0
-        pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="hdslint-aws")
+        ends_at = None if deadline is None else time.monotonic() + deadline
+        pool = _DaemonPool(workers)
         # One unit per (service, region) read; an account-wide service is one unit.
         units: list[tuple[tuple[str, str], ServiceSpec, str]] = []
         for spec in self.specs:
@@ -174,6 +185,9 @@ class _Run:
             else:
                 units.extend(((spec.name, region), spec, region) for region in regions)
 
+        def left() -> float | None:
+            return None if ends_at is None else max(0.0, ends_at - time.monotonic())
+
         def submit(unit: tuple[str, str], fn: Callable[..., _Outcome], *args: Any) -> None:
             outstanding[unit] = outstanding.get(unit, 0) + 1
             pending[pool.submit(fn, *args)] = unit
@@ -182,7 +196,7 @@ class _Run:
             nonlocal finished
             if not pending:
                 return
-            done, _ = wait(pending, timeout=None if block else 0, return_when=FIRST_COMPLETED)
+            done, _ = wait(pending, timeout=left() if block else 0, return_when=FIRST_COMPLETED)
             for future in done:
                 unit = pending.pop(future)
                 outcome = future.result()
@@ -201,18 +215,40 @@ class _Run:
             # that needs it, so the first reads wait on the network while it makes the
             # next clients (clients are shared by the workers, never made by them).
             for unit, spec, region in units:
+                if left() == 0:
+                    break
                 self._warm(spec.client, region)
                 submit(unit, self._region_task, spec, region)
                 if spec.account_wide:
                     for other in self.plan.by_service.get(spec.name, ()):
                         self._warm(spec.client, other)
                 collect_done(block=False)
-            while pending:
+            while pending and left() != 0:
                 collect_done(block=True)
-        except BaseException:
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise
-        pool.shutdown(wait=True)
+        finally:
+            # Calls still in flight are abandoned (the pool's threads do not hold the
+            # process): Ctrl-C and the deadline stop the scan now, not when they time out.
+            pool.shutdown()
+        if deadline is not None:
+            unread = [u for u, _s, _r in units if outstanding.get(u, 1) > 0]
+            self._book_unread(unread, deadline)
+
+    def _book_unread(self, units: list[tuple[str, str]], deadline: float) -> None:
+        """The units the deadline stopped: each of their cells is an error, so that the
+        report says what was not read (HDS-EVAL-001), never a silent pass."""
+        for service, region in units:
+            regions = self.plan.by_service.get(service, ()) if region == ALL_REGIONS else [region]
+            failure = cov.CallFailure(
+                f"{service}:*",
+                "DeadlineExceeded",
+                f"not read within the scan's deadline ({deadline:g} s, --deadline)",
+                cov.ERROR,
+            )
+            for cell in regions:
+                entry = self.book.get((service, cell))
+                if entry is None:
+                    entry = self.book[(service, cell)] = cov.CoverageEntry(service, cell)
+                entry.record(failure)
 
     def _warm(self, client: str, region: str) -> None:
         # A client that cannot be made here fails again in its task, which reports it.
@@ -301,7 +337,7 @@ class _Run:
         regions = self._cover_regions(spec, region)
         try:
             pages = self._pages(spec, listing, region)
-        except API_ERRORS as exc:
+        except CALL_ERRORS as exc:
             failure = _failure(spec, listing.operation, exc)
             out.calls.extend((spec.name, r, failure) for r in regions)
             return
@@ -310,7 +346,7 @@ class _Run:
                 page = next(pages)
             except StopIteration:
                 return
-            except API_ERRORS as exc:
+            except CALL_ERRORS as exc:
                 failure = _failure(spec, listing.operation, exc)
                 out.calls.extend((spec.name, r, failure) for r in regions)
                 return
@@ -383,7 +419,7 @@ class _Run:
                 out.calls.append((spec.name, region, None))
                 return _VANISHED
             return self._failed(spec, detail, exc, region, out)
-        except API_ERRORS as exc:
+        except CALL_ERRORS as exc:
             return self._failed(spec, detail, exc, region, out)
         out.calls.append((spec.name, region, None))
         return answer
@@ -396,6 +432,53 @@ class _Run:
         # is reported by its consequence, not as a gap in this account's coverage.
         out.calls.append((spec.name, region, failure if detail.counts else None))
         return Failure(failure.operation, failure.status, failure.code, failure.message)
+
+
+class _DaemonPool:
+    """Worker threads that never hold the process. A ThreadPoolExecutor's threads are
+    joined when Python exits, so a call stuck on a silent endpoint kept an interrupted (or
+    timed-out) scan alive until its timeouts and retries ran out: minutes. These threads
+    are daemons; when the scan stops, the calls still in flight are abandoned."""
+
+    def __init__(self, workers: int) -> None:
+        # A job, or None: the stop signal, one per thread.
+        self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        self._workers = workers
+        for number in range(workers):
+            threading.Thread(target=self._work, name=f"hdslint-aws-{number}", daemon=True).start()
+
+    def submit(self, fn: Callable[..., Any], *args: Any) -> Future[Any]:
+        future: Future[Any] = Future()
+        self._jobs.put(_Job(future, fn, args))
+        return future
+
+    def shutdown(self) -> None:
+        """Cancel what has not started; each thread ends after its current call."""
+        with contextlib.suppress(queue.Empty):
+            while True:
+                job = self._jobs.get_nowait()
+                if job is not None:
+                    job.future.cancel()
+        for _ in range(self._workers):
+            self._jobs.put(None)
+
+    def _work(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            if not job.future.set_running_or_notify_cancel():
+                continue
+            try:
+                result = job.fn(*job.args)
+            except BaseException as exc:  # handed to the main thread, as the executor does
+                job.future.set_exception(exc)
+            else:
+                job.future.set_result(result)
+
+
+@dataclass(frozen=True)
+class _Job:
+    future: Future[Any]
+    fn: Callable[..., Any]
+    args: tuple[Any, ...]
 
 
 def _single(

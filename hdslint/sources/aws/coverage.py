@@ -23,6 +23,10 @@ STATUSES = (OK, ACCESS_DENIED, REGION_DISABLED, THROTTLED, ERROR)
 
 GAP_TYPE = "aws_coverage_gap"
 
+# A live scan's reads end within this many seconds (`hdslint aws --deadline`); whatever is
+# not read by then is booked as an error, hence a gap: a slow account is never a silent pass.
+DEFAULT_DEADLINE_SECONDS = 1800
+
 # Which status wins when several calls of one (service, region) failed differently: the
 # one that most needs the reader's action first.
 _PRECEDENCE = {OK: 0, ERROR: 1, THROTTLED: 2, ACCESS_DENIED: 3, REGION_DISABLED: 4}
@@ -199,3 +203,18 @@ def gap_resources(entries: Iterable[CoverageEntry], *, account: str, source: str
             )
         )
     return out
+
+
+def nothing_read(entries: Iterable[CoverageEntry]) -> str | None:
+    """Why a scan of an account read nothing at all (not one service in one region), or None.
+    Such a scan is an input error, whatever `--fail-on` says: its silence proves nothing."""
+    entries = list(entries)
+    if any(entry.status == OK and entry.calls for entry in entries):
+        return None
+    counts = {status: sum(1 for e in entries if e.status == status) for status in STATUSES}
+    how = ", ".join(f"{n} {status.replace('_', ' ')}" for status, n in counts.items() if n)
+    return (
+        "nothing was read: no service could be read in any region"
+        + (f" ({how}; the coverage gaps say why)" if how else "")
+        + ": check the credentials, the role's permissions and the network"
+    )

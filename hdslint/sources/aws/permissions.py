@@ -20,6 +20,11 @@ SESSION_OPERATIONS: frozenset[tuple[str, str]] = frozenset(
     {("sts", "GetCallerIdentity"), ("ec2", "DescribeRegions")}
 )
 
+# Calls botocore itself makes on the scan's behalf. S3 answers a request sent to the wrong
+# region with a 301; when that answer carries no region header, botocore's region redirector
+# asks with HeadBucket (which reads no object) and retries in the bucket's region.
+SDK_OPERATIONS: frozenset[tuple[str, str]] = frozenset({("s3", "HeadBucket")})
+
 # boto3 client name -> IAM service prefix, where they differ.
 IAM_PREFIXES: dict[str, str] = {
     "efs": "elasticfilesystem",
@@ -30,6 +35,9 @@ IAM_PREFIXES: dict[str, str] = {
 # needs no permission.
 IAM_ACTION_EXCEPTIONS: dict[tuple[str, str], str | None] = {
     ("sts", "GetCallerIdentity"): None,
+    # S3 names the bucket's region in the HEAD answer's header even when access is denied:
+    # no permission is granted for it (s3:ListBucket would let the role list object names).
+    ("s3", "HeadBucket"): None,
     ("s3", "ListBuckets"): "s3:ListAllMyBuckets",
     ("s3", "GetBucketReplication"): "s3:GetReplicationConfiguration",
     ("s3", "GetBucketEncryption"): "s3:GetEncryptionConfiguration",
@@ -40,7 +48,7 @@ POLICY_FILE = "iam-policy.json"
 
 def collector_operations() -> set[tuple[str, str]]:
     """Every (boto3 client, API operation) the scan may call."""
-    ops = set(SESSION_OPERATIONS)
+    ops = set(SESSION_OPERATIONS | SDK_OPERATIONS)
     for spec in SERVICES.values():
         ops.update((spec.client, op) for op in spec.operations())
     return ops

@@ -169,6 +169,8 @@ class FileParser:
 
     def _parse_in_pool(self, todo: list[tuple[Path, str, bytes]], workers: int) -> None:
         import multiprocessing
+        from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+        from concurrent.futures.process import BrokenProcessPool
 
         from hdslint.sources.terraform.grammar import fast_parser
 
@@ -180,20 +182,54 @@ class FileParser:
             context = multiprocessing.get_context("spawn")
         # Largest files first, so no worker is left with a big file at the end.
         order = sorted(range(len(todo)), key=lambda i: -len(todo[i][2]))
-        jobs = [(i, todo[i][2]) for i in order]
-        chunksize = max(1, min(8, len(jobs) // (workers * 8)))
-        with context.Pool(workers) as pool:
-            for index, payload in pool.imap_unordered(_parse_job, jobs, chunksize):
-                path, key, data = todo[index]
-                if not payload:
-                    continue  # preload parses it in this process
-                self._ready[path] = marshal.loads(payload)
-                self.stats.parsed += 1
-                self.stats.parsed_bytes += len(data)
-                if self.cache is not None:
-                    self.cache.put_payload(key, payload)
-                self._report()
+        chunk = max(1, min(8, len(order) // (workers * 8)))
+        # A ProcessPoolExecutor, not a multiprocessing.Pool: when a worker dies (killed, out
+        # of memory), the Pool replaces it and waits forever for its files; the executor
+        # fails what was in flight (BrokenProcessPool), which becomes an error on each file.
+        pending: dict[Future[list[tuple[int, bytes]]], list[int]] = {}
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            for start in range(0, len(order), chunk):
+                batch = order[start : start + chunk]
+                pending[pool.submit(_parse_batch, [(i, todo[i][2]) for i in batch])] = batch
+            while pending:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    batch = pending.pop(future)
+                    try:
+                        results = future.result()
+                    except BrokenProcessPool:
+                        for index in batch:
+                            self._ready[todo[index][0]] = WORKER_DIED
+                        continue
+                    for index, payload in results:
+                        self._store_payload(todo[index], payload)
         self.stats.workers = workers
+
+    def _store_payload(self, job: tuple[Path, str, bytes], payload: bytes) -> None:
+        path, key, data = job
+        if not payload:
+            return  # preload parses it in this process
+        self._ready[path] = marshal.loads(payload)
+        self.stats.parsed += 1
+        self.stats.parsed_bytes += len(data)
+        if self.cache is not None:
+            self.cache.put_payload(key, payload)
+        self._report()
+
+
+# What a file gets when the worker parsing it (or a file beside it) died: an input error,
+# never cached, so the next scan parses it again.
+WORKER_DIED: Parsed = (
+    "error",
+    "not parsed: a parse worker process stopped (killed, or out of memory) before this file"
+    " was parsed; it is not checked",
+    None,
+)
+
+
+def _parse_batch(jobs: list[tuple[int, bytes]]) -> list[tuple[int, bytes]]:
+    """In a worker process: parse a few HCL files (see `_parse_job`)."""
+    return [_parse_job(job) for job in jobs]
 
 
 def _parse_job(job: tuple[int, bytes]) -> tuple[int, bytes]:

@@ -331,3 +331,31 @@ def test_a_child_whose_parent_is_not_in_the_configuration_is_not_located(
         ' "/subscriptions/0/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/sa'
         '/fileServices/default" names, which is not a resource in the scanned configuration'
     )
+
+
+def test_ovh_share_snapshots_are_where_their_share_is(scan_files: Scan) -> None:
+    result = scan_files(
+        {
+            "main.tf": """
+terraform {
+  required_providers {
+    ovh = { source = "ovh/ovh" }
+  }
+}
+resource "ovh_cloud_storage_file_share" "share" {
+  service_name = "p1"
+  region       = "GRA9"
+}
+resource "ovh_cloud_storage_file_share_snapshot" "daily" {
+  service_name = ovh_cloud_storage_file_share.share.service_name
+  share_id     = ovh_cloud_storage_file_share.share.id
+  name         = "daily"
+}
+resource "ovh_cloud_project_database_kafka_topic" "t" { cluster_id = "c" }
+"""
+        }
+    )
+    assert {r.id: r.region for r in result.graph if r.is_data_store} == {
+        "ovh_cloud_storage_file_share.share": "GRA9",
+        "ovh_cloud_storage_file_share_snapshot.daily": "GRA9",
+    }
