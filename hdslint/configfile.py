@@ -34,8 +34,27 @@ def find_config(start: Path) -> Path | None:
         for name in CONFIG_NAMES:
             candidate = folder / name
             if candidate.is_file() and _owned_by_user(candidate):
+                _refuse_link_outside(candidate)
                 return candidate
     return None
+
+
+def _refuse_link_outside(candidate: Path) -> None:
+    """A discovered configuration that is a symlink out of its repository (a pull request
+    can commit one to `/tmp/…` or another checkout) is refused: the repository's
+    configuration is a file of the repository."""
+    if not candidate.is_symlink():
+        return
+    from hdslint.errors import ConfigError
+    from hdslint.paths import display_path
+
+    repository = repository_root(candidate.parent)
+    if not candidate.resolve().is_relative_to(repository):
+        raise ConfigError(
+            "the configuration is a symlink to a file outside the repository"
+            f" ({repository.as_posix()}): refused",
+            file=display_path(candidate),
+        )
 
 
 def _search_folders(here: Path) -> list[Path]:

@@ -17,11 +17,12 @@ from hdslint import limits
 from hdslint.classify import classify
 from hdslint.config import Config, load_config
 from hdslint.configfile import config_file
+from hdslint.errors import ConfigError
 from hdslint.graph import ResourceGraph
 from hdslint.limits import inside_allowed
 from hdslint.model import Edge, InputError, Resource, ScanWarning
 from hdslint.paths import display_path, glob_match
-from hdslint.policy import Policy, load_policies, shipped_policies
+from hdslint.policy import Policy, load_policies, non_waivable_disabled, shipped_policies
 from hdslint.policy.conditions import Context
 from hdslint.policy.engine import evaluate_policies, findings_from
 from hdslint.registry import Registry, load_registry
@@ -222,12 +223,13 @@ def everything_excluded_error(config: Config, skip_paths: Sequence[str]) -> Inpu
 
 def config_turns_shipped_off(config: Config, selection: Selection) -> bool:
     """Whether the configuration file turns every shipped policy off (`policies.shipped:
-    false`, or all of them in `policies.disable`). --check and --skip-check are the
-    operator's own choice on the command line, not the scanned repository's."""
+    false`, or every one it may in `policies.disable`: all but the non-waivable ones).
+    --check and --skip-check are the operator's own choice on the command line, not the
+    scanned repository's."""
     if not config.shipped_policies:
         return True
     by_file = set(config.disabled_policies) - set(selection.skip_checks)
-    return {p.id for p in shipped_policies()} <= by_file
+    return all(p.id in by_file or p.non_waivable for p in shipped_policies())
 
 
 def no_shipped_policy_error(config: Config) -> InputError:
@@ -276,12 +278,27 @@ def nothing_read_errors(paths: Sequence[str]) -> list[InputError]:
 
 def resolve_config(options: ScanOptions) -> Config:
     if options.config is not None:
-        return options.selection.apply(load_config(options.config, display=str(options.config)))
-    if not options.repository_config:
-        return options.selection.apply(Config())
-    found = config_file(options.paths, None)
-    config = load_config(found, display=display_path(found) if found else None)
+        config = load_config(options.config, display=str(options.config))
+    elif not options.repository_config:
+        config = Config()
+    else:
+        found = config_file(options.paths, None)
+        config = load_config(found, display=display_path(found) if found else None)
+    refuse_disabling_non_waivable(config)
     return options.selection.apply(config)
+
+
+def refuse_disabling_non_waivable(config: Config) -> None:
+    """A configuration file (a pull request may have written it) never turns a
+    non-waivable policy off; the command line's --skip-check can."""
+    named = non_waivable_disabled(config.disabled_policies)
+    if named:
+        raise ConfigError(
+            f"policies.disable: {', '.join(named)} is non-waivable: no configuration can"
+            " turn it off (suppress its findings one by one, each with a reason, or use"
+            " --skip-check on the command line)",
+            file=config.file,
+        )
 
 
 def _outside_scanned(directory: Path | None, paths: Sequence[str]) -> Path | None:

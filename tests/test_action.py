@@ -231,11 +231,11 @@ def test_an_input_error_fails_the_job_with_exit_2(tmp_path: Path, runner_temp: P
 def test_a_trusted_config_input_keeps_the_pull_requests_config_out(
     tmp_path: Path, runner_temp: Path
 ) -> None:
-    # The pull request's own .hdslint.yaml disables the failing policy; the configuration
+    # The pull request's own .hdslint.yaml says no store holds health data; the configuration
     # from the base branch (here written outside the workspace, as the README's hardened
     # workflow writes it to $RUNNER_TEMP) is the one the scan uses.
     trusted = write_tree(tmp_path / "base", {"hdslint.yaml": "fail_on: critical\n"})
-    files = {**NONCOMPLIANT, ".hdslint.yaml": "policies:\n  disable: [HDS-LOC-001]\n"}
+    files = {**NONCOMPLIANT, ".hdslint.yaml": "health_data:\n  default: false\n"}
     job = run_job(
         tmp_path,
         runner_temp,
@@ -245,8 +245,8 @@ def test_a_trusted_config_input_keeps_the_pull_requests_config_out(
     assert job.failed
     assert (job.outputs["exit-code"], job.outputs["failed"]) == ("1", "1")
     assert f"Configuration: {trusted / 'hdslint.yaml'} · Policies evaluated: 11 ·" in job.summary
-    # Without the input, the pull request's configuration switches the policy off, and
+    # Without the input, the pull request's configuration switches the checks off, and
     # every report says so.
     job = run_job(tmp_path / "pr", runner_temp, files)
     assert (job.outputs["exit-code"], job.outputs["failed"]) == ("0", "0")
-    assert "Policies disabled: HDS-LOC-001" in job.summary
+    assert "Health data: only stores tagged as health data" in job.summary

@@ -76,6 +76,11 @@ def _section(policy: Policy) -> list[str]:
     ]
     if policy.tags:
         lines.append(f"| Tags | {', '.join(policy.tags)} |")
+    if policy.non_waivable:
+        lines.append(
+            "| Non-waivable | no configuration file can turn it off (`policies.disable`,"
+            " `policies.shipped: false`); only `--skip-check` or `--check` on the command line |"
+        )
     lines += [
         f"| Defined in | `policies/{policy.file.rsplit('/', 1)[-1]}` |",
         "",

@@ -46,6 +46,8 @@ class Policy:
     help_uri: str | None = None
     tags: tuple[str, ...] = ()
     examples: Mapping[str, Any] = field(default_factory=dict)
+    # No configuration file can turn it off (policy.schema.json says how).
+    non_waivable: bool = False
 
     @property
     def shipped(self) -> bool:
@@ -94,6 +96,7 @@ def parse_policy(text: str, file: str) -> Policy:
         help_uri=data.get("help_uri"),
         tags=tuple(data.get("tags", ())),
         examples=data.get("examples", {}),
+        non_waivable=bool(data.get("non_waivable", False)),
     )
 
 
@@ -139,7 +142,8 @@ def load_policies(
 ) -> list[Policy]:
     """Shipped policies plus the user's, minus the disabled ones (and only those in `only`,
     when given); ids must be unique."""
-    policies = list(shipped_policies()) if include_shipped else []
+    # Without the shipped pack, its non-waivable policies still run.
+    policies = [p for p in shipped_policies() if include_shipped or p.non_waivable]
     policies.extend(load_policy_files(extra))
     seen: dict[str, str] = {}
     for policy in policies:
@@ -156,3 +160,10 @@ def load_policies(
             f"--check {','.join(unknown)}: no such policy (`hdslint policies` lists them)"
         )
     return [p for p in policies if p.id not in off and (not wanted or p.id in wanted)]
+
+
+def non_waivable_disabled(disabled: Iterable[str]) -> list[str]:
+    """The shipped non-waivable policies among `disabled` (a configuration's
+    policies.disable): no configuration file may turn them off."""
+    wanted = set(disabled)
+    return [p.id for p in shipped_policies() if p.non_waivable and p.id in wanted]

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from hdslint.ids import Destination, ResourceKey
 from hdslint.model import DATA_FLOW_EDGES, REVERSE_DATA_FLOW_EDGES, EdgeKind, Resource, Status
 from hdslint.policy.conditions import edge_targets
+from hdslint.printable import printable
 from hdslint.registry import Verdict
 from hdslint.result import ScanResult
 
@@ -112,7 +113,11 @@ def _node_id(key: object, ids: dict[object, str]) -> str:
 
 
 def _text(label: str) -> str:
-    return label.replace('"', "'").replace("[", "(").replace("]", ")")
+    """A node label that stays one node: on one line (a newline could end the Mermaid block
+    in a job summary and start Markdown of its own), no quote or bracket that closes the
+    node, no backtick that turns it into a Markdown string."""
+    line = printable(label)
+    return line.replace('"', "'").replace("[", "(").replace("]", ")").replace("`", "'")
 
 
 def mermaid(result: ScanResult) -> str:

@@ -140,3 +140,34 @@ def test_the_auditors_report_keeps_names_in_their_code_spans(
         "#hds-loc-002) Location of a health-data store cannot be determined |"
         f" ``{PVC_ID}`` | `k8s/pvc.yaml:1` | could not be checked: {NOT_LOCATED} | - |",
     ]
+
+
+HOSTILE_TABLE = """\
+apiVersion: dynamodb.services.k8s.aws/v1alpha1
+kind: Table
+metadata:
+  name: "t\\n```\\n[click](https://evil.example)"
+  namespace: ehr
+  annotations:
+    services.k8s.aws/region: eu-west-3
+spec:
+  tableName: t
+  tableReplicas:
+    - regionName: us-east-1
+"""
+
+
+def test_the_flow_diagram_keeps_names_in_their_nodes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "table.yaml").write_text(HOSTILE_TABLE)
+    monkeypatch.chdir(tmp_path)
+    main(["scan", ".", "--no-cache", "-f", "markdown"])
+    out = capsys.readouterr().out
+    diagram = out[out.index("```mermaid\n") :]
+    assert diagram.splitlines()[:3] == [
+        "```mermaid",
+        "flowchart LR",
+        "  n0[\"Table.dynamodb.services.k8s.aws/ehr/t\\n'''\\n(click)(https://evil.example)"
+        ' (aws eu-west-3)"] -.->|replicates to ✗| n1["a destination in us-east-1 (aws us-east-1)"]',
+    ]

@@ -21,6 +21,10 @@ SHIPPED = (
     " HDS-FLOW-002, HDS-LOC-001, HDS-LOC-002, HDS-OVH-001, HDS-SCW-001"
 )
 LOC_001 = "main.tf:2  critical HDS-LOC-001  aws_s3_bucket.b"
+WAIVABLE = (
+    "HDS-CERT-001, HDS-CERT-002, HDS-COND-001, HDS-DATA-001, HDS-EVAL-001, HDS-FLOW-002,"
+    " HDS-LOC-002, HDS-OVH-001, HDS-SCW-001"
+)
 
 
 def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, config: str) -> Path:
@@ -36,7 +40,7 @@ def test_every_format_states_its_provenance(
     repo(
         tmp_path,
         monkeypatch,
-        "policies: {disable: [HDS-LOC-001, HDS-FLOW-001]}\n"
+        "policies: {disable: [HDS-LOC-002, HDS-FLOW-002]}\n"
         "exclude: ['modules/**']\nhealth_data: {default: false}\n",
     )
     code, out, _ = cli(
@@ -44,8 +48,8 @@ def test_every_format_states_its_provenance(
         "-f", "json=r.json", "-f", "sarif=r.sarif", "-f", "markdown=r.md", "-f", "github=r.log",
     )  # fmt: skip
     text = (
-        "Configuration: .hdslint.yaml; policies evaluated: 9; policies disabled: HDS-FLOW-001,"
-        ' HDS-LOC-001; paths excluded: "modules/**", "tmp/*"; health data: only stores tagged'
+        "Configuration: .hdslint.yaml; policies evaluated: 9; policies disabled: HDS-FLOW-002,"
+        ' HDS-LOC-002; paths excluded: "modules/**", "tmp/*"; health data: only stores tagged'
         " as health data (health_data.default: false)"
     )
     assert (code, out.splitlines()[-3]) == (0, text)
@@ -58,12 +62,12 @@ def test_every_format_states_its_provenance(
             "HDS-COND-001",
             "HDS-DATA-001",
             "HDS-EVAL-001",
-            "HDS-FLOW-002",
-            "HDS-LOC-002",
+            "HDS-FLOW-001",
+            "HDS-LOC-001",
             "HDS-OVH-001",
             "HDS-SCW-001",
         ],
-        "policies_disabled": ["HDS-FLOW-001", "HDS-LOC-001"],
+        "policies_disabled": ["HDS-FLOW-002", "HDS-LOC-002"],
         "paths_excluded": ["modules/**", "tmp/*"],
         "health_data_default": False,
     }
@@ -71,8 +75,8 @@ def test_every_format_states_its_provenance(
     run = json.loads(Path("r.sarif").read_text())["runs"][0]
     assert run["properties"]["provenance"] == provenance
     assert Path("r.md").read_text().splitlines()[4] == (
-        "Configuration: .hdslint.yaml · Policies evaluated: 9 · Policies disabled: HDS-FLOW-001,"
-        ' HDS-LOC-001 · Paths excluded: "modules/**", "tmp/*" · Health data: only stores'
+        "Configuration: .hdslint.yaml · Policies evaluated: 9 · Policies disabled: HDS-FLOW-002,"
+        ' HDS-LOC-002 · Paths excluded: "modules/**", "tmp/*" · Health data: only stores'
         " tagged as health data (health_data.default: false)"
     )
     assert Path("r.log").read_text().splitlines()[-1].endswith(f"; {text}")
@@ -83,7 +87,7 @@ def test_every_format_states_its_provenance(
         "| Files read | 1 |",
         "| Configuration | .hdslint.yaml |",
         "| Policies evaluated | 9 |",
-        "| Policies disabled | HDS-FLOW-001, HDS-LOC-001 |",
+        "| Policies disabled | HDS-FLOW-002, HDS-LOC-002 |",
         '| Paths excluded | "modules/**" |',
         "| Health data | only stores tagged as health data (health_data.default: false) |",
     ]
@@ -93,14 +97,16 @@ def test_turning_every_shipped_policy_off_is_exit_2_unless_allowed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: CliRun
 ) -> None:
     repo(tmp_path, monkeypatch, "policies:\n  shipped: false\n")
+    # The message: the configuration's, so the same whatever the disabling.
     error = (
         "error  .hdslint.yaml: the configuration turns every shipped HDS policy off"
         " (policies.shipped or policies.disable): nothing checks the HDS rules; pass"
         " --allow-checks-off to scan anyway"
     )
+    # The non-waivable HDS-LOC-001 and HDS-FLOW-001 still run without the shipped pack.
     off = (
-        "Configuration: .hdslint.yaml; policies evaluated: 0; policies disabled:"
-        f" {SHIPPED}; paths excluded: none; health data: every data store"
+        "Configuration: .hdslint.yaml; policies evaluated: 2; policies disabled:"
+        f" {WAIVABLE}; paths excluded: none; health data: every data store"
         " (health_data.default: true)"
     )
     code, out, _ = cli("scan", ".", "--no-color")
@@ -109,15 +115,18 @@ def test_turning_every_shipped_policy_off_is_exit_2_unless_allowed(
         [
             error,
             "",
+            LOC_001,
+            "    Health data stored outside the EEA: us-east-1 (United States) is outside the EEA",
+            "",
             off,
-            "1 resources (1 with health data), 0 failed, 0 not evaluated, 1 errors",
-            "HDS registry as of 2026-11-28",
+            "1 resources (1 with health data), 1 failed, 0 not evaluated, 1 errors",
+            "HDS registry as of 2026-11-28; `hdslint policies ID` explains a policy",
         ],
     )
     code, out, _ = cli("scan", ".", "--no-color", "--allow-checks-off")
-    assert (code, out.splitlines()[0]) == (0, off)
-    # Every id in policies.disable is the same switch.
-    Path(".hdslint.yaml").write_text(f"policies:\n  disable: [{SHIPPED}]\n")
+    assert (code, out.splitlines()[0], out.splitlines()[-3]) == (1, LOC_001, off)
+    # Every waivable id in policies.disable is the same switch.
+    Path(".hdslint.yaml").write_text(f"policies:\n  disable: [{WAIVABLE}]\n")
     code, out, _ = cli("scan", ".", "--no-color")
     assert (code, out.splitlines()[0]) == (2, error)
     # The command line's own choice (--check, --skip-check) is the operator's, not the
@@ -151,7 +160,7 @@ def test_excluding_every_input_is_exit_2_unless_allowed(
 def test_no_repo_config_keeps_the_repository_configuration_out(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: CliRun
 ) -> None:
-    root = repo(tmp_path, monkeypatch, "policies:\n  disable: [HDS-LOC-001]\n")
+    root = repo(tmp_path, monkeypatch, "health_data:\n  default: false\n")
     code, out, _ = cli("scan", ".", "--no-color", "--no-repo-config")
     assert (code, out.splitlines()[0], out.splitlines()[-3]) == (
         1,
@@ -168,11 +177,49 @@ def test_no_repo_config_keeps_the_repository_configuration_out(
     assert out.splitlines()[-3].startswith(f"Configuration: {trusted / 'hdslint.yaml'};")
     # Without the flag the repository's configuration is used, and it says so.
     code, out, _ = cli("scan", str(root), "--no-color")
-    assert (code, out.splitlines()[-3].split(";")[:3]) == (
+    assert (code, out.splitlines()[-3].split("; ")[::4]) == (
         0,
         [
             "Configuration: .hdslint.yaml",
-            " policies evaluated: 10",
-            " policies disabled: HDS-LOC-001",
+            "health data: only stores tagged as health data (health_data.default: false)",
         ],
     )
+
+
+def test_no_configuration_turns_a_non_waivable_policy_off(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: CliRun
+) -> None:
+    repo(tmp_path, monkeypatch, "policies:\n  disable: [HDS-LOC-001, HDS-LOC-002]\n")
+    assert cli("scan", ".", "--no-color") == (
+        2,
+        "",
+        "hdslint: error: .hdslint.yaml: policies.disable: HDS-LOC-001 is non-waivable: no"
+        " configuration can turn it off (suppress its findings one by one, each with a reason,"
+        " or use --skip-check on the command line)\n",
+    )
+    # The operator's command line can.
+    Path(".hdslint.yaml").write_text("{}\n")
+    code, out, _ = cli("scan", ".", "--no-color", "-q", "--skip-check", "HDS-LOC-001")
+    assert (code, out) == (0, "")
+
+
+def test_a_discovered_configuration_linked_out_of_the_repository_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: CliRun
+) -> None:
+    outside = write_tree(tmp_path / "elsewhere", {"evil.yaml": "policies: {shipped: false}\n"})
+    root = repo(tmp_path, monkeypatch, "")
+    (root / ".hdslint.yaml").unlink()
+    (root / ".hdslint.yaml").symlink_to(outside / "evil.yaml")
+    assert cli("scan", ".", "--no-color") == (
+        2,
+        "",
+        "hdslint: error: .hdslint.yaml: the configuration is a symlink to a file outside the"
+        f" repository ({root.resolve().as_posix()}): refused\n",
+    )
+    # A link inside the repository is a file of the repository.
+    (root / "ci").mkdir()
+    (root / "ci" / "hdslint.yaml").write_text("fail_on: critical\n")
+    (root / ".hdslint.yaml").unlink()
+    (root / ".hdslint.yaml").symlink_to("ci/hdslint.yaml")
+    code, out, _ = cli("scan", ".", "--no-color", "-q")
+    assert (code, out) == (1, f"{LOC_001}  Health data stored outside the EEA\n")
