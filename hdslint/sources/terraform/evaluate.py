@@ -201,6 +201,11 @@ class Evaluator:
                 return path, None
             return None, f"local module source {source!r} does not exist"
         downloaded = self._downloaded(parent, name)
+        if downloaded is not None and not inside_allowed(downloaded):
+            return None, (
+                f"module {source!r}: .terraform/modules/modules.json places it outside the"
+                " scanned folders and the working folder, so it is not read"
+            )
         if downloaded is not None:
             return downloaded, None
         return None, (

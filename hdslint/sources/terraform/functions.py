@@ -328,9 +328,13 @@ def _allowed(path_text: str) -> Path:
     if not path.is_absolute():
         path = roots[0] / path
     resolved = path.resolve()
-    if not any(resolved == root or root in resolved.parents for root in roots):
+    if not _inside(resolved, roots):
         raise ValueError(f"{path_text} is outside the scanned folders, so it is not read")
     return resolved
+
+
+def _inside(resolved: Path, roots: tuple[Path, ...]) -> bool:
+    return any(resolved == root or root in resolved.parents for root in roots)
 
 
 def _fn_file(path_text: str) -> str:
@@ -351,7 +355,14 @@ def _fn_fileexists(path_text: str) -> bool:
 
 def _fn_fileset(base: str, pattern: str) -> list[str]:
     root = _allowed(base)
-    out = sorted(p.relative_to(root).as_posix() for p in root.glob(pattern) if p.is_file())
+    roots = FILE_ROOTS.get()
+    # A pattern with `..` (or a symlink) can reach past the scanned folders: such names are
+    # never listed, as their files are never read.
+    out = sorted(
+        p.relative_to(root).as_posix()
+        for p in root.glob(pattern)
+        if p.is_file() and _inside(p.resolve(), roots)
+    )
     if len(out) > 10_000:
         raise ValueError("fileset() matched too many files")
     return out
