@@ -262,3 +262,21 @@ def _reads_the_date(node: ast.AST) -> bool:
             and inner.func.attr == "now"
         )
     return False
+
+
+def test_the_architecture_page_draws_these_layers() -> None:
+    """docs/architecture.md lists, layer by layer, the modules LAYERS gives each layer."""
+    page = (ROOT / "docs" / "architecture.md").read_text("utf-8")
+    documented: dict[str, set[str]] = {}
+    for line in page.splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) == 3 and cells[0] in LAYERS:
+            listed = cells[1].split("(but")[0]
+            documented[cells[0]] = {
+                name.strip("` ") for name in listed.split(",") if name.strip("` ")
+            }
+    expected = {
+        layer: {prefix.removeprefix("hdslint.") for prefix in prefixes if prefix != "hdslint"}
+        for layer, prefixes in LAYERS.items()
+    }
+    assert documented == expected

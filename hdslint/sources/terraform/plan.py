@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hdslint import catalogue
-from hdslint.geography import normalise_region
 from hdslint.ids import (
     Address,
     Destination,
@@ -37,6 +36,7 @@ from hdslint.sources.base import PlanOrigin, SourceResult, flatten
 from hdslint.sources.flows import flow_edges, literal_destination
 from hdslint.sources.terraform.evaluate import provider_id_for_source
 from hdslint.sources.terraform.loader import is_local_source, read_text
+from hdslint.sources.terraform.region import RegionRule, resolve_region
 
 if TYPE_CHECKING:
     from hdslint.config import Config
@@ -98,6 +98,8 @@ class _Plan:
         self.prior = self._index_prior()
         self._block_lines: dict[str, dict[str, tuple[str, int, int]]] = {}
         self._lines: dict[str, int] | None = None
+        # address -> region of the resources read so far (a child takes its parent's).
+        self.regions: dict[str, str | Unknown | None] = {}
         self.result = SourceResult()
 
     # -- indexes -----------------------------------------------------------------------
@@ -123,12 +125,30 @@ class _Plan:
     # -- resources ---------------------------------------------------------------------
 
     def read(self, root: Mapping[str, Any]) -> SourceResult:
-        for res in _walk_modules(root):
-            if res.get("mode", "managed") != "managed":
-                continue
+        managed = [r for r in _walk_modules(root) if r.get("mode", "managed") == "managed"]
+        # Resources that take the region of the one they live in come after the others.
+        children = [r for r in managed if self._lives_in_another(r)]
+        for res in [*(r for r in managed if not self._lives_in_another(r)), *children]:
             self._resource(res)
         self.result.plans.append(self._origin())
         return self.result
+
+    def _lives_in_another(self, res: Mapping[str, Any]) -> bool:
+        rtype = str(res["type"])
+        provider = _provider_of(res)
+        return bool(catalogue.type_info("terraform", rtype, provider).region_from)
+
+    def _region_of(self, address: Address) -> str | Unknown | None:
+        """The region of a resource read before, or of all its instances when they agree
+        (a reference may name the resource, the plan its instances)."""
+        if str(address) in self.regions:
+            return self.regions[str(address)]
+        found = {
+            repr(region): region
+            for key, region in self.regions.items()
+            if (parsed := Address.parse(key)) is not None and parsed.without_key() == address
+        }
+        return next(iter(found.values())) if len(found) == 1 else None
 
     def _origin(self) -> PlanOrigin:
         declared = (Address.parse(address) for address in self.config_resources)
@@ -146,30 +166,27 @@ class _Plan:
             raise ValueError(f"{res['address']!r} is not a resource address")
         address = str(parsed)
         rtype = parsed.type
-        provider = provider_id_for_source(
-            str(res.get("provider_name", rtype.split("_", maxsplit=1)[0]))
-        )
+        provider = _provider_of(res)
         values = _mask(res.get("values") or {}, res.get("sensitive_values") or {})
-        argument = catalogue.generic_argument("terraform", rtype)
-        kind = values.get(argument) if argument else None
-        info = catalogue.type_info("terraform", rtype, provider, kind)
+        info = _info_of(res, provider)
         declared = parsed.in_configuration()
         config_address = str(declared)
         config_res = self.config_resources.get(config_address, {})
         unknown: dict[str, str] = {}
-        region = self._region(address, rtype, provider, info, values, config_res)
+        region = resolve_region(
+            RegionRule.of(info, provider), _PlanRegion(self, parsed, values, config_res)
+        )
         if isinstance(region, Unknown):
             unknown["region"] = region.reason
-            region_id = None
-        else:
-            region_id = normalise_region(provider, region) if region else None
-            if region is None:
-                unknown["region"] = catalogue.unlocated_reason(
-                    "terraform",
-                    provider,
-                    rtype,
-                    f"{rtype} has no location hdslint can read in the plan",
-                )
+        elif region is None:
+            unknown["region"] = catalogue.unlocated_reason(
+                "terraform",
+                provider,
+                rtype,
+                f"{rtype} has no location hdslint can read in the plan",
+            )
+        region_id = region if isinstance(region, str) else None
+        self.regions[address] = region
         tags = values.get("tags_all") or values.get("tags") or values.get("labels") or {}
         location = self._location(address, declared)
         self.result.resources.append(
@@ -196,30 +213,39 @@ class _Plan:
         )
         self._flows(parsed, info, values, config_res, provider, region_id, location)
 
-    def _region(
-        self,
-        address: str,
-        rtype: str,
-        provider: str,
-        info: catalogue.TypeInfo,
-        values: Mapping[str, Any],
-        config_res: Mapping[str, Any],
-    ) -> str | Unknown | None:
-        family = catalogue.family("terraform", provider).get("region", {})
-        names = info.region if info.region is not None else tuple(family.get("resource", ()))
+    def _argument_region(self, address: str, values: Mapping[str, Any], name: str) -> str | None:
+        """A region argument from the planned values, else from the prior state (a value
+        known only after apply is in the state of a resource that already exists)."""
         for source in (values, self.prior.get(address, {})):
-            for name in names:
-                found = _first_string(_dig(source, name))
-                if found:
-                    if info.region_prefix and found.startswith(info.region_prefix):
-                        found = found[len(info.region_prefix) :]
-                    return found
+            found = _first_string(_dig(source, name))
+            if found:
+                return found
+        return None
+
+    def _arn_region(self, address: str) -> str | None:
+        """The region the resource's ARN in the prior state names."""
         arn = self.prior.get(address, {}).get("arn")
         if isinstance(arn, str) and (match := _ARN.match(arn)) and match.group(1):
             return match.group(1)
-        if info.region_default:
-            return info.region_default
-        return self._provider_region(config_res, family.get("provider", ()), address, provider)
+        return None
+
+    def _parent_region(
+        self, address: Address, config_res: Mapping[str, Any], arguments: tuple[str, ...]
+    ) -> str | Unknown | None:
+        """The region of the resource this one lives in: the one its configuration
+        expression references (a storage container in its account)."""
+        expressions = config_res.get("expressions") or {}
+        for name in arguments:
+            if _dig(expressions, name) is None:
+                continue
+            for ref in references(expressions, name):
+                found = self._region_of(ref.within(address.module))
+                if found is not None:
+                    return found
+            return Unknown(
+                f"{address.type} lives in what {name} names, which is not a resource of the plan"
+            )
+        return Unknown(f"{address.type} sets none of {', '.join(arguments)}")
 
     def _provider_region(
         self, config_res: Mapping[str, Any], arguments: Sequence[str], address: str, provider: str
@@ -340,6 +366,37 @@ class _Plan:
             self.result.edges.extend(flow_edges(flow, reader, location))
 
 
+class _PlanRegion:
+    """The `RegionReader` of a resource instance in a plan."""
+
+    def __init__(
+        self,
+        plan: _Plan,
+        address: Address,
+        values: Mapping[str, Any],
+        config_res: Mapping[str, Any],
+    ) -> None:
+        self.plan = plan
+        self.address = address
+        self.values = values
+        self.config_res = config_res
+
+    def argument(self, name: str) -> str | None:
+        return self.plan._argument_region(str(self.address), self.values, name)
+
+    def parent(self, arguments: tuple[str, ...]) -> str | Unknown | None:
+        return self.plan._parent_region(self.address, self.config_res, arguments)
+
+    def provider(self, rule: RegionRule) -> str | Unknown | None:
+        address = str(self.address)
+        arn = self.plan._arn_region(address)
+        if arn is not None:
+            return arn
+        return self.plan._provider_region(
+            self.config_res, rule.provider_arguments, address, str(rule.provider)
+        )
+
+
 class PlanFields:
     """The `FieldReader` of a resource instance in a plan: references from the
     configuration's expressions (the plan records which resources each one names), values
@@ -389,6 +446,22 @@ class PlanFields:
 
     def own_region(self) -> str | Unknown | None:
         return self.region
+
+
+def _provider_of(res: Mapping[str, Any]) -> str:
+    """The provider of a planned resource: its `provider_name`, else its type's prefix."""
+    default = str(res["type"]).split("_", maxsplit=1)[0]
+    return provider_id_for_source(str(res.get("provider_name", default)))
+
+
+def _info_of(res: Mapping[str, Any], provider: str) -> catalogue.TypeInfo:
+    """What the catalogue says of a planned resource: by its type, or for a generic one
+    (`azapi_resource`) by the kind its argument names."""
+    rtype = str(res["type"])
+    argument = catalogue.generic_argument("terraform", rtype)
+    planned = res.get("values")
+    kind = planned.get(argument) if argument and isinstance(planned, dict) else None
+    return catalogue.type_info("terraform", rtype, provider, kind)
 
 
 def _walk_modules(module: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from hdslint import catalogue
-from hdslint.geography import normalise_region
 from hdslint.model import Unknown
 from hdslint.sources.terraform import budget
 from hdslint.sources.terraform.expr import (
@@ -24,6 +23,7 @@ from hdslint.sources.terraform.hcl import Expr
 from hdslint.sources.terraform.loader import Block
 from hdslint.sources.terraform.namespaces import ResourceValue
 from hdslint.sources.terraform.paths import exprs_at, flatten, static_refs
+from hdslint.sources.terraform.region import RegionRule, resolve_region
 
 if TYPE_CHECKING:
     from hdslint.sources.terraform.instance import ModuleInstance
@@ -115,42 +115,32 @@ class ResourceEval:
     def region(self, scope: Scope, depth: int = 0) -> str | Unknown | None:
         """The resource's region (normalised: zones reduced to regions, display names to
         ids), or Unknown with the reason, or None when the type has no location at all."""
-        value = self._region_as_written(scope, depth)
-        if isinstance(value, str):
-            return normalise_region(self.config.provider_id, value)
-        return value
-
-    def _region_as_written(self, scope: Scope, depth: int) -> str | Unknown | None:
         info = self.info(scope)
-        family_region = catalogue.family("terraform", self.config.provider_id).get("region", {})
-        names = info.region if info.region is not None else tuple(family_region.get("resource", ()))
-        for name in names:
-            for expr, expr_scope, source in exprs_at(self.block.body, name, scope):
-                value = evaluate(expr, expr_scope)
-                if isinstance(value, list):
-                    value = next((v for v in flatten(value) if v is not None), None)
-                if isinstance(value, Unknown):
-                    return Unknown(f"{name} = {source}: {value.reason}", ref=value.ref)
-                if value is None:
-                    continue
-                if isinstance(value, str):
-                    if info.region_prefix and value.startswith(info.region_prefix):
-                        value = value[len(info.region_prefix) :]
-                    return value
-                return Unknown(f"{name} = {source} is not a string", error=True)
-        if info.region_default:
-            return info.region_default
-        if info.region_from:
-            return self._parent_region(info.region_from, scope, depth)
-        for name in family_region.get("provider", ()):
-            value = self.config.argument(name)
+        rule = RegionRule.of(info, self.config.provider_id)
+        return resolve_region(rule, _HclRegion(self, scope, depth))
+
+    def _argument_region(self, name: str, scope: Scope) -> str | Unknown | None:
+        for expr, expr_scope, source in exprs_at(self.block.body, name, scope):
+            value = evaluate(expr, expr_scope)
+            if isinstance(value, list):
+                value = next((v for v in flatten(value) if v is not None), None)
+            if isinstance(value, Unknown):
+                return Unknown(f"{name} = {source}: {value.reason}", ref=value.ref)
             if value is None:
                 continue
+            if isinstance(value, str):
+                return value
+            return Unknown(f"{name} = {source} is not a string", error=True)
+        return None
+
+    def _provider_region(self, rule: RegionRule) -> str | Unknown | None:
+        for name in rule.provider_arguments:
+            value = self.config.argument(name)
             if isinstance(value, str | Unknown):
                 return value
-        if not family_region.get("provider"):
-            if names:
-                return Unknown(f"{self.rtype} sets none of {', '.join(names)}")
+        if not rule.provider_arguments:
+            if rule.arguments:
+                return Unknown(f"{self.rtype} sets none of {', '.join(rule.arguments)}")
             return None
         if self.config.block is None:
             return Unknown(
@@ -197,6 +187,24 @@ class ResourceEval:
         if isinstance(value, Unknown) and value.ref:
             return self.module.evaluator.resource_at(value.ref)
         return None
+
+
+@dataclass(frozen=True, slots=True)
+class _HclRegion:
+    """The `RegionReader` of a resource block in a module instance."""
+
+    resource: ResourceEval
+    scope: Scope
+    depth: int
+
+    def argument(self, name: str) -> str | Unknown | None:
+        return self.resource._argument_region(name, self.scope)
+
+    def parent(self, arguments: tuple[str, ...]) -> str | Unknown | None:
+        return self.resource._parent_region(arguments, self.scope, self.depth)
+
+    def provider(self, rule: RegionRule) -> str | Unknown | None:
+        return self.resource._provider_region(rule)
 
 
 def expand(attrs: Mapping[str, Any], scope: Scope) -> list[tuple[Any, Mapping[str, Any]]] | Unknown:

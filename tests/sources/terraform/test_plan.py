@@ -91,3 +91,65 @@ def test_broken_plan_is_an_input_error(plan_dir: Path) -> None:
     assert [str(e) for e in result.errors] == [
         "infra/tfplan.json:1: invalid JSON: Expecting property name enclosed in double quotes"
     ]
+
+
+def test_a_planned_resource_takes_the_region_of_the_one_it_lives_in(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The one region lookup (sources/terraform/region.py) serves plans too: a storage
+    container is where the account its configuration references is, listed before or
+    after it."""
+    monkeypatch.chdir(tmp_path)
+    azure = "registry.terraform.io/hashicorp/azurerm"
+    plan = {
+        "format_version": "1.2",
+        "terraform_version": "1.9.5",
+        "planned_values": {
+            "root_module": {
+                "resources": [
+                    {
+                        "address": "azurerm_storage_container.scans",
+                        "mode": "managed",
+                        "type": "azurerm_storage_container",
+                        "name": "scans",
+                        "provider_name": azure,
+                        "values": {"name": "scans"},
+                    },
+                    {
+                        "address": "azurerm_storage_account.phi",
+                        "mode": "managed",
+                        "type": "azurerm_storage_account",
+                        "name": "phi",
+                        "provider_name": azure,
+                        "values": {"location": "westus"},
+                    },
+                ]
+            }
+        },
+        "configuration": {
+            "root_module": {
+                "resources": [
+                    {
+                        "address": "azurerm_storage_container.scans",
+                        "type": "azurerm_storage_container",
+                        "name": "scans",
+                        "expressions": {
+                            "storage_account_id": {
+                                "references": [
+                                    "azurerm_storage_account.phi.id",
+                                    "azurerm_storage_account.phi",
+                                ]
+                            }
+                        },
+                    }
+                ]
+            }
+        },
+    }
+    (tmp_path / "tfplan.json").write_text(json.dumps(plan))
+    result = run_scan(ScanOptions(paths=["tfplan.json"], env={}))
+    assert result.errors == []
+    assert {r.id: (r.region, dict(r.unknown)) for r in result.graph} == {
+        "azurerm_storage_account.phi": ("westus", {}),
+        "azurerm_storage_container.scans": ("westus", {}),
+    }
