@@ -192,6 +192,10 @@ class Resource:
     # Data rests on it although its category is not a data store's: a VM's disks, a
     # StatefulSet's volume claim templates (from the catalogue's `stores_data`).
     stores_data: bool = False
+    # The cloud account, subscription or project it belongs to, when the source knows it
+    # (an AWS account id, an Azure subscription id, a Google Cloud project): reports group
+    # findings by it.
+    account: str | None = None
 
     @property
     def key(self) -> ResourceKey:

@@ -27,6 +27,7 @@ FILE_SOURCES: dict[str, str] = {
     "terraform-plan": "hdslint.sources.terraform.plan:scan_plans",
     "kubernetes": "hdslint.sources.kubernetes:scan",
     "inventory": "hdslint.sources.inventory:scan",
+    "cloud-export": "hdslint.sources.exports:scan",
 }
 
 TERRAFORM_SUFFIXES = (".tf", ".tfvars", ".tf.json", ".tfvars.json")
@@ -54,6 +55,10 @@ _CFN_RESOURCES_YAML = re.compile(rb"^Resources\s*:", re.MULTILINE)
 _CFN_RESOURCES_JSON = re.compile(rb'"Resources"\s*:')
 _CFN_AWS_TYPE = re.compile(rb"\bType\"?\s*:\s*[\"']?AWS::")
 _K8S_YAML = re.compile(rb"^apiVersion\s*:", re.MULTILINE)
+# Cloud exports by content (hdslint/sources/exports): an Azure resource id (Resource Graph,
+# az resource list).
+_AZURE_EXPORT = re.compile(rb'"id"\s*:\s*"/subscriptions/[^"]+/providers/', re.IGNORECASE)
+_AZURE_TABLE = re.compile(rb'"columns"\s*:.*"/subscriptions/', re.IGNORECASE | re.DOTALL)
 
 
 # YAML files that are tools' configuration, never infrastructure: not read, not counted.
@@ -132,11 +137,23 @@ def _sniff_json(path: Path) -> str | None:
         return "terraform-plan"
     if b'"hdslint_inventory"' in head:
         return "inventory"
+    if _is_cloud_export(head):
+        return "cloud-export"
     if b'"apiVersion"' in head and b'"kind"' in head:
         return "kubernetes"
     if _is_cloudformation(head, _CFN_RESOURCES_JSON):
         return "cloudformation"
     return None
+
+
+def _is_cloud_export(head: bytes) -> bool:
+    # An ARM template (deploymentTemplate schema) may spell ids, but is not an export.
+    if b"deploymentTemplate" in head:
+        return False
+    # A list of resources (az resource list) or a Resource Graph answer (`data`), never a
+    # lone resource or a document that merely names one.
+    listing = head.lstrip().startswith(b"[") or b'"data"' in head
+    return listing and bool(_AZURE_EXPORT.search(head) or _AZURE_TABLE.search(head))
 
 
 def file_source(kind: str) -> FileSource | None:

@@ -1,0 +1,67 @@
+"""Cloud inventories exported by the clouds' own tools, read offline like a saved inventory.
+
+Each format is detected by its content (`hdslint.sources.classify_file` sends every one to
+kind "cloud-export"; `detect` tells them apart once parsed), then read into the same
+normalised resources and edges as every other source, through the one catalogue:
+
+- Azure: `az graph query` / the Resource Graph REST answer, and `az resource list`
+  (`azure.py`, ARM types mapped by the catalogue's azapi table);
+
+Each reader's entry point is a plain function from the parsed JSON to a `SourceResult`, so
+a live listing that returns the same documents (`hdslint azure`) reads them the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from hdslint.model import InputError
+from hdslint.paths import display_path
+from hdslint.sources.base import SourceResult
+from hdslint.sources.exports.files import ExportFile, load_export
+
+if TYPE_CHECKING:
+    from hdslint.config import Config
+    from hdslint.result import ScanOptions
+
+SOURCE = "inventory"
+
+# What each format's document looks like, and the function that reads it.
+Reader = Callable[[Any, ExportFile], SourceResult]
+
+
+def scan(files: Sequence[Path], config: Config, options: ScanOptions) -> SourceResult:
+    """The FILE_SOURCES entry for kind "cloud-export"."""
+    result = SourceResult()
+    for path in files:
+        result.extend(read(path, display_path(path)))
+    return result
+
+
+def read(path: Path, display: str) -> SourceResult:
+    loaded = load_export(path, display)
+    if isinstance(loaded, InputError):
+        return SourceResult(errors=[loaded])
+    reader = detect(loaded.data)
+    if reader is None:
+        return SourceResult(
+            errors=[
+                InputError(
+                    display,
+                    "not a cloud inventory hdslint reads (an az graph query or az resource"
+                    " list JSON output)",
+                )
+            ]
+        )
+    return reader(loaded.data, loaded)
+
+
+def detect(data: Any) -> Reader | None:
+    """The reader of a parsed export, by its shape."""
+    from hdslint.sources.exports import azure
+
+    if azure.is_azure_export(data):
+        return azure.read_export
+    return None
