@@ -37,6 +37,9 @@ INSTALLS = Excluded(
     "installs hdslint and runs the whole suite: checked on a fresh clone (the suite cannot run"
     " itself), see tests/test_packaging.py for the installed wheel"
 )
+AZURE_CLI = Excluded(
+    "the Azure CLI and an Azure login make the export; tests/sources/exports reads exports"
+)
 BENCH = Excluded("a benchmark (minutes of work); tests/test_bench.py runs the bench code")
 
 # documented command -> expected exit code, or why it is not run here
@@ -104,6 +107,16 @@ EXPECTED: dict[str, int | Excluded] = {
     " -f gitlab-codequality=gl-code-quality-report.json -f junit=hdslint-junit.xml": 1,
     "hdslint baseline infra k8s": 0,
     "hdslint scan infra k8s --baseline .hdslint-baseline.json": 0,
+    # Cloud exports: the clouds' own tools make them (credentials, network); the workspace
+    # holds the Azure export the tests read (tests/sources/exports).
+    'az graph query -q "Resources" --first 1000 -o json > azure-resources.json': AZURE_CLI,
+    'az graph query -q "Resources" --first 1000 -o json > page-1.json': AZURE_CLI,
+    'az graph query -q "Resources" --first 1000 --skip-token "$TOKEN" -o json > page-2.json': (
+        AZURE_CLI
+    ),
+    "jq -s '[.[].data[]]' page-*.json > azure-resources.json": AZURE_CLI,
+    "az resource list -o json > azure-resources.json": AZURE_CLI,
+    "hdslint scan azure-resources.json": 1,
 }
 
 
@@ -124,6 +137,10 @@ def workspace(root: Path) -> Path:
     shutil.copytree(ROOT / "examples", root / "examples")
     shutil.copytree(ROOT / "examples" / "terraform" / "noncompliant", root / "infra")
     shutil.copytree(ROOT / "examples" / "kubernetes" / "compliant", root / "k8s")
+    shutil.copy(
+        ROOT / "tests" / "sources" / "exports" / "azure" / "resource-graph.json",
+        root / "azure-resources.json",
+    )
     (root / "prod.tfvars").write_text('region = "eu-west-3"\n', "utf-8")
     policy = (ROOT / "policies" / "HDS-LOC-001.yaml").read_text("utf-8")
     (root / "compliance" / "policies").mkdir(parents=True)
