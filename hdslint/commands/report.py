@@ -31,6 +31,8 @@ def run(
     cli_vars: dict[str, str],
     var_files: list[Path],
     baseline: Path | None = None,
+    repository_config: bool = True,
+    allow_checks_off: bool = False,
 ) -> int:
     """Exit 0 once the report is written, whatever it finds (it documents, it does not gate:
     use `hdslint scan --fail-on` for that); 2 when an input could not be read, as for scan.
@@ -39,7 +41,13 @@ def run(
         require_output_folder(output, "report")
     result = run_scan(
         ScanOptions(
-            paths=paths, config=config, cli_vars=cli_vars, var_files=var_files, baseline=baseline
+            paths=paths,
+            config=config,
+            cli_vars=cli_vars,
+            var_files=var_files,
+            baseline=baseline,
+            repository_config=repository_config,
+            allow_checks_off=allow_checks_off,
         )
     )
     warn_if_stale(result.registry)

@@ -223,3 +223,52 @@ def test_a_discovered_configuration_linked_out_of_the_repository_is_refused(
     (root / ".hdslint.yaml").symlink_to("ci/hdslint.yaml")
     code, out, _ = cli("scan", ".", "--no-color", "-q")
     assert (code, out) == (1, f"{LOC_001}  Health data stored outside the EEA\n")
+
+
+def test_report_and_baseline_take_the_repository_configuration_out_as_scan_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: CliRun
+) -> None:
+    """`report` and `baseline` read the configuration as `scan` does, so the same two flags
+    apply: --no-repo-config keeps the pull request's `.hdslint.yaml` out, and one that turns
+    every shipped policy off is exit 2 unless --allow-checks-off."""
+    repo(tmp_path, monkeypatch, "policies:\n  shipped: false\n")
+    error = (
+        "- .hdslint.yaml: the configuration turns every shipped HDS policy off"
+        " (policies.shipped or policies.disable): nothing checks the HDS rules; pass"
+        " --allow-checks-off to scan anyway"
+    )
+
+    def report_lines(*args: str) -> tuple[int, list[str]]:
+        code, out, _ = cli("report", ".", *args)
+        lines = out.splitlines()
+        return code, [
+            line
+            for line in lines
+            if line.startswith(("| Configuration |", "| Policies evaluated |", "- .hdslint.yaml"))
+        ]
+
+    assert report_lines() == (
+        2,
+        ["| Configuration | .hdslint.yaml |", "| Policies evaluated | 2 |", error],
+    )
+    assert report_lines("--allow-checks-off") == (
+        0,
+        ["| Configuration | .hdslint.yaml |", "| Policies evaluated | 2 |"],
+    )
+    assert report_lines("--no-repo-config") == (
+        0,
+        ["| Configuration | none (--no-repo-config: defaults) |", "| Policies evaluated | 11 |"],
+    )
+    # baseline: the same flags, the same outcomes.
+    code, _, err = cli("baseline", ".", "-o", "b.json")
+    assert (code, err.splitlines()[0]) == (2, f"hdslint: error: {error[2:]}")
+    assert cli("baseline", ".", "-o", "b.json", "--allow-checks-off") == (
+        0,
+        "",
+        "Wrote 1 finding to b.json\n",
+    )
+    assert cli("baseline", ".", "-o", "b.json", "--no-repo-config") == (
+        0,
+        "",
+        "Wrote 1 finding to b.json\n",
+    )
