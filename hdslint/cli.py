@@ -687,6 +687,7 @@ _accept_debug_everywhere(cli)
 
 def main(argv: Sequence[str] | None = None) -> int:
     from hdslint.errors import HdslintError
+    from hdslint.printable import log_line
 
     try:
         result = cli.main(
@@ -700,10 +701,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         click.echo("hdslint: interrupted", err=True)
         return 130
     except click.ClickException as exc:
+        exc.message = log_line(exc.message)  # it can quote a file name or an argument
         exc.show()
         return 2
     except HdslintError as exc:
-        click.echo(f"hdslint: error: {exc}", err=True)
+        click.echo(log_line(f"hdslint: error: {exc}"), err=True)
         return exc.exit_code
     except BrokenPipeError:
         return 0
@@ -716,8 +718,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             traceback.print_exc()
         click.echo(
-            f"hdslint: internal error: {type(exc).__name__}: {exc}. This is a bug; please"
-            f" report it at {ISSUES_URL} (run with --debug for the traceback).",
+            log_line(
+                f"hdslint: internal error: {type(exc).__name__}: {exc}. This is a bug; please"
+                f" report it at {ISSUES_URL} (run with --debug for the traceback)."
+            ),
             err=True,
         )
         return 3
