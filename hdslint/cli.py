@@ -701,8 +701,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         click.echo("hdslint: interrupted", err=True)
         return 130
     except click.ClickException as exc:
-        exc.message = log_line(exc.message)  # it can quote a file name or an argument
-        exc.show()
+        # Its message can quote a file name or an argument: shown on one line.
+        message = log_line(exc.format_message())
+        if isinstance(exc, click.UsageError):
+            click.UsageError(message, ctx=exc.ctx).show()
+        else:
+            click.ClickException(message).show()
         return 2
     except HdslintError as exc:
         click.echo(log_line(f"hdslint: error: {exc}"), err=True)
