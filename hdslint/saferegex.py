@@ -33,6 +33,10 @@ class Pattern:
     def search(self, text: str) -> bool:
         return self._compiled.search(text) is not None
 
+    def matches_start(self, text: str) -> bool:
+        """Whether the pattern matches at the start of `text` (`$` anchors the end)."""
+        return self._compiled.match(text) is not None
+
     def match_groups(self, text: str) -> dict[str, str] | None:
         """The named groups of a match at the start of `text`, or None."""
         found = self._compiled.match(text)

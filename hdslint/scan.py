@@ -18,10 +18,11 @@ from hdslint.classify import classify
 from hdslint.config import Config, load_config
 from hdslint.configfile import config_file
 from hdslint.errors import ConfigError
+from hdslint.globs import glob_match
 from hdslint.graph import ResourceGraph
 from hdslint.limits import inside_allowed
 from hdslint.model import Edge, InputError, Resource, ScanWarning
-from hdslint.paths import display_path, glob_match
+from hdslint.paths import display_path
 from hdslint.policy import Policy, load_policies, non_waivable_disabled, shipped_policies
 from hdslint.policy.conditions import Context
 from hdslint.policy.engine import evaluate_policies, findings_from

@@ -52,6 +52,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "hdslint.schemas",
         "hdslint.yamlio",
         "hdslint.saferegex",  # RE2: a third-party engine, so not in the core
+        "hdslint.globs",  # matched by RE2
         "hdslint.config",
         "hdslint.configfile",
         "hdslint.policy",

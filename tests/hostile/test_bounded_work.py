@@ -64,6 +64,64 @@ def test_a_backtracking_pattern_in_a_custom_policy_is_matched_in_linear_time(
     ]
 
 
+# Globs a `.hdslint.yaml` may hold: against a name of thirty `a` (or a deep path), Python's
+# `re` would take seconds for the first and forever for the second.
+EVIL_GLOBS = ("*a" * 14 + "b", "**/" * 14 + "x")
+
+
+def test_a_backtracking_glob_from_the_configuration_is_matched_in_linear_time(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    deep = tmp_path.joinpath(*["d"] * 30)
+    deep.mkdir(parents=True)
+    (deep / "main.tf").write_text(
+        'provider "aws" { region = "us-east-1" }\nresource "aws_s3_bucket" "b" {}\n'
+    )
+    (tmp_path / f"{'a' * 30}.tf").write_text("")
+    globs = ", ".join(f"'{g}'" for g in EVIL_GLOBS)
+    (tmp_path / ".hdslint.yaml").write_text(
+        f"exclude: [{globs}]\n"
+        f"kubernetes: {{clusters: [{{paths: [{globs}], provider: aws, region: eu-west-3}}]}}\n"
+        "suppressions:\n  waivers:\n"
+        f"    - {{policies: [HDS-CERT-001], paths: [{globs}], reason: r}}\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    started = time.monotonic()
+    code = main(["scan", ".", "--no-color", "-q", "--no-cache"])
+    out = capsys.readouterr().out
+    assert time.monotonic() - started < 30
+    assert (code, out.splitlines()) == (
+        1,
+        [
+            "warning  .hdslint.yaml: unused waiver: $.suppressions.waivers[0] (HDS-CERT-001)"
+            " matched no finding (remove it)",
+            f"{'d/' * 30}main.tf:2  critical HDS-LOC-001  aws_s3_bucket.b"
+            "  Health data stored outside the EEA"
+        ],
+    )
+
+
+def test_patterns_from_data_are_matched_by_re2_never_by_python_re() -> None:
+    """Every pattern that does not come from hdslint's own code (the glob dialect, the
+    geography's name rules, the endpoint patterns of the catalogue, policies' `regex`,
+    Terraform's regex functions) goes through hdslint.saferegex: no module compiles a
+    pattern from a variable with Python's `re`."""
+    import re
+
+    root = Path(__file__).resolve().parents[2] / "hdslint"
+    call = re.compile(r"\bre\.(?:compile|match|search|fullmatch|sub|subn|split|findall|finditer)\(")
+    literal = re.compile(r"\bre\.\w+\(\s*r?[bf]?[\"']")
+    offenders = []
+    for path in sorted(root.rglob("*.py")):
+        text = path.read_text()
+        for number, line in enumerate(text.splitlines(), 1):
+            if call.search(line) and not literal.search(line):
+                start = line[call.search(line).start() :]  # type: ignore[union-attr]
+                if not re.match(r"re\.\w+\(\s*$", start):  # the pattern on the next line
+                    offenders.append(f"{path.relative_to(root)}:{number}: {line.strip()}")
+    assert offenders == []
+
+
 @pytest.mark.parametrize(
     ("source", "error"),
     [
