@@ -96,7 +96,7 @@ def test_a_backtracking_glob_from_the_configuration_is_matched_in_linear_time(
             "warning  .hdslint.yaml: unused waiver: $.suppressions.waivers[0] (HDS-CERT-001)"
             " matched no finding (remove it)",
             f"{'d/' * 30}main.tf:2  critical HDS-LOC-001  aws_s3_bucket.b"
-            "  Health data stored outside the EEA"
+            "  Health data stored outside the EEA",
         ],
     )
 
