@@ -42,6 +42,10 @@ class Pattern:
         found = self._compiled.match(text)
         return None if found is None else dict(found.groupdict())
 
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """Where each match starts and ends, left to right."""
+        return [found.span() for found in self._compiled.finditer(text)]
+
     def count(self, text: str) -> int:
         return sum(1 for _ in self._compiled.finditer(text))
 

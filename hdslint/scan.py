@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -400,6 +400,7 @@ def _run_scan(options: ScanOptions, config: Config, unreadable: list[InputError]
         baseline=baseline,
         skip_paths=options.selection.skip_paths,
         repository_config_ignored=not options.repository_config and options.config is None,
+        sensitive=collected.sensitive,
     )
 
 
@@ -424,6 +425,7 @@ def evaluate(
     baseline: Baseline | None = None,
     skip_paths: Sequence[str] = (),
     repository_config_ignored: bool = False,
+    sensitive: Iterable[str] = (),
 ) -> ScanResult:
     """The evaluation half of a scan, shared by file scans and live/saved inventories.
 
@@ -460,6 +462,7 @@ def evaluate(
             skip_paths=skip_paths,
             repository_config_ignored=repository_config_ignored,
         ),
+        sensitive_values=frozenset(sensitive),
     )
 
 

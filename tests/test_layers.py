@@ -60,7 +60,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
     "sources": ("hdslint.sources",),
     # Deciding: classification, running the policies, suppressions.
     "analysis": ("hdslint.classify", "hdslint.policy.engine", "hdslint.suppressions"),
-    "output": ("hdslint.reporters", "hdslint.report", "hdslint.markup"),
+    "output": ("hdslint.reporters", "hdslint.report", "hdslint.markup", "hdslint.sensitive"),
     "pipeline": ("hdslint.scan", "hdslint.changed"),
     "app": (
         "hdslint.cli",

@@ -14,6 +14,7 @@ from hdslint.report.build import build_report
 from hdslint.report.model import Report
 from hdslint.revision import scanned_revision
 from hdslint.scan import ScanOptions, run_scan
+from hdslint.sensitive import conceal_report
 
 
 def render(report: Report, output_format: str) -> str:
@@ -53,5 +54,5 @@ def run(
     warn_if_stale(result.registry)
     revision = scanned_revision(paths)
     report = build_report(result, str(revision) if revision else None)
-    write_report(render(report, output_format), output)
+    write_report(conceal_report(render(report, output_format), result), output)
     return 2 if result.errors else 0
