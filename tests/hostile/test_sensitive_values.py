@@ -160,8 +160,8 @@ PLAN = {
 SECRETS = ("us-east-1", "us-east-2", "ap-south-1", "ca-central-1", "sa-east-1", "brazil")
 LOCATED = "could not be checked: the region is not known"
 HIDDEN_REASON = (
-    "its region derives from a sensitive value, which hdslint neither reads into a policy"
-    " nor shows (nor why it is not known, which could quote it)"
+    "its region is derived from a sensitive value, which hdslint neither reads into a"
+    " policy nor shows (nor why it is not known, which could quote it)"
 )
 
 
@@ -317,3 +317,36 @@ def test_a_sensitive_value_is_never_an_instance_key(tmp_path: Path, cli: CliRun)
 )
 def test_conceal(text: str, values: list[str], shown: str) -> None:
     assert conceal(text, values) == shown
+
+
+def test_a_sensitive_tag_is_not_read_and_the_classification_says_so(
+    tmp_path: Path, cli: CliRun
+) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "main.tf": """
+            variable "cls" {
+              sensitive = true
+              default   = "health"
+            }
+            provider "aws" { region = "us-east-1" }
+            resource "aws_s3_bucket" "b" {
+              tags = { data-classification = var.cls }
+            }
+            """,
+            ".hdslint.yaml": "health_data:\n  default: false\n"
+            "  tags:\n    data-classification: [health]\n",
+        },
+    )
+    code, out, _ = cli("scan", str(tmp_path), "--no-cache", "--no-color", "-f", "json")
+    assert [(f["policy_id"], f["status"], f["message"]) for f in json.loads(out)["findings"]] == [
+        (
+            "HDS-DATA-001",
+            "not_evaluated",
+            "could not be checked: whether it holds health data is not known: its tags are not"
+            " known: its tags are derived from a sensitive value, which hdslint neither reads"
+            " into a policy nor shows (nor why it is not known, which could quote it)",
+        )
+    ]
+    assert code == 1

@@ -61,7 +61,7 @@ class ModuleLibrary:
 
 # Why a fact derived from a sensitive value is not known: the reason would quote the value.
 SENSITIVE_UNKNOWN = (
-    "{what} derives from a sensitive value, which hdslint neither reads into a policy nor"
+    "{what} derived from a sensitive value, which hdslint neither reads into a policy nor"
     " shows (nor why it is not known, which could quote it)"
 )
 
@@ -319,7 +319,7 @@ class Evaluator:
         region: str | None = None
         if isinstance(region_value, Unknown):
             unknown["region"] = (
-                SENSITIVE_UNKNOWN.format(what="its region")
+                SENSITIVE_UNKNOWN.format(what="its region is")
                 if region_sensitive
                 else region_value.reason
             )
@@ -335,7 +335,7 @@ class Evaluator:
         unknown.update(tags_unknown)
         family_tags = catalogue.family("terraform", provider).get("tags", ())
         if any(name in hidden for name in family_tags):
-            unknown["tags"] = SENSITIVE_UNKNOWN.format(what="its tags")
+            unknown["tags"] = SENSITIVE_UNKNOWN.format(what="its tags are")
         location = Location(res.block.file, res.block.line, end_line=res.block.end_line)
         self.out.resources.append(
             Resource(
@@ -377,7 +377,7 @@ class Evaluator:
                 self.out.edges[i] = dataclasses.replace(
                     edge,
                     target=UnknownDestination(
-                        SENSITIVE_UNKNOWN.format(what="the destination"), edge.target.external
+                        SENSITIVE_UNKNOWN.format(what="the destination is"), edge.target.external
                     ),
                 )
 
@@ -444,7 +444,7 @@ class Evaluator:
         if res.config.provider_id == "aws":
             default_tags, sensitive = traced(res.config.default_tags)
             if sensitive:
-                problems["tags"] = SENSITIVE_UNKNOWN.format(what="its provider's default tags")
+                problems["tags"] = SENSITIVE_UNKNOWN.format(what="its provider's default tags are")
             else:
                 sources.append(default_tags)
         sources.extend(attributes.get(name) for name in family.get("tags", ()))
