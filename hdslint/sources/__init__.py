@@ -67,6 +67,9 @@ TOOL_CONFIG_NAMES = frozenset(
         ".travis.yml",
         "mkdocs.yml",
         "Chart.yaml",
+        # SAM CLI's deploy settings: read as the templates' context, never as manifests.
+        "samconfig.yaml",
+        "samconfig.yml",
     }
 )
 
