@@ -23,9 +23,10 @@ import yaml
 
 from hdslint import yamlio
 from hdslint.config import Config, StackMapping
+from hdslint.globs import glob_match
 from hdslint.limits import inside_allowed, too_large
 from hdslint.model import InputError
-from hdslint.paths import display_path, glob_match
+from hdslint.paths import display_path
 from hdslint.sources.cloudformation.intrinsics import Deployment
 
 CDK_MANIFEST = "manifest.json"
