@@ -28,6 +28,7 @@ FILE_SOURCES: dict[str, str] = {
     "kubernetes": "hdslint.sources.kubernetes:scan",
     "inventory": "hdslint.sources.inventory:scan",
     "cloud-export": "hdslint.sources.exports:scan",
+    "cloudformation": "hdslint.sources.cloudformation:scan",
 }
 
 TERRAFORM_SUFFIXES = (".tf", ".tfvars", ".tf.json", ".tfvars.json")
@@ -41,7 +42,6 @@ YAML_PEEK_BYTES = 65536
 UNREAD_KINDS: dict[str, str] = {
     "opentofu": "an OpenTofu file (.tofu, .tofu.json)",
     "terragrunt": "a Terragrunt configuration (terragrunt.hcl)",
-    "cloudformation": "a CloudFormation or SAM template",
 }
 OPENTOFU_SUFFIXES = (".tofu", ".tofu.json")
 TERRAGRUNT_NAMES = frozenset({"terragrunt.hcl", "terragrunt.hcl.json"})
@@ -72,6 +72,9 @@ TOOL_CONFIG_NAMES = frozenset(
         ".travis.yml",
         "mkdocs.yml",
         "Chart.yaml",
+        # SAM CLI's deploy settings: read as the templates' context, never as manifests.
+        "samconfig.yaml",
+        "samconfig.yml",
     }
 )
 
