@@ -226,9 +226,11 @@ def expand(attrs: Mapping[str, Any], scope: Scope) -> list[tuple[Any, Mapping[st
     Terraform keys them (a set's elements are their own keys); one unkeyed instance without
     either argument."""
     if "count" in attrs:
-        count = evaluate(attrs["count"][0], scope)
+        count, sensitive = evaluate_traced(attrs["count"][0], scope)
         if isinstance(count, Unknown):
-            return Unknown(f"count = {attrs['count'][2]}: {count.reason}", ref=count.ref)
+            # A reason computed from a sensitive value could quote it.
+            why = "it is derived from a sensitive value" if sensitive else count.reason
+            return Unknown(f"count = {attrs['count'][2]}: {why}", ref=count.ref)
         if isinstance(count, bool) or not isinstance(count, int | float):
             return Unknown(f"count = {attrs['count'][2]} is not a number", error=True)
         budget.charge_instances(count, "count")  # before the instances are built
