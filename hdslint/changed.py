@@ -30,7 +30,7 @@ from hdslint.sources import classify_file
 # `source` attributes (a file for aws_s3_object) may match too, which only adds a folder to
 # read for context, never a reported finding.
 _LOCAL_SOURCE = re.compile(r'\bsource"?\s*[=:]\s*"(\.{1,2}/[^"]*)"')
-MODULE_SUFFIXES = (".tf", ".tf.json")
+MODULE_SUFFIXES = (".tf", ".tf.json", ".tofu", ".tofu.json")
 
 
 @dataclass(frozen=True)

@@ -261,7 +261,7 @@ def unread_errors(kind: str, files: Sequence[Path]) -> list[InputError]:
 
 
 # What a folder must hold for a scan to read something, as the error says it.
-READ_KINDS = "Terraform .tf/.tfvars, plan JSON, Kubernetes YAML, hdslint inventories"
+READ_KINDS = "Terraform/OpenTofu .tf/.tofu/.tfvars, plan JSON, Kubernetes YAML, hdslint inventories"
 
 
 def nothing_read_errors(paths: Sequence[str]) -> list[InputError]:

@@ -187,9 +187,15 @@ class Evaluator:
         self, parent: ModuleInstance, name: str, call: Block
     ) -> tuple[Path | None, str | None]:
         source_attr = call.body["attrs"].get("source")
-        if source_attr is None or source_attr[0][0] != "lit":
-            return None, "the module call has no literal source"
-        source = str(source_attr[0][1])
+        if source_attr is None:
+            return None, "the module call has no source"
+        # OpenTofu (1.8) evaluates variables and locals in a module source early.
+        source_value = evaluate(source_attr[0], parent)
+        if isinstance(source_value, Unknown):
+            return None, f"module source = {source_attr[2]}: {source_value.reason}"
+        if not isinstance(source_value, str):
+            return None, f"module source = {source_attr[2]} is not a string"
+        source = source_value
         if is_local_source(source):
             path = (parent.mod.path / source).resolve()
             if not inside_allowed(path):
