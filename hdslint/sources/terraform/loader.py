@@ -113,9 +113,9 @@ def parse_file(path: Path, display: str) -> tuple[Body | None, InputError | None
 
 def module_files(path: Path) -> tuple[list[Path], list[Path]]:
     """The files Terraform reads in the module folder `path`: its `.tf` and `.tofu` (and
-    `.tf.json`, `.tofu.json`) files, and its variable files in order of precedence (lowest first). Files that resolve
-    outside the scanned folders are left out. Raises OSError when the folder cannot be
-    listed."""
+    `.tf.json`, `.tofu.json`) files, and its variable files in order of precedence (lowest
+    first). Files that resolve outside the scanned folders are left out. Raises OSError when
+    the folder cannot be listed."""
     return split_module_files(p for p in path.iterdir() if p.is_file() and inside_allowed(p))
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from hdslint import catalogue
-from hdslint.model import Unknown
 from hdslint.ids import instance_suffix
+from hdslint.model import Unknown
 from hdslint.sources.terraform.expr import Scope, evaluate
 from hdslint.sources.terraform.hcl import Expr
 from hdslint.sources.terraform.loader import Block
