@@ -27,6 +27,7 @@ FILE_SOURCES: dict[str, str] = {
     "terraform-plan": "hdslint.sources.terraform.plan:scan_plans",
     "kubernetes": "hdslint.sources.kubernetes:scan",
     "inventory": "hdslint.sources.inventory:scan",
+    "cloudformation": "hdslint.sources.cloudformation:scan",
 }
 
 # OpenTofu reads Terraform's files and its own `.tofu` / `.tofu.json` (loader.py decides
@@ -41,7 +42,6 @@ YAML_PEEK_BYTES = 65536
 # source that reads it lands. kind -> what the file is, as the error says it.
 UNREAD_KINDS: dict[str, str] = {
     "terragrunt": "a Terragrunt configuration (terragrunt.hcl)",
-    "cloudformation": "a CloudFormation or SAM template",
 }
 TERRAGRUNT_NAMES = frozenset({"terragrunt.hcl", "terragrunt.hcl.json"})
 
@@ -67,6 +67,9 @@ TOOL_CONFIG_NAMES = frozenset(
         ".travis.yml",
         "mkdocs.yml",
         "Chart.yaml",
+        # SAM CLI's deploy settings: read as the templates' context, never as manifests.
+        "samconfig.yaml",
+        "samconfig.yml",
     }
 )
 

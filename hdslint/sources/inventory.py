@@ -18,7 +18,7 @@ from hdslint.ids import Outside, ResourceKey, UnknownDestination
 from hdslint.limits import too_large
 from hdslint.model import Edge, EdgeKind, InputError, Location, Resource, freeze, thaw
 from hdslint.schemas import validate
-from hdslint.sources.aws.coverage import CoverageEntry, gap_resources
+from hdslint.sources.aws.coverage import CoverageEntry, gap_resources, nothing_read
 from hdslint.sources.base import SourceResult
 
 if TYPE_CHECKING:
@@ -142,7 +142,13 @@ def read(path: Path, display: str | None = None) -> SourceResult:
     resources = [resource_from_dict(r) for r in data["resources"]]
     entries = [CoverageEntry.from_dict(c) for c in data["coverage"]]
     resources.extend(gap_resources(entries, account=data["account"]["id"], source=SOURCE))
-    return SourceResult(resources=resources, edges=[edge_from_dict(e) for e in data["edges"]])
+    # A saved scan that read nothing proves nothing, as the live one did not: the same error.
+    silence = nothing_read(entries)
+    return SourceResult(
+        resources=resources,
+        edges=[edge_from_dict(e) for e in data["edges"]],
+        errors=[InputError(shown, silence)] if silence else [],
+    )
 
 
 def resource_from_dict(data: Mapping[str, Any]) -> Resource:

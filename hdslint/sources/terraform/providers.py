@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from hdslint import catalogue
 from hdslint.ids import instance_suffix
 from hdslint.model import Unknown
-from hdslint.sources.terraform.expr import Scope, evaluate
+from hdslint.sources.terraform.expr import Scope, evaluate, note_sensitive, traced
 from hdslint.sources.terraform.hcl import Expr
 from hdslint.sources.terraform.loader import Block
 from hdslint.sources.terraform.paths import exprs_at
@@ -53,7 +53,8 @@ class ProviderConfig:
         # Why the configuration a reference names is not known (an instance key that is
         # not known): every argument is unknown for that reason.
         self.unknown = unknown
-        self._values: dict[str, Any] = {}
+        # Each argument's value, with whether it derives from a sensitive value.
+        self._values: dict[str, tuple[Any, bool]] = {}
 
     @property
     def name(self) -> str:
@@ -66,19 +67,25 @@ class ProviderConfig:
         if self.unknown is not None:
             return Unknown(self.unknown)
         if name not in self._values:
-            value: Any = None
-            if self.block is not None and self.scope is not None:
-                for expr, scope, source in exprs_at(self.block.body, name, self.scope):
-                    value = evaluate(expr, scope)
-                    if isinstance(value, Unknown):
-                        value = Unknown(
-                            f'provider "{self.name}" {name} = {source}: {value.reason}',
-                            ref=value.ref,
-                        )
-                    if value is not None:
-                        break
-            self._values[name] = value
-        return self._values[name]
+            self._values[name] = traced(lambda: self._argument(name))
+        value, sensitive = self._values[name]
+        if sensitive:
+            note_sensitive()
+        return value
+
+    def _argument(self, name: str) -> Any:
+        value: Any = None
+        if self.block is not None and self.scope is not None:
+            for expr, scope, source in exprs_at(self.block.body, name, self.scope):
+                value = evaluate(expr, scope)
+                if isinstance(value, Unknown):
+                    value = Unknown(
+                        f'provider "{self.name}" {name} = {source}: {value.reason}',
+                        ref=value.ref,
+                    )
+                if value is not None:
+                    break
+        return value
 
     def default_tags(self) -> Any:
         if self.block is None or self.scope is None:
