@@ -32,9 +32,9 @@ if TYPE_CHECKING:
 
 def scan(files: Sequence[Path], config: Config, options: ScanOptions) -> SourceResult:
     result = SourceResult()
-    loaded: dict[Path, Template | InputError] = {}
+    loaded: dict[Path, Template | InputError | None] = {}
 
-    def read(path: Path) -> Template | InputError:
+    def read(path: Path) -> Template | InputError | None:
         key = path.resolve()
         if key not in loaded:
             loaded[key] = read_template(path)
@@ -45,7 +45,7 @@ def scan(files: Sequence[Path], config: Config, options: ScanOptions) -> SourceR
         found = read(path)
         if isinstance(found, InputError):
             result.errors.append(found)
-        else:
+        elif found is not None:
             templates.append((path, found))
     nested = _nested_templates(templates)
     deployments = Deployments(config)
@@ -61,7 +61,7 @@ def scan(files: Sequence[Path], config: Config, options: ScanOptions) -> SourceR
     return result
 
 
-def read_template(path: Path) -> Template | InputError:
+def read_template(path: Path) -> Template | InputError | None:
     display = display_path(path)
     if not inside_allowed(path):
         return InputError(display, "outside the scanned folders: not read")
@@ -87,7 +87,8 @@ def _nested_templates(templates: Sequence[tuple[Path, Template]]) -> set[Path]:
         if not isinstance(resources, dict):
             continue
         for body in resources.values():
-            if not isinstance(body, dict) or body.get("Type") not in NESTED_STACK_TYPES:
+            kind = body.get("Type") if isinstance(body, dict) else None
+            if not isinstance(kind, str) or kind not in NESTED_STACK_TYPES:
                 continue
             properties: Any = body.get("Properties")
             child = nested_template_path(

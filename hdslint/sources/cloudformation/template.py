@@ -148,9 +148,23 @@ def _resource_lines_json(text: str, data: Mapping[str, Any]) -> dict[str, tuple[
     return lines
 
 
-def load(text: str, file: str) -> Template | InputError:
-    """A template from its text: JSON when it starts with `{`, else YAML."""
+def load(text: str, file: str) -> Template | InputError | None:
+    """A template from its text: JSON when it starts with `{`, else YAML. None: the file
+    only looked like a template (a package.json naming SAM's transform in a script, an
+    AppSpec file's `Resources` list): it is not one, and nothing reads it."""
     text = text.removeprefix("\ufeff")
-    if text.lstrip().startswith("{"):
-        return load_json(text, file)
-    return load_yaml(text, file)
+    reader = load_json if text.lstrip().startswith("{") else load_yaml
+    found = reader(text, file)
+    if isinstance(found, Template) and not is_template(found.data):
+        return None
+    return found
+
+
+def is_template(data: Mapping[str, Any]) -> bool:
+    """What CloudFormation itself would take for a template: a format version, a
+    transform, or a Resources mapping."""
+    return (
+        "AWSTemplateFormatVersion" in data
+        or "Transform" in data
+        or isinstance(data.get("Resources"), Mapping)
+    )

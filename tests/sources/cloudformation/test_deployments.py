@@ -232,14 +232,13 @@ def test_a_nested_stack_is_deployed_with_its_parent(scan_files: Scan) -> None:
     assert result.errors == []
     assert sorted((r.id, r.region) for r in result.graph) == [
         ("main/Remote", "eu-west-3"),
-        ("main/Storage", "eu-west-3"),
         ("main/Storage/Secret", "eu-west-3"),
     ]
     # Secrets are not presumed to hold health data; tagged, the replica would be flagged.
     assert [(str(e.source.id), str(e.target)) for e in result.graph.edges] == [
         ("main/Storage/Secret", "a destination in us-east-2")
     ]
-    assert finding_tuples(result) == []
+    assert finding_tuples(result) == [("HDS-EVAL-001", "not_evaluated", "main/Remote", 9)]
 
 
 def test_a_nested_template_outside_the_scan_is_not_read(scan_files: Scan) -> None:
@@ -249,3 +248,18 @@ def test_a_nested_template_outside_the_scan_is_not_read(scan_files: Scan) -> Non
         "project/main.yaml:3: resource Storage: the nested template ../../outside.yaml is"
         " outside the scanned folders: it is not read"
     ]
+
+
+def test_a_remote_nested_stack_is_not_evaluated(scan_files: Scan) -> None:
+    config = "cloudformation:\n  stacks:\n    - {paths: ['project/**'], region: eu-west-3}\n"
+    result = scan_files(
+        {"../.hdslint.yaml": config, "main.yaml": PARENT, "nested/storage.yaml": CHILD}
+    )
+    assert finding_tuples(result) == [
+        ("HDS-EVAL-001", "not_evaluated", "project/main.yaml/Remote", 9)
+    ]
+    assert result.findings[0].message == (
+        "could not be checked: contents is not known: its template is not in the repository (a remote TemplateURL, or"
+        " an application of the Serverless Application Repository): hdslint never downloads"
+        " templates"
+    )

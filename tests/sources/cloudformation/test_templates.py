@@ -250,3 +250,20 @@ def test_unknown_values_are_loud(scan_files: Scan) -> None:
             " value is given at deploy time)",
         ),
     ]
+
+
+def test_files_that_only_look_like_templates_are_not_read(scan_files: Scan) -> None:
+    result = scan_files(
+        {
+            # A script that names SAM's transform; an AppSpec file with a Resources list.
+            "package.json": '{"scripts": {"x": "echo"}, "sam": {"Transform": "AWS::Serverless-2016-10-31"}}',
+            "appspec.yaml": "version: 0.0\nResources:\n  - Svc:\n      Type: AWS::ECS::Service\n",
+            "rain.yaml": "Resources:\n  Storage:\n    Type: !Rain::Module ../bucket.yml\n"
+            "  Queue:\n    Type: AWS::SQS::Queue\n",
+        }
+    )
+    assert [str(e) for e in result.errors] == [
+        "project/rain.yaml:2: resource Storage has Type !Rain::Module, which a tool expands"
+        " before deploying (rain pkg, aws cloudformation package): scan the template it writes"
+    ]
+    assert [r.id for r in result.graph] == ["project/rain.yaml/Queue"]
