@@ -54,6 +54,9 @@ SKIP_DIRS = frozenset(
         ".mypy_cache",
         ".pytest_cache",
         ".ruff_cache",
+        # `sam build` copies each template there (a second copy of every stack, without
+        # its samconfig): the template beside samconfig is the one scanned.
+        ".aws-sam",
     }
 )
 
