@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Set
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +50,7 @@ def scan(
     var_files: Iterable[Path] = (),
     env: Mapping[str, str] | None = None,
     parse_options: ParseOptions | None = None,
+    not_roots: Set[Path] = frozenset(),
 ) -> SourceResult:
     """Evaluate the Terraform modules in `directories` (each holding .tf files).
 
@@ -75,7 +76,7 @@ def scan(
                     called.add(target)
     for directory, mod in modules.items():
         evaluator.out.errors.extend(mod.errors)
-        if directory in called or not mod.files:
+        if directory in called or directory in not_roots or not mod.files:
             continue
         evaluator.run_root(mod)
     parser.finish()

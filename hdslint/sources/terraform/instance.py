@@ -165,6 +165,11 @@ class ModuleInstance:
         default = block.body["attrs"].get("default")
         if default is not None:
             return evaluate(default[0], self)
+        if self.parent is None and self.evaluator.unit_inputs is not None:
+            return Unknown(
+                f"variable {name!r} has no value: no default, and the Terragrunt unit's"
+                " inputs do not set it"
+            )
         if self.parent is None:
             return Unknown(
                 f"variable {name!r} has no value: no default, and it is not set in"

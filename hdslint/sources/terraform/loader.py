@@ -186,6 +186,12 @@ def load_module(
     return module
 
 
+def add_file(module: ModuleDir, body: Body, display: str) -> None:
+    """Add a parsed configuration file to a module (a file Terragrunt generates)."""
+    module.files.append(display)
+    _index(module, body, display)
+
+
 def _index(module: ModuleDir, body: Body, file: str) -> None:
     for block_type, labels, block_body, line, end_line in body["blocks"]:
         block = Block(block_type, labels, block_body, file, line, end_line)
