@@ -67,7 +67,8 @@ def find_in_parent_folders(context: Context, name: Any = None, fallback: Any = N
         if not inside_allowed(current):
             break
         candidate = current / wanted
-        if candidate.is_file() and inside_allowed(candidate):
+        # A file, or a folder (Terragrunt finds either).
+        if candidate.exists() and inside_allowed(candidate):
             return str(candidate)
     if fallback is not None:
         return fallback
