@@ -45,6 +45,8 @@ class AwsOptions:
     formats: tuple[str, ...] = ()  # FORMAT[=FILE], as for `scan`
     outputs: tuple[str, ...] = ()
     config: Path | None = None
+    # False: --no-repo-config (no `.hdslint.yaml` is looked for; --config still applies).
+    repository_config: bool = True
     fail_on: str | None = None
     save: Path | None = None
     quiet: bool = False
@@ -121,7 +123,7 @@ def run(options: AwsOptions, *, session: Any = None) -> int:
     require_output_folders(targets)
     if options.save is not None:
         require_output_folder(options.save, "inventory")
-    config = _config(options.config)
+    config = _config(options.config, options.repository_config)
     registry, policies = load_rules(config)
     baseline = resolve_baseline(config, ScanOptions(config=options.config))
     settings = AwsScanSettings(
@@ -142,7 +144,12 @@ def run(options: AwsOptions, *, session: Any = None) -> int:
         if progress is not None:
             progress.close()
     result = evaluate_collection(
-        collection, config=config, registry=registry, policies=policies, baseline=baseline
+        collection,
+        config=config,
+        registry=registry,
+        policies=policies,
+        baseline=baseline,
+        repository_config_ignored=not options.repository_config and options.config is None,
     )
     warn_if_stale(result.registry)
     if options.save is not None:
@@ -182,9 +189,11 @@ def coverage_table(collection: Collection, *, color: bool) -> str:
     )
 
 
-def _config(path: Path | None) -> Config:
+def _config(path: Path | None, repository_config: bool = True) -> Config:
     if path is not None:
         return load_config(path, display=str(path))
+    if not repository_config:
+        return Config()
     found = find_config(Path.cwd())
     return load_config(found, display=str(found) if found else None)
 
@@ -196,6 +205,7 @@ def evaluate_collection(
     registry: Registry,
     policies: list[Policy],
     baseline: Baseline | None = None,
+    repository_config_ignored: bool = False,
 ) -> ScanResult:
     from hdslint.model import InputError
     from hdslint.sources.aws.coverage import gap_resources, nothing_read
@@ -214,6 +224,7 @@ def evaluate_collection(
         policies=policies,
         inputs=[f"aws:{collection.identity.account}"],
         baseline=baseline,
+        repository_config_ignored=repository_config_ignored,
     )
 
 
