@@ -8,7 +8,9 @@ unknowns and false positives for this reason). Instead:
 2. Terraform folders that call a changed module through a local `source = "./..."` (and
    their own callers, up to the root) are scanned too, so the module is evaluated with the
    inputs it really gets;
-3. only findings located in the changed folders are reported.
+3. CloudFormation: a changed CDK manifest or samconfig stands for its folder (the
+   templates it deploys), and a nested template is scanned with the templates that nest it;
+4. only findings located in the changed folders are reported.
 
 Folders are not recursive: a change in `infra/modules/db/` does not scan `infra/` as a whole.
 """
@@ -25,6 +27,7 @@ from pathlib import Path
 from hdslint.limits import too_large
 from hdslint.scan import SKIP_DIRS, ScanResult
 from hdslint.sources import classify_file
+from hdslint.sources.cloudformation.context import DEPLOY_RECORDS, nesting_parents
 
 # A local module source, in HCL (`source = "../x"`) or JSON (`"source": "../x"`); other
 # `source` attributes (a file for aws_s3_object) may match too, which only adds a folder to
@@ -82,7 +85,7 @@ def expand_changed(files: Sequence[str], root: Path | None = None) -> ChangedSco
         if path.is_dir():
             folder = path
         elif path.is_file():
-            if classify_file(path) is None:
+            if classify_file(path) is None and path.name not in DEPLOY_RECORDS:
                 continue
             folder = path.parent
         elif path.parent.is_dir():
@@ -100,6 +103,15 @@ def expand_changed(files: Sequence[str], root: Path | None = None) -> ChangedSco
                 if caller not in to_scan:
                     to_scan[caller] = Path(os.path.relpath(caller))
                     pending.append(caller)
+    templates = [
+        p.resolve()
+        for f in folders.values()
+        for p in _inputs_in(f)
+        if classify_file(p) == "cloudformation"
+    ]
+    if templates:
+        for parent in sorted(nesting_parents(templates, root or Path.cwd(), SKIP_DIRS)):
+            to_scan.setdefault(parent, Path(os.path.relpath(parent)))
     paths: list[str] = []
     for shown in to_scan.values():
         paths.extend(str(p) for p in _inputs_in(shown))

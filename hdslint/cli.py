@@ -106,7 +106,7 @@ def cli(debug: bool) -> None:
 
 
 def _scan_inputs(command: Callable[..., int]) -> Callable[..., int]:
-    """The options shared by `scan` and `baseline`: what to read and how."""
+    """The options shared by `scan`, `baseline` and `report`: what to read and how."""
     for option in reversed(
         [
             click.argument("paths", nargs=-1, type=str),
@@ -396,7 +396,7 @@ def validate_policies(files: tuple[Path, ...], config: Path | None) -> int:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, type=str)
+@_scan_inputs
 @click.option(
     "-f",
     "--format",
@@ -413,26 +413,6 @@ def validate_policies(files: tuple[Path, ...], config: Path | None) -> int:
     help="Write the report to FILE instead of standard output.",
 )
 @click.option(
-    "-c",
-    "--config",
-    type=click.Path(path_type=Path),
-    help="Configuration file (default: the nearest .hdslint.yaml upward).",
-)
-@click.option(
-    "--var",
-    "variables",
-    multiple=True,
-    metavar="NAME=VALUE",
-    help="Set a Terraform root-module variable (like terraform -var).",
-)
-@click.option(
-    "--var-file",
-    "var_files",
-    multiple=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Read Terraform variables from a .tfvars file (like terraform -var-file).",
-)
-@click.option(
     "--baseline",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Findings in this baseline file are listed as suppressions, as `scan --baseline`"
@@ -440,11 +420,13 @@ def validate_policies(files: tuple[Path, ...], config: Path | None) -> int:
 )
 def report(
     paths: tuple[str, ...],
-    output_format: str,
-    output: Path | None,
     config: Path | None,
+    no_repo_config: bool,
+    allow_checks_off: bool,
     variables: tuple[str, ...],
     var_files: tuple[Path, ...],
+    output_format: str,
+    output: Path | None,
     baseline: Path | None,
 ) -> int:
     """Scan, then write the report an HDS auditor asks for: per activity, the providers,
@@ -463,6 +445,8 @@ def report(
         cli_vars=_parse_vars(variables),
         var_files=list(var_files),
         baseline=baseline,
+        repository_config=not no_repo_config,
+        allow_checks_off=allow_checks_off,
     )
 
 
@@ -731,6 +715,7 @@ _accept_debug_everywhere(cli)
 
 def main(argv: Sequence[str] | None = None) -> int:
     from hdslint.errors import HdslintError
+    from hdslint.printable import log_line
 
     try:
         result = cli.main(
@@ -744,10 +729,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         click.echo("hdslint: interrupted", err=True)
         return 130
     except click.ClickException as exc:
-        exc.show()
+        # Its message can quote a file name or an argument: shown on one line.
+        message = log_line(exc.format_message())
+        if isinstance(exc, click.UsageError):
+            click.UsageError(message, ctx=exc.ctx).show()
+        else:
+            click.ClickException(message).show()
         return 2
     except HdslintError as exc:
-        click.echo(f"hdslint: error: {exc}", err=True)
+        click.echo(log_line(f"hdslint: error: {exc}"), err=True)
         return exc.exit_code
     except BrokenPipeError:
         return 0
@@ -760,8 +750,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             traceback.print_exc()
         click.echo(
-            f"hdslint: internal error: {type(exc).__name__}: {exc}. This is a bug; please"
-            f" report it at {ISSUES_URL} (run with --debug for the traceback).",
+            log_line(
+                f"hdslint: internal error: {type(exc).__name__}: {exc}. This is a bug; please"
+                f" report it at {ISSUES_URL} (run with --debug for the traceback)."
+            ),
             err=True,
         )
         return 3

@@ -40,6 +40,16 @@ class ClusterMapping:
 
 
 @dataclass(frozen=True)
+class StackMapping:
+    """A `cloudformation.stacks` entry: where the templates its globs match are deployed."""
+
+    paths: tuple[str, ...]
+    region: str
+    name: str | None = None
+    account: str | None = None
+
+
+@dataclass(frozen=True)
 class Config:
     file: str | None = None
     # The folder that holds the config file: relative globs and paths start there.
@@ -49,6 +59,7 @@ class Config:
     clusters: tuple[ClusterMapping, ...] = ()
     # The region ACK controllers run with (kubernetes.ack.default_region).
     ack_default_region: str | None = None
+    stacks: tuple[StackMapping, ...] = ()
     registry_providers: Mapping[str, Any] = field(default_factory=dict)
     confirmed_conditions: tuple[str, ...] = ()
     strict_conditions: bool = False
@@ -119,6 +130,15 @@ def from_mapping(data: Mapping[str, Any], *, root: Path, file: str | None) -> Co
         )
         for c in kubernetes.get("clusters", ())
     )
+    stacks = tuple(
+        StackMapping(
+            paths=tuple(s["paths"]),
+            region=s["region"],
+            name=s.get("name"),
+            account=s.get("account"),
+        )
+        for s in (data.get("cloudformation") or {}).get("stacks", ())
+    )
     tags = health.get("tags")
     cache = data.get("cache") or {}
     # Every file the configuration names stays inside its repository: a hostile pull
@@ -136,6 +156,7 @@ def from_mapping(data: Mapping[str, Any], *, root: Path, file: str | None) -> Co
         ),
         clusters=clusters,
         ack_default_region=(kubernetes.get("ack") or {}).get("default_region"),
+        stacks=stacks,
         registry_providers=registry.get("providers") or {},
         confirmed_conditions=tuple(conditions.get("confirmed", ())),
         strict_conditions=bool(conditions.get("strict", False)),

@@ -19,6 +19,7 @@ from typing import Any
 
 from hdslint import yamlio
 from hdslint.errors import RegistryError
+from hdslint.saferegex import compile_pattern
 from hdslint.schemas import validate
 
 # The package's data folder, reached from the top package: reading it must not import the
@@ -99,7 +100,7 @@ class Geography:
         entry = geo["regions"].get(rid)
         if entry is None:
             for rule in geo.get("prefix_rules", ()):
-                if re.match(rule["match"], rid):
+                if compile_pattern(str(rule["match"])).matches_start(rid):
                     entry = rule
                     break
         if entry is None:

@@ -37,7 +37,7 @@ DATA_CATEGORIES = frozenset(
     {"storage", "database", "backup", "snapshot", "log", "queue", "cache", "secret"}
 )
 
-SOURCES = ("terraform", "terraform-plan", "kubernetes", "aws", "inventory")
+SOURCES = ("terraform", "terraform-plan", "kubernetes", "cloudformation", "aws", "inventory")
 
 
 class Severity(enum.IntEnum):

@@ -39,3 +39,9 @@ def not_a_workflow_command(line: str) -> str:
         return line
     cut = len(line) - len(stripped)
     return line[:cut] + "\\x3a" + stripped[1:]
+
+
+def log_line(text: object) -> str:
+    """A line for standard error (a terminal, a CI log): one line, controls escaped, and
+    never a workflow command, whatever file name or message it quotes."""
+    return not_a_workflow_command(printable(text))

@@ -128,3 +128,7 @@ class ScanResult:
     # Suppressions that matched no finding: reported, never a change of the exit code.
     warnings: list[ScanWarning] = field(default_factory=list)
     provenance: Provenance = field(default_factory=Provenance)
+    # Values the decisions used but no output may show: derived from values Terraform
+    # marks sensitive (a region from a `sensitive = true` variable). hdslint.sensitive
+    # conceals them in every report.
+    sensitive_values: frozenset[str] = frozenset()

@@ -33,10 +33,18 @@ class Pattern:
     def search(self, text: str) -> bool:
         return self._compiled.search(text) is not None
 
+    def matches_start(self, text: str) -> bool:
+        """Whether the pattern matches at the start of `text` (`$` anchors the end)."""
+        return self._compiled.match(text) is not None
+
     def match_groups(self, text: str) -> dict[str, str] | None:
         """The named groups of a match at the start of `text`, or None."""
         found = self._compiled.match(text)
         return None if found is None else dict(found.groupdict())
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """Where each match starts and ends, left to right."""
+        return [found.span() for found in self._compiled.finditer(text)]
 
     def count(self, text: str) -> int:
         return sum(1 for _ in self._compiled.finditer(text))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,10 +18,11 @@ from hdslint.classify import classify
 from hdslint.config import Config, load_config
 from hdslint.configfile import config_file
 from hdslint.errors import ConfigError
+from hdslint.globs import glob_match
 from hdslint.graph import ResourceGraph
 from hdslint.limits import inside_allowed
 from hdslint.model import Edge, InputError, Resource, ScanWarning
-from hdslint.paths import display_path, glob_match
+from hdslint.paths import display_path
 from hdslint.policy import Policy, load_policies, non_waivable_disabled, shipped_policies
 from hdslint.policy.conditions import Context
 from hdslint.policy.engine import evaluate_policies, findings_from
@@ -261,7 +262,10 @@ def unread_errors(kind: str, files: Sequence[Path]) -> list[InputError]:
 
 
 # What a folder must hold for a scan to read something, as the error says it.
-READ_KINDS = "Terraform .tf/.tfvars, plan JSON, Kubernetes YAML, hdslint inventories"
+READ_KINDS = (
+    "Terraform .tf/.tfvars, plan JSON, Kubernetes YAML, CloudFormation templates,"
+    " hdslint inventories"
+)
 
 
 def nothing_read_errors(paths: Sequence[str]) -> list[InputError]:
@@ -399,6 +403,7 @@ def _run_scan(options: ScanOptions, config: Config, unreadable: list[InputError]
         baseline=baseline,
         skip_paths=options.selection.skip_paths,
         repository_config_ignored=not options.repository_config and options.config is None,
+        sensitive=collected.sensitive,
     )
 
 
@@ -423,6 +428,7 @@ def evaluate(
     baseline: Baseline | None = None,
     skip_paths: Sequence[str] = (),
     repository_config_ignored: bool = False,
+    sensitive: Iterable[str] = (),
 ) -> ScanResult:
     """The evaluation half of a scan, shared by file scans and live/saved inventories.
 
@@ -459,6 +465,7 @@ def evaluate(
             skip_paths=skip_paths,
             repository_config_ignored=repository_config_ignored,
         ),
+        sensitive_values=frozenset(sensitive),
     )
 
 

@@ -120,3 +120,45 @@ def test_a_deleted_file_stands_for_its_folder(tree: Path) -> None:
 def test_folders_are_not_recursive(tree: Path) -> None:
     (tree / "infra" / "main.tf").write_text('resource "aws_s3_bucket" "top" {}\n')
     assert expand_changed(["infra/main.tf"]).paths == ["infra/main.tf"]
+
+
+CFN_TREE = {
+    "sam/template.yaml": (
+        "Transform: AWS::Serverless-2016-10-31\nResources:\n"
+        "  Table:\n    Type: AWS::Serverless::SimpleTable\n"
+    ),
+    "sam/samconfig.toml": '[default.deploy.parameters]\nregion = "us-east-1"\n',
+    "cfn/main.yaml": (
+        'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  Storage:\n'
+        "    Type: AWS::CloudFormation::Stack\n    Properties:\n"
+        "      TemplateURL: nested/storage.yaml\n"
+    ),
+    "cfn/nested/storage.yaml": (
+        'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  Bucket:\n    Type: AWS::S3::Bucket\n'
+    ),
+    ".hdslint.yaml": "cloudformation:\n  stacks:\n    - {paths: [cfn/main.yaml], region: us-west-1}\n",
+}
+
+
+def test_a_samconfig_stands_for_its_templates(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    write_tree(tmp_path, CFN_TREE)
+    assert expand_changed(["sam/samconfig.toml"]).paths == ["sam/template.yaml"]
+
+
+def test_a_nested_template_is_scanned_with_its_parent(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    write_tree(tmp_path, CFN_TREE)
+    scope = expand_changed(["cfn/nested/storage.yaml"])
+    assert scope.paths == ["cfn/nested/storage.yaml", "cfn/main.yaml"]
+    code, out, _ = cli("scan", "--changed", "cfn/nested/storage.yaml", "-f", "json")
+    found = [
+        (f["policy_id"], f["resource"]["id"], f["resource"]["region"], f["location"]["line"])
+        for f in __import__("json").loads(out)["findings"]
+    ]
+    # Only the changed folder's findings, located with the parent's region.
+    assert (code, found) == (1, [("HDS-LOC-001", "cfn/main.yaml/Storage/Bucket", "us-west-1", 3)])

@@ -71,7 +71,41 @@ def test_kubernetes_noncompliant_example_findings() -> None:
 
 def test_scanning_all_examples_gives_the_readme_summary() -> None:
     result = run_scan(ScanOptions(paths=["examples"], env={}))
-    assert len(result.graph) == 39
-    assert sum(1 for f in result.findings if f.status.value == "fail") == 9
-    assert sum(1 for f in result.findings if f.status.value == "not_evaluated") == 2
+    assert len(result.graph) == 48
+    assert sum(1 for f in result.findings if f.status.value == "fail") == 11
+    assert sum(1 for f in result.findings if f.status.value == "not_evaluated") == 3
     assert result.errors == []
+
+
+def test_cloudformation_compliant_example_has_no_findings() -> None:
+    result = run_scan(ScanOptions(paths=["examples/cloudformation/compliant"], env={}))
+    assert finding_tuples(result) == []
+    assert result.errors == []
+    # samconfig.toml says Paris; the replicas and backup copies go to Frankfurt.
+    assert {r.id: r.region for r in result.graph if r.is_data_store} == {
+        "ehr-records/Patients": "eu-west-3",
+        "ehr-records/Documents": "eu-west-3",
+        "ehr-records/Vault": "eu-west-3",
+        "ehr-records/Plan": "eu-west-3",
+    }
+    assert sorted(str(e.target) for e in result.graph.edges) == [
+        "a destination in eu-central-1",
+        "a destination in eu-west-3",
+        "arn:aws:backup:eu-central-1:111122223333:backup-vault:ehr-dr",
+        "examples/cloudformation/compliant/template.yaml::ehr-records/Vault",
+    ]
+
+
+def test_cloudformation_noncompliant_example_findings() -> None:
+    result = run_scan(ScanOptions(paths=["examples/cloudformation/noncompliant"], env={}))
+    assert result.errors == []
+    assert finding_tuples(result) == [
+        ("HDS-LOC-001", "fail", "AnalyticsStack/Analytics8D8F6C0B", 3),
+        ("HDS-FLOW-001", "fail", "EhrStack/Records2F6A8D36", 3),
+        (
+            "HDS-LOC-002",
+            "not_evaluated",
+            "examples/cloudformation/noncompliant/legacy/reporting.yaml/Reporting",
+            9,
+        ),
+    ]

@@ -67,6 +67,8 @@ def test_the_documented_job_runs_as_written(
     ]
     quality = json.loads((tmp_path / reports["codequality"]).read_text("utf-8"))
     validate_codequality(quality)
-    assert [i["fingerprint"] for i in quality] == [v["id"] for v in sast["vulnerabilities"]]
+    # The first issue states the scan's provenance; then the findings, fingerprinted alike.
+    assert quality[0]["check_name"] == "hdslint.provenance"
+    assert [i["fingerprint"] for i in quality[1:]] == [v["id"] for v in sast["vulnerabilities"]]
     junit = ET.parse(tmp_path / reports["junit"]).getroot()
     assert (junit.tag, junit.get("failures"), junit.get("errors")) == ("testsuites", "4", "1")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from hdslint.paths import glob_match
+from hdslint.globs import glob_match
 from tests.conftest import write_tree
 
 Cli = Callable[..., tuple[int, str, str]]

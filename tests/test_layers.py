@@ -52,6 +52,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "hdslint.schemas",
         "hdslint.yamlio",
         "hdslint.saferegex",  # RE2: a third-party engine, so not in the core
+        "hdslint.globs",  # matched by RE2
         "hdslint.config",
         "hdslint.configfile",
         "hdslint.policy",
@@ -59,7 +60,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
     "sources": ("hdslint.sources",),
     # Deciding: classification, running the policies, suppressions.
     "analysis": ("hdslint.classify", "hdslint.policy.engine", "hdslint.suppressions"),
-    "output": ("hdslint.reporters", "hdslint.report", "hdslint.markup"),
+    "output": ("hdslint.reporters", "hdslint.report", "hdslint.markup", "hdslint.sensitive"),
     "pipeline": ("hdslint.scan", "hdslint.changed"),
     "app": (
         "hdslint.cli",

@@ -1,5 +1,5 @@
 """Nothing read is never a pass: a scan that reads no file, and infrastructure files this
-version does not read (OpenTofu, Terragrunt, CloudFormation), are input errors (exit 2)."""
+version does not read (OpenTofu, Terragrunt), are input errors (exit 2)."""
 
 from __future__ import annotations
 
@@ -16,11 +16,11 @@ Cli = Callable[..., tuple[int, str, str]]
 
 NOTHING = (
     "nothing to scan: this folder holds no file hdslint reads"
-    " (Terraform .tf/.tfvars, plan JSON, Kubernetes YAML, hdslint inventories)"
+    " (Terraform .tf/.tfvars, plan JSON, Kubernetes YAML, CloudFormation templates,"
+    " hdslint inventories)"
 )
 TOFU = "not read by this version of hdslint: an OpenTofu file (.tofu, .tofu.json)"
 TERRAGRUNT = "not read by this version of hdslint: a Terragrunt configuration (terragrunt.hcl)"
-CFN = "not read by this version of hdslint: a CloudFormation or SAM template"
 US_BUCKET = 'provider "aws" { region = "us-east-1" }\nresource "aws_s3_bucket" "b" {}\n'
 EU_BUCKET = 'provider "aws" { region = "eu-west-3" }\nresource "aws_s3_bucket" "b" {}\n'
 CFN_YAML = 'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  B:\n    Type: AWS::S3::Bucket\n'
@@ -67,11 +67,6 @@ def test_a_folder_of_files_hdslint_does_not_read_is_exit_2(cli: Cli, project) ->
             {"terragrunt.hcl": 'terraform { source = "../m" }\n'},
             [f"p/terragrunt.hcl: {TERRAGRUNT}"],
         ),
-        ({"template.yaml": CFN_YAML}, [f"p/template.yaml: {CFN}"]),
-        ({"sam.yml": SAM_YAML}, [f"p/sam.yml: {CFN}"]),
-        ({"queue.yaml": CFN_NO_VERSION}, [f"p/queue.yaml: {CFN}"]),
-        ({"stack.json": CFN_JSON}, [f"p/stack.json: {CFN}"]),
-        ({"stack.template": CFN_JSON}, [f"p/stack.template: {CFN}"]),
     ],
 )
 def test_infrastructure_that_is_not_read_is_named_and_exit_2(
@@ -94,11 +89,39 @@ def test_unread_files_beside_read_ones_are_named_and_the_rest_is_scanned(cli: Cl
     code, out, err = cli("scan", "p", "-f", "json")
     doc = json.loads(out)
     assert (code, err) == (2, "")
-    assert doc["errors"] == [
-        {"file": "p/next.tofu", "line": None, "message": TOFU},
-        {"file": "p/cfn/t.yaml", "line": None, "message": CFN},
-    ]
-    assert (doc["summary"]["resources"], doc["summary"]["files"]) == (1, 1)
+    assert doc["errors"] == [{"file": "p/next.tofu", "line": None, "message": TOFU}]
+    assert (doc["summary"]["resources"], doc["summary"]["files"]) == (2, 2)
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "resources"),
+    [
+        ("template.yaml", CFN_YAML, 1),
+        ("queue.yaml", CFN_NO_VERSION, 1),
+        ("stack.json", CFN_JSON, 1),
+        ("stack.template", CFN_JSON, 1),
+    ],
+)
+def test_cloudformation_templates_are_read(
+    cli: Cli,
+    project,  # type: ignore[no-untyped-def]
+    name: str,
+    text: str,
+    resources: int,
+) -> None:
+    project({name: text})
+    code, out, _err = cli("scan", "p", "-f", "json")
+    doc = json.loads(out)
+    assert (code, doc["errors"], doc["summary"]["resources"]) == (1, [], resources)
+
+
+def test_a_template_without_resources_is_an_input_error(cli: Cli, project) -> None:  # type: ignore[no-untyped-def]
+    project({"sam.yml": SAM_YAML})
+    assert cli("scan", "p") == (
+        2,
+        errors_text("p/sam.yml: the template has no Resources section"),
+        "",
+    )
 
 
 def test_unread_files_are_in_every_report(cli: Cli, project, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from hdslint.outputpath import require_output_folder
+from hdslint.printable import log_line
 from hdslint.scan import ScanOptions, run_scan
 from hdslint.suppressions.baseline import write_baseline
 
@@ -39,7 +40,7 @@ def run(
     )
     count = write_baseline(result.findings, output)
     for error in result.errors:
-        click.echo(f"hdslint: error: {error}", err=True)
+        click.echo(log_line(f"hdslint: error: {error}"), err=True)
     noun = "finding" if count == 1 else "findings"
-    click.echo(f"Wrote {count} {noun} to {output}", err=True)
+    click.echo(log_line(f"Wrote {count} {noun} to {output}"), err=True)
     return 2 if result.errors else 0

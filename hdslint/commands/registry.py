@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from hdslint.errors import HdslintError
+from hdslint.printable import log_line
 from hdslint.registry import ACTIVITY_NAMES, Registry, format_activities, load_registry
 from hdslint.registry.summary import region_summary
 from hdslint.registry.validity import ValidityState
@@ -33,7 +34,7 @@ def warn_if_stale(registry: Registry) -> None:
     stays what it is (stale facts are still facts), but the user is told to re-check."""
     warning = registry.age_warning()
     if warning:
-        click.echo(f"hdslint: warning: {warning}", err=True)
+        click.echo(log_line(f"hdslint: warning: {warning}"), err=True)
 
 
 def _activities(entry: Mapping[str, Any]) -> str:

@@ -14,6 +14,7 @@ from hdslint.report.build import build_report
 from hdslint.report.model import Report
 from hdslint.revision import scanned_revision
 from hdslint.scan import ScanOptions, run_scan
+from hdslint.sensitive import conceal_report
 
 
 def render(report: Report, output_format: str) -> str:
@@ -31,6 +32,8 @@ def run(
     cli_vars: dict[str, str],
     var_files: list[Path],
     baseline: Path | None = None,
+    repository_config: bool = True,
+    allow_checks_off: bool = False,
 ) -> int:
     """Exit 0 once the report is written, whatever it finds (it documents, it does not gate:
     use `hdslint scan --fail-on` for that); 2 when an input could not be read, as for scan.
@@ -39,11 +42,17 @@ def run(
         require_output_folder(output, "report")
     result = run_scan(
         ScanOptions(
-            paths=paths, config=config, cli_vars=cli_vars, var_files=var_files, baseline=baseline
+            paths=paths,
+            config=config,
+            cli_vars=cli_vars,
+            var_files=var_files,
+            baseline=baseline,
+            repository_config=repository_config,
+            allow_checks_off=allow_checks_off,
         )
     )
     warn_if_stale(result.registry)
     revision = scanned_revision(paths)
     report = build_report(result, str(revision) if revision else None)
-    write_report(render(report, output_format), output)
+    write_report(conceal_report(render(report, output_format), result), output)
     return 2 if result.errors else 0

@@ -175,19 +175,27 @@ def render_reports(
     show_suppressed: bool = False,
     layout: str = "full",
 ) -> list[str]:
-    """Each target's text. `layout` (--compact, --quiet) shapes the text format only."""
+    """Each target's text. `layout` (--compact, --quiet) shapes the text format only.
+    Values derived from sensitive ones are concealed in every format."""
     from hdslint.reporters import get_reporter, text
+    from hdslint.sensitive import conceal_report
 
     return [
-        text.render(
+        conceal_report(
+            text.render(
+                result,
+                color=use_color(target, color),
+                show_suppressed=show_suppressed,
+                layout=layout,
+            ),
             result,
-            color=use_color(target, color),
-            show_suppressed=show_suppressed,
-            layout=layout,
         )
         if target.format == "text"
-        else get_reporter(target.format).render(
-            result, color=use_color(target, color), show_suppressed=show_suppressed
+        else conceal_report(
+            get_reporter(target.format).render(
+                result, color=use_color(target, color), show_suppressed=show_suppressed
+            ),
+            result,
         )
         for target in targets
     ]

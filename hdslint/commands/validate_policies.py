@@ -11,6 +11,7 @@ import click
 
 from hdslint.errors import HdslintError, PolicyProblems
 from hdslint.policy import Policy, load_policy_files, shipped_policies
+from hdslint.printable import log_line
 
 
 def _files(paths: Sequence[Path]) -> list[Path]:
@@ -52,7 +53,7 @@ def run(paths: Sequence[Path], config: Path | None) -> int:
         seen[policy.id] = str(file)
         valid.append(policy)
     for problem in problems:
-        click.echo(f"hdslint: error: {problem}", err=True)
+        click.echo(log_line(f"hdslint: error: {problem}"), err=True)
     if problems:
         return 2
     noun = "policy" if len(valid) == 1 else "policies"

@@ -24,7 +24,9 @@ from hdslint import __version__
 from hdslint.fingerprint import fingerprint, relative_path
 from hdslint.model import Finding, Severity, Status
 from hdslint.policy import Policy, describe
-from hdslint.result import ScanResult
+from hdslint.reporters.json_report import provenance_to_dict
+from hdslint.reporters.summary import provenance_line
+from hdslint.result import Provenance, ScanResult
 
 SCHEMA_VERSION = "15.0.7"
 SCHEMA_URL = (
@@ -101,6 +103,8 @@ def document(result: ScanResult) -> dict[str, Any]:
         )
     if suppressed:
         messages.append({"level": "info", "value": f"{suppressed} suppressed finding(s)."})
+    # What the scan was judged by: a configuration can switch checks off.
+    messages.append({"level": "info", "value": provenance_line(result.provenance)})
     day = f"{result.registry.today.isoformat()}T00:00:00"
     component = {
         "id": "hdslint",
@@ -120,9 +124,24 @@ def document(result: ScanResult) -> dict[str, Any]:
             "end_time": day,
             "status": "failure" if result.errors else "success",
             "messages": messages,
+            "options": provenance_options(result.provenance),
         },
         "vulnerabilities": vulnerabilities,
     }
+
+
+def provenance_options(provenance: Provenance) -> list[dict[str, Any]]:
+    """The provenance as the scan's configuration options (`scan.options`: a name, a
+    string, boolean or null value, and where it came from)."""
+    facts = provenance_to_dict(provenance)
+    return [
+        {
+            "name": f"hdslint.{name}",
+            "value": ", ".join(value) if isinstance(value, list) else value,
+            "source": "file" if name != "repository_config_ignored" else "argument",
+        }
+        for name, value in facts.items()
+    ]
 
 
 def render(result: ScanResult, *, color: bool = False, show_suppressed: bool = False) -> str:

@@ -9,6 +9,8 @@ One testsuite per policy, one testcase per (policy, resource) evaluation:
 - suppressed: `<skipped>` with the suppression's kind, reason and expiry: deliberately not
   counted, still listed.
 Inputs that could not be read make a last suite, `hdslint.inputs`, one `<error>` each.
+Every suite starts with `<properties>`: the scan's provenance (configuration, policies
+evaluated and disabled, paths excluded, health-data default).
 XML escaping is done by xml.etree.
 """
 
@@ -21,6 +23,7 @@ from collections import Counter
 from hdslint.ids import ResourceKey
 from hdslint.model import Finding, Status
 from hdslint.paths import relative_path
+from hdslint.reporters.summary import provenance_facts
 from hdslint.result import Evaluation, ScanResult
 
 # Characters XML 1.0 cannot hold at all, even escaped (ElementTree would write them as they
@@ -78,6 +81,7 @@ def render(result: ScanResult, *, color: bool = False, show_suppressed: bool = F
     titles = {p.id: p.title for p in result.policies}
     for policy_id, evaluations in by_policy.items():
         suite = ET.SubElement(root, "testsuite", {"name": f"{policy_id} {titles[policy_id]}"})
+        _properties(suite, result)
         counts: Counter[str] = Counter()
         for evaluation in evaluations:
             finding = findings.get((policy_id, evaluation.resource.key))
@@ -86,6 +90,7 @@ def render(result: ScanResult, *, color: bool = False, show_suppressed: bool = F
         totals.update(counts)
     if result.errors:
         suite = ET.SubElement(root, "testsuite", {"name": "hdslint.inputs"})
+        _properties(suite, result)
         for error in result.errors:
             case = ET.SubElement(
                 suite,
@@ -105,6 +110,15 @@ def render(result: ScanResult, *, color: bool = False, show_suppressed: bool = F
     ET.indent(root)
     text = ET.tostring(root, encoding="unicode", xml_declaration=True)
     return _NOT_XML.sub("\ufffd", text) + "\n"
+
+
+def _properties(suite: ET.Element, result: ScanResult) -> None:
+    """What the scan was judged by, in every suite (JUnit's `properties`, the suite's first
+    child, is the place for it): a configuration can switch checks off."""
+    properties = ET.SubElement(suite, "properties")
+    for label, value in provenance_facts(result.provenance):
+        name = f"hdslint.{label.lower().replace(' ', '_')}"
+        ET.SubElement(properties, "property", {"name": name, "value": value})
 
 
 def _count(element: ET.Element, tests: int, counts: Counter[str]) -> None:

@@ -27,6 +27,7 @@ FILE_SOURCES: dict[str, str] = {
     "terraform-plan": "hdslint.sources.terraform.plan:scan_plans",
     "kubernetes": "hdslint.sources.kubernetes:scan",
     "inventory": "hdslint.sources.inventory:scan",
+    "cloudformation": "hdslint.sources.cloudformation:scan",
 }
 
 TERRAFORM_SUFFIXES = (".tf", ".tfvars", ".tf.json", ".tfvars.json")
@@ -40,7 +41,6 @@ YAML_PEEK_BYTES = 65536
 UNREAD_KINDS: dict[str, str] = {
     "opentofu": "an OpenTofu file (.tofu, .tofu.json)",
     "terragrunt": "a Terragrunt configuration (terragrunt.hcl)",
-    "cloudformation": "a CloudFormation or SAM template",
 }
 OPENTOFU_SUFFIXES = (".tofu", ".tofu.json")
 TERRAGRUNT_NAMES = frozenset({"terragrunt.hcl", "terragrunt.hcl.json"})
@@ -67,6 +67,9 @@ TOOL_CONFIG_NAMES = frozenset(
         ".travis.yml",
         "mkdocs.yml",
         "Chart.yaml",
+        # SAM CLI's deploy settings: read as the templates' context, never as manifests.
+        "samconfig.yaml",
+        "samconfig.yml",
     }
 )
 

@@ -32,12 +32,16 @@ class SourceResult:
     edges: list[Edge] = field(default_factory=list)
     errors: list[InputError] = field(default_factory=list)
     plans: list[PlanOrigin] = field(default_factory=list)
+    # Values decided on but never shown: derived from values Terraform marks sensitive
+    # (hdslint.sensitive conceals them in every output).
+    sensitive: set[str] = field(default_factory=set)
 
     def extend(self, other: SourceResult) -> None:
         self.resources.extend(other.resources)
         self.edges.extend(other.edges)
         self.errors.extend(other.errors)
         self.plans.extend(other.plans)
+        self.sensitive.update(other.sensitive)
 
 
 # A field holds a few values; YAML aliases or a hostile plan could make it billions (a

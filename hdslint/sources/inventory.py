@@ -18,7 +18,7 @@ from hdslint.ids import Outside, ResourceKey, UnknownDestination
 from hdslint.limits import too_large
 from hdslint.model import Edge, EdgeKind, InputError, Location, Resource, freeze, thaw
 from hdslint.schemas import validate
-from hdslint.sources.aws.coverage import CoverageEntry, account_gap, gap_resources
+from hdslint.sources.aws.coverage import CoverageEntry, account_gap, gap_resources, nothing_read
 from hdslint.sources.base import SourceResult
 
 if TYPE_CHECKING:
@@ -143,16 +143,22 @@ def read(path: Path, display: str | None = None) -> SourceResult:
     problems = validate(data, "hdslint.schemas", "inventory.schema.json")
     if problems:
         return _error(shown, f"not a valid hdslint inventory: {problems[0]}")
-    return _read_account(data)
+    return _read_account(data, shown)
 
 
-def _read_account(data: Mapping[str, Any], *, qualified: bool = False) -> SourceResult:
+def _read_account(data: Mapping[str, Any], shown: str, *, qualified: bool = False) -> SourceResult:
     """One account's inventory (valid); `qualified`: one of an organization's."""
     resources = [resource_from_dict(r) for r in data["resources"]]
     entries = [CoverageEntry.from_dict(c) for c in data["coverage"]]
     account = data["account"]["id"]
     resources.extend(gap_resources(entries, account=account, source=SOURCE, qualified=qualified))
-    return SourceResult(resources=resources, edges=[edge_from_dict(e) for e in data["edges"]])
+    # A saved scan that read nothing proves nothing, as the live one did not: the same error.
+    silence = nothing_read(entries)
+    return SourceResult(
+        resources=resources,
+        edges=[edge_from_dict(e) for e in data["edges"]],
+        errors=[InputError(shown, silence)] if silence else [],
+    )
 
 
 def _read_organization(data: Mapping[str, Any], shown: str) -> SourceResult:
@@ -174,7 +180,7 @@ def _read_organization(data: Mapping[str, Any], shown: str) -> SourceResult:
     result = SourceResult()
     for account in data["accounts"]:
         if account["outcome"] == "read":
-            result.extend(_read_account(account["inventory"], qualified=True))
+            result.extend(_read_account(account["inventory"], shown, qualified=True))
         elif account["outcome"] == "not_entered":
             gap = account_gap(
                 account["id"], account["name"], account["code"], account["message"], source=SOURCE

@@ -21,10 +21,11 @@ import fnmatch
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from hdslint.globs import glob_match
 from hdslint.ids import ResourceKey
 from hdslint.limits import inside_allowed, too_large
 from hdslint.model import Finding, InputError, Location, Resource, ScanWarning, Suppression
-from hdslint.paths import glob_match, relative_path
+from hdslint.paths import relative_path
 from hdslint.suppressions.baseline import Baseline
 from hdslint.suppressions.directives import (
     ANNOTATION,

@@ -64,6 +64,64 @@ def test_a_backtracking_pattern_in_a_custom_policy_is_matched_in_linear_time(
     ]
 
 
+# Globs a `.hdslint.yaml` may hold: against a name of thirty `a` (or a deep path), Python's
+# `re` would take seconds for the first and forever for the second.
+EVIL_GLOBS = ("*a" * 14 + "b", "**/" * 14 + "x")
+
+
+def test_a_backtracking_glob_from_the_configuration_is_matched_in_linear_time(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    deep = tmp_path.joinpath(*["d"] * 30)
+    deep.mkdir(parents=True)
+    (deep / "main.tf").write_text(
+        'provider "aws" { region = "us-east-1" }\nresource "aws_s3_bucket" "b" {}\n'
+    )
+    (tmp_path / f"{'a' * 30}.tf").write_text("")
+    globs = ", ".join(f"'{g}'" for g in EVIL_GLOBS)
+    (tmp_path / ".hdslint.yaml").write_text(
+        f"exclude: [{globs}]\n"
+        f"kubernetes: {{clusters: [{{paths: [{globs}], provider: aws, region: eu-west-3}}]}}\n"
+        "suppressions:\n  waivers:\n"
+        f"    - {{policies: [HDS-CERT-001], paths: [{globs}], reason: r}}\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    started = time.monotonic()
+    code = main(["scan", ".", "--no-color", "-q", "--no-cache"])
+    out = capsys.readouterr().out
+    assert time.monotonic() - started < 30
+    assert (code, out.splitlines()) == (
+        1,
+        [
+            "warning  .hdslint.yaml: unused waiver: $.suppressions.waivers[0] (HDS-CERT-001)"
+            " matched no finding (remove it)",
+            f"{'d/' * 30}main.tf:2  critical HDS-LOC-001  aws_s3_bucket.b"
+            "  Health data stored outside the EEA",
+        ],
+    )
+
+
+def test_patterns_from_data_are_matched_by_re2_never_by_python_re() -> None:
+    """Every pattern that does not come from hdslint's own code (the glob dialect, the
+    geography's name rules, the endpoint patterns of the catalogue, policies' `regex`,
+    Terraform's regex functions) goes through hdslint.saferegex: no module compiles a
+    pattern from a variable with Python's `re`."""
+    import re
+
+    root = Path(__file__).resolve().parents[2] / "hdslint"
+    call = re.compile(r"\bre\.(?:compile|match|search|fullmatch|sub|subn|split|findall|finditer)\(")
+    literal = re.compile(r"\bre\.\w+\(\s*r?[bf]?[\"']")
+    offenders = []
+    for path in sorted(root.rglob("*.py")):
+        text = path.read_text()
+        for number, line in enumerate(text.splitlines(), 1):
+            if call.search(line) and not literal.search(line):
+                start = line[call.search(line).start() :]  # type: ignore[union-attr]
+                if not re.match(r"re\.\w+\(\s*$", start):  # the pattern on the next line
+                    offenders.append(f"{path.relative_to(root)}:{number}: {line.strip()}")
+    assert offenders == []
+
+
 @pytest.mark.parametrize(
     ("source", "error"),
     [
@@ -171,6 +229,67 @@ def test_toset_and_distinct_are_linear() -> None:
     assert FUNCTIONS["distinct"](["b", "a", "b", 1, 1.0]) == ["b", "a", 1]
     assert FUNCTIONS["setsubtract"](items[:6], ["k1", "k3"]) == ["k0", "k2", "k4", "k5"]
     assert FUNCTIONS["setintersection"](["a", [1], 2], [[1], 2]) == [[1], 2]
+
+
+def test_locating_resources_in_a_large_plan_is_linear(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Each resource of a plan is located at its `"address"` line in one pass over the text:
+    searched from the top for each one, 40,000 resources took minutes."""
+    count = 40_000
+    resources = [
+        {
+            "address": f"aws_s3_bucket.b[{i}]",
+            "mode": "managed",
+            "type": "aws_s3_bucket",
+            "name": "b",
+            "index": i,
+            "provider_name": "registry.terraform.io/hashicorp/aws",
+            "values": {"bucket": f"b{i}"},
+            "sensitive_values": {},
+        }
+        for i in range(count)
+    ]
+    plan = {
+        "format_version": "1.2",
+        "terraform_version": "1.9.0",
+        "planned_values": {"root_module": {"resources": resources}},
+        "configuration": {
+            "provider_config": {
+                "aws": {"name": "aws", "expressions": {"region": {"constant_value": "us-east-1"}}}
+            },
+            "root_module": {
+                "resources": [
+                    {
+                        "address": "aws_s3_bucket.b",
+                        "mode": "managed",
+                        "type": "aws_s3_bucket",
+                        "name": "b",
+                        "provider_config_key": "aws",
+                        "expressions": {},
+                    }
+                ]
+            },
+        },
+    }
+    text = json.dumps(plan, indent=1)
+    (tmp_path / "tfplan.json").write_text(text)
+    lines = {
+        line.strip(): number
+        for number, line in enumerate(text.splitlines(), 1)
+        if "address" in line
+    }
+    started = time.monotonic()
+    code = main(["scan", str(tmp_path / "tfplan.json"), "-q", "--no-color"])
+    out = capsys.readouterr().out.splitlines()
+    assert time.monotonic() - started < 60
+    assert (code, len(out)) == (1, count)
+    for i in (0, count - 1):
+        line = lines[f'"address": "aws_s3_bucket.b[{i}]",']
+        assert out[i] == (
+            f"{(tmp_path / 'tfplan.json').as_posix()}:{line}  critical HDS-LOC-001"
+            f"  aws_s3_bucket.b[{i}]  Health data stored outside the EEA"
+        )
 
 
 def test_jobs_from_a_configuration_are_capped_at_the_cpus(

@@ -171,3 +171,52 @@ def test_the_flow_diagram_keeps_names_in_their_nodes(
         "  n0[\"Table.dynamodb.services.k8s.aws/ehr/t\\n'''\\n(click)(https://evil.example)"
         ' (aws eu-west-3)"] -.->|replicates to ✗| n1["a destination in us-east-1 (aws us-east-1)"]',
     ]
+
+
+def test_error_lines_on_standard_error_cannot_forge_a_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """What hdslint writes on standard error quotes file names and arguments: a name with a
+    newline and `::error` stays on its line, and no line starts a workflow command."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "bad\n::error::forged.tf").write_text('resource "x" {')
+    (tmp_path / "p\n::error::x.yaml").write_text("id: [")
+
+    def stderr_of(*args: str) -> tuple[int, list[str]]:
+        code = main(list(args))
+        return code, capsys.readouterr().err.splitlines()
+
+    assert stderr_of("baseline", ".", "-o", "b.json") == (
+        2,
+        [
+            "hdslint: error: bad\\n::error::forged.tf:1: invalid HCL: unexpected end of file",
+            "Wrote 0 findings to b.json",
+        ],
+    )
+    assert stderr_of("validate-policies", "p\n::error::x.yaml") == (
+        2,
+        [
+            "hdslint: error: p\\n::error::x.yaml:2: invalid YAML: while parsing a flow node,"
+            " did not find expected node content"
+        ],
+    )
+    assert stderr_of("scan", ".", "--config", "c\n::warning::x.yaml") == (
+        2,
+        ["hdslint: error: c\\n::warning::x.yaml: configuration file not found"],
+    )
+    # click's own usage errors quote the argument too.
+    code, err = stderr_of("scan", "--no-such\n::error::forged")
+    assert (code, err[-1]) == (2, "Error: No such option '--no-such\\n::error::forged'.")
+    # An internal error's message is one line too.
+    monkeypatch.setattr(
+        "hdslint.commands.scan.run",
+        lambda **_: (_ for _ in ()).throw(RuntimeError("boom\n::error::forged")),
+    )
+    assert stderr_of("scan", ".") == (
+        3,
+        [
+            "hdslint: internal error: RuntimeError: boom\\n::error::forged. This is a bug;"
+            " please report it at https://github.com/hdslint/hdslint/issues (run with --debug"
+            " for the traceback)."
+        ],
+    )

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import write_tree
+from tests.conftest import DEFAULT_PROVENANCE, write_tree
 
 MAIN_TF = """
 provider "aws" { region = "eu-west-3" }
@@ -250,6 +250,37 @@ def test_config_discovery_stops_at_the_repository_root(
     code, out, _err = cli("scan", ".", "--no-color")
     assert code == 1
     assert "main.tf:2  critical HDS-LOC-001  aws_s3_bucket.b" in out
+
+
+def test_a_configuration_another_user_owns_is_never_taken(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: CliRun
+) -> None:
+    """Outside a repository (a folder under /tmp), a `.hdslint.yaml` someone else left
+    there does not configure the scan: only the user's own files are discovered."""
+    shared = write_tree(
+        tmp_path / "shared",
+        {
+            ".hdslint.yaml": "policies:\n  shipped: false\n",
+            "main.tf": 'provider "aws" { region = "us-east-1" }\nresource "aws_s3_bucket" "b" {}\n',
+        },
+    )
+    monkeypatch.chdir(shared)
+    code, out, _ = cli("scan", ".", "--no-color", "-q")
+    assert (code, out.splitlines()[0]) == (
+        2,
+        "error  .hdslint.yaml: the configuration turns every shipped HDS policy off"
+        " (policies.shipped or policies.disable): nothing checks the HDS rules; pass"
+        " --allow-checks-off to scan anyway",
+    )
+    # The same file, owned by another user: not taken (the defaults apply).
+    real_uid = os.getuid()
+    monkeypatch.setattr("hdslint.configfile.os.getuid", lambda: real_uid + 1)
+    code, out, _ = cli("scan", ".", "--no-color")
+    assert (code, out.splitlines()[0], out.splitlines()[-3]) == (
+        1,
+        "main.tf:2  critical HDS-LOC-001  aws_s3_bucket.b",
+        DEFAULT_PROVENANCE,
+    )
 
 
 def test_the_pre_commit_hook_passes_file_names_after_a_double_dash() -> None:

@@ -5,13 +5,16 @@ the repository's own `.hdslint.yaml` out."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 
 from tests.conftest import DEFAULT_PROVENANCE, write_tree
+from tests.reporters.test_gitlab import validate_codequality, validate_sast
 
 CliRun = Callable[..., tuple[int, str, str]]
 
@@ -46,6 +49,7 @@ def test_every_format_states_its_provenance(
     code, out, _ = cli(
         "scan", ".", "--skip-path", "tmp/*", "--no-color", "-f", "text",
         "-f", "json=r.json", "-f", "sarif=r.sarif", "-f", "markdown=r.md", "-f", "github=r.log",
+        "-f", "junit=r.xml", "-f", "gitlab-sast=sast.json", "-f", "gitlab-codequality=cq.json",
     )  # fmt: skip
     text = (
         "Configuration: .hdslint.yaml; policies evaluated: 9; policies disabled: HDS-FLOW-002,"
@@ -80,6 +84,55 @@ def test_every_format_states_its_provenance(
         " tagged as health data (health_data.default: false)"
     )
     assert Path("r.log").read_text().splitlines()[-1].endswith(f"; {text}")
+    # JUnit: every suite's properties; GitLab SAST: the scan's options and a message; Code
+    # Quality: a first `info` issue (a report with no finding still says it). Each is
+    # valid for the schema its consumer validates it with.
+    suites = ElementTree.fromstring(Path("r.xml").read_text()).findall("testsuite")
+    assert len(suites) == 9
+    for suite in suites:
+        assert [(p.get("name"), p.get("value")) for p in suite.findall("properties/property")] == [
+            ("hdslint.configuration", ".hdslint.yaml"),
+            ("hdslint.policies_evaluated", "9"),
+            ("hdslint.policies_disabled", "HDS-FLOW-002, HDS-LOC-002"),
+            ("hdslint.paths_excluded", '"modules/**", "tmp/*"'),
+            (
+                "hdslint.health_data",
+                "only stores tagged as health data (health_data.default: false)",
+            ),
+        ]
+        assert suite[0].tag == "properties"
+    sast = json.loads(Path("sast.json").read_text())
+    validate_sast(sast)
+    assert sast["scan"]["messages"] == [{"level": "info", "value": text}]
+    assert sast["scan"]["options"] == [
+        {"name": "hdslint.config_file", "value": ".hdslint.yaml", "source": "file"},
+        {"name": "hdslint.repository_config_ignored", "value": False, "source": "argument"},
+        {
+            "name": "hdslint.policies_evaluated",
+            "value": ", ".join(provenance["policies_evaluated"]),
+            "source": "file",
+        },
+        {
+            "name": "hdslint.policies_disabled",
+            "value": "HDS-FLOW-002, HDS-LOC-002",
+            "source": "file",
+        },
+        {"name": "hdslint.paths_excluded", "value": "modules/**, tmp/*", "source": "file"},
+        {"name": "hdslint.health_data_default", "value": False, "source": "file"},
+    ]
+    quality = json.loads(Path("cq.json").read_text())
+    validate_codequality(quality)
+    assert quality == [
+        {
+            "type": "issue",
+            "check_name": "hdslint.provenance",
+            "description": f"hdslint: {text}",
+            "categories": ["Security"],
+            "severity": "info",
+            "fingerprint": hashlib.sha256(text.encode()).hexdigest()[:32],
+            "location": {"path": ".hdslint.yaml", "lines": {"begin": 1}},
+        }
+    ]
     code, out, _ = cli("report", ".")
     assert code == 0
     assert [line for line in out.splitlines()[6:14] if not line.startswith("| Revision")] == [
@@ -223,3 +276,52 @@ def test_a_discovered_configuration_linked_out_of_the_repository_is_refused(
     (root / ".hdslint.yaml").symlink_to("ci/hdslint.yaml")
     code, out, _ = cli("scan", ".", "--no-color", "-q")
     assert (code, out) == (1, f"{LOC_001}  Health data stored outside the EEA\n")
+
+
+def test_report_and_baseline_take_the_repository_configuration_out_as_scan_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: CliRun
+) -> None:
+    """`report` and `baseline` read the configuration as `scan` does, so the same two flags
+    apply: --no-repo-config keeps the pull request's `.hdslint.yaml` out, and one that turns
+    every shipped policy off is exit 2 unless --allow-checks-off."""
+    repo(tmp_path, monkeypatch, "policies:\n  shipped: false\n")
+    error = (
+        "- .hdslint.yaml: the configuration turns every shipped HDS policy off"
+        " (policies.shipped or policies.disable): nothing checks the HDS rules; pass"
+        " --allow-checks-off to scan anyway"
+    )
+
+    def report_lines(*args: str) -> tuple[int, list[str]]:
+        code, out, _ = cli("report", ".", *args)
+        lines = out.splitlines()
+        return code, [
+            line
+            for line in lines
+            if line.startswith(("| Configuration |", "| Policies evaluated |", "- .hdslint.yaml"))
+        ]
+
+    assert report_lines() == (
+        2,
+        ["| Configuration | .hdslint.yaml |", "| Policies evaluated | 2 |", error],
+    )
+    assert report_lines("--allow-checks-off") == (
+        0,
+        ["| Configuration | .hdslint.yaml |", "| Policies evaluated | 2 |"],
+    )
+    assert report_lines("--no-repo-config") == (
+        0,
+        ["| Configuration | none (--no-repo-config: defaults) |", "| Policies evaluated | 11 |"],
+    )
+    # baseline: the same flags, the same outcomes.
+    code, _, err = cli("baseline", ".", "-o", "b.json")
+    assert (code, err.splitlines()[0]) == (2, f"hdslint: error: {error[2:]}")
+    assert cli("baseline", ".", "-o", "b.json", "--allow-checks-off") == (
+        0,
+        "",
+        "Wrote 1 finding to b.json\n",
+    )
+    assert cli("baseline", ".", "-o", "b.json", "--no-repo-config") == (
+        0,
+        "",
+        "Wrote 1 finding to b.json\n",
+    )

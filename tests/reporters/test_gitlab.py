@@ -13,7 +13,7 @@ import pytest
 from hdslint.fingerprint import fingerprint
 from hdslint.reporters import gitlab_codequality, gitlab_sast
 from hdslint.scan import ScanOptions, ScanResult, run_scan
-from tests.conftest import ROOT, SCHEMAS
+from tests.conftest import DEFAULT_PROVENANCE, ROOT, SCHEMAS
 from tests.reporters.test_sarif import PROJECT
 
 SAST_SCHEMA = SCHEMAS / "gitlab-sast-report-format-15.0.7.json"
@@ -70,7 +70,18 @@ def test_sast_report(project: ScanResult) -> None:
         "2026-11-28T00:00:00",
         "2026-11-28T00:00:00",
     )
-    assert scan["messages"] == [{"level": "info", "value": "1 suppressed finding(s)."}]
+    assert scan["messages"] == [
+        {"level": "info", "value": "1 suppressed finding(s)."},
+        {"level": "info", "value": DEFAULT_PROVENANCE},
+    ]
+    assert [(o["name"], o["value"]) for o in scan["options"]] == [
+        ("hdslint.config_file", None),
+        ("hdslint.repository_config_ignored", False),
+        ("hdslint.policies_evaluated", ", ".join(p.id for p in project.policies)),
+        ("hdslint.policies_disabled", ""),
+        ("hdslint.paths_excluded", ""),
+        ("hdslint.health_data_default", True),
+    ]
     got = [
         (
             v["identifiers"][0]["value"],
@@ -112,7 +123,12 @@ def test_codequality_report(project: ScanResult) -> None:
     validate_codequality(document)
     message = next(f.message for f in project.findings if f.policy_id == "HDS-LOC-002")
     active = [f for f in project.findings if f.suppression is None]
-    assert document == [
+    assert document[0]["description"] == f"hdslint: {DEFAULT_PROVENANCE}"
+    assert (document[0]["severity"], document[0]["location"]) == (
+        "info",
+        {"path": ".", "lines": {"begin": 1}},
+    )
+    assert document[1:] == [
         {
             "type": "issue",
             "check_name": "HDS-LOC-001",
@@ -147,5 +163,5 @@ def test_input_errors_fail_the_sast_scan(scan_files: Callable[..., ScanResult]) 
     document = json.loads(gitlab_sast.render(result))
     validate_sast(document)
     assert document["scan"]["status"] == "failure"
-    assert [m["level"] for m in document["scan"]["messages"]] == ["warn"]
+    assert [m["level"] for m in document["scan"]["messages"]] == ["warn", "info"]
     assert document["scan"]["messages"][0]["value"].startswith("project/main.tf")

@@ -11,7 +11,6 @@ unknown, with the reason: never a guess.
 from __future__ import annotations
 
 import ipaddress
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +20,7 @@ from hdslint import catalogue
 from hdslint.geography import normalise_region
 from hdslint.ids import ResourceKey
 from hdslint.model import Edge, EdgeKind, Resource
+from hdslint.saferegex import compile_pattern
 from hdslint.sources.kubernetes.index import Place, ScanIndex, ScopeIndex, edge, make_resource
 from hdslint.sources.kubernetes.objects import (
     K8sObject,
@@ -80,12 +80,11 @@ def endpoint_destination(
         )
     host = (urlparse(url if "://" in url else f"https://{url}").hostname or "").lower()
     for entry in table()["object_store_endpoints"]:
-        found = re.match(entry["match"], host)
-        if found is None:
+        groups = compile_pattern(str(entry["match"])).match_groups(host)
+        if groups is None:
             continue
         provider = str(entry["provider"])
         service = _service(provider, entry)
-        groups = found.groupdict()
         if groups.get("region"):
             return Destination(
                 Place(provider, normalise_region(provider, groups["region"])), service

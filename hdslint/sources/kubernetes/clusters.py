@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hdslint.config import ClusterMapping, Config
-from hdslint.paths import glob_match
-from hdslint.paths import glob_regex as glob_regex  # noqa: PLC0414 (re-exported)
+from hdslint.globs import glob_match
+from hdslint.globs import glob_regex as glob_regex  # noqa: PLC0414 (re-exported)
 
 STDIN = "<stdin>"
 

@@ -82,7 +82,9 @@ def scan(
     out = evaluator.out
     seen: set[InputError] = set()
     unique_errors = [e for e in out.errors if not (e in seen or seen.add(e))]  # type: ignore[func-returns-value]
-    return SourceResult(resources=out.resources, edges=out.edges, errors=unique_errors)
+    return SourceResult(
+        resources=out.resources, edges=out.edges, errors=unique_errors, sensitive=out.sensitive
+    )
 
 
 def _files_of(dirs: Iterable[Path]) -> Iterable[Path]:

@@ -9,6 +9,7 @@ own region argument; what cannot be resolved is kept as an Unknown that says why
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -16,19 +17,19 @@ from pathlib import Path
 from typing import Any
 
 from hdslint import catalogue
-from hdslint.ids import ResourceKey, instance_suffix
+from hdslint.ids import Outside, ResourceKey, UnknownDestination, instance_suffix
 from hdslint.limits import inside_allowed
 from hdslint.model import Edge, InputError, Location, Resource, Unknown, freeze
 from hdslint.redaction import is_secret_key, redact_values
 from hdslint.sources.terraform import budget
-from hdslint.sources.terraform.expr import Scope, evaluate
+from hdslint.sources.terraform.expr import Scope, evaluate, traced
 from hdslint.sources.terraform.flows import FlowReader
 from hdslint.sources.terraform.hcl import Body
 from hdslint.sources.terraform.instance import EMPTY_SCOPE, ModuleInstance
 from hdslint.sources.terraform.loader import Block, ModuleDir, is_local_source
 from hdslint.sources.terraform.paths import dynamic_contents
 from hdslint.sources.terraform.providers import provider_id_for_source
-from hdslint.sources.terraform.resources import ResourceEval, expand
+from hdslint.sources.terraform.resources import SENSITIVE_FOR_EACH, ResourceEval, expand
 
 __all__ = ["Evaluator", "Inputs", "ModuleLibrary", "provider_id_for_source"]
 
@@ -58,11 +59,20 @@ class ModuleLibrary:
         return self._cache[key]
 
 
+# Why a fact derived from a sensitive value is not known: the reason would quote the value.
+SENSITIVE_UNKNOWN = (
+    "{what} derived from a sensitive value, which hdslint neither reads into a policy nor"
+    " shows (nor why it is not known, which could quote it)"
+)
+
+
 @dataclass
 class Output:
     resources: list[Resource] = field(default_factory=list)
     edges: list[Edge] = field(default_factory=list)
     errors: list[InputError] = field(default_factory=list)
+    # Values decided on but never shown: regions and places derived from sensitive values.
+    sensitive: set[str] = field(default_factory=set)
 
 
 class Evaluator:
@@ -275,6 +285,12 @@ class Evaluator:
         if spent is not None:
             spent.where = (res.block.file, res.block.line)
         instances = res.instances()
+        if isinstance(instances, Unknown) and SENSITIVE_FOR_EACH in instances.reason:
+            # Invalid, as Terraform says: an input error, not a resource of unknown keys.
+            self.out.errors.append(
+                InputError(res.block.file, f"{res.address}: {instances.reason}", res.block.line)
+            )
+            return
         if isinstance(instances, Unknown):
             scopes = res.unkeyed_scopes()
             places = {repr(res.region(scope)) for scope in scopes}
@@ -299,17 +315,27 @@ class Evaluator:
         provider = res.config.provider_id
         info = res.info(scope)
         unknown: dict[str, str] = {}
-        region_value = res.region(scope)
+        region_value, region_sensitive = traced(lambda: res.region(scope))
         region: str | None = None
         if isinstance(region_value, Unknown):
-            unknown["region"] = region_value.reason
+            unknown["region"] = (
+                SENSITIVE_UNKNOWN.format(what="its region is")
+                if region_sensitive
+                else region_value.reason
+            )
         elif region_value is not None:
+            # Decided on, as Terraform deploys there; never shown (hdslint.sensitive).
             region = region_value
+            if region_sensitive:
+                self.out.sensitive.add(region)
         else:
             unknown["region"] = catalogue.unlocated_reason("terraform", provider, res.rtype)
-        attributes = self._attributes(res.block.body, scope)
+        attributes, hidden = self._attributes_shown(res.block.body, scope)
         tags, tags_unknown = self._tags(res, attributes)
         unknown.update(tags_unknown)
+        family_tags = catalogue.family("terraform", provider).get("tags", ())
+        if any(name in hidden for name in family_tags):
+            unknown["tags"] = SENSITIVE_UNKNOWN.format(what="its tags are")
         location = Location(res.block.file, res.block.line, end_line=res.block.end_line)
         self.out.resources.append(
             Resource(
@@ -332,17 +358,66 @@ class Evaluator:
             )
         )
         for flow in info.flows:
-            self.flows.add(res, address, scope, flow, location)
+            kept = len(self.out.edges)
+            _, flow_sensitive = traced(
+                lambda flow=flow: self.flows.add(res, address, scope, flow, location)  # type: ignore[misc]
+            )
+            if flow_sensitive:
+                self._hide_destinations(kept)
 
-    def _attributes(self, body: Body, scope: Scope) -> dict[str, Any]:
+    def _hide_destinations(self, start: int) -> None:
+        """Edges found from sensitive values: the places they name are never shown, and an
+        unknown one does not say why (the reason would quote the value)."""
+        for i in range(start, len(self.out.edges)):
+            edge = self.out.edges[i]
+            for place in (edge.target, edge.origin):
+                if isinstance(place, Outside):
+                    self.out.sensitive.update(v for v in (place.region, place.name) if v)
+            if isinstance(edge.target, UnknownDestination):
+                self.out.edges[i] = dataclasses.replace(
+                    edge,
+                    target=UnknownDestination(
+                        SENSITIVE_UNKNOWN.format(what="the destination is"), edge.target.external
+                    ),
+                )
+
+    def _attributes_shown(self, body: Body, scope: Scope) -> tuple[dict[str, Any], set[str]]:
+        """The resource's attributes but those derived from sensitive values, which are
+        dropped (as a plan's are: no policy, hence no message, ever sees them), and the
+        names of those dropped."""
+        out: dict[str, Any] = {}
+        hidden: set[str] = set()
+        names = [
+            *body["attrs"],
+            *(
+                labels[0] if kind == "dynamic" and labels else kind
+                for kind, labels, *_ in body["blocks"]
+            ),
+        ]
+        for name in dict.fromkeys(names):
+            part, sensitive = traced(lambda name=name: self._attributes(body, scope, only=name))  # type: ignore[misc]
+            if sensitive:
+                hidden.add(name)
+            else:
+                out.update(part)
+        return out, hidden
+
+    def _attributes(self, body: Body, scope: Scope, only: str | None = None) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for name, (expr, _line, _src) in body["attrs"].items():
+            if only is not None and name != only:
+                continue
             if name in ("count", "for_each", "provider", "depends_on", "lifecycle"):
                 continue
             if is_secret_key(name):  # never copied: no policy needs a secret's value
                 continue
             out[name] = redact_values(evaluate(expr, scope))
         for block_type, labels, inner, _line, _end in body["blocks"]:
+            if (
+                only is not None
+                and (labels[0] if block_type == "dynamic" and labels else block_type) != only
+            ):
+                continue
             if block_type in ("lifecycle", "provisioner", "connection", "timeouts"):
                 continue
             if block_type == "dynamic" and labels:
@@ -367,7 +442,11 @@ class Evaluator:
         problems: dict[str, str] = {}
         sources: list[Any] = []
         if res.config.provider_id == "aws":
-            sources.append(res.config.default_tags())
+            default_tags, sensitive = traced(res.config.default_tags)
+            if sensitive:
+                problems["tags"] = SENSITIVE_UNKNOWN.format(what="its provider's default tags are")
+            else:
+                sources.append(default_tags)
         sources.extend(attributes.get(name) for name in family.get("tags", ()))
         for value in sources:
             if value is None:

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from typing import Any, Protocol
+from contextvars import ContextVar
+from typing import Any, Protocol, TypeVar
 
 from hdslint.model import Unknown
 from hdslint.sources.terraform import budget
@@ -28,6 +29,57 @@ from hdslint.sources.terraform.values import (
 Expr = tuple[Any, ...]
 
 MAX_DEPTH = 200
+
+
+# -- sensitivity --------------------------------------------------------------------------
+#
+# Terraform marks a value sensitive (a variable or output declared `sensitive = true`, the
+# sensitive() function) and every value computed from it: lower(), format(), a template, a
+# local, a module's input or output, a `for` over it, a conditional on it. hdslint follows
+# the same rule by noting what an evaluation reads: every read of a sensitive value marks
+# the evaluation that reads it (and, through it, the evaluations around it). Cached values
+# (variables, locals, provider arguments) keep their mark and mark whoever reads them again.
+# The value itself stays what it is: Terraform knows it, so the decision may use it; only
+# outputs must never show it (hdslint.sensitive).
+
+_READS_SENSITIVE: ContextVar[list[bool] | None] = ContextVar("reads_sensitive", default=None)
+
+T = TypeVar("T")
+
+
+def note_sensitive() -> None:
+    """The evaluation under way has read a sensitive value."""
+    cell = _READS_SENSITIVE.get()
+    if cell is not None:
+        cell[0] = True
+
+
+def traced(compute: Callable[[], T]) -> tuple[T, bool]:
+    """`compute()`, and whether it read a sensitive value (the evaluation around it, if
+    any, is marked too: what it computes derives from the same value)."""
+    cell = [False]
+    token = _READS_SENSITIVE.set(cell)
+    try:
+        value = compute()
+    finally:
+        _READS_SENSITIVE.reset(token)
+    if cell[0]:
+        note_sensitive()
+    return value, cell[0]
+
+
+def untraced(compute: Callable[[], T]) -> T:
+    """`compute()`, its reads of sensitive values forgotten: Terraform's nonsensitive()."""
+    token = _READS_SENSITIVE.set([False])
+    try:
+        return compute()
+    finally:
+        _READS_SENSITIVE.reset(token)
+
+
+def evaluate_traced(expr: Expr, scope: Scope) -> tuple[Any, bool]:
+    """Evaluate to a plain value, and whether it derives from a sensitive value."""
+    return traced(lambda: evaluate(expr, scope))
 
 
 class Namespace:
@@ -420,6 +472,10 @@ Function = Callable[..., Any]
 def _call(name: str, arg_exprs: tuple[Expr, ...], expand: bool, scope: Scope, depth: int) -> Any:
     if name in ("try", "can"):
         return _try_can(name, arg_exprs, scope, depth)
+    if name == "sensitive":
+        note_sensitive()
+    elif name == "nonsensitive" and len(arg_exprs) == 1:
+        return untraced(lambda: materialize(_eval(arg_exprs[0], scope, depth)))
     fn = FUNCTIONS.get(name)
     if fn is None:
         return Unknown(f"function {name}() is not evaluated by hdslint")

@@ -7,7 +7,16 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from hdslint.model import Unknown
-from hdslint.sources.terraform.expr import Scope, bind, convert_to_type, evaluate, evaluate_lazy
+from hdslint.sources.terraform.expr import (
+    Scope,
+    bind,
+    convert_to_type,
+    evaluate,
+    evaluate_lazy,
+    evaluate_traced,
+    note_sensitive,
+    traced,
+)
 from hdslint.sources.terraform.loader import Block, ModuleDir
 from hdslint.sources.terraform.namespaces import (
     DataNS,
@@ -30,6 +39,12 @@ class EmptyScope:
 
 
 EMPTY_SCOPE = EmptyScope()
+
+
+def _declared_sensitive(block: Block) -> bool:
+    """A `variable` or `output` declared `sensitive = true` (a literal, as Terraform requires)."""
+    attr = block.body["attrs"].get("sensitive")
+    return attr is not None and attr[0] == ("lit", True)
 
 
 class ModuleInstance:
@@ -56,8 +71,9 @@ class ModuleInstance:
         self.call = call
         self.each = each or {}
         self.depth = depth
-        self._vars: dict[str, Any] = {}
-        self._locals: dict[str, Any] = {}
+        # Cached values, each with whether it derives from a sensitive value.
+        self._vars: dict[str, tuple[Any, bool]] = {}
+        self._locals: dict[str, tuple[Any, bool]] = {}
         self._busy: set[str] = set()
         self._resources: dict[tuple[str, str], ResourceEval] = {}
         self._children: dict[str, list[ModuleInstance]] | None = None
@@ -102,19 +118,25 @@ class ModuleInstance:
     # variables
     def variable(self, name: str) -> Any:
         if name in self._vars:
-            return self._vars[name]
+            value, sensitive = self._vars[name]
+            if sensitive:
+                note_sensitive()
+            return value
         if name in self._busy:
             return Unknown(f"var.{name} refers to itself", error=True)
         self._busy.add(name)
         try:
-            value = self._variable(name)
+            value, sensitive = traced(lambda: self._variable(name))
             block = self.mod.variables.get(name)
             type_attr = block.body["attrs"].get("type") if block is not None else None
             if type_attr is not None:
                 value = convert_to_type(value, type_attr[0], EMPTY_SCOPE)
+            if block is not None and _declared_sensitive(block):
+                sensitive = True
+                note_sensitive()
         finally:
             self._busy.discard(name)
-        self._vars[name] = value
+        self._vars[name] = (value, sensitive)
         return value
 
     def _variable(self, name: str) -> Any:
@@ -152,7 +174,10 @@ class ModuleInstance:
     def local(self, name: str) -> Any:
         key = "local." + name
         if name in self._locals:
-            return self._locals[name]
+            value, sensitive = self._locals[name]
+            if sensitive:
+                note_sensitive()
+            return value
         if key in self._busy:
             return Unknown(f"local.{name} refers to itself", error=True)
         entry = self.mod.locals.get(name)
@@ -160,10 +185,10 @@ class ModuleInstance:
             return Unknown(f"no local value {name!r} in {self.where}", error=True)
         self._busy.add(key)
         try:
-            value = evaluate(entry[0], self)
+            value, sensitive = evaluate_traced(entry[0], self)
         finally:
             self._busy.discard(key)
-        self._locals[name] = value
+        self._locals[name] = (value, sensitive)
         return value
 
     # resources
@@ -200,6 +225,8 @@ class ModuleInstance:
         value = block.body["attrs"].get("value")
         if value is None:
             return None
+        if _declared_sensitive(block):
+            note_sensitive()
         return evaluate_lazy(value[0], self)
 
     # providers

@@ -92,6 +92,15 @@ class _Plan:
         configuration = doc.get("configuration") or {}
         self.provider_configs: Mapping[str, Any] = configuration.get("provider_config") or {}
         self.variables: Mapping[str, Any] = doc.get("variables") or {}
+        declared = (configuration.get("root_module") or {}).get("variables") or {}
+        # Root variables declared `sensitive = true`: what comes from them is never shown.
+        self.sensitive_variables = frozenset(
+            name
+            for name, spec in declared.items()
+            if isinstance(spec, dict) and spec.get("sensitive")
+        )
+        # Whether the region being resolved came from a sensitive variable.
+        self._region_sensitive = False
         self.config_resources: dict[str, Mapping[str, Any]] = {}
         self.module_sources: dict[str, str] = {}
         self._index_config(configuration.get("root_module") or {}, "")
@@ -119,7 +128,9 @@ class _Plan:
         out: dict[str, Mapping[str, Any]] = {}
         for res in _walk_modules(prior.get("root_module") or {}):
             if isinstance(res.get("values"), dict):
-                out[str(res.get("address"))] = res["values"]
+                out[str(res.get("address"))] = _mask(
+                    res["values"], res.get("sensitive_values") or {}
+                )
         return out
 
     # -- resources ---------------------------------------------------------------------
@@ -173,9 +184,12 @@ class _Plan:
         config_address = str(declared)
         config_res = self.config_resources.get(config_address, {})
         unknown: dict[str, str] = {}
+        self._region_sensitive = False
         region = resolve_region(
             RegionRule.of(info, provider), _PlanRegion(self, parsed, values, config_res)
         )
+        if self._region_sensitive and isinstance(region, str):
+            self.result.sensitive.add(region)  # decided on, never shown (hdslint.sensitive)
         if isinstance(region, Unknown):
             unknown["region"] = region.reason
         elif region is None:
@@ -276,6 +290,7 @@ class _Plan:
                 if isinstance(ref, str) and ref.startswith("var."):
                     var = self.variables.get(ref[4:], {})
                     if isinstance(var, dict) and isinstance(var.get("value"), str):
+                        self._region_sensitive = ref[4:] in self.sensitive_variables
                         return str(var["value"])
             refs = ", ".join(expr.get("references") or ()) or "an expression"
             return Unknown(

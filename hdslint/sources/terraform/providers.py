@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from hdslint import catalogue
 from hdslint.model import Unknown
-from hdslint.sources.terraform.expr import evaluate
+from hdslint.sources.terraform.expr import evaluate, note_sensitive, traced
 from hdslint.sources.terraform.hcl import Expr
 from hdslint.sources.terraform.loader import Block
 from hdslint.sources.terraform.paths import exprs_at
@@ -42,7 +42,8 @@ class ProviderConfig:
         self.provider_id = provider_id
         self.block = block
         self.instance = instance
-        self._values: dict[str, Any] = {}
+        # Each argument's value, with whether it derives from a sensitive value.
+        self._values: dict[str, tuple[Any, bool]] = {}
 
     @property
     def name(self) -> str:
@@ -52,19 +53,25 @@ class ProviderConfig:
         """The value of a provider argument (a dotted path reaches into nested blocks, e.g.
         Outscale's `api.region`); None when not set."""
         if name not in self._values:
-            value: Any = None
-            if self.block is not None and self.instance is not None:
-                for expr, scope, source in exprs_at(self.block.body, name, self.instance):
-                    value = evaluate(expr, scope)
-                    if isinstance(value, Unknown):
-                        value = Unknown(
-                            f'provider "{self.name}" {name} = {source}: {value.reason}',
-                            ref=value.ref,
-                        )
-                    if value is not None:
-                        break
-            self._values[name] = value
-        return self._values[name]
+            self._values[name] = traced(lambda: self._argument(name))
+        value, sensitive = self._values[name]
+        if sensitive:
+            note_sensitive()
+        return value
+
+    def _argument(self, name: str) -> Any:
+        value: Any = None
+        if self.block is not None and self.instance is not None:
+            for expr, scope, source in exprs_at(self.block.body, name, self.instance):
+                value = evaluate(expr, scope)
+                if isinstance(value, Unknown):
+                    value = Unknown(
+                        f'provider "{self.name}" {name} = {source}: {value.reason}',
+                        ref=value.ref,
+                    )
+                if value is not None:
+                    break
+        return value
 
     def default_tags(self) -> Any:
         if self.block is None or self.instance is None:

@@ -17,7 +17,10 @@ from hdslint.sources.terraform.expr import (
     bind,
     evaluate,
     evaluate_lazy,
+    evaluate_traced,
     first_unknown,
+    note_sensitive,
+    traced,
 )
 from hdslint.sources.terraform.hcl import Expr
 from hdslint.sources.terraform.loader import Block
@@ -27,6 +30,12 @@ from hdslint.sources.terraform.region import RegionRule, resolve_region
 
 if TYPE_CHECKING:
     from hdslint.sources.terraform.instance import ModuleInstance
+
+
+# Terraform's refusal, as it words it: instance keys would show the values in every address.
+SENSITIVE_FOR_EACH = (
+    "sensitive values, or values derived from them, cannot be used as for_each arguments"
+)
 
 
 @dataclass
@@ -45,7 +54,8 @@ class ResourceEval:
         self.address = f"{instance.prefix()}{self.rtype}.{self.name}"
         self.config = instance.provider_for(block)
         self._instances: list[_Instance] | Unknown | None = None
-        self._exported: dict[tuple[str, Any], Any] = {}
+        # Attributes other expressions read, with whether they derive from a sensitive value.
+        self._exported: dict[tuple[str, Any], tuple[Any, bool]] = {}
 
     def value(self) -> ResourceValue:
         return ResourceValue(self)
@@ -87,8 +97,11 @@ class ResourceEval:
     def exported(self, name: str, key: Any) -> Any:
         cache_key = (name, key if isinstance(key, str | int | float | bool) else repr(key))
         if cache_key not in self._exported:
-            self._exported[cache_key] = self._exported_value(name, key)
-        return self._exported[cache_key]
+            self._exported[cache_key] = traced(lambda: self._exported_value(name, key))
+        value, sensitive = self._exported[cache_key]
+        if sensitive:
+            note_sensitive()
+        return value
 
     def _exported_value(self, name: str, key: Any) -> Any:
         attrs = self.block.body["attrs"]
@@ -221,7 +234,10 @@ def expand(attrs: Mapping[str, Any], scope: Scope) -> list[tuple[Any, Mapping[st
         budget.charge_instances(count, "count")  # before the instances are built
         return [(i, {"count": {"index": i}}) for i in range(int(count))]
     if "for_each" in attrs:
-        coll = evaluate(attrs["for_each"][0], scope)
+        coll, sensitive = evaluate_traced(attrs["for_each"][0], scope)
+        if sensitive:
+            # As Terraform: the keys would show the value in every instance's address.
+            return Unknown(f"for_each = {attrs['for_each'][2]}: {SENSITIVE_FOR_EACH}", error=True)
         if isinstance(coll, UnknownKeys):
             return UnknownKeys(
                 f"for_each = {attrs['for_each'][2]}: {coll.reason}", coll.elements, ref=coll.ref

@@ -151,3 +151,66 @@ def test_scanning_an_inventory_does_not_import_boto3(
     assert (proc.returncode, proc.stdout, proc.stderr) == (1, "[]\n", "")
     report = json.loads((tmp_path / "out.json").read_text())
     assert report["summary"]["failed"] == 7
+
+
+def _documented_inventory() -> dict[str, Any]:
+    docs = (ROOT / "docs" / "inventory.md").read_text()
+    doc: dict[str, Any] = json.loads(docs.split("```json\n", 1)[1].split("```", 1)[0])
+    return doc
+
+
+NOTHING_READ = (
+    "nothing was read: no service could be read in any region{how}: check the credentials,"
+    " the role's permissions and the network"
+)
+
+
+@pytest.mark.parametrize(
+    ("coverage", "resources", "how"),
+    [
+        # Every (service, region) failed: the live scan exited 2 for it.
+        (
+            [
+                {
+                    "service": "s3",
+                    "region": "eu-west-3",
+                    "status": "access_denied",
+                    "calls": 1,
+                    "failures": [],
+                },
+                {
+                    "service": "rds",
+                    "region": "eu-west-3",
+                    "status": "region_disabled",
+                    "calls": 0,
+                    "failures": [],
+                },
+            ],
+            "keep",
+            " (1 access denied, 1 region disabled; the coverage gaps say why)",
+        ),
+        # Nothing at all: no coverage, no resource.
+        ([], [], ""),
+    ],
+)
+def test_a_saved_inventory_that_read_nothing_is_exit_2(
+    coverage: list[dict[str, Any]],
+    resources: Any,
+    how: str,
+    tmp_path: Path,
+    cli: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    doc = _documented_inventory()
+    doc["coverage"] = coverage
+    if resources != "keep":
+        doc["resources"], doc["edges"] = resources, []
+    save(doc, tmp_path / "inv.json")
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = cli("scan", "inv.json", "--no-color", "--fail-on", "none")
+    assert (code, out.splitlines()[0]) == (2, "error  inv.json: " + NOTHING_READ.format(how=how))
+    # One service read in one region is a read: the documented example scans without error.
+    doc = _documented_inventory()
+    save(doc, tmp_path / "inv.json")
+    code, out, _ = cli("scan", "inv.json", "--no-color", "-q", "--fail-on", "none")
+    assert code == 0

@@ -152,4 +152,4 @@ def test_the_value_tag_of_real_crds_loads() -> None:
     ],
 )
 def test_cluster_path_globs(pattern: str, path: str, matches: bool) -> None:
-    assert bool(glob_regex(pattern).match(path)) is matches
+    assert glob_regex(pattern).matches_start(path) is matches

@@ -1,0 +1,99 @@
+"""The CloudFormation source: templates (JSON or YAML, SAM included, and CDK's synthesized
+`cdk.out`) -> normalised resources and edges.
+
+A template is evaluated for each place it is deployed (`deployments.py`: the CDK manifest,
+samconfig, or `cloudformation.stacks`); nested stacks are evaluated through their parent,
+not on their own. Resources are the same as their Terraform equivalents
+(`hdslint/catalogue/cloudformation.yaml`). hdslint never runs cdk, sam or cfn tooling.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from hdslint.limits import inside_allowed, too_large
+from hdslint.model import InputError
+from hdslint.paths import display_path
+from hdslint.sources.base import SourceResult
+from hdslint.sources.cloudformation.deployments import Deployments
+from hdslint.sources.cloudformation.stacks import (
+    NESTED_STACK_TYPES,
+    StackBuilder,
+    nested_template_path,
+)
+from hdslint.sources.cloudformation.template import Template, load
+
+if TYPE_CHECKING:
+    from hdslint.config import Config
+    from hdslint.result import ScanOptions
+
+
+def scan(files: Sequence[Path], config: Config, options: ScanOptions) -> SourceResult:
+    result = SourceResult()
+    loaded: dict[Path, Template | InputError | None] = {}
+
+    def read(path: Path) -> Template | InputError | None:
+        key = path.resolve()
+        if key not in loaded:
+            loaded[key] = read_template(path)
+        return loaded[key]
+
+    templates: list[tuple[Path, Template]] = []
+    for path in files:
+        found = read(path)
+        if isinstance(found, InputError):
+            result.errors.append(found)
+        elif found is not None:
+            templates.append((path, found))
+    nested = _nested_templates(templates)
+    deployments = Deployments(config)
+    builder = StackBuilder(read)
+    for path, template in templates:
+        if path.resolve() in nested:
+            continue  # read through the stack that nests it
+        for target in deployments.targets(path, template.file):
+            builder.add(path, template, target)
+    result.resources.extend(builder.resources())
+    result.edges.extend(builder.edges())
+    result.errors.extend(deployments.errors + builder.errors)
+    return result
+
+
+def read_template(path: Path) -> Template | InputError | None:
+    display = display_path(path)
+    if not inside_allowed(path):
+        return InputError(display, "outside the scanned folders: not read")
+    problem = too_large(path)
+    if problem is not None:
+        return InputError(display, problem)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return InputError(display, f"cannot read: {exc.strerror or exc}")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return InputError(display, f"not valid UTF-8 (byte {exc.start})")
+    return load(text, display)
+
+
+def _nested_templates(templates: Sequence[tuple[Path, Template]]) -> set[Path]:
+    """The templates another scanned template deploys as a nested stack."""
+    out: set[Path] = set()
+    for path, template in templates:
+        resources = template.data.get("Resources")
+        if not isinstance(resources, dict):
+            continue
+        for body in resources.values():
+            kind = body.get("Type") if isinstance(body, dict) else None
+            if not isinstance(kind, str) or kind not in NESTED_STACK_TYPES:
+                continue
+            properties: Any = body.get("Properties")
+            child = nested_template_path(
+                path, body, properties if isinstance(properties, dict) else {}
+            )
+            if isinstance(child, Path):
+                out.add(child.resolve())
+    return out
