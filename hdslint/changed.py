@@ -10,7 +10,11 @@ unknowns and false positives for this reason). Instead:
    inputs it really gets;
 3. CloudFormation: a changed CDK manifest or samconfig stands for its folder (the
    templates it deploys), and a nested template is scanned with the templates that nest it;
-4. only findings located in the changed folders are reported.
+4. only findings located in the changed folders are reported;
+5. Terragrunt: a changed unit (`terragrunt.hcl`) is scanned as the root it is, and a changed
+   `.hcl` it reads (`root.hcl`, `region.hcl`, `_envcommon/*.hcl`) scans the units below its
+   folder and those that name it; their findings are reported wherever they are located
+   (in the module the unit deploys, in the `generate` block of a root).
 
 Folders are not recursive: a change in `infra/modules/db/` does not scan `infra/` as a whole.
 """
@@ -33,13 +37,16 @@ from hdslint.sources.cloudformation.context import DEPLOY_RECORDS, nesting_paren
 # `source` attributes (a file for aws_s3_object) may match too, which only adds a folder to
 # read for context, never a reported finding.
 _LOCAL_SOURCE = re.compile(r'\bsource"?\s*[=:]\s*"(\.{1,2}/[^"]*)"')
-MODULE_SUFFIXES = (".tf", ".tf.json")
+MODULE_SUFFIXES = (".tf", ".tf.json", ".tofu", ".tofu.json")
+UNIT_NAME = "terragrunt.hcl"
 
 
 @dataclass(frozen=True)
 class ChangedScope:
     paths: list[str]  # what to scan: files, each standing for its folder where it must
     folders: frozenset[Path]  # resolved folders whose findings are reported
+    # resolved Terragrunt unit folders whose findings are reported wherever they are located
+    units: frozenset[Path] = frozenset()
 
 
 def _inputs_in(folder: Path) -> list[Path]:
@@ -59,7 +66,7 @@ def _terraform_callers(root: Path) -> dict[Path, set[Path]]:
         base = Path(folder)
         for name in filenames:
             file = base / name
-            if not name.endswith(MODULE_SUFFIXES) or too_large(file):
+            if not (name.endswith(MODULE_SUFFIXES) or name == UNIT_NAME) or too_large(file):
                 continue
             if file.is_symlink() and top not in file.resolve().parents:
                 continue
@@ -68,7 +75,8 @@ def _terraform_callers(root: Path) -> dict[Path, set[Path]]:
             except OSError:
                 continue
             for source in _LOCAL_SOURCE.findall(text):
-                target = (base / source).resolve()
+                # Terragrunt's `../modules//mysql`: the module is the subfolder.
+                target = (base / source.split("?", 1)[0].replace("//", "/")).resolve()
                 callers.setdefault(target, set()).add(base.resolve())
     return callers
 
@@ -80,6 +88,7 @@ def expand_changed(files: Sequence[str], root: Path | None = None) -> ChangedSco
     folder is still there. `root` is where callers are looked for (default: the working
     directory, which is the repository's root under pre-commit)."""
     folders: dict[Path, Path] = {}  # resolved -> as given, in order
+    units = _terragrunt_units(files, root or Path.cwd())
     for name in files:
         path = Path(name)
         if path.is_dir():
@@ -94,6 +103,8 @@ def expand_changed(files: Sequence[str], root: Path | None = None) -> ChangedSco
             continue
         folders.setdefault(folder.resolve(), folder)
     to_scan: dict[Path, Path] = dict(folders)
+    for unit in sorted(units):
+        to_scan.setdefault(unit, Path(os.path.relpath(unit)))
     terraform = [f for f in folders if any(p.name.endswith(MODULE_SUFFIXES) for p in _inputs_in(f))]
     if terraform:
         callers = _terraform_callers(root or Path.cwd())
@@ -115,22 +126,67 @@ def expand_changed(files: Sequence[str], root: Path | None = None) -> ChangedSco
     paths: list[str] = []
     for shown in to_scan.values():
         paths.extend(str(p) for p in _inputs_in(shown))
-    return ChangedScope(paths=paths, folders=frozenset(folders))
+    return ChangedScope(paths=paths, folders=frozenset(folders), units=frozenset(units))
 
 
-def only_changed(result: ScanResult, folders: Iterable[Path]) -> ScanResult:
+def _terragrunt_units(files: Sequence[str], root: Path) -> set[Path]:
+    """The Terragrunt unit folders a change concerns: changed units, and for a changed
+    `.hcl` file the units below its folder (find_in_parent_folders reaches it from there)
+    and the units that name it."""
+    changed = [Path(name) for name in files if name.endswith(".hcl")]
+    units = {p.resolve().parent for p in changed if p.name == UNIT_NAME}
+    read = [p for p in changed if p.name != UNIT_NAME]
+    if not read:
+        return units
+    for unit in _unit_files(root):
+        if any(p.resolve().parent in unit.parents for p in read) or _names_any(unit, read):
+            units.add(unit.parent)
+    return units
+
+
+def _unit_files(root: Path) -> list[Path]:
+    top = root.resolve()
+    found = []
+    for folder, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
+        if UNIT_NAME in filenames:
+            file = (Path(folder) / UNIT_NAME).resolve()
+            if top == file.parent or top in file.parents:
+                found.append(file)
+    return found
+
+
+def _names_any(unit: Path, read: Sequence[Path]) -> bool:
+    if too_large(unit):
+        return False
+    try:
+        text = unit.read_text("utf-8", errors="replace")
+    except OSError:
+        return False
+    return any(p.name in text for p in read)
+
+
+def only_changed(
+    result: ScanResult, folders: Iterable[Path], units: Iterable[Path] = ()
+) -> ScanResult:
     """The scan result with only the findings (and unused-suppression warnings) declared in
-    `folders` (errors are all kept: something that could not be read may hide a finding
-    anywhere)."""
+    `folders`, and the findings of the Terragrunt `units` (errors are all kept: something
+    that could not be read may hide a finding anywhere)."""
     wanted = frozenset(folders)
+    unit_scopes = frozenset(units)
 
     def inside(file: str | None) -> bool:
         return file is not None and Path(file).resolve().parent in wanted
+
+    def of_unit(scope: str) -> bool:
+        return bool(unit_scopes) and bool(scope) and Path(scope).resolve() in unit_scopes
 
     # Unused config waivers (no line) are left out: a waiver may be meant for a folder that
     # a --changed scan does not read.
     return dataclasses.replace(
         result,
-        findings=[f for f in result.findings if inside(f.location.file)],
+        findings=[
+            f for f in result.findings if inside(f.location.file) or of_unit(f.resource.scope)
+        ],
         warnings=[w for w in result.warnings if w.line is not None and inside(w.file)],
     )

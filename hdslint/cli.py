@@ -535,6 +535,11 @@ def _comma_separated(values: Sequence[str]) -> tuple[str, ...]:
     help="Configuration file (default: the nearest .hdslint.yaml upward from here).",
 )
 @click.option(
+    "--no-repo-config",
+    is_flag=True,
+    help="Do not look for a .hdslint.yaml upward from here: the defaults, or --config.",
+)
+@click.option(
     "--save",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Also write the inventory (resources, data flows, coverage) to FILE, as JSON "
@@ -581,6 +586,7 @@ def aws(
     formats: tuple[str, ...],
     outputs: tuple[str, ...],
     config: Path | None,
+    no_repo_config: bool,
     fail_on: str | None,
     save: Path | None,
     quiet: bool,
@@ -612,6 +618,7 @@ def aws(
             formats=formats,
             outputs=outputs,
             config=config,
+            repository_config=not no_repo_config,
             fail_on=fail_on,
             save=save,
             quiet=quiet or no_progress,

@@ -46,6 +46,7 @@ SKIP_DIRS = frozenset(
         ".hg",
         ".svn",
         ".terraform",
+        ".terragrunt-cache",  # Terragrunt's downloads: read through their unit only
         "node_modules",
         ".venv",
         "venv",
@@ -54,6 +55,9 @@ SKIP_DIRS = frozenset(
         ".mypy_cache",
         ".pytest_cache",
         ".ruff_cache",
+        # `sam build` copies each template there (a second copy of every stack, without
+        # its samconfig): the template beside samconfig is the one scanned.
+        ".aws-sam",
     }
 )
 
@@ -174,6 +178,7 @@ def collect(found: Discovered, config: Config, options: ScanOptions) -> SourceRe
     from hdslint.sources.terraform.parsing import ParseOptions
 
     result = SourceResult(errors=list(found.errors))
+    not_roots = collect_terragrunt(found, result)
     if found.terraform_dirs:
         parse_options = ParseOptions(
             cache_dir=_outside_scanned(
@@ -190,6 +195,7 @@ def collect(found: Discovered, config: Config, options: ScanOptions) -> SourceRe
                 var_files=[*config.var_files, *options.var_files],
                 env=options.env,
                 parse_options=parse_options,
+                not_roots=not_roots,
             )
         )
     for kind, files in found.files.items():
@@ -206,6 +212,18 @@ def collect(found: Discovered, config: Config, options: ScanOptions) -> SourceRe
     elif found.file_count == 0 and not found.excluded_count:
         result.errors.extend(nothing_read_errors(options.paths))
     return reconcile_plans(result)
+
+
+def collect_terragrunt(found: Discovered, result: SourceResult) -> frozenset[Path]:
+    """Terragrunt units, each a root; the folders they evaluate are not Terraform roots."""
+    files = found.files.pop("terragrunt", [])
+    if not files:
+        return frozenset()
+    from hdslint.sources import terragrunt
+
+    units = terragrunt.scan(files)
+    result.extend(units.result)
+    return frozenset(units.claimed)
 
 
 # How a scan that checks nothing is allowed, as the errors say it.
@@ -263,8 +281,8 @@ def unread_errors(kind: str, files: Sequence[Path]) -> list[InputError]:
 
 # What a folder must hold for a scan to read something, as the error says it.
 READ_KINDS = (
-    "Terraform .tf/.tfvars, plan JSON, Kubernetes YAML, CloudFormation templates,"
-    " hdslint inventories"
+    "Terraform/OpenTofu .tf/.tofu/.tfvars, plan JSON, Kubernetes YAML, CloudFormation"
+    " templates, hdslint inventories"
 )
 
 

@@ -71,8 +71,8 @@ def test_kubernetes_noncompliant_example_findings() -> None:
 
 def test_scanning_all_examples_gives_the_readme_summary() -> None:
     result = run_scan(ScanOptions(paths=["examples"], env={}))
-    assert len(result.graph) == 48
-    assert sum(1 for f in result.findings if f.status.value == "fail") == 11
+    assert len(result.graph) == 54
+    assert sum(1 for f in result.findings if f.status.value == "fail") == 13
     assert sum(1 for f in result.findings if f.status.value == "not_evaluated") == 3
     assert result.errors == []
 
@@ -109,3 +109,34 @@ def test_cloudformation_noncompliant_example_findings() -> None:
             9,
         ),
     ]
+
+
+@pytest.mark.parametrize("tool", ["opentofu", "terragrunt"])
+def test_opentofu_and_terragrunt_compliant_examples_have_no_findings(tool: str) -> None:
+    result = run_scan(ScanOptions(paths=[f"examples/{tool}/compliant"], env={}))
+    assert (finding_tuples(result), result.errors) == ([], [])
+
+
+def test_opentofu_noncompliant_example_findings() -> None:
+    result = run_scan(ScanOptions(paths=["examples/opentofu/noncompliant"], env={}))
+    assert finding_tuples(result) == [
+        ("HDS-LOC-001", "fail", 'aws_s3_bucket.records["virginia"]', 12),
+    ]
+    assert result.errors == []
+
+
+def test_terragrunt_noncompliant_example_findings() -> None:
+    result = run_scan(ScanOptions(paths=["examples/terragrunt/noncompliant"], env={}))
+    assert [
+        (f.policy_id, f.resource.id, f.location.file, f.location.line, f.resource.scope)
+        for f in result.findings
+    ] == [
+        (
+            "HDS-LOC-001",
+            "aws_s3_bucket.records",
+            "examples/terragrunt/modules/records/main.tf",
+            5,
+            "examples/terragrunt/noncompliant/us-east-1/records",
+        ),
+    ]
+    assert result.errors == []

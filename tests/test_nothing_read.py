@@ -1,5 +1,5 @@
 """Nothing read is never a pass: a scan that reads no file, and infrastructure files this
-version does not read (OpenTofu, Terragrunt), are input errors (exit 2)."""
+version does not read (Terragrunt's JSON configuration), are input errors (exit 2)."""
 
 from __future__ import annotations
 
@@ -16,12 +16,13 @@ Cli = Callable[..., tuple[int, str, str]]
 
 NOTHING = (
     "nothing to scan: this folder holds no file hdslint reads"
-    " (Terraform .tf/.tfvars, plan JSON, Kubernetes YAML, CloudFormation templates,"
+    " (Terraform/OpenTofu .tf/.tofu/.tfvars, plan JSON, Kubernetes YAML, CloudFormation"
+    " templates,"
     " hdslint inventories)"
 )
-TOFU = "not read by this version of hdslint: an OpenTofu file (.tofu, .tofu.json)"
-TERRAGRUNT = "not read by this version of hdslint: a Terragrunt configuration (terragrunt.hcl)"
-US_BUCKET = 'provider "aws" { region = "us-east-1" }\nresource "aws_s3_bucket" "b" {}\n'
+TERRAGRUNT = (
+    "not read by this version of hdslint: a Terragrunt JSON configuration (terragrunt.hcl.json)"
+)
 EU_BUCKET = 'provider "aws" { region = "eu-west-3" }\nresource "aws_s3_bucket" "b" {}\n'
 CFN_YAML = 'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  B:\n    Type: AWS::S3::Bucket\n'
 SAM_YAML = "Transform: AWS::Serverless-2016-10-31\n"
@@ -61,11 +62,9 @@ def test_a_folder_of_files_hdslint_does_not_read_is_exit_2(cli: Cli, project) ->
 @pytest.mark.parametrize(
     ("files", "lines"),
     [
-        ({"main.tofu": US_BUCKET}, [f"p/main.tofu: {TOFU}"]),
-        ({"main.tofu.json": '{"resource": {}}'}, [f"p/main.tofu.json: {TOFU}"]),
         (
-            {"terragrunt.hcl": 'terraform { source = "../m" }\n'},
-            [f"p/terragrunt.hcl: {TERRAGRUNT}"],
+            {"terragrunt.hcl.json": '{"terraform": {"source": "../m"}}'},
+            [f"p/terragrunt.hcl.json: {TERRAGRUNT}"],
         ),
     ],
 )
@@ -80,16 +79,22 @@ def test_infrastructure_that_is_not_read_is_named_and_exit_2(
 
 
 def test_an_unread_file_given_by_name_is_exit_2(cli: Cli, project) -> None:  # type: ignore[no-untyped-def]
-    project({"main.tofu": US_BUCKET})
-    assert cli("scan", "p/main.tofu") == (2, errors_text(f"p/main.tofu: {TOFU}"), "")
+    project({"terragrunt.hcl.json": "{}"})
+    assert cli("scan", "p/terragrunt.hcl.json") == (
+        2,
+        errors_text(f"p/terragrunt.hcl.json: {TERRAGRUNT}"),
+        "",
+    )
 
 
 def test_unread_files_beside_read_ones_are_named_and_the_rest_is_scanned(cli: Cli, project) -> None:  # type: ignore[no-untyped-def]
-    project({"main.tf": EU_BUCKET, "next.tofu": US_BUCKET, "cfn/t.yaml": CFN_YAML})
+    project({"main.tf": EU_BUCKET, "next/terragrunt.hcl.json": "", "cfn/t.yaml": CFN_YAML})
     code, out, err = cli("scan", "p", "-f", "json")
     doc = json.loads(out)
     assert (code, err) == (2, "")
-    assert doc["errors"] == [{"file": "p/next.tofu", "line": None, "message": TOFU}]
+    assert doc["errors"] == [
+        {"file": "p/next/terragrunt.hcl.json", "line": None, "message": TERRAGRUNT}
+    ]
     assert (doc["summary"]["resources"], doc["summary"]["files"]) == (2, 2)
 
 
@@ -125,12 +130,12 @@ def test_a_template_without_resources_is_an_input_error(cli: Cli, project) -> No
 
 
 def test_unread_files_are_in_every_report(cli: Cli, project, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    project({"main.tf": EU_BUCKET, "next.tofu": US_BUCKET})
+    project({"main.tf": EU_BUCKET, "next/terragrunt.hcl.json": ""})
     formats = ("json", "sarif", "github", "markdown", "junit", "text")
     args = [a for f in formats for a in ("-f", f"{f}={tmp_path / f}")]
     assert cli("scan", "p", *args) == (2, "", "")
     for name in formats:
-        assert "p/next.tofu" in (tmp_path / name).read_text("utf-8"), name
+        assert "p/next/terragrunt.hcl.json" in (tmp_path / name).read_text("utf-8"), name
         assert "not read by this version of hdslint" in (tmp_path / name).read_text("utf-8"), name
 
 
@@ -153,9 +158,10 @@ def test_a_plan_shaped_document_without_planned_values_is_an_input_error(cli: Cl
     ("name", "text", "kind"),
     [
         ("main.tf", "", "terraform"),
-        ("main.tofu", "", "opentofu"),
-        ("x.tofu.json", "{}", "opentofu"),
+        ("main.tofu", "", "terraform"),
+        ("x.tofu.json", "{}", "terraform"),
         ("terragrunt.hcl", "", "terragrunt"),
+        ("terragrunt.hcl.json", "{}", "terragrunt-json"),
         ("root.hcl", "", None),
         ("template.yaml", CFN_YAML, "cloudformation"),
         ("deploy.yaml", "apiVersion: v1\nkind: ConfigMap\n", "kubernetes"),

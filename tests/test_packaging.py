@@ -146,7 +146,7 @@ def test_plain_install_needs_no_boto3(tmp_path: Path, wheel: Path) -> None:
     scan = hdslint("scan", "--no-cache", "examples")
     assert scan.returncode == 1, scan.stderr
     assert scan.stderr == ""
-    assert scan.stdout.splitlines()[-2].startswith("48 resources (39 with health data), ")
+    assert scan.stdout.splitlines()[-2].startswith("54 resources (45 with health data), ")
     aws = hdslint("aws", "-r", "eu-west-3")
     assert (aws.returncode, aws.stdout) == (2, "")
     assert aws.stderr == (

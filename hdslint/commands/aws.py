@@ -45,6 +45,8 @@ class AwsOptions:
     formats: tuple[str, ...] = ()  # FORMAT[=FILE], as for `scan`
     outputs: tuple[str, ...] = ()
     config: Path | None = None
+    # False: --no-repo-config (no `.hdslint.yaml` is looked for; --config still applies).
+    repository_config: bool = True
     fail_on: str | None = None
     save: Path | None = None
     quiet: bool = False
@@ -132,7 +134,7 @@ def run(options: AwsOptions, *, session: Any = None) -> int:
     require_output_folders(targets)
     if options.save is not None:
         require_output_folder(options.save, "inventory")
-    config = config_for(options.config)
+    config = config_for(options.config, options.repository_config)
     registry, policies = load_rules(config)
     baseline = resolve_baseline(config, ScanOptions(config=options.config))
     settings = AwsScanSettings(
@@ -153,7 +155,12 @@ def run(options: AwsOptions, *, session: Any = None) -> int:
         if progress is not None:
             progress.close()
     result = evaluate_collection(
-        collection, config=config, registry=registry, policies=policies, baseline=baseline
+        collection,
+        config=config,
+        registry=registry,
+        policies=policies,
+        baseline=baseline,
+        repository_config_ignored=not options.repository_config and options.config is None,
     )
     warn_if_stale(result.registry)
     if options.save is not None:
@@ -193,9 +200,11 @@ def coverage_table(collection: Collection, *, color: bool) -> str:
     )
 
 
-def config_for(path: Path | None) -> Config:
+def config_for(path: Path | None, repository_config: bool = True) -> Config:
     if path is not None:
         return load_config(path, display=str(path))
+    if not repository_config:
+        return Config()
     found = find_config(Path.cwd())
     return load_config(found, display=str(found) if found else None)
 
@@ -207,6 +216,7 @@ def evaluate_collection(
     registry: Registry,
     policies: list[Policy],
     baseline: Baseline | None = None,
+    repository_config_ignored: bool = False,
 ) -> ScanResult:
     from hdslint.model import InputError
     from hdslint.sources.aws.coverage import gap_resources, nothing_read
@@ -225,6 +235,7 @@ def evaluate_collection(
         policies=policies,
         inputs=[f"aws:{collection.identity.account}"],
         baseline=baseline,
+        repository_config_ignored=repository_config_ignored,
     )
 
 

@@ -50,7 +50,7 @@ def run(options: AwsOptions, *, session: Any = None) -> int:
     require_output_folders(targets)
     if options.save is not None:
         require_output_folder(options.save, "inventory")
-    config = config_for(options.config)
+    config = config_for(options.config, options.repository_config)
     registry, policies = load_rules(config)
     baseline = resolve_baseline(config, ScanOptions(config=options.config))
     settings = OrganizationSettings(
@@ -79,7 +79,12 @@ def run(options: AwsOptions, *, session: Any = None) -> int:
         if progress is not None:
             progress.close()
     result = evaluate_organization(
-        org, config=config, registry=registry, policies=policies, baseline=baseline
+        org,
+        config=config,
+        registry=registry,
+        policies=policies,
+        baseline=baseline,
+        repository_config_ignored=not options.repository_config and options.config is None,
     )
     warn_if_stale(result.registry)
     if options.save is not None:
@@ -129,6 +134,7 @@ def evaluate_organization(
     registry: Registry,
     policies: list[Policy],
     baseline: Baseline | None = None,
+    repository_config_ignored: bool = False,
 ) -> ScanResult:
     from hdslint.model import Edge, InputError, Resource
     from hdslint.sources.aws.coverage import account_gap, gap_resources, nothing_read
@@ -162,6 +168,7 @@ def evaluate_organization(
         policies=policies,
         inputs=[f"aws:{scan.account.id}" for scan in org.accounts],
         baseline=baseline,
+        repository_config_ignored=repository_config_ignored,
     )
 
 

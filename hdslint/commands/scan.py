@@ -356,7 +356,7 @@ def scan_and_render(
     if scope is not None:
         from hdslint.changed import only_changed
 
-        result = only_changed(result, scope.folders)
+        result = only_changed(result, scope.folders, scope.units)
     shown = shown_severities(result, severities)
     texts = render_reports(shown, targets, color, show_suppressed, layout)
     return texts, exit_code(result, fail_on or result.config.fail_on or "low")

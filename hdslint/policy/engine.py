@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -93,8 +95,25 @@ def findings_from(evaluations: Iterable[Evaluation]) -> list[Finding]:
         for e in evaluations
         if e.status is not Status.PASS
     ]
+    findings = said_per_root(findings)
     findings.sort(key=finding_sort_key)
     return findings
+
+
+def said_per_root(findings: list[Finding]) -> list[Finding]:
+    """One module evaluated from several roots (Terraform root modules, Terragrunt units)
+    gives one finding per root at one file and line: each then names its root, so that no
+    two findings read alike."""
+    where = Counter(
+        (f.policy_id, f.resource.id, f.location.file, f.location.line) for f in findings
+    )
+    return [
+        dataclasses.replace(f, message=f"{f.message} (root module {f.resource.scope})")
+        if f.resource.scope
+        and where[(f.policy_id, f.resource.id, f.location.file, f.location.line)] > 1
+        else f
+        for f in findings
+    ]
 
 
 def finding_sort_key(f: Finding) -> tuple[Any, ...]:
@@ -104,4 +123,5 @@ def finding_sort_key(f: Finding) -> tuple[Any, ...]:
         f.location.api_call or "",
         f.resource.id,
         f.policy_id,
+        f.resource.scope,
     )

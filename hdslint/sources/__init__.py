@@ -30,7 +30,9 @@ FILE_SOURCES: dict[str, str] = {
     "cloudformation": "hdslint.sources.cloudformation:scan",
 }
 
-TERRAFORM_SUFFIXES = (".tf", ".tfvars", ".tf.json", ".tfvars.json")
+# OpenTofu reads Terraform's files and its own `.tofu` / `.tofu.json` (loader.py decides
+# which of a folder's files a module is made of).
+TERRAFORM_SUFFIXES = (".tf", ".tfvars", ".tf.json", ".tfvars.json", ".tofu", ".tofu.json")
 PEEK_BYTES = 4096
 # CloudFormation templates often start with a long Parameters section: look further.
 YAML_PEEK_BYTES = 65536
@@ -39,11 +41,10 @@ YAML_PEEK_BYTES = 65536
 # input error naming the file (a file that is not checked is never a pass), until the
 # source that reads it lands. kind -> what the file is, as the error says it.
 UNREAD_KINDS: dict[str, str] = {
-    "opentofu": "an OpenTofu file (.tofu, .tofu.json)",
-    "terragrunt": "a Terragrunt configuration (terragrunt.hcl)",
+    "terragrunt-json": "a Terragrunt JSON configuration (terragrunt.hcl.json)",
 }
-OPENTOFU_SUFFIXES = (".tofu", ".tofu.json")
-TERRAGRUNT_NAMES = frozenset({"terragrunt.hcl", "terragrunt.hcl.json"})
+TERRAGRUNT_NAMES = frozenset({"terragrunt.hcl"})
+TERRAGRUNT_JSON = "terragrunt.hcl.json"
 
 # CloudFormation by content: the format version, or SAM's transform, or a top-level
 # Resources section with an AWS:: type, in a document that is not a Kubernetes manifest.
@@ -81,10 +82,10 @@ def classify_file(path: Path) -> str | None:
         return None
     if name.endswith(TERRAFORM_SUFFIXES):
         return "terraform"
-    if name.endswith(OPENTOFU_SUFFIXES):
-        return "opentofu"
     if name in TERRAGRUNT_NAMES:
         return "terragrunt"
+    if name == TERRAGRUNT_JSON:
+        return "terragrunt-json"
     if name.endswith(".json"):
         return _sniff_json(path)
     if name.endswith((".yaml", ".yml", ".template")):

@@ -4,6 +4,7 @@ silently ignore."""
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,10 +13,17 @@ from hdslint import catalogue, yamlio
 from hdslint.catalogue import check
 from tests.conftest import ROOT
 
+SHIPPED = sorted((ROOT / "hdslint" / "catalogue").glob("*.yaml"))
 
-@pytest.mark.parametrize("name", ["terraform", "kubernetes", "aws"])
-def test_every_shipped_catalogue_is_valid(name: str) -> None:
-    path = ROOT / "hdslint" / "catalogue" / f"{name}.yaml"
+
+def test_the_shipped_catalogues_are_found() -> None:
+    assert {path.stem for path in SHIPPED} >= {"terraform", "kubernetes", "aws"}
+
+
+# hdslint does not validate its own catalogue on every run (it costs more than reading it):
+# this test is what keeps every shipped file, present and future, true to the schema.
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda path: path.name)
+def test_every_shipped_catalogue_is_valid(path: Path) -> None:
     assert check(yamlio.load(path.read_text("utf-8"))) == []
 
 
@@ -53,15 +61,3 @@ def test_a_flow_that_names_no_destination_is_rejected() -> None:
     data["types"]["aws_s3_bucket"]["flows"] = [{"kind": "replicates_to", "subject": "bucket"}]
     (problem,) = check(data)
     assert problem.startswith("$.types.aws_s3_bucket.flows[0]: ")
-
-
-def test_an_invalid_catalogue_fails_to_load(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(yamlio, "load", lambda _text: {"schema_version": 2})
-    catalogue.load.cache_clear()
-    try:
-        with pytest.raises(catalogue.CatalogueError) as caught:
-            catalogue.load("aws")
-    finally:
-        monkeypatch.undo()
-        catalogue.load.cache_clear()
-    assert str(caught.value) == "hdslint/catalogue/aws.yaml: $.schema_version: 1 was expected"

@@ -350,3 +350,36 @@ def test_a_sensitive_tag_is_not_read_and_the_classification_says_so(
         )
     ]
     assert code == 1
+
+
+def test_an_error_computed_from_a_sensitive_value_does_not_quote_it(
+    tmp_path: Path, cli: CliRun
+) -> None:
+    """tonumber() of a sensitive string fails with a message quoting the string: a reason
+    derived from a sensitive value says so instead."""
+    write_tree(
+        tmp_path,
+        {
+            "main.tf": """
+            variable "n" {
+              sensitive = true
+              default   = "secret-count-value"
+            }
+            resource "azurerm_storage_account" "b" {
+              count    = tonumber(var.n)
+              location = ["francecentral", "westeurope"][count.index]
+            }
+            """
+        },
+    )
+    code, out, _ = cli("scan", str(tmp_path), "--no-cache", "--no-color", "-f", "json")
+    assert "secret" not in out
+    assert [(f["policy_id"], f["message"]) for f in json.loads(out)["findings"]] == [
+        (
+            "HDS-LOC-002",
+            'could not be checked: the region is not known: location = ["francecentral",'
+            ' "westeurope"][count.index]: azurerm_storage_account.b instances are not known'
+            " (count = tonumber(var.n): it is derived from a sensitive value)",
+        )
+    ]
+    assert code == 1

@@ -47,11 +47,11 @@ def scan(files: Sequence[Path], config: Config, options: ScanOptions) -> SourceR
             result.errors.append(found)
         elif found is not None:
             templates.append((path, found))
-    nested = _nested_templates(templates)
+    tops = top_templates(templates)
     deployments = Deployments(config)
     builder = StackBuilder(read)
     for path, template in templates:
-        if path.resolve() in nested:
+        if path.resolve() not in tops:
             continue  # read through the stack that nests it
         for target in deployments.targets(path, template.file):
             builder.add(path, template, target)
@@ -79,9 +79,37 @@ def read_template(path: Path) -> Template | InputError | None:
     return load(text, display)
 
 
-def _nested_templates(templates: Sequence[tuple[Path, Template]]) -> set[Path]:
-    """The templates another scanned template deploys as a nested stack."""
-    out: set[Path] = set()
+def top_templates(templates: Sequence[tuple[Path, Template]]) -> set[Path]:
+    """The templates to deploy as stacks of their own (resolved paths): those no other
+    scanned template nests, and one of each loop of templates nesting each other (a loop
+    is never skipped whole: every template is read)."""
+    children = _children(templates)
+    order = [path.resolve() for path, _ in templates]
+    nested = {child for parent in order for child in children.get(parent, ()) if child != parent}
+    tops = {path for path in order if path not in nested}
+    reached: set[Path] = set()
+
+    def reach(start: Path) -> None:
+        pending = [start]
+        while pending:
+            current = pending.pop()
+            if current not in reached:
+                reached.add(current)
+                pending.extend(children.get(current, ()))
+
+    for path in order:
+        if path in tops:
+            reach(path)
+    for path in order:
+        if path not in reached:
+            tops.add(path)
+            reach(path)
+    return tops
+
+
+def _children(templates: Sequence[tuple[Path, Template]]) -> dict[Path, set[Path]]:
+    """Each scanned template -> the local templates it deploys as nested stacks."""
+    out: dict[Path, set[Path]] = {}
     for path, template in templates:
         resources = template.data.get("Resources")
         if not isinstance(resources, dict):
@@ -95,5 +123,5 @@ def _nested_templates(templates: Sequence[tuple[Path, Template]]) -> set[Path]:
                 path, body, properties if isinstance(properties, dict) else {}
             )
             if isinstance(child, Path):
-                out.add(child.resolve())
+                out.setdefault(path.resolve(), set()).add(child.resolve())
     return out

@@ -23,6 +23,7 @@ import yaml
 
 from hdslint import yamlio
 from hdslint.config import Config, StackMapping
+from hdslint.geography import normalise_region
 from hdslint.globs import glob_match
 from hdslint.limits import inside_allowed, too_large
 from hdslint.model import InputError
@@ -83,7 +84,7 @@ class Deployments:
                 f"{where} gives stack {name} no region (environment {environment!r}): set the"
                 " stack's env in the CDK app and synthesize again"
             )
-        return [Target(display, name, Deployment(region, unknown, account, name))]
+        return [Target(display, name, Deployment(_region(region), unknown, account, name))]
 
     def _read_cdk(self, manifest: Path) -> dict[str, tuple[str, str]]:
         """templateFile -> (stack name, environment) for the stacks of a cloud assembly."""
@@ -158,7 +159,7 @@ class Deployments:
                 Target(
                     scope,
                     label if len(environments) == 1 or stack_name else f"{display}#{env}",
-                    Deployment(region, None, None, stack_name),
+                    Deployment(_region(region), None, None, stack_name),
                     _overrides(parameters.get("parameter_overrides")),
                 )
             )
@@ -216,7 +217,14 @@ class Deployments:
 
 def _mapped(entry: StackMapping, display: str) -> Target:
     label = entry.name or display
-    return Target(display, label, Deployment(entry.region, None, entry.account, entry.name))
+    return Target(
+        display, label, Deployment(_region(entry.region), None, entry.account, entry.name)
+    )
+
+
+def _region(region: str | None) -> str | None:
+    """A region as the deploy tooling spells it, in AWS's own id (`EU-WEST-3` -> `eu-west-3`)."""
+    return normalise_region("aws", region) if region else None
 
 
 def _cdk_environment(environment: str) -> tuple[str | None, str | None]:

@@ -36,6 +36,9 @@ class _NoValue:
 NO_VALUE = _NoValue()
 
 _SUB_VARIABLE = re.compile(r"\$\{([^}]*)\}")
+# Expressions nest at most this deep (conditions naming conditions, Fn::If in Fn::If): a
+# hostile template must not exhaust Python's stack.
+MAX_DEPTH = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +77,7 @@ class Evaluator:
         self.given = dict(given or {})
         self._decided: dict[str, bool | Unknown] = {}
         self._busy: set[str] = set()
+        self._depth = 0
 
     # -- conditions --------------------------------------------------------------------
 
@@ -114,6 +118,17 @@ class Evaluator:
 
     def value(self, expr: Any) -> Any:
         """The value of an expression (a property, a condition, an output)."""
+        if not isinstance(expr, Mapping | list):
+            return expr
+        if self._depth >= MAX_DEPTH:
+            return Unknown(f"the expression nests deeper than {MAX_DEPTH} levels", error=True)
+        self._depth += 1
+        try:
+            return self._value(expr)
+        finally:
+            self._depth -= 1
+
+    def _value(self, expr: Any) -> Any:
         if isinstance(expr, Mapping):
             if len(expr) == 1:
                 ((key, argument),) = expr.items()

@@ -31,6 +31,9 @@ SOURCE = "cloudformation"
 ANNOTATION = "hdslint.io/ignore"
 NESTED_STACK_TYPES = frozenset({"AWS::CloudFormation::Stack", "AWS::Serverless::Application"})
 MAX_NESTING = 10
+# Nested stacks read in one scan: a template nesting another many times, each nesting many
+# more, would otherwise multiply (20 stacks, 10 deep: 20^10).
+MAX_NESTED_STACKS = 1000
 REMOTE_NESTED = (
     "its template is not in the repository (a remote TemplateURL, or an application of the"
     " Serverless Application Repository): hdslint never downloads templates"
@@ -65,6 +68,7 @@ class StackBuilder:
     errors: list[InputError] = field(default_factory=list)
     built: list[_Built] = field(default_factory=list)
     names: NameIndex = field(default_factory=NameIndex)
+    nested_read: int = 0
 
     def add(self, path: Path, template: Template, target: Target) -> None:
         self._stack(path, template, target, dict(target.parameters), (path.resolve(),))
@@ -224,6 +228,18 @@ class StackBuilder:
             )
             return
         resolved = child.resolve()
+        self.nested_read += 1
+        if self.nested_read > MAX_NESTED_STACKS:
+            if self.nested_read == MAX_NESTED_STACKS + 1:
+                self.errors.append(
+                    InputError(
+                        template.file,
+                        f"resource {name}: more than {MAX_NESTED_STACKS} nested stacks in one"
+                        " scan: the rest are not read",
+                        location.line,
+                    )
+                )
+            return
         if resolved in chain or len(chain) >= MAX_NESTING:
             self.errors.append(
                 InputError(

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Set
 from pathlib import Path
 from typing import Any
 
 from hdslint.model import InputError
 from hdslint.sources.base import SourceResult
+from hdslint.sources.terraform import budget
 from hdslint.sources.terraform.evaluate import Evaluator, Inputs, ModuleLibrary
+from hdslint.sources.terraform.expr import evaluate
+from hdslint.sources.terraform.instance import ModuleInstance
 from hdslint.sources.terraform.loader import (
+    ModuleDir,
     ParseFunction,
     display_path,
     is_local_source,
@@ -46,6 +50,7 @@ def scan(
     var_files: Iterable[Path] = (),
     env: Mapping[str, str] | None = None,
     parse_options: ParseOptions | None = None,
+    not_roots: Set[Path] = frozenset(),
 ) -> SourceResult:
     """Evaluate the Terraform modules in `directories` (each holding .tf files).
 
@@ -64,18 +69,14 @@ def scan(
     modules = {d: library.get(d) for d in dirs}
     called: set[Path] = set()
     for mod in modules.values():
-        for call in mod.calls.values():
-            source = call.body["attrs"].get("source")
-            if source is None or source[0][0] != "lit":
-                continue
-            text = str(source[0][1])
+        for text in _call_sources(evaluator, mod):
             if is_local_source(text):
                 target = (mod.path / text).resolve()
                 if target != mod.path:
                     called.add(target)
     for directory, mod in modules.items():
         evaluator.out.errors.extend(mod.errors)
-        if directory in called or not mod.files:
+        if directory in called or directory in not_roots or not mod.files:
             continue
         evaluator.run_root(mod)
     parser.finish()
@@ -85,6 +86,30 @@ def scan(
     return SourceResult(
         resources=out.resources, edges=out.edges, errors=unique_errors, sensitive=out.sensitive
     )
+
+
+def _call_sources(evaluator: Evaluator, mod: ModuleDir) -> Iterable[str]:
+    """The sources of a module's calls that are known before evaluation: literals, and
+    OpenTofu's early-evaluated ones (`"./modules/${local.kind}"`) when the module's
+    variables and locals give them as a root."""
+    early: ModuleInstance | None = None
+    for call in mod.calls.values():
+        source = call.body["attrs"].get("source")
+        if source is None:
+            continue
+        if source[0][0] == "lit":
+            yield str(source[0][1])
+            continue
+        token = budget.start()
+        try:
+            early = early or ModuleInstance(evaluator, mod, "")
+            value = evaluate(source[0], early)
+        except budget.BudgetExceeded:
+            continue  # the root's own evaluation says so
+        finally:
+            budget.finish(token)
+        if isinstance(value, str):
+            yield value
 
 
 def _files_of(dirs: Iterable[Path]) -> Iterable[Path]:

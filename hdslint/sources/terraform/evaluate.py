@@ -85,6 +85,8 @@ class Evaluator:
         # The root module being evaluated: Terraform addresses are unique within it only.
         self.scope = ""
         self.root: ModuleInstance | None = None
+        # A Terragrunt unit's `inputs` (its root's variables, as TF_VAR_s), while one runs.
+        self.unit_inputs: Mapping[str, Any] | Unknown | None = None
         self.flows = FlowReader(self.key, self.out.edges)
 
     def key(self, address: str) -> ResourceKey:
@@ -113,6 +115,13 @@ class Evaluator:
         env_value = self.inputs.env.get(f"TF_VAR_{name}")
         if env_value is not None:
             value, found = parse_cli_value(env_value), True
+        if isinstance(self.unit_inputs, Unknown):
+            value, found = (
+                Unknown(f"the unit's inputs are not known: {self.unit_inputs.reason}"),
+                True,
+            )
+        elif self.unit_inputs is not None and name in self.unit_inputs:
+            value, found = self.unit_inputs[name], True
         for _file, attrs in [*instance.mod.tfvars, *self.inputs.var_files]:
             if name in attrs:
                 value, found = evaluate(attrs[name][0], EMPTY_SCOPE), True
@@ -120,13 +129,17 @@ class Evaluator:
             value, found = parse_cli_value(self.inputs.cli_vars[name]), True
         return value, found
 
-    def run_root(self, mod: ModuleDir) -> None:
+    def run_root(
+        self, mod: ModuleDir, unit_inputs: Mapping[str, Any] | Unknown | None = None
+    ) -> None:
+        """Evaluate `mod` as a root module; a Terragrunt unit gives its `inputs`."""
         from hdslint.sources.terraform.functions import FILE_ROOTS
 
         self.scope = mod.display
         # file() and friends read below the root module (and the working folder), nowhere
         # else: a configuration cannot make hdslint read /etc/passwd or ~/.aws.
         roots = (mod.path.resolve(), Path.cwd().resolve())
+        self.unit_inputs = unit_inputs
         token = FILE_ROOTS.set(roots)
         budget_token = budget.start()
         kept = (len(self.out.resources), len(self.out.edges), len(self.out.errors))
@@ -197,9 +210,15 @@ class Evaluator:
         self, parent: ModuleInstance, name: str, call: Block
     ) -> tuple[Path | None, str | None]:
         source_attr = call.body["attrs"].get("source")
-        if source_attr is None or source_attr[0][0] != "lit":
-            return None, "the module call has no literal source"
-        source = str(source_attr[0][1])
+        if source_attr is None:
+            return None, "the module call has no source"
+        # OpenTofu (1.8) evaluates variables and locals in a module source early.
+        source_value = evaluate(source_attr[0], parent)
+        if isinstance(source_value, Unknown):
+            return None, f"module source = {source_attr[2]}: {source_value.reason}"
+        if not isinstance(source_value, str):
+            return None, f"module source = {source_attr[2]} is not a string"
+        source = source_value
         if is_local_source(source):
             path = (parent.mod.path / source).resolve()
             if not inside_allowed(path):

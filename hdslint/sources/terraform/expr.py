@@ -469,6 +469,14 @@ def _splat(target_expr: Expr, ops: tuple[Any, ...], scope: Scope, depth: int) ->
 Function = Callable[..., Any]
 
 
+# Functions the tool evaluating a configuration adds to Terraform's (Terragrunt's
+# `find_in_parent_folders`, bound to the configuration being read); none for Terraform.
+_NO_TOOL_FUNCTIONS: Mapping[str, Callable[..., Any]] = {}
+TOOL_FUNCTIONS: ContextVar[Mapping[str, Callable[..., Any]]] = ContextVar(
+    "hdslint_tool_functions", default=_NO_TOOL_FUNCTIONS
+)
+
+
 def _call(name: str, arg_exprs: tuple[Expr, ...], expand: bool, scope: Scope, depth: int) -> Any:
     if name in ("try", "can"):
         return _try_can(name, arg_exprs, scope, depth)
@@ -476,7 +484,7 @@ def _call(name: str, arg_exprs: tuple[Expr, ...], expand: bool, scope: Scope, de
         note_sensitive()
     elif name == "nonsensitive" and len(arg_exprs) == 1:
         return untraced(lambda: materialize(_eval(arg_exprs[0], scope, depth)))
-    fn = FUNCTIONS.get(name)
+    fn = FUNCTIONS.get(name) or TOOL_FUNCTIONS.get().get(name)
     if fn is None:
         return Unknown(f"function {name}() is not evaluated by hdslint")
     args = [materialize(_eval(a, scope, depth)) for a in arg_exprs]

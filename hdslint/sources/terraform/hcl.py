@@ -97,6 +97,62 @@ def accepted_variants(text: str) -> str:
     return "\n".join(lines)
 
 
+def heredoc_interpolations(text: str) -> Expr:
+    """A heredoc's `${...}` interpolations as a template: each one's expression parsed on
+    its own (the braces matched, quoted strings skipped); unknown when one does not parse."""
+    parts: list[Expr] = []
+    literal: list[str] = []
+    i = 0
+    while i < len(text):
+        if text.startswith("$${", i):
+            literal.append("${")
+            i += 3
+            continue
+        if not text.startswith("${", i):
+            literal.append(text[i])
+            i += 1
+            continue
+        end = _closing_brace(text, i + 2)
+        if end is None:
+            return ("unknown", "a heredoc template whose interpolation is not closed")
+        inner = text[i + 2 : end].strip().strip("~").strip()
+        try:
+            parsed = parse(f"v = {inner}\n")["attrs"]["v"][0]
+        except (HclSyntaxError, KeyError):
+            return ("unknown", "a heredoc template with an interpolation that does not parse")
+        if literal:
+            parts.append(("lit", "".join(literal)))
+            literal = []
+        parts.append(parsed)
+        i = end + 1
+    if literal:
+        parts.append(("lit", "".join(literal)))
+    return ("tpl", tuple(parts))
+
+
+def _closing_brace(text: str, start: int) -> int | None:
+    depth = 0
+    quoted = False
+    i = start
+    while i < len(text):
+        ch = text[i]
+        if quoted:
+            if ch == "\\":
+                i += 1
+            elif ch == '"':
+                quoted = False
+        elif ch == '"':
+            quoted = True
+        elif ch == "{":
+            depth += 1
+        elif ch == "}":
+            if depth == 0:
+                return i
+            depth -= 1
+        i += 1
+    return None
+
+
 def parse(text: str, *, fast: bool = False) -> Body:
     """Parse HCL source into a Body. Raises HclSyntaxError with the line of the problem.
 
@@ -377,8 +433,10 @@ class _Converter:
             cut = min(indents) if indents else 0
             body = [line[cut:] for line in body]
         text = "\n".join(body) + ("\n" if body else "")
-        if "${" in text.replace("$${", "") or "%{" in text.replace("%%{", ""):
-            return ("unknown", "a heredoc template with interpolations")
+        if "%{" in text.replace("%%{", ""):
+            return ("unknown", "a heredoc template with directives")
+        if "${" in text.replace("$${", ""):
+            return heredoc_interpolations(text)
         return ("lit", text.replace("$${", "${").replace("%%{", "%{"))
 
     def x_tuple(self, tree: Tree[Any]) -> Expr:

@@ -26,8 +26,13 @@ from hdslint.sources.terraform.namespaces import (
     ResourceTypeNS,
     VarNS,
 )
-from hdslint.sources.terraform.providers import ProviderConfig, provider_id_for_source, provider_ref
-from hdslint.sources.terraform.resources import ResourceEval
+from hdslint.sources.terraform.providers import (
+    ProviderConfig,
+    provider_id_for_source,
+    provider_key,
+    provider_ref,
+)
+from hdslint.sources.terraform.resources import ResourceEval, expand
 
 if TYPE_CHECKING:
     from hdslint.sources.terraform.evaluate import Evaluator
@@ -160,6 +165,11 @@ class ModuleInstance:
         default = block.body["attrs"].get("default")
         if default is not None:
             return evaluate(default[0], self)
+        if self.parent is None and self.evaluator.unit_inputs is not None:
+            return Unknown(
+                f"variable {name!r} has no value: no default, and the Terragrunt unit's"
+                " inputs do not set it"
+            )
         if self.parent is None:
             return Unknown(
                 f"variable {name!r} has no value: no default, and it is not set in"
@@ -236,10 +246,11 @@ class ModuleInstance:
         if parent is not None and self.call is not None:
             passed = self.call.body["attrs"].get("providers")
             if passed is not None and passed[0][0] == "obj":
+                call_scope: Scope = bind(parent, self.each) if self.each else parent
                 for key_expr, value_expr in passed[0][1]:
                     child_key = provider_ref(key_expr)
-                    parent_key = provider_ref(value_expr)
-                    if child_key and parent_key:
+                    parent_key = provider_key(value_expr, call_scope)
+                    if child_key and parent_key is not None:
                         providers[child_key] = parent.provider(parent_key)
             else:
                 # Without a `providers` argument a child inherits its parent's default
@@ -254,11 +265,38 @@ class ModuleInstance:
             if alias_attr is not None:
                 alias_value = evaluate(alias_attr[0], self)
                 alias = alias_value if isinstance(alias_value, str) else None
-            config = ProviderConfig(
-                local_name, alias, self.provider_identity(local_name), block, self
-            )
+            identity = self.provider_identity(local_name)
+            config = ProviderConfig(local_name, alias, identity, block, self)
             providers[config.name] = config
+            if "for_each" in block.body["attrs"]:
+                providers.update(self._provider_instances(config))
         return providers
+
+    def _provider_instances(self, config: ProviderConfig) -> dict[str, ProviderConfig]:
+        """OpenTofu's provider `for_each` (1.9): one configuration per element, named
+        `aws.by_region["eu"]`, whose arguments see `each`. The block itself, referenced
+        without a key, has no arguments known."""
+        assert config.block is not None
+        expansion = expand(config.block.body["attrs"], self)
+        if isinstance(expansion, Unknown):
+            config.unknown = f'provider "{config.name}" {expansion.reason}'
+            return {}
+        config.unknown = (
+            f'provider "{config.name}" has for_each: a reference must name one of its instances'
+        )
+        out = {}
+        for key, names in expansion:
+            each = ProviderConfig(
+                config.local_name,
+                config.alias,
+                config.provider_id,
+                config.block,
+                self,
+                key=key,
+                scope=bind(self, names),
+            )
+            out[each.name] = each
+        return out
 
     def provider_identity(self, local_name: str) -> str:
         source = self.mod.required_providers.get(local_name)
@@ -266,8 +304,15 @@ class ModuleInstance:
             return provider_id_for_source(source)
         return provider_id_for_source(f"hashicorp/{local_name}")
 
-    def provider(self, key: str) -> ProviderConfig:
+    def provider(self, key: str | Unknown) -> ProviderConfig:
+        if isinstance(key, Unknown):
+            return ProviderConfig("", None, "", None, None, unknown=key.reason)
         config = self.providers.get(key)
+        if config is None and "[" in key:
+            # An instance key the provider's for_each does not have.
+            return ProviderConfig(
+                "", None, "", None, None, unknown=f"no provider configuration {key} exists"
+            )
         if config is None:
             local_name, _, alias = key.partition(".")
             config = ProviderConfig(
@@ -276,11 +321,14 @@ class ModuleInstance:
             self.providers[key] = config
         return config
 
-    def provider_for(self, block: Block) -> ProviderConfig:
+    def provider_for(self, block: Block, scope: Scope | None = None) -> ProviderConfig:
+        """The provider configuration a resource block uses; in `scope` (one instance of
+        the resource) an OpenTofu instance reference `aws.by_region[each.key]` is resolved
+        to that instance's configuration, else to the block it names."""
         attr = block.body["attrs"].get("provider")
         if attr is not None:
-            key = provider_ref(attr[0])
-            if key:
+            key = provider_key(attr[0], scope) if scope is not None else provider_ref(attr[0])
+            if isinstance(key, Unknown) or key:
                 return self.provider(key)
         local_name = block.labels[0].split("_", 1)[0]
         return self.provider(local_name)

@@ -112,16 +112,20 @@ def parse_file(path: Path, display: str) -> tuple[Body | None, InputError | None
 
 
 def module_files(path: Path) -> tuple[list[Path], list[Path]]:
-    """The files Terraform reads in the module folder `path`: its `.tf` (and `.tf.json`)
-    files, and its variable files in order of precedence (lowest first). Files that resolve
-    outside the scanned folders are left out. Raises OSError when the folder cannot be
-    listed."""
+    """The files Terraform reads in the module folder `path`: its `.tf` and `.tofu` (and
+    `.tf.json`, `.tofu.json`) files, and its variable files in order of precedence (lowest
+    first). Files that resolve outside the scanned folders are left out. Raises OSError when
+    the folder cannot be listed."""
     return split_module_files(p for p in path.iterdir() if p.is_file() and inside_allowed(p))
+
+
+# A module's configuration files: Terraform's, and OpenTofu's own extensions.
+CONFIGURATION_SUFFIXES = (".tf", ".tf.json", ".tofu", ".tofu.json")
 
 
 def split_module_files(files: Iterable[Path]) -> tuple[list[Path], list[Path]]:
     files = sorted(files)
-    tf_files = [f for f in files if f.name.endswith((".tf", ".tf.json"))]
+    tf_files = opentofu_precedence(f for f in files if f.name.endswith(CONFIGURATION_SUFFIXES))
     # Terraform's order: terraform.tfvars, terraform.tfvars.json, then *.auto.tfvars(.json)
     # in lexical order; a later file wins.
     var_files = [
@@ -132,10 +136,25 @@ def split_module_files(files: Iterable[Path]) -> tuple[list[Path], list[Path]]:
     return tf_files, var_files
 
 
+def opentofu_precedence(files: Iterable[Path]) -> list[Path]:
+    """OpenTofu's extension precedence: `name.tofu` replaces `name.tf` in the same folder
+    (and `name.tofu.json` replaces `name.tf.json`), so one module can carry a Terraform and
+    an OpenTofu variant of a file. Terraform never reads `.tofu` files; a folder holding
+    them is read as OpenTofu reads it."""
+    files = list(files)
+    names = {f.name for f in files}
+    return [
+        f
+        for f in files
+        if not (f.name.endswith(".tf") and f.name[: -len(".tf")] + ".tofu" in names)
+        and not (f.name.endswith(".tf.json") and f.name[: -len(".tf.json")] + ".tofu.json" in names)
+    ]
+
+
 def load_module(
     path: Path, files: list[Path] | None = None, *, parse: ParseFunction = parse_file
 ) -> ModuleDir:
-    """Parse every `.tf` (and `.tfvars`) file of the module at `path`."""
+    """Parse every `.tf` / `.tofu` (and `.tfvars`) file of the module at `path`."""
     module = ModuleDir(path=path, display=display_path(path))
     if files is None:
         try:
@@ -165,6 +184,12 @@ def load_module(
         assert body is not None
         module.tfvars.append((display, body["attrs"]))
     return module
+
+
+def add_file(module: ModuleDir, body: Body, display: str) -> None:
+    """Add a parsed configuration file to a module (a file Terragrunt generates)."""
+    module.files.append(display)
+    _index(module, body, display)
 
 
 def _index(module: ModuleDir, body: Body, file: str) -> None:

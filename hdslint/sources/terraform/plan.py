@@ -357,7 +357,9 @@ class _Plan:
             if not is_local_source(source):
                 return {}
             directory = (directory / source).resolve()
-        if not directory.is_dir() or not any(directory.glob("*.tf")):
+        if not directory.is_dir() or not any(
+            p.suffix in (".tf", ".tofu") for p in directory.iterdir()
+        ):
             return {}
         loaded = load_module(directory)
         return {

@@ -146,22 +146,23 @@ class ResourceEval:
             return Unknown(f"{name} = {source} is not a string", error=True)
         return None
 
-    def _provider_region(self, rule: RegionRule) -> str | Unknown | None:
+    def _provider_region(self, rule: RegionRule, scope: Scope) -> str | Unknown | None:
+        config = self.module.provider_for(self.block, scope)
         for name in rule.provider_arguments:
-            value = self.config.argument(name)
+            value = config.argument(name)
             if isinstance(value, str | Unknown):
                 return value
         if not rule.provider_arguments:
             if rule.arguments:
                 return Unknown(f"{self.rtype} sets none of {', '.join(rule.arguments)}")
             return None
-        if self.config.block is None:
+        if config.block is None:
             return Unknown(
-                f'no provider "{self.config.name}" configuration reaches {self.address}'
+                f'no provider "{config.name}" configuration reaches {self.address}'
                 " (Terraform would take the region from the environment when it runs)"
             )
         return Unknown(
-            f'provider "{self.config.name}" sets no region (Terraform would take it from'
+            f'provider "{config.name}" sets no region (Terraform would take it from'
             " the environment when it runs)"
         )
 
@@ -217,7 +218,7 @@ class _HclRegion:
         return self.resource._parent_region(arguments, self.scope, self.depth)
 
     def provider(self, rule: RegionRule) -> str | Unknown | None:
-        return self.resource._provider_region(rule)
+        return self.resource._provider_region(rule, self.scope)
 
 
 def expand(attrs: Mapping[str, Any], scope: Scope) -> list[tuple[Any, Mapping[str, Any]]] | Unknown:
@@ -226,9 +227,11 @@ def expand(attrs: Mapping[str, Any], scope: Scope) -> list[tuple[Any, Mapping[st
     Terraform keys them (a set's elements are their own keys); one unkeyed instance without
     either argument."""
     if "count" in attrs:
-        count = evaluate(attrs["count"][0], scope)
+        count, sensitive = evaluate_traced(attrs["count"][0], scope)
         if isinstance(count, Unknown):
-            return Unknown(f"count = {attrs['count'][2]}: {count.reason}", ref=count.ref)
+            # A reason computed from a sensitive value could quote it.
+            why = "it is derived from a sensitive value" if sensitive else count.reason
+            return Unknown(f"count = {attrs['count'][2]}: {why}", ref=count.ref)
         if isinstance(count, bool) or not isinstance(count, int | float):
             return Unknown(f"count = {attrs['count'][2]} is not a number", error=True)
         budget.charge_instances(count, "count")  # before the instances are built

@@ -263,3 +263,44 @@ def test_a_remote_nested_stack_is_not_evaluated(scan_files: Scan) -> None:
         " an application of the Serverless Application Repository): hdslint never downloads"
         " templates"
     )
+
+
+def test_cdk_nested_stacks_and_sam_applications_are_read_with_their_parent(
+    scan_files: Scan,
+) -> None:
+    parent = {
+        "StorageNestedStackResource1A2B3C4D": {
+            "Type": "AWS::CloudFormation::Stack",
+            "Properties": {"TemplateURL": {"Fn::Join": ["", ["https://s3.", "x"]]}},
+            "Metadata": {
+                "aws:asset:path": "EuStackStorage5E6F7A8B.nested.template.json",
+                "aws:asset:property": "TemplateURL",
+            },
+        },
+        "App": {
+            "Type": "AWS::Serverless::Application",
+            "Properties": {"Location": "../apps/table.yaml"},
+        },
+    }
+    manifest = json.loads(CDK_MANIFEST)
+    del manifest["artifacts"]["UsStack"], manifest["artifacts"]["Agnostic"]
+    table = "Resources:\n  Table:\n    Type: AWS::DynamoDB::Table\n"
+    result = scan_files(
+        {
+            "cdk.out/manifest.json": json.dumps(manifest),
+            "cdk.out/EuStack.template.json": cdk_template(parent),
+            "cdk.out/EuStackStorage5E6F7A8B.nested.template.json": cdk_template(EU_BUCKET),
+            "apps/table.yaml": table,
+            # What `sam build` writes: never scanned (the source template is).
+            ".aws-sam/build/template.yaml": table,
+        }
+    )
+    assert result.errors == []
+    assert sorted((r.id, r.region, r.location.file) for r in result.graph) == [
+        ("EuStack/App/Table", "eu-west-3", "project/apps/table.yaml"),
+        (
+            "EuStack/StorageNestedStackResource1A2B3C4D/RecordsB5D2A1C3",
+            "eu-west-3",
+            "project/cdk.out/EuStackStorage5E6F7A8B.nested.template.json",
+        ),
+    ]

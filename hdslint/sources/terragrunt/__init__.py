@@ -1,0 +1,78 @@
+"""Terragrunt units (`terragrunt.hcl`): each one the Terraform root module Terragrunt runs.
+
+A folder holding a `terragrunt.hcl` is a unit, unless it is only a root that other units
+include (no `terraform { source }` and no `.tf` files of its own: the older layout whose
+root configuration is itself named terragrunt.hcl). Each unit is evaluated on its own, with
+its inputs and generated files, as its own root: one module deployed by two units gives two
+sets of resources, each scoped to its unit's folder. Nothing is run or downloaded
+(docs/terragrunt.md).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from hdslint.model import InputError
+from hdslint.sources.base import SourceResult
+from hdslint.sources.terraform.evaluate import Evaluator, Inputs, ModuleLibrary
+from hdslint.sources.terraform.loader import (
+    CONFIGURATION_SUFFIXES,
+    load_module,
+    parse_file,
+)
+from hdslint.sources.terragrunt.config import Reader, UnitConfig, evaluate_unit
+from hdslint.sources.terragrunt.units import module_folder, unit_module, unread_module
+
+
+@dataclass
+class UnitsResult:
+    result: SourceResult
+    # Folders evaluated here (units, and the modules they deploy): not Terraform roots.
+    claimed: set[Path] = field(default_factory=set)
+
+
+def scan(files: Iterable[Path]) -> UnitsResult:
+    reader = Reader()
+    units = [evaluate_unit(reader, path) for path in sorted({f.resolve() for f in files})]
+    included = {path for unit in units for path in unit.included}
+    library = ModuleLibrary(functools.partial(load_module, parse=parse_file))
+    # Terragrunt passes inputs, not the scanning machine's variables: no --var, no TF_VAR_.
+    evaluator = Evaluator(library, Inputs())
+    out = UnitsResult(SourceResult())
+    for unit in units:
+        out.result.errors.extend(unit.errors)
+        unit_dir = unit.path.parent
+        out.claimed.add(unit_dir)
+        if unit.path in included and _only_a_root(unit):
+            continue
+        folder = module_folder(unit)
+        if folder.path is None:
+            evaluator.out.resources.append(
+                unread_module(unit, unit.source, folder.reason or "not read")
+            )
+            continue
+        out.claimed.add(folder.path)
+        module = unit_module(unit, folder.path, parse_file)
+        evaluator.out.errors.extend(module.errors)
+        evaluator.run_root(module, unit_inputs=unit.inputs)
+    seen: set[InputError] = set()
+    out.result.resources.extend(evaluator.out.resources)
+    out.result.edges.extend(evaluator.out.edges)
+    out.result.errors.extend(
+        e
+        for e in evaluator.out.errors
+        if not (e in seen or seen.add(e))  # type: ignore[func-returns-value]
+    )
+    return out
+
+
+def _only_a_root(unit: UnitConfig) -> bool:
+    if unit.source is not None:
+        return False
+    try:
+        return not any(p.name.endswith(CONFIGURATION_SUFFIXES) for p in unit.path.parent.iterdir())
+    except OSError:
+        return True
