@@ -482,7 +482,7 @@ def registry(args: tuple[str, ...], config: Path | None) -> int:
     return run(args, config)
 
 
-def _parse_regions(values: Sequence[str]) -> tuple[str, ...]:
+def _comma_separated(values: Sequence[str]) -> tuple[str, ...]:
     regions = [r.strip() for item in values for r in item.split(",") if r.strip()]
     return tuple(dict.fromkeys(regions))
 
@@ -503,6 +503,26 @@ def _parse_regions(values: Sequence[str]) -> tuple[str, ...]:
     "--role-arn",
     metavar="ARN",
     help="Assume this role first (e.g. a read-only role in a member account).",
+)
+@click.option(
+    "--org",
+    "organization",
+    is_flag=True,
+    help="Every active account of the AWS Organization (run from the management account or"
+    " a delegated administrator), each entered through the role --role-name.",
+)
+@click.option(
+    "--accounts",
+    "accounts",
+    multiple=True,
+    metavar="ID,...",
+    help="Only these accounts (with --org: of those it lists; without: entered directly).",
+)
+@click.option(
+    "--role-name",
+    metavar="NAME",
+    help="With --org or --accounts: the role to assume in each account"
+    " (arn:aws:iam::ACCOUNT:role/NAME).",
 )
 @_report_options(
     "A text report ends with the coverage table. Repeat it for several reports:"
@@ -560,6 +580,9 @@ def aws(
     profile: str | None,
     regions: tuple[str, ...],
     role_arn: str | None,
+    organization: bool,
+    accounts: tuple[str, ...],
+    role_name: str | None,
     formats: tuple[str, ...],
     outputs: tuple[str, ...],
     config: Path | None,
@@ -579,7 +602,9 @@ def aws(
     Finds the account's data stores and where their data is replicated, copied and backed
     up, evaluates the same policies as `scan`, and reports what could not be read (access
     denied, region not enabled, throttling) as not evaluated. Credentials come from the
-    standard AWS chain (environment, --profile, SSO, instance role).
+    standard AWS chain (environment, --profile, SSO, instance role). With --org (or
+    --accounts), every account of an AWS Organization is read through --role-name and
+    reported together, with a coverage row per account.
     """
     from hdslint.commands import aws as command
 
@@ -588,7 +613,7 @@ def aws(
     return command.run(
         command.AwsOptions(
             profile=profile,
-            regions=_parse_regions(regions),
+            regions=_comma_separated(regions),
             role_arn=role_arn,
             formats=formats,
             outputs=outputs,
@@ -601,6 +626,9 @@ def aws(
             max_attempts=max_attempts,
             deadline=deadline,
             color=color,
+            organization=organization,
+            accounts=_comma_separated(accounts),
+            role_name=role_name,
         )
     )
 

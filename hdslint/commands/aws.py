@@ -55,6 +55,11 @@ class AwsOptions:
     deadline: float | None = None  # seconds; None: coverage.DEFAULT_DEADLINE_SECONDS
     color: bool | None = None
     services: tuple[str, ...] = field(default_factory=tuple)
+    # An organization's accounts (--org: listed by Organizations; --accounts: these), each
+    # entered through the role named --role-name.
+    organization: bool = False
+    accounts: tuple[str, ...] = ()
+    role_name: str | None = None
 
 
 class TerminalProgress:
@@ -113,6 +118,12 @@ def run(options: AwsOptions, *, session: Any = None) -> int:
     """Scan the account, write the reports (and the inventory), return the exit code.
     `session`: a boto3 session to use instead of opening one (library use)."""
     require_boto3()
+    if options.organization or options.accounts:
+        from hdslint.commands import aws_org
+
+        return aws_org.run(options, session=session)
+    if options.role_name is not None:
+        raise HdslintError("--role-name needs --org or --accounts (one account: --role-arn)")
     from hdslint.commands.registry import warn_if_stale
     from hdslint.sources.aws.collector import AwsScanSettings, collect
     from hdslint.sources.aws.coverage import DEFAULT_DEADLINE_SECONDS
@@ -123,7 +134,7 @@ def run(options: AwsOptions, *, session: Any = None) -> int:
     require_output_folders(targets)
     if options.save is not None:
         require_output_folder(options.save, "inventory")
-    config = _config(options.config, options.repository_config)
+    config = config_for(options.config, options.repository_config)
     registry, policies = load_rules(config)
     baseline = resolve_baseline(config, ScanOptions(config=options.config))
     settings = AwsScanSettings(
@@ -189,7 +200,7 @@ def coverage_table(collection: Collection, *, color: bool) -> str:
     )
 
 
-def _config(path: Path | None, repository_config: bool = True) -> Config:
+def config_for(path: Path | None, repository_config: bool = True) -> Config:
     if path is not None:
         return load_config(path, display=str(path))
     if not repository_config:
@@ -237,8 +248,8 @@ def inventory_document(collection: Collection, *, role_arn: str | None = None) -
     header = {
         "hdslint_version": __version__,
         "source": "aws",
-        "created_at": _iso(collection.started_at),
-        "completed_at": _iso(collection.finished_at),
+        "created_at": iso_utc(collection.started_at),
+        "completed_at": iso_utc(collection.finished_at),
         "account": {
             "id": collection.identity.account,
             "partition": collection.identity.partition,
@@ -272,5 +283,5 @@ def _save(collection: Collection, options: AwsOptions) -> None:
         ) from None
 
 
-def _iso(moment: dt.datetime) -> str:
+def iso_utc(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")

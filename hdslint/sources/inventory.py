@@ -18,7 +18,7 @@ from hdslint.ids import Outside, ResourceKey, UnknownDestination
 from hdslint.limits import too_large
 from hdslint.model import Edge, EdgeKind, InputError, Location, Resource, freeze, thaw
 from hdslint.schemas import validate
-from hdslint.sources.aws.coverage import CoverageEntry, gap_resources, nothing_read
+from hdslint.sources.aws.coverage import CoverageEntry, account_gap, gap_resources, nothing_read
 from hdslint.sources.base import SourceResult
 
 if TYPE_CHECKING:
@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 
 FORMAT_VERSION = 1
 SOURCE = "inventory"
+# `source` of an organization's inventory (`hdslint aws --org --save`).
+ORGANIZATION_SOURCE = "aws-organization"
 
 
 def resource_to_dict(resource: Resource) -> dict[str, Any]:
@@ -136,12 +138,20 @@ def read(path: Path, display: str | None = None) -> SourceResult:
             f"inventory format {version} is newer than this hdslint reads "
             f"({FORMAT_VERSION}): upgrade hdslint",
         )
+    if data.get("source") == ORGANIZATION_SOURCE:
+        return _read_organization(data, shown)
     problems = validate(data, "hdslint.schemas", "inventory.schema.json")
     if problems:
         return _error(shown, f"not a valid hdslint inventory: {problems[0]}")
+    return _read_account(data, shown)
+
+
+def _read_account(data: Mapping[str, Any], shown: str, *, qualified: bool = False) -> SourceResult:
+    """One account's inventory (valid); `qualified`: one of an organization's."""
     resources = [resource_from_dict(r) for r in data["resources"]]
     entries = [CoverageEntry.from_dict(c) for c in data["coverage"]]
-    resources.extend(gap_resources(entries, account=data["account"]["id"], source=SOURCE))
+    account = data["account"]["id"]
+    resources.extend(gap_resources(entries, account=account, source=SOURCE, qualified=qualified))
     # A saved scan that read nothing proves nothing, as the live one did not: the same error.
     silence = nothing_read(entries)
     return SourceResult(
@@ -149,6 +159,34 @@ def read(path: Path, display: str | None = None) -> SourceResult:
         edges=[edge_from_dict(e) for e in data["edges"]],
         errors=[InputError(shown, silence)] if silence else [],
     )
+
+
+def _read_organization(data: Mapping[str, Any], shown: str) -> SourceResult:
+    """`hdslint aws --org --save`: each read account's inventory, and the accounts that
+    could not be entered (not evaluated, as in the live scan)."""
+    problems = validate(data, "hdslint.schemas", "organization-inventory.schema.json")
+    for number, account in enumerate(data.get("accounts") or ()):
+        if problems:
+            break
+        if isinstance(account, Mapping) and "inventory" in account:
+            problems = [
+                f"$.accounts[{number}].inventory{problem[1:]}"
+                for problem in validate(
+                    account["inventory"], "hdslint.schemas", "inventory.schema.json"
+                )
+            ]
+    if problems:
+        return _error(shown, f"not a valid hdslint inventory: {problems[0]}")
+    result = SourceResult()
+    for account in data["accounts"]:
+        if account["outcome"] == "read":
+            result.extend(_read_account(account["inventory"], shown, qualified=True))
+        elif account["outcome"] == "not_entered":
+            gap = account_gap(
+                account["id"], account["name"], account["code"], account["message"], source=SOURCE
+            )
+            result.resources.append(gap)
+    return result
 
 
 def resource_from_dict(data: Mapping[str, Any]) -> Resource:

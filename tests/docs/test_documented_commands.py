@@ -40,6 +40,10 @@ INSTALLS = Excluded(
 AZURE_CLI = Excluded(
     "the Azure CLI and an Azure login make the export; tests/sources/exports reads exports"
 )
+ORGANIZATION = Excluded(
+    "needs an AWS Organization with member accounts and moto's IAM emulation:"
+    " tests/sources/aws/test_organization.py runs --org and --accounts"
+)
 BENCH = Excluded("a benchmark (minutes of work); tests/test_bench.py runs the bench code")
 
 # documented command -> expected exit code, or why it is not run here
@@ -81,6 +85,18 @@ EXPECTED: dict[str, int | Excluded] = {
     "hdslint aws --role-arn arn:aws:iam::111122223333:role/hdslint-readonly": 1,
     "hdslint aws --iam-policy > hdslint-policy.json": 0,
     "hdslint aws --iam-policy": 0,
+    "hdslint aws --org --role-name hdslint-audit --save org-evidence.json": ORGANIZATION,
+    "hdslint aws --org --role-name hdslint-audit --accounts 111122223333,444455556666": (
+        ORGANIZATION
+    ),
+    "hdslint scan org-evidence.json": Excluded(
+        "reads the file of an organization's scan: tests/sources/aws/test_organization.py"
+    ),
+    "hdslint aws --org --role-name hdslint-audit": ORGANIZATION,
+    "hdslint aws --org --role-name hdslint-audit --accounts 111122223333,444455556666 --save org.json": (
+        ORGANIZATION
+    ),
+    "hdslint aws --accounts 111122223333 --role-name hdslint-audit": ORGANIZATION,
     "hdslint policies": 0,
     "hdslint policies show HDS-LOC-001": 0,
     "hdslint registry": 0,

@@ -180,16 +180,21 @@ class CoverageEntry:
         )
 
 
-def gap_resources(entries: Iterable[CoverageEntry], *, account: str, source: str) -> list[Resource]:
-    """One `aws_coverage_gap` pseudo-resource per (service, region) not fully read."""
+def gap_resources(
+    entries: Iterable[CoverageEntry], *, account: str, source: str, qualified: bool = False
+) -> list[Resource]:
+    """One `aws_coverage_gap` pseudo-resource per (service, region) not fully read.
+    `qualified`: the id names the account (`aws:coverage:<account>:<service>:<region>`), as
+    in an organization's scan, where one gap may repeat in several accounts."""
     out = []
+    where = f"{account}:" if qualified else ""
     for entry in entries:
         if entry.status == OK:
             continue
         first = entry.failures[0].operation if entry.failures else f"{entry.service}:*"
         out.append(
             Resource(
-                id=f"aws:coverage:{entry.service}:{entry.region}",
+                id=f"aws:coverage:{where}{entry.service}:{entry.region}",
                 type=GAP_TYPE,
                 provider="aws",
                 service=f"aws:{entry.service}",
@@ -203,6 +208,24 @@ def gap_resources(entries: Iterable[CoverageEntry], *, account: str, source: str
             )
         )
     return out
+
+
+def account_gap(account: str, name: str, code: str, message: str, *, source: str) -> Resource:
+    """The pseudo-resource of an organization's account that could not be entered: nothing
+    of it was read (HDS-EVAL-001 reports it as not evaluated)."""
+    named = f"{account} ({name})" if name else account
+    return Resource(
+        id=f"aws:account:{account}",
+        type=GAP_TYPE,
+        provider="aws",
+        service="aws:organizations",
+        category="other",
+        region=None,
+        location=Location(api_call="sts:AssumeRole"),
+        source=source,
+        unknown=freeze({"contents": f"account {named} was not read: {code}: {message}"}),
+        scope=account,
+    )
 
 
 def nothing_read(entries: Iterable[CoverageEntry]) -> str | None:

@@ -1,0 +1,277 @@
+"""`hdslint aws --org --role-name NAME` (or `--accounts ID,...`): every account of an AWS
+Organization, read through a role, evaluated as one estate, reported (and saved) together.
+
+Each read account is a single-account scan (its coverage, its gaps); an account that could
+not be entered is a not-evaluated finding with the reason. Gap ids name their account, so
+that the same unread (service, region) in two accounts stays two findings.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from typing import IO, TYPE_CHECKING, Any
+
+from hdslint import __version__
+from hdslint.atomic import write_text_atomically
+from hdslint.errors import HdslintError
+from hdslint.policy import Policy
+from hdslint.registry import Registry
+from hdslint.scan import ScanOptions, ScanResult, evaluate, load_rules, resolve_baseline
+
+if TYPE_CHECKING:
+    from hdslint.commands.aws import AwsOptions
+    from hdslint.commands.scan import ReportTarget
+    from hdslint.config import Config
+    from hdslint.sources.aws.organization import AccountScan, OrganizationCollection
+    from hdslint.suppressions.baseline import Baseline
+
+
+def run(options: AwsOptions, *, session: Any = None) -> int:
+    from hdslint.commands.aws import TerminalProgress, config_for
+    from hdslint.commands.registry import warn_if_stale
+    from hdslint.commands.scan import exit_code, report_targets, require_output_folders
+    from hdslint.outputpath import require_output_folder
+    from hdslint.sources.aws.collector import AwsScanSettings
+    from hdslint.sources.aws.coverage import DEFAULT_DEADLINE_SECONDS
+    from hdslint.sources.aws.organization import (
+        OrganizationSettings,
+        check_account_ids,
+        check_role_name,
+        collect_organization,
+    )
+
+    if not options.role_name:
+        raise HdslintError("--org and --accounts need --role-name: the role to assume in each")
+    check_role_name(options.role_name)
+    check_account_ids(options.accounts)
+    targets = report_targets(options.formats, options.outputs, os.environ)
+    require_output_folders(targets)
+    if options.save is not None:
+        require_output_folder(options.save, "inventory")
+    config = config_for(options.config, options.repository_config)
+    registry, policies = load_rules(config)
+    baseline = resolve_baseline(config, ScanOptions(config=options.config))
+    settings = OrganizationSettings(
+        scan=AwsScanSettings(
+            profile=options.profile,
+            role_arn=options.role_arn,
+            workers=options.workers,
+            max_attempts=options.max_attempts,
+            deadline=options.deadline or DEFAULT_DEADLINE_SECONDS,
+            regions=options.regions,
+            services=options.services,
+        ),
+        role_name=options.role_name,
+        accounts=options.accounts,
+        list_accounts=options.organization,
+    )
+    progress = None
+    if not options.quiet and sys.stderr.isatty():
+        progress = TerminalProgress(sys.stderr)
+    announce = None if options.quiet else AccountLines(sys.stderr)
+    try:
+        org = collect_organization(
+            settings, session=session, on_account=announce, progress=progress
+        )
+    finally:
+        if progress is not None:
+            progress.close()
+    result = evaluate_organization(
+        org,
+        config=config,
+        registry=registry,
+        policies=policies,
+        baseline=baseline,
+        repository_config_ignored=not options.repository_config and options.config is None,
+    )
+    warn_if_stale(result.registry)
+    if options.save is not None:
+        text = inventory_text(org, role_name=options.role_name, role_arn=options.role_arn)
+        try:
+            write_text_atomically(options.save, text)
+        except OSError as exc:
+            raise HdslintError(
+                f"cannot write the inventory: {exc.strerror or exc}", file=str(options.save)
+            ) from None
+    _write_reports(result, org, targets, options.color)
+    return exit_code(result, options.fail_on or config.fail_on or "low")
+
+
+class AccountLines:
+    """One line on standard error per account, as each ends (read, not entered, skipped)."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+
+    def __call__(self, scan: AccountScan, done: int, total: int) -> None:
+        self.stream.write(f"hdslint aws: account {done}/{total} {_named(scan)}: {_state(scan)}\n")
+        self.stream.flush()
+
+
+def _named(scan: AccountScan) -> str:
+    return f"{scan.account.id} ({scan.account.name})" if scan.account.name else scan.account.id
+
+
+def _state(scan: AccountScan) -> str:
+    from hdslint.sources.aws.coverage import OK
+
+    if scan.collection is not None:
+        entries = scan.collection.coverage
+        full = sum(1 for e in entries if e.status == OK)
+        return f"read, {full} of {len(entries)} service-region pairs in full"
+    if scan.failure is not None:
+        code, message = scan.failure
+        return f"not entered: {code}: {message}"
+    return f"not read: the account is {scan.account.status}"
+
+
+def evaluate_organization(
+    org: OrganizationCollection,
+    *,
+    config: Config,
+    registry: Registry,
+    policies: list[Policy],
+    baseline: Baseline | None = None,
+    repository_config_ignored: bool = False,
+) -> ScanResult:
+    from hdslint.model import Edge, InputError, Resource
+    from hdslint.sources.aws.coverage import account_gap, gap_resources, nothing_read
+    from hdslint.sources.aws.normalise import normalise
+
+    resources: list[Resource] = []
+    edges: list[Edge] = []
+    errors: list[InputError] = []
+    for scan in org.accounts:
+        account = scan.account.id
+        if scan.collection is not None:
+            found, links = normalise(scan.collection.records, scan.collection.links)
+            resources += found
+            edges += links
+            coverage = scan.collection.coverage
+            resources += gap_resources(coverage, account=account, source="aws", qualified=True)
+            silence = nothing_read(coverage)
+            if silence:
+                errors.append(InputError(f"aws:{account}", silence))
+        elif scan.failure is not None:
+            code, message = scan.failure
+            resources.append(account_gap(account, scan.account.name, code, message, source="aws"))
+    if not any(scan.collection is not None for scan in org.accounts):
+        errors.append(InputError(f"aws:{org.identity.account}", NO_ACCOUNT_READ))
+    return evaluate(
+        resources,
+        edges,
+        errors,
+        config=config,
+        registry=registry,
+        policies=policies,
+        inputs=[f"aws:{scan.account.id}" for scan in org.accounts],
+        baseline=baseline,
+        repository_config_ignored=repository_config_ignored,
+    )
+
+
+NO_ACCOUNT_READ = (
+    "no account of the organization was read (each one is listed as not evaluated, with why)"
+)
+
+
+def inventory_document(
+    org: OrganizationCollection, *, role_name: str, role_arn: str | None = None
+) -> dict[str, Any]:
+    """One file for the whole organization: each read account's inventory as
+    `hdslint aws --save` writes it for one account, and why the others were not read."""
+    from hdslint.commands.aws import inventory_document as account_document
+    from hdslint.commands.aws import iso_utc
+    from hdslint.sources.inventory import FORMAT_VERSION, ORGANIZATION_SOURCE
+
+    accounts = []
+    for scan in org.accounts:
+        entry: dict[str, Any] = {
+            "id": scan.account.id,
+            "name": scan.account.name,
+            "status": scan.account.status,
+            "role_arn": scan.role_arn,
+        }
+        if scan.collection is not None:
+            entry["outcome"] = "read"
+            entry["inventory"] = account_document(scan.collection, role_arn=scan.role_arn)
+        elif scan.failure is not None:
+            entry["outcome"] = "not_entered"
+            entry["code"], entry["message"] = scan.failure
+        else:
+            entry["outcome"] = "not_active"
+        accounts.append(entry)
+    return {
+        "hdslint_inventory": FORMAT_VERSION,
+        "hdslint_version": __version__,
+        "source": ORGANIZATION_SOURCE,
+        "created_at": iso_utc(org.started_at),
+        "completed_at": iso_utc(org.finished_at),
+        "organization": {
+            "caller_account": org.identity.account,
+            "partition": org.identity.partition,
+            "caller_arn": org.identity.arn,
+            "caller_role_arn": role_arn,
+            "role_name": role_name,
+        },
+        "accounts": accounts,
+    }
+
+
+def inventory_text(
+    org: OrganizationCollection, *, role_name: str, role_arn: str | None = None
+) -> str:
+    from hdslint.sources.inventory import dumps
+
+    return dumps(inventory_document(org, role_name=role_name, role_arn=role_arn))
+
+
+def _write_reports(
+    result: ScanResult,
+    org: OrganizationCollection,
+    targets: Sequence[ReportTarget],
+    color: bool | None,
+) -> None:
+    from hdslint.commands.scan import use_color, write_report
+    from hdslint.reporters import get_reporter
+
+    for target in targets:
+        colored = use_color(target, color)
+        text = get_reporter(target.format).render(result, color=colored)
+        if target.format == "text":
+            text += "\n" + coverage_table(org, color=colored)
+        write_report(text, target.output)
+
+
+def coverage_table(org: OrganizationCollection, *, color: bool) -> str:
+    """One row per account: read (how much in full), not entered (why), or not active."""
+    from hdslint.reporters.colors import BOLD, BOLD_RED, DIM, GREEN, paint
+
+    rows = [("account", "name", "state")]
+    for scan in org.accounts:
+        rows.append((scan.account.id, scan.account.name or "-", _state(scan)))
+    widths = [max(len(row[i]) for row in rows) for i in range(2)]
+    lines = [paint("Coverage: what was read, by account", BOLD, color)]
+    for number, (account, name, state) in enumerate(rows):
+        line = f"{account:<{widths[0]}}  {name:<{widths[1]}}  {state}"
+        if number and not state.startswith("read"):
+            line = paint(line, BOLD_RED if state.startswith("not entered") else DIM, color)
+        lines.append(line)
+    read = sum(1 for s in org.accounts if s.collection is not None)
+    refused = sum(1 for s in org.accounts if s.failure is not None)
+    total = len(org.accounts)
+    summary = f"{read} of {total} accounts read" + (f"; {refused} not entered" if refused else "")
+    lines.append(paint(summary, BOLD_RED if refused else GREEN, color))
+    calls = sum(s.collection.calls for s in org.accounts if s.collection is not None)
+    elapsed = (org.finished_at - org.started_at).total_seconds()
+    lines.append(
+        paint(
+            f"Organization read as {org.identity.arn}: {calls} API calls in the accounts"
+            f" in {elapsed:.1f} s",
+            DIM,
+            color,
+        )
+    )
+    return "\n".join(lines) + "\n"
