@@ -40,6 +40,10 @@ INSTALLS = Excluded(
 AZURE_CLI = Excluded(
     "the Azure CLI and an Azure login make the export; tests/sources/exports reads exports"
 )
+GCLOUD = Excluded(
+    "the gcloud CLI and a Google Cloud login make the export; tests/sources/exports reads"
+    " exports"
+)
 ORGANIZATION = Excluded(
     "needs an AWS Organization with member accounts and moto's IAM emulation:"
     " tests/sources/aws/test_organization.py runs --org and --accounts"
@@ -133,6 +137,13 @@ EXPECTED: dict[str, int | Excluded] = {
     "jq -s '[.[].data[]]' page-*.json > azure-resources.json": AZURE_CLI,
     "az resource list -o json > azure-resources.json": AZURE_CLI,
     "hdslint scan azure-resources.json": 1,
+    "gcloud asset export --project=ehr-prod --content-type=resource"
+    " --output-path=gs://ehr-audit/assets.json": GCLOUD,
+    "gcloud storage cp gs://ehr-audit/assets.json gcp-assets.json": GCLOUD,
+    "gcloud asset search-all-resources --scope=projects/ehr-prod --format=json > gcp-assets.json": (
+        GCLOUD
+    ),
+    "hdslint scan gcp-assets.json": 1,
 }
 
 
@@ -156,6 +167,10 @@ def workspace(root: Path) -> Path:
     shutil.copy(
         ROOT / "tests" / "sources" / "exports" / "azure" / "resource-graph.json",
         root / "azure-resources.json",
+    )
+    shutil.copy(
+        ROOT / "tests" / "sources" / "exports" / "gcp" / "cai-export.json",
+        root / "gcp-assets.json",
     )
     (root / "prod.tfvars").write_text('region = "eu-west-3"\n', "utf-8")
     policy = (ROOT / "policies" / "HDS-LOC-001.yaml").read_text("utf-8")
