@@ -41,8 +41,7 @@ AZURE_CLI = Excluded(
     "the Azure CLI and an Azure login make the export; tests/sources/exports reads exports"
 )
 GCLOUD = Excluded(
-    "the gcloud CLI and a Google Cloud login make the export; tests/sources/exports reads"
-    " exports"
+    "the gcloud CLI and a Google Cloud login make the export; tests/sources/exports reads exports"
 )
 ORGANIZATION = Excluded(
     "needs an AWS Organization with member accounts and moto's IAM emulation:"

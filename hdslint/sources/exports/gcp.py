@@ -213,16 +213,15 @@ class Index:
             return self.by_name.get(text)
         if text.startswith("projects/"):
             return self.by_rest.get(text)
-        head, slash, rest = text.partition("/")
+        head, slash, _ = text.partition("/")
         if slash and head.endswith(".googleapis.com"):
             return self.by_name.get(f"//{text}")
         if ":" in text and "/" not in text:  # Cloud SQL's project:instance
             project, _, instance = text.partition(":")
             return self.by_rest.get(f"projects/{project}/instances/{instance}")
         if "/" not in text:
-            return self.by_short.get((asker.asset_type, asker.project_id, text)) or self.by_name.get(
-                f"//storage.googleapis.com/{text}"
-            )
+            same = self.by_short.get((asker.asset_type, asker.project_id, text))
+            return same or self.by_name.get(f"//storage.googleapis.com/{text}")
         return None
 
     def parent(self, asset: Asset) -> Asset | None:
@@ -245,10 +244,10 @@ def resources_from_cai(
     where = locate or (lambda _i, _name: Location(api_call="cloudasset.googleapis.com"))
     assets: list[Asset] = []
     seen: set[str] = set()
-    for index, item in enumerate(items):
+    for number, item in enumerate(items):
         if is_asset(item) and item["name"] not in seen:
             seen.add(item["name"])
-            assets.append(_asset(index, item))
+            assets.append(_asset(number, item))
     index = Index(assets)
     result = SourceResult()
     for asset in assets:
