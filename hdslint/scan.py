@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -422,6 +422,7 @@ def _run_scan(options: ScanOptions, config: Config, unreadable: list[InputError]
         skip_paths=options.selection.skip_paths,
         repository_config_ignored=not options.repository_config and options.config is None,
         sensitive=collected.sensitive,
+        unmapped=collected.unmapped,
     )
 
 
@@ -447,6 +448,7 @@ def evaluate(
     skip_paths: Sequence[str] = (),
     repository_config_ignored: bool = False,
     sensitive: Iterable[str] = (),
+    unmapped: Mapping[str, int] | None = None,
 ) -> ScanResult:
     """The evaluation half of a scan, shared by file scans and live/saved inventories.
 
@@ -484,6 +486,7 @@ def evaluate(
             repository_config_ignored=repository_config_ignored,
         ),
         sensitive_values=frozenset(sensitive),
+        unmapped_types=dict(sorted((unmapped or {}).items())),
     )
 
 

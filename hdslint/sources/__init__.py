@@ -66,6 +66,11 @@ _AZURE_TABLE = re.compile(rb'"columns"\s*:.*"/subscriptions/', re.IGNORECASE | r
 # a line, or a search result).
 _CAI_NAME = re.compile(rb'"name"\s*:\s*"//[a-z0-9.-]+\.googleapis\.com/')
 _CAI_TYPE = re.compile(rb'"(?:asset_type|assetType)"\s*:\s*"[a-z0-9.-]+\.googleapis\.com/')
+# AWS Config: configuration items (a snapshot, a history) or advanced-query results (JSON
+# strings, their quotes escaped).
+_CONFIG_ITEMS = re.compile(rb'"(?:base)?[cC]onfigurationItems"\s*:\s*\[')
+_CONFIG_RESULTS = re.compile(rb'"Results"\s*:\s*\[\s*"')
+_CONFIG_TYPE = re.compile(rb'resourceType\\?"\s*:\s*\\?"AWS::')
 
 
 # YAML files that are tools' configuration, never infrastructure: not read, not counted.
@@ -167,7 +172,10 @@ def _is_cloud_export(head: bytes) -> bool:
     listing = head.lstrip().startswith(b"[") or b'"data"' in head
     if listing and bool(_AZURE_EXPORT.search(head) or _AZURE_TABLE.search(head)):
         return True
-    return bool(_CAI_NAME.search(head) and _CAI_TYPE.search(head))
+    if _CAI_NAME.search(head) and _CAI_TYPE.search(head):
+        return True
+    config = _CONFIG_ITEMS.search(head) or _CONFIG_RESULTS.search(head)
+    return bool(config and _CONFIG_TYPE.search(head))
 
 
 def file_source(kind: str) -> FileSource | None:

@@ -22,10 +22,10 @@ from typing import Any
 
 from hdslint.geography import normalise_region
 from hdslint.ids import Destination, ResourceKey, UnknownDestination
-from hdslint.model import Edge, EdgeKind, InputError, Location, Resource, Unknown, freeze
+from hdslint.model import InputError, Location, Resource, Unknown, freeze
 from hdslint.sources.base import SourceResult
 from hdslint.sources.exports.files import ExportFile
-from hdslint.sources.exports.types import ExportType, export_type, walk
+from hdslint.sources.exports.types import ExportType, export_type, one_flow, walk
 from hdslint.sources.flows import flow_edges, literal_destination
 
 PROVIDER = "gcp"
@@ -255,20 +255,13 @@ def resources_from_cai(
         region, why = _region(asset, info, index)
         resource = _resource(asset, info, region, why, where(asset.index, asset.name), source)
         result.resources.append(resource)
+        if not info.known:
+            result.count_unmapped(asset.asset_type)
         reader = CaiFields(asset, resource.key, region, index)
         for flow in info.flows:
             result.edges.extend(flow_edges(flow, reader, resource.location))
-    result.edges = _once(result.edges)
+    result.edges = one_flow(result.edges)
     return result
-
-
-def _once(edges: list[Edge]) -> list[Edge]:
-    """A primary names its replicas and each replica its primary: one flow, the replica's
-    (`reads_from`, as Terraform's `master_instance_name` gives it)."""
-    reads = {(e.target, e.source) for e in edges if e.kind is EdgeKind.READS_FROM}
-    return [
-        e for e in edges if not (e.kind is EdgeKind.REPLICATES_TO and (e.source, e.target) in reads)
-    ]
 
 
 def _resource(

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from hdslint import catalogue
+from hdslint.model import Edge, EdgeKind
 from hdslint.sources.base import MAX_FIELD_VALUES, flatten
 
 CATALOGUE = "exports"
@@ -55,6 +56,44 @@ def export_type(table: str, native_type: str, provider: str) -> ExportType:
         flows=tuple(entry.get("flows", ())),
         known=bool(entry),
     )
+
+
+@functools.cache
+def config_type(native_type: str) -> ExportType:
+    """An AWS Config resource type: its CloudFormation entry's Terraform equivalent
+    (cloudformation.yaml), with the flows of `aws_config_types`; a type neither lists is
+    `other`, holding no data, and not `known`."""
+    raw = catalogue.load("cloudformation")["cloudformation_types"].get(native_type)
+    cfn: Mapping[str, Any] = {"terraform": raw} if isinstance(raw, str) else (raw or {})
+    entry = _entry("aws_config_types", native_type) or {}
+    terraform = entry.get("terraform") or cfn.get("terraform")
+    info = catalogue.type_info("terraform", terraform, "aws") if terraform else None
+    base = info if info is not None and info.known else None
+    category = entry.get("category") or cfn.get("category") or (base.category if base else "other")
+    activities = entry.get("activities") or cfn.get("activities")
+    if activities is None:
+        activities = base.activities if base else catalogue.activities_for(category)
+    presumed = entry.get("presumed", cfn.get("presumed", base.presumed if base else True))
+    return ExportType(
+        service=entry.get("service") or cfn.get("service") or (base.service if base else None),
+        category=category,
+        activities=tuple(activities),
+        presumed=bool(presumed),
+        stores_data=bool(base is not None and base.stores_data is True),
+        region=(),
+        region_prefix=None,
+        flows=tuple(entry.get("flows", ())),
+        known=bool(cfn) or bool(entry),
+    )
+
+
+def one_flow(edges: list[Edge]) -> list[Edge]:
+    """A primary names its replicas and each replica its primary: one flow, the replica's
+    `reads_from` (as Terraform's `master_instance_name` or `replicate_source_db` gives it)."""
+    reads = {(e.target, e.source) for e in edges if e.kind is EdgeKind.READS_FROM}
+    return [
+        e for e in edges if not (e.kind is EdgeKind.REPLICATES_TO and (e.source, e.target) in reads)
+    ]
 
 
 def walk(root: Any, path: str) -> list[Any]:
