@@ -208,7 +208,7 @@ def filesystem_now(directory: Path) -> float | None:
     finally:
         os.close(fd)
         with contextlib.suppress(OSError):
-            os.unlink(temp)
+            Path(temp).unlink()
 
 
 def _digest(key: str, payload: bytes) -> bytes:
