@@ -76,8 +76,7 @@ def test_the_auditors_report_groups_findings_by_account(result: ScanResult) -> N
     ]
     page = render_markdown(report)
     assert (
-        "| Account | Resources | With health data | Failed | To confirm | Not evaluated |"
-        in page
+        "| Account | Resources | With health data | Failed | To confirm | Not evaluated |" in page
     )
     assert "| `111122223333` | 8 | 5 | 1 | 0 | 2 |" in page
     assert "| Severity | Policy | Account | Resource | Location | Message | Evidence |" in page
