@@ -29,6 +29,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "hdslint",
         "hdslint.model",
         "hdslint.ids",
+        "hdslint.causes",
         "hdslint.graph",
         "hdslint.result",
         "hdslint.errors",
