@@ -314,3 +314,92 @@ def test_a_call_reached_once_is_as_it_was(scan_files: Scan) -> None:
     result = scan_files({"main.tf": REMOTE_CALL})
     assert findings(result) == [("HDS-EVAL-001", "module.naming", 1, NOT_DOWNLOADED)]
     assert result.findings[0].resource.scope == "project"
+
+
+STORE = """
+variable "location" {}
+resource "azurerm_log_analytics_workspace" "main" {
+  name                = "main"
+  resource_group_name = "rg"
+  location            = var.location
+}
+"""
+ROOT = """
+provider "azurerm" {
+  features {}
+}
+module "aks" {
+  source   = "../../modules/aks"
+  location = "%s"
+}
+"""
+
+
+def test_a_module_reached_from_several_roots_says_which_root_with_distinct_fingerprints(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Callable[..., tuple[int, str, str]]
+) -> None:
+    write_tree(
+        tmp_path / "p",
+        {
+            "modules/aks/main.tf": STORE,
+            "examples/startup/main.tf": ROOT % "koreacentral",
+            "examples/with_acr/main.tf": ROOT % "eastus2",
+            "examples/paris/main.tf": ROOT % "francecentral",
+            "examples/seoul/main.tf": ROOT % "koreacentral",
+        },
+    )
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = cli("scan", "p", "--no-cache", "-f", "json")
+    assert code == 1
+    found = json.loads(out)["findings"]
+    workspace = "module.aks.azurerm_log_analytics_workspace.main"
+    assert [
+        (
+            f["policy_id"],
+            f["resource"]["id"],
+            f["location"]["file"],
+            f["location"]["line"],
+            f["message"],
+        )
+        for f in found
+    ] == [
+        # (Paris has one finding of its policy at this line: it needs no root to stand apart.)
+        (
+            "HDS-COND-001",
+            workspace,
+            "p/modules/aks/main.tf",
+            2,
+            "confirm that Microsoft Azure: Microsoft's specific HDS contractual terms are signed"
+            " (through your Microsoft licensing contact)",
+        ),
+    ] + [
+        (
+            "HDS-LOC-001",
+            workspace,
+            "p/modules/aks/main.tf",
+            2,
+            f"koreacentral (South Korea) is outside the EEA (root module p/examples/{root})",
+        )
+        if region == "koreacentral"
+        else (
+            "HDS-LOC-001",
+            workspace,
+            "p/modules/aks/main.tf",
+            2,
+            f"eastus2 (United States) is outside the EEA (root module p/examples/{root})",
+        )
+        for root, region in (
+            ("seoul", "koreacentral"),
+            ("startup", "koreacentral"),
+            ("with_acr", "eastus2"),
+        )
+    ]
+    # No two findings alike, nor two fingerprints (the SARIF partialFingerprints value and
+    # the baseline key), and the same ones at every run.
+    fingerprints = [f["fingerprint"] for f in found]
+    assert len(set(fingerprints)) == 4
+    _, again, _ = cli("scan", "p", "--no-cache", "-f", "json")
+    assert [f["fingerprint"] for f in json.loads(again)["findings"]] == fingerprints
+    _, sarif, _ = cli("scan", "p", "--no-cache", "-f", "sarif")
+    results = json.loads(sarif)["runs"][0]["results"]
+    assert [r["partialFingerprints"]["hdslint/v1"] for r in results] == fingerprints
