@@ -37,6 +37,7 @@ EXEMPT: dict[str, str] = {
     "hdslint.docsgen": "writes the generated docs",
     "hdslint.outputpath": "checks an output folder",
     "hdslint.sources.aws": "the live AWS scan reads no file",
+    "hdslint.sources.azure": "the live Azure scan reads no file (`open` there is HTTP's)",
 }
 # (module, function) pairs that read hdslint's own installation, not an input.
 EXEMPT_FUNCTIONS = {
