@@ -141,7 +141,8 @@ def _sniff_json(path: Path) -> str | None:
         return "terraform-plan"
     if b'"hdslint_inventory"' in head:
         return "inventory"
-    if _is_cloud_export(head):
+    # An inventory `hdslint azure --save` wrote starts with its provenance.
+    if b'"hdslint_export"' in head or _is_cloud_export(head):
         return "cloud-export"
     if b'"apiVersion"' in head and b'"kind"' in head:
         return "kubernetes"
