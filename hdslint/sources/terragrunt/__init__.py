@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from hdslint.files import current as file_access
 from hdslint.model import InputError
 from hdslint.sources.base import SourceResult
 from hdslint.sources.terraform.evaluate import Evaluator, Inputs, ModuleLibrary
@@ -36,7 +37,7 @@ class UnitsResult:
 
 def scan(files: Iterable[Path]) -> UnitsResult:
     reader = Reader()
-    paths = {f.resolve() for f in files}
+    paths = {file_access().resolve(f) for f in files}
     # Terragrunt reads terragrunt.hcl.json only where there is no terragrunt.hcl.
     paths = {p for p in paths if not (p.name.endswith(".json") and p.with_suffix("") in paths)}
     units = [evaluate_unit(reader, path) for path in sorted(paths)]
@@ -81,6 +82,8 @@ def _only_a_root(unit: UnitConfig) -> bool:
     if unit.source is not None:
         return False
     try:
-        return not any(p.name.endswith(CONFIGURATION_SUFFIXES) for p in unit.path.parent.iterdir())
+        return not any(
+            p.name.endswith(CONFIGURATION_SUFFIXES) for p in file_access().listdir(unit.path.parent)
+        )
     except OSError:
         return True
