@@ -139,6 +139,7 @@ def _observe_link(_arg: str, path: str) -> Observation:
 
 
 def _observe_real(_arg: str, path: str) -> Observation:
+    """`Path(path).resolve()` as a string (it is `os.path.realpath` of the absolute path)."""
     try:
         return str(Path(path).resolve())
     except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop (Python < 3.13)

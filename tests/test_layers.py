@@ -70,6 +70,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "hdslint.docsgen",
         "hdslint.progress",
         "hdslint.outputpath",
+        "hdslint.replay",
     ),
 }
 
