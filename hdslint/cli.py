@@ -315,7 +315,7 @@ def scan(
     `-` reads Kubernetes manifests from standard input: `helm template ... | hdslint scan -`.
     """
     from hdslint.commands.scan import run
-    from hdslint.result import Selection  # not hdslint.config: a replayed scan needs no YAML
+    from hdslint.selection import Selection  # light: a replayed scan loads no more
 
     return run(
         paths=list(paths) if changed else list(paths) or ["."],

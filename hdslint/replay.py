@@ -159,7 +159,7 @@ class ReplayStore:
     def save(self, key: str, log: ReadLog, replay: Replay) -> None:
         if log.changed or not log.keep:
             return  # a file changed while the scan read it, or the configuration said no
-        entries = tuple((*key_, seen) for key_, seen in log.entries.items())
+        entries = tuple((*key_, seen) for key_, seen in log.essential())
         self.store.put(key, (entries, replay.texts, replay.exit_code, replay.stderr))
         self.store.maybe_prune()
 
