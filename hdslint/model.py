@@ -280,7 +280,7 @@ class Evidence:
 
 @dataclass(frozen=True, slots=True)
 class Suppression:
-    kind: str  # "inline" | "annotation" | "baseline" | "config"
+    kind: str  # "inline" | "annotation" | "metadata" | "baseline" | "config"
     reason: str
     location: Location | None = None
     until: str | None = None
