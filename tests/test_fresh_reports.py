@@ -270,3 +270,19 @@ def test_standard_error_is_replayed(cli: Cli, project: Path, scans: list[str]) -
     assert "not shown (--severity info)" in first[2]
     assert cli("scan", "p", "--severity", "info") == first
     assert len(scans) == 1
+
+
+def test_an_entry_under_another_key_is_never_replayed(
+    cli: Cli, project: Path, tmp_path: Path, scans: list[str]
+) -> None:
+    """An entry is bound to its key: a stored report copied under another request's key
+    (what a hostile writer of the cache folder could try) is a miss, and the scan runs."""
+    cli("scan", "p", "--format", "json")
+    folder = next((tmp_path / "cache" / "hdslint").glob("reports-*"))
+    (stored,) = [p for p in folder.glob("*/*") if p.is_file()]
+    cli("scan", "p", "--format", "sarif")
+    (other,) = [p for p in folder.glob("*/*") if p.is_file() and p != stored]
+    other.write_bytes(stored.read_bytes())
+    code, out, _ = cli("scan", "p", "--format", "sarif")
+    assert code == 1 and out.lstrip().startswith("{") and '"$schema"' in out
+    assert len(scans) == 3
