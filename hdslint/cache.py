@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from hdslint.limits import read_regular
+from hdslint.files import read_regular
 
 FORMAT_VERSION = 2
 MAGIC = b"HDSLINT-CACHE\x01"

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from hdslint.ids import Address, ModuleStep
-from hdslint.model import Edge, InputError, Resource
+from hdslint.model import Edge, InputError, Resource, ScanWarning
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,8 @@ class SourceResult:
     # Resource types read from a cloud inventory that the catalogue does not describe (kept
     # as `other`, holding no data): type -> how many. Listed in the summary, never dropped.
     unmapped: dict[str, int] = field(default_factory=dict)
+    # Hints that change no check (how to map a folder of manifests to its cluster).
+    warnings: list[ScanWarning] = field(default_factory=list)
 
     def extend(self, other: SourceResult) -> None:
         self.resources.extend(other.resources)
@@ -45,6 +47,7 @@ class SourceResult:
         self.errors.extend(other.errors)
         self.plans.extend(other.plans)
         self.sensitive.update(other.sensitive)
+        self.warnings.extend(other.warnings)
         for native, count in other.unmapped.items():
             self.unmapped[native] = self.unmapped.get(native, 0) + count
 

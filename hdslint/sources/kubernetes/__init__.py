@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hdslint.catalogue import activities_for
+from hdslint.files import current as file_access
 from hdslint.ids import ResourceKey
 from hdslint.limits import MAX_FILE_BYTES, too_large
 from hdslint.model import Edge, InputError, Resource
@@ -23,7 +24,7 @@ from hdslint.paths import display_path
 from hdslint.sources.base import SourceResult
 from hdslint.sources.kubernetes import backups, manifests, storage
 from hdslint.sources.kubernetes.cloud import CloudResources
-from hdslint.sources.kubernetes.clusters import STDIN, Cluster, cluster_for
+from hdslint.sources.kubernetes.clusters import STDIN, Cluster, cluster_for, mapping_hints
 from hdslint.sources.kubernetes.index import Place, ScanIndex, ScopeIndex, make_resource
 from hdslint.sources.kubernetes.objects import K8sObject, crd_scopes, table, to_object
 
@@ -64,6 +65,15 @@ def scan(files: Sequence[Path], config: Config, options: ScanOptions) -> SourceR
     resources, edges = build(scan_index)
     result.resources.extend(resources)
     result.edges.extend(edges)
+    by_scope: dict[str, list[Resource]] = {}
+    for resource in resources:
+        by_scope.setdefault(resource.scope, []).append(resource)
+    result.warnings.extend(
+        mapping_hints(
+            ((idx.cluster, by_scope.get(scope, [])) for scope, idx in scan_index.scopes.items()),
+            config,
+        )
+    )
     return result
 
 
@@ -106,7 +116,7 @@ def _read_file(
         result.errors.append(InputError(display, problem))
         return []
     try:
-        data = path.read_bytes()
+        data = file_access().read(path)
     except OSError as exc:
         result.errors.append(InputError(display, f"cannot read: {exc.strerror or exc}"))
         return []
@@ -131,7 +141,7 @@ def _in_helm_chart(path: Path, charts: dict[Path, bool]) -> bool:
         if parent.name == "templates":
             chart = parent.parent
             if chart not in charts:
-                charts[chart] = (chart / "Chart.yaml").is_file()
+                charts[chart] = file_access().is_file(chart / "Chart.yaml")
             if charts[chart]:
                 return True
     return False

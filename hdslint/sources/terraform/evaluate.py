@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from hdslint import catalogue
+from hdslint.causes import because
+from hdslint.files import current as file_access
 from hdslint.ids import Outside, ResourceKey, UnknownDestination, instance_suffix
 from hdslint.limits import inside_allowed
 from hdslint.model import Edge, InputError, Location, Resource, Unknown, freeze
@@ -27,7 +29,7 @@ from hdslint.sources.terraform.flows import FlowReader
 from hdslint.sources.terraform.hcl import Body
 from hdslint.sources.terraform.instance import EMPTY_SCOPE, ModuleInstance
 from hdslint.sources.terraform.loader import Block, ModuleDir, is_local_source
-from hdslint.sources.terraform.paths import dynamic_contents
+from hdslint.sources.terraform.paths import dynamic_contents, unknown_dynamic_blocks
 from hdslint.sources.terraform.providers import provider_id_for_source
 from hdslint.sources.terraform.resources import SENSITIVE_FOR_EACH, ResourceEval, expand
 
@@ -53,7 +55,7 @@ class ModuleLibrary:
         self._cache: dict[Path, ModuleDir] = {}
 
     def get(self, path: Path) -> ModuleDir:
-        key = path.resolve()
+        key = file_access().resolve(path)
         if key not in self._cache:
             self._cache[key] = self._loader(key)
         return self._cache[key]
@@ -117,7 +119,7 @@ class Evaluator:
             value, found = parse_cli_value(env_value), True
         if isinstance(self.unit_inputs, Unknown):
             value, found = (
-                Unknown(f"the unit's inputs are not known: {self.unit_inputs.reason}"),
+                Unknown(because("the unit's inputs are not known", self.unit_inputs.reason)),
                 True,
             )
         elif self.unit_inputs is not None and name in self.unit_inputs:
@@ -138,7 +140,7 @@ class Evaluator:
         self.scope = mod.display
         # file() and friends read below the root module (and the working folder), nowhere
         # else: a configuration cannot make hdslint read /etc/passwd or ~/.aws.
-        roots = (mod.path.resolve(), Path.cwd().resolve())
+        roots = (file_access().resolve(mod.path), file_access().resolve(Path.cwd()))
         self.unit_inputs = unit_inputs
         token = FILE_ROOTS.set(roots)
         budget_token = budget.start()
@@ -220,13 +222,13 @@ class Evaluator:
             return None, f"module source = {source_attr[2]} is not a string"
         source = source_value
         if is_local_source(source):
-            path = (parent.mod.path / source).resolve()
+            path = file_access().resolve(parent.mod.path / source)
             if not inside_allowed(path):
                 return None, (
                     f"local module source {source!r} is outside the scanned folders and the"
                     " working folder, so it is not read"
                 )
-            if path.is_dir():
+            if file_access().is_dir(path):
                 return path, None
             return None, f"local module source {source!r} does not exist"
         downloaded = self._downloaded(parent, name)
@@ -254,8 +256,8 @@ class Evaluator:
         directory = entries.get(".".join(keys))
         if directory is None:
             return None
-        path = (root.mod.path / directory).resolve()
-        return path if path.is_dir() else None
+        path = file_access().resolve(root.mod.path / directory)
+        return path if file_access().is_dir(path) else None
 
     _manifests: dict[Path, dict[str, str]]
 
@@ -265,7 +267,7 @@ class Evaluator:
         if manifest not in self._manifests:
             entries: dict[str, str] = {}
             try:
-                data = json.loads(manifest.read_text("utf-8"))
+                data = json.loads(file_access().read_text(manifest))
                 for entry in data.get("Modules", []):
                     if isinstance(entry, dict) and entry.get("Key") and entry.get("Dir"):
                         entries[str(entry["Key"])] = str(entry["Dir"])
@@ -350,6 +352,8 @@ class Evaluator:
         else:
             unknown["region"] = catalogue.unlocated_reason("terraform", provider, res.rtype)
         attributes, hidden = self._attributes_shown(res.block.body, scope)
+        # A BigQuery view holds no data (unless its `view` block may not exist).
+        info = info.for_attributes(attributes, unknown_dynamic_blocks(res.block.body, scope))
         tags, tags_unknown = self._tags(res, attributes)
         unknown.update(tags_unknown)
         family_tags = catalogue.family("terraform", provider).get("tags", ())

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hdslint import catalogue
+from hdslint.files import current as file_access
 from hdslint.ids import (
     Address,
     Destination,
@@ -166,7 +167,7 @@ class _Plan:
         calls = (parse_module_path(address) for address in self.module_sources)
         return PlanOrigin(
             scope=self.scope,
-            folder=display_path(self.path.parent.resolve()),
+            folder=display_path(file_access().resolve(self.path.parent)),
             declared=frozenset(a.in_configuration() for a in declared if a is not None),
             module_calls=frozenset(module_in_configuration(c) for c in calls if c is not None),
         )
@@ -356,9 +357,9 @@ class _Plan:
             source = self.module_sources.get(walked, "")
             if not is_local_source(source):
                 return {}
-            directory = (directory / source).resolve()
-        if not directory.is_dir() or not any(
-            p.suffix in (".tf", ".tofu") for p in directory.iterdir()
+            directory = file_access().resolve(directory / source)
+        if not file_access().is_dir(directory) or not any(
+            p.suffix in (".tf", ".tofu") for p in file_access().listdir(directory)
         ):
             return {}
         loaded = load_module(directory)
@@ -473,12 +474,14 @@ def _provider_of(res: Mapping[str, Any]) -> str:
 
 def _info_of(res: Mapping[str, Any], provider: str) -> catalogue.TypeInfo:
     """What the catalogue says of a planned resource: by its type, or for a generic one
-    (`azapi_resource`) by the kind its argument names."""
+    (`azapi_resource`) by the kind its argument names; given its values (a BigQuery view
+    holds no data)."""
     rtype = str(res["type"])
     argument = catalogue.generic_argument("terraform", rtype)
     planned = res.get("values")
-    kind = planned.get(argument) if argument and isinstance(planned, dict) else None
-    return catalogue.type_info("terraform", rtype, provider, kind)
+    values = planned if isinstance(planned, dict) else {}
+    kind = values.get(argument) if argument else None
+    return catalogue.type_info("terraform", rtype, provider, kind).for_attributes(values)
 
 
 def _walk_modules(module: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:

@@ -16,13 +16,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hdslint.limits import ALLOWED_ROOTS, inside_allowed
+from hdslint.files import current as file_access
+from hdslint.limits import ALLOWED_ROOTS, inside_allowed, read_regular, too_large
 from hdslint.model import InputError, Unknown
 from hdslint.paths import display_path
 from hdslint.sources.terraform.expr import TOOL_FUNCTIONS, Namespace, evaluate
 from hdslint.sources.terraform.functions import FILE_ROOTS
-from hdslint.sources.terraform.hcl import Body, Expr
-from hdslint.sources.terraform.loader import parse_file
+from hdslint.sources.terraform.hcl import Body, Expr, HclSyntaxError
+from hdslint.sources.terraform.loader import parse_file, read_error
+from hdslint.sources.terragrunt import jsonconfig
 from hdslint.sources.terragrunt.functions import Context, bound_functions
 
 # read_terragrunt_config() chains (a file reading a file reading ...): bounded.
@@ -62,6 +64,9 @@ class UnitConfig:
     generates: dict[str, Generated] = field(default_factory=dict)
     included: list[Path] = field(default_factory=list)
     errors: list[InputError] = field(default_factory=list)
+    # Why Terragrunt would refuse to run the unit at all (then nothing it deploys is known),
+    # and the line of the unit's configuration that leads there.
+    refused: tuple[str, int] | None = None
 
 
 class Reader:
@@ -71,7 +76,7 @@ class Reader:
         self._bodies: dict[Path, tuple[Body | None, InputError | None]] = {}
 
     def body(self, path: Path) -> tuple[Body | None, InputError | None]:
-        key = path.resolve()
+        key = file_access().resolve(path)
         if key not in self._bodies:
             display = display_path(path)
             if not inside_allowed(key):
@@ -79,11 +84,32 @@ class Reader:
                     None,
                     InputError(display, "outside the scanned folders, so it is not read"),
                 )
-            elif not key.is_file():
+            elif not file_access().is_file(key):
                 self._bodies[key] = (None, InputError(display, "no such file"))
+            elif key.name.endswith(".json"):
+                self._bodies[key] = _parse_json(key, display)
             else:
                 self._bodies[key] = parse_file(key, display)
         return self._bodies[key]
+
+
+def _parse_json(path: Path, display: str) -> tuple[Body | None, InputError | None]:
+    """A Terragrunt configuration in HCL's JSON form (`terragrunt.hcl.json`, or a `.json`
+    file an include or read_terragrunt_config names)."""
+    problem = too_large(path)
+    if problem is not None:
+        return None, InputError(display, problem)
+    try:
+        text = read_regular(path).decode("utf-8-sig")
+    except OSError as exc:
+        return None, read_error(exc, display)
+    except UnicodeDecodeError as exc:
+        return None, InputError(display, f"not valid UTF-8 (byte {exc.start})")
+    try:
+        return jsonconfig.parse(text), None
+    except HclSyntaxError as exc:
+        message = exc.message.removeprefix("invalid JSON: ")
+        return None, InputError(display, f"invalid Terragrunt JSON: {message}", exc.line)
 
 
 class ConfigScope:
@@ -126,7 +152,7 @@ class ConfigScope:
     def evaluate(self, expr: Expr) -> Any:
         """An expression of this file, with Terragrunt's functions of its context; file()
         and friends read relative to this file's folder, inside the scanned folders."""
-        roots = (self.path.parent.resolve(), *ALLOWED_ROOTS.get())
+        roots = (file_access().resolve(self.path.parent), *ALLOWED_ROOTS.get())
         tokens = (TOOL_FUNCTIONS.set(self._functions), FILE_ROOTS.set(roots))
         try:
             return evaluate(expr, self)
@@ -257,7 +283,7 @@ class ConfigScope:
                 return default
             reason = error.message if error is not None else "not read"
             return Unknown(f"read_terragrunt_config({display_path(target)}): {reason}", error=True)
-        resolved = target.resolve()
+        resolved = file_access().resolve(target)
         # The file read is its own context: its folder is its terragrunt dir.
         context = Context(terragrunt_dir=resolved.parent, original_dir=resolved.parent)
         scope = ConfigScope(self.reader, resolved, body, context, depth=self.depth + 1)
@@ -286,7 +312,7 @@ def evaluate_unit(reader: Reader, path: Path) -> UnitConfig:
         if error is not None:
             unit.errors.append(error)
         return unit
-    unit_dir = path.resolve().parent
+    unit_dir = file_access().resolve(path).parent
     own = Context(terragrunt_dir=unit_dir, original_dir=unit_dir)
     exposed: dict[str, Any] = {}
     merged: list[tuple[ConfigScope, str]] = []
@@ -307,7 +333,7 @@ def evaluate_unit(reader: Reader, path: Path) -> UnitConfig:
         if strategy != "no_merge":
             merged.append((scope, strategy))
             deep = deep or strategy == "deep"
-    child = ConfigScope(reader, path.resolve(), body, own, exposed=exposed)
+    child = ConfigScope(reader, file_access().resolve(path), body, own, exposed=exposed)
     for scope, strategy in merged:
         unit.source = scope.terraform_source() or unit.source
         unit.inputs = _merge_inputs(unit.inputs, scope.inputs(), strategy)
@@ -334,7 +360,7 @@ def _include(
         unit.errors.append(InputError(unit.display, f"{name} has no path", line))
         return None
     # The include path sees Terragrunt's functions but no locals (they are read after).
-    bare = ConfigScope(reader, path.resolve(), {"attrs": {}, "blocks": []}, own)
+    bare = ConfigScope(reader, file_access().resolve(path), {"attrs": {}, "blocks": []}, own)
     target = bare.evaluate(attrs["path"][0])
     if not isinstance(target, str):
         reason = target.reason if isinstance(target, Unknown) else "it is not a string"
@@ -354,13 +380,35 @@ def _include(
             InputError(unit.display, f"{name}: {display_path(target_path)}: {message}", line)
         )
         return None
-    unit.included.append(target_path.resolve())
+    nested = [(lbl, ln) for kind, lbl, _b, ln, _e in body["blocks"] if kind == "include"]
+    if nested:
+        # Terragrunt refuses the unit: "A includes B, which itself includes C. Only one
+        # level of includes is allowed." One error at the nested include, whichever units
+        # include the file.
+        labels2, line2 = nested[0]
+        inner_name = f'include "{labels2[0]}"' if labels2 else "include"
+        shown = display_path(target_path)
+        unit.errors.append(
+            InputError(
+                shown,
+                f"{inner_name} in a configuration that units include: Terragrunt allows only"
+                " one level of includes, and refuses the units that include this file",
+                line2,
+            )
+        )
+        unit.refused = (
+            f"Terragrunt refuses this unit: it includes {shown}, which itself includes"
+            " another configuration (only one level of includes is allowed)",
+            line,
+        )
+        return None
+    unit.included.append(file_access().resolve(target_path))
     context = Context(
         terragrunt_dir=own.terragrunt_dir,
         original_dir=own.original_dir,
-        include_file=target_path.resolve(),
+        include_file=file_access().resolve(target_path),
     )
-    scope = ConfigScope(reader, target_path.resolve(), body, context)
+    scope = ConfigScope(reader, file_access().resolve(target_path), body, context)
     strategy = bare.evaluate(attrs["merge_strategy"][0]) if "merge_strategy" in attrs else "shallow"
     if strategy not in ("shallow", "deep", "no_merge"):
         unit.errors.append(
