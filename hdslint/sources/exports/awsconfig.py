@@ -175,7 +175,7 @@ class Index:
             for name in {item.name, str(item.document.get("resourceId", ""))} - {None, ""}:
                 self.by_name.setdefault((item.resource_type, str(name)), []).append(item)
 
-    def resolve(self, value: Any, asker: Item) -> Item | None:
+    def find(self, value: Any, asker: Item) -> Item | None:
         """An ARN, or a name or id of the asker's type, in its account and region first."""
         if not isinstance(value, str) or not value:
             return None
@@ -300,7 +300,7 @@ class ConfigFields:
             return []
         out = []
         for value in found:
-            target = self.index.resolve(value, self.item)
+            target = self.index.find(value, self.item)
             if target is not None:
                 out.append(ResourceKey("", target.id))
         return out
@@ -311,7 +311,7 @@ class ConfigFields:
             return [UnknownDestination(f"where {path} sends data is not known ({found.reason})")]
         out: list[Destination] = []
         for value in found:
-            target = self.index.resolve(value, self.item)
+            target = self.index.find(value, self.item)
             if target is not None:
                 out.append(ResourceKey("", target.id))
                 continue

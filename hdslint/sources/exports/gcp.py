@@ -201,7 +201,7 @@ class Index:
             self.by_rest.setdefault(asset.rest, asset)
             self.by_short.setdefault((asset.asset_type, asset.project_id, asset.short), asset)
 
-    def resolve(self, value: Any, asker: Asset) -> Asset | None:
+    def find(self, value: Any, asker: Asset) -> Asset | None:
         """The asset a reference names (see exports.yaml's header for the spellings)."""
         if not isinstance(value, str) or not value:
             return None
@@ -366,7 +366,7 @@ class CaiFields:
             return []
         keys = []
         for value in found:
-            target = self.index.resolve(value, self.asset)
+            target = self.index.find(value, self.asset)
             if target is not None:
                 keys.append(ResourceKey("", target.name))
         return keys
@@ -377,7 +377,7 @@ class CaiFields:
             return [UnknownDestination(f"where {path} sends data is not known ({found.reason})")]
         out: list[Destination] = []
         for value in found:
-            target = self.index.resolve(value, self.asset)
+            target = self.index.find(value, self.asset)
             if target is not None:
                 out.append(ResourceKey("", target.name))
                 continue

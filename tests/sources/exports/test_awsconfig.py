@@ -44,8 +44,8 @@ def test_configuration_snapshot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
         # A cross-region read replica, named by its ARN.
         ("HDS-FLOW-001", "fail", f"arn:aws:rds:eu-west-3:{A}:db:ehr-db", 1),
         # Replication to a bucket the snapshot does not hold: where it is is not known.
+        # (Reported once: HDS-FLOW-002 does not repeat it.)
         ("HDS-FLOW-001", "not_evaluated", "arn:aws:s3:::ehr-exports", 1),
-        ("HDS-FLOW-002", "not_evaluated", "arn:aws:s3:::ehr-exports", 1),
     ]
     edges = {(e.source.id, e.kind, e.target) for e in result.graph.edges}
     assert edges == {
