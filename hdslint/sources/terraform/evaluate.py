@@ -28,7 +28,7 @@ from hdslint.sources.terraform.flows import FlowReader
 from hdslint.sources.terraform.hcl import Body
 from hdslint.sources.terraform.instance import EMPTY_SCOPE, ModuleInstance
 from hdslint.sources.terraform.loader import Block, ModuleDir, is_local_source
-from hdslint.sources.terraform.paths import dynamic_contents
+from hdslint.sources.terraform.paths import dynamic_contents, unknown_dynamic_blocks
 from hdslint.sources.terraform.providers import provider_id_for_source
 from hdslint.sources.terraform.resources import SENSITIVE_FOR_EACH, ResourceEval, expand
 
@@ -351,6 +351,8 @@ class Evaluator:
         else:
             unknown["region"] = catalogue.unlocated_reason("terraform", provider, res.rtype)
         attributes, hidden = self._attributes_shown(res.block.body, scope)
+        # A BigQuery view holds no data (unless its `view` block may not exist).
+        info = info.for_attributes(attributes, unknown_dynamic_blocks(res.block.body, scope))
         tags, tags_unknown = self._tags(res, attributes)
         unknown.update(tags_unknown)
         family_tags = catalogue.family("terraform", provider).get("tags", ())

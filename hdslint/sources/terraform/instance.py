@@ -52,6 +52,12 @@ def _declared_sensitive(block: Block) -> bool:
     return attr is not None and attr[0] == ("lit", True)
 
 
+def _not_nullable(block: Block) -> bool:
+    """A `variable` declared `nullable = false` (a literal, as Terraform requires)."""
+    attr = block.body["attrs"].get("nullable")
+    return attr is not None and attr[0] == ("lit", False)
+
+
 class ModuleInstance:
     """A module evaluated at one address, with its variables and providers. Acts as the
     Scope for every expression in the module."""
@@ -148,9 +154,12 @@ class ModuleInstance:
         block = self.mod.variables.get(name)
         if block is None:
             return Unknown(f"no variable {name!r} is declared in {self.where}", error=True)
+        default = block.body["attrs"].get("default")
+        # `nullable = false`: a null value given for the variable means its default.
+        null_means_default = default is not None and _not_nullable(block)
         if self.parent is None:
             value, found = self.evaluator.root_variable(self, name)
-            if found:
+            if found and not (value is None and null_means_default):
                 return value
         elif self.call is not None and name in self.call.body["attrs"]:
             expr, _line, source = self.call.body["attrs"][name]
@@ -161,8 +170,8 @@ class ModuleInstance:
                     f"variable {name!r} of {self.address} = {source}: {value.reason}",
                     ref=value.ref,
                 )
-            return value
-        default = block.body["attrs"].get("default")
+            if not (value is None and null_means_default):
+                return value
         if default is not None:
             return evaluate(default[0], self)
         if self.parent is None and self.evaluator.unit_inputs is not None:
