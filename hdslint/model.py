@@ -301,3 +301,6 @@ class Finding:
     location: Location
     evidence: tuple[Evidence, ...] = ()
     suppression: Suppression | None = None
+    # Why, in full: for each reason the message gives, its chain of causes, outermost
+    # first (the message gives only the first and the innermost; see hdslint.causes).
+    causes: tuple[tuple[str, ...], ...] = ()

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from hdslint import catalogue
+from hdslint.causes import because
 from hdslint.files import current as file_access
 from hdslint.ids import Outside, ResourceKey, UnknownDestination, instance_suffix
 from hdslint.limits import inside_allowed
@@ -118,7 +119,7 @@ class Evaluator:
             value, found = parse_cli_value(env_value), True
         if isinstance(self.unit_inputs, Unknown):
             value, found = (
-                Unknown(f"the unit's inputs are not known: {self.unit_inputs.reason}"),
+                Unknown(because("the unit's inputs are not known", self.unit_inputs.reason)),
                 True,
             )
         elif self.unit_inputs is not None and name in self.unit_inputs:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
+from hdslint.causes import because
 from hdslint.model import Unknown
 from hdslint.sources.terraform.expr import (
     Scope,
@@ -167,7 +168,7 @@ class ModuleInstance:
             value = evaluate(expr, scope)
             if isinstance(value, Unknown):
                 return Unknown(
-                    f"variable {name!r} of {self.address} = {source}: {value.reason}",
+                    because(f"variable {name!r} of {self.address} = {source}", value.reason),
                     ref=value.ref,
                 )
             if not (value is None and null_means_default):

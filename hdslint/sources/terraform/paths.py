@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from hdslint.causes import because
 from hdslint.model import Unknown
 from hdslint.sources.base import flatten as flatten  # noqa: PLC0414 (re-exported)
 from hdslint.sources.terraform.expr import Scope, bind, evaluate, first_unknown
@@ -52,7 +53,9 @@ def dynamic_contents(body: Body, label: str, scope: Scope) -> list[tuple[Body, S
     iterator = _iterator(body, label)
     coll = _known_collection(body, scope)
     if isinstance(coll, Unknown):
-        item = Unknown(f"dynamic {label!r} for_each is not known ({coll.reason})")
+        item = Unknown(
+            because(f"dynamic {label!r} for_each is not known", coll.reason, parenthesised=True)
+        )
         return [(content[2], bind(scope, {iterator: item}))]
     items = list(coll.items()) if isinstance(coll, dict) else list(enumerate(coll))
     return [(content[2], bind(scope, {iterator: {"key": k, "value": v}})) for k, v in items]
