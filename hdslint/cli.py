@@ -723,6 +723,112 @@ def azure(
     )
 
 
+@cli.command()
+@click.option(
+    "--organization",
+    "organizations",
+    multiple=True,
+    metavar="ID,...",
+    help="Every project of this organization (its number).",
+)
+@click.option(
+    "--folder",
+    "folders",
+    multiple=True,
+    metavar="ID,...",
+    help="Every project under this folder (its number).",
+)
+@click.option(
+    "--project",
+    "projects",
+    multiple=True,
+    metavar="ID,...",
+    help="This project (its id or number); repeat or separate with commas.",
+)
+@click.option(
+    "--endpoint",
+    metavar="URL",
+    help="Cloud Asset API endpoint (default: https://cloudasset.googleapis.com).",
+)
+@_report_options(
+    "A text report ends with the coverage table. Repeat it for several reports:"
+    " -f text -f json=gcp.json."
+)
+@click.option(
+    "-c",
+    "--config",
+    type=click.Path(path_type=Path),
+    help="Configuration file (default: the nearest .hdslint.yaml upward from here).",
+)
+@click.option(
+    "--no-repo-config",
+    is_flag=True,
+    help="Do not look for a .hdslint.yaml upward from here: the defaults, or --config.",
+)
+@click.option(
+    "--save",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the inventory (the assets of every scope, with which scopes were read)"
+    " to FILE, as JSON that `hdslint scan FILE` re-evaluates offline.",
+)
+@click.option("-q", "--quiet", is_flag=True, help="No progress on standard error.")
+@click.option("--no-progress", is_flag=True, help="No progress on standard error (as for scan).")
+@click.option(
+    "--deadline",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="SECONDS",
+    help="Stop reading after this long (default: 900); scopes not read by then are"
+    " reported as not evaluated.",
+)
+@click.option(
+    "--color/--no-color", default=None, help="Colour the text output (default: on a terminal)."
+)
+def gcp(
+    organizations: tuple[str, ...],
+    folders: tuple[str, ...],
+    projects: tuple[str, ...],
+    endpoint: str | None,
+    formats: tuple[str, ...],
+    outputs: tuple[str, ...],
+    config: Path | None,
+    no_repo_config: bool,
+    fail_on: str | None,
+    save: Path | None,
+    quiet: bool,
+    no_progress: bool,
+    deadline: int | None,
+    color: bool | None,
+) -> int:
+    """Scan live Google Cloud, read-only, through Cloud Asset Inventory.
+
+    Lists the resources of an organization, folder or project (Cloud Asset Inventory's
+    ListAssets, every page), evaluates the same policies as `scan`, and reports each scope
+    that could not be read as not evaluated. Credentials are Application Default Credentials
+    (`gcloud auth application-default login`, GOOGLE_APPLICATION_CREDENTIALS); the role
+    Cloud Asset Viewer is enough. Needs the `gcp` extra: pip install 'hdslint[gcp]'.
+    """
+    from hdslint.commands import gcp as command
+
+    return command.run(
+        command.GcpOptions(
+            organizations=_comma_separated(organizations),
+            folders=_comma_separated(folders),
+            projects=_comma_separated(projects),
+            endpoint=endpoint,
+            formats=formats,
+            outputs=outputs,
+            config=config,
+            repository_config=not no_repo_config,
+            fail_on=fail_on,
+            save=save,
+            quiet=quiet or no_progress,
+            deadline=deadline,
+            color=color,
+        )
+    )
+
+
 _CONFIG_OPTION = click.option(
     "-c",
     "--config",

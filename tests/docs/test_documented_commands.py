@@ -55,6 +55,10 @@ AZURE_LIVE = Excluded(
     "needs an Azure login (or the SDK installed by hand): tests/sources/azurelive runs"
     " `hdslint azure` against a local fake of Azure Resource Manager"
 )
+GCP_LIVE = Excluded(
+    "needs Google Cloud credentials: tests/sources/gcplive runs `hdslint gcp` against a local"
+    " fake of the Cloud Asset API"
+)
 BENCH = Excluded("a benchmark (minutes of work); tests/test_bench.py runs the bench code")
 
 # documented command -> expected exit code, or why it is not run here
@@ -148,6 +152,12 @@ EXPECTED: dict[str, int | Excluded] = {
     "hdslint azure --save inv.json": AZURE_LIVE,
     "hdslint azure --subscriptions 0b1f6471-1bf0-4dda-aec3-111122223333": AZURE_LIVE,
     "hdslint scan inv.json": AZURE_LIVE,
+    "pip install 'hdslint[gcp]'": GCP_LIVE,
+    "gcloud auth application-default login": GCP_LIVE,
+    "hdslint gcp --project ehr-prod --save gcp-inv.json": GCP_LIVE,
+    "hdslint gcp --organization 123456789012": GCP_LIVE,
+    "hdslint scan gcp-inv.json": GCP_LIVE,
+    "hdslint gcp --folder 345678901234 --project hds-staging,ehr-dev": GCP_LIVE,
     "hdslint azure --subscriptions 0b1f6471-1bf0-4dda-aec3-111122223333,7c9e2a10-4b3d-4e8f-9a1b-222233334444": (
         AZURE_LIVE
     ),

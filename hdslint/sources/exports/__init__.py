@@ -64,8 +64,10 @@ def read(path: Path, display: str) -> SourceResult:
 
 def detect(data: Any) -> Reader | None:
     """The reader of a parsed export, by its shape."""
-    from hdslint.sources.exports import awsconfig, azure, gcp
+    from hdslint.sources.exports import awsconfig, azure, gcp, gcpinventory
 
+    if gcpinventory.is_saved_inventory(data):  # hdslint gcp --save, before gcp's own shapes
+        return gcpinventory.read_export
     if azure.is_azure_export(data):
         return azure.read_export
     if gcp.is_gcp_export(data):

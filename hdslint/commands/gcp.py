@@ -1,0 +1,241 @@
+"""`hdslint gcp`: read a live Google Cloud organization, folder or project read-only through
+Cloud Asset Inventory, evaluate it, optionally save it.
+
+The Cloud Asset client is imported only once the command has checked its arguments: a plain
+`pip install hdslint` leaves it out (it comes with the `gcp` extra). The assets go through
+the offline reader of Cloud Asset Inventory exports, as the document --save writes: a live
+scan and `hdslint scan` of its inventory agree.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from hdslint.atomic import write_text_atomically
+from hdslint.commands.aws import config_for
+from hdslint.commands.scan import (
+    ReportTarget,
+    exit_code,
+    report_targets,
+    require_output_folders,
+    use_color,
+    write_report,
+)
+from hdslint.errors import HdslintError
+from hdslint.model import Location
+from hdslint.outputpath import require_output_folder
+from hdslint.scan import ScanOptions, ScanResult, evaluate, load_rules, resolve_baseline
+
+if TYPE_CHECKING:
+    from hdslint.sources.gcp.live import GcpCollection
+
+SDK_MISSING = (
+    "hdslint gcp needs the Cloud Asset client, which a plain `pip install hdslint` leaves out:"
+    " pip install 'hdslint[gcp]'"
+)
+PUBLIC_ENDPOINT = "https://cloudasset.googleapis.com"
+DEFAULT_DEADLINE_SECONDS = 900
+API_CALL = "cloudasset.assets.listResource"
+
+# What each option names: organization and folder numbers, project ids or numbers.
+_NUMBER = re.compile(r"[0-9]{1,30}")
+_PROJECT = re.compile(r"[a-z][a-z0-9-]{4,28}[a-z0-9]|[0-9]{1,30}")
+
+
+@dataclass(frozen=True)
+class GcpOptions:
+    organizations: tuple[str, ...] = ()
+    folders: tuple[str, ...] = ()
+    projects: tuple[str, ...] = ()
+    endpoint: str | None = None
+    formats: tuple[str, ...] = ()
+    outputs: tuple[str, ...] = ()
+    config: Path | None = None
+    repository_config: bool = True
+    fail_on: str | None = None
+    save: Path | None = None
+    quiet: bool = False
+    deadline: float | None = None
+    color: bool | None = None
+
+
+def require_sdk() -> None:
+    try:
+        import google.cloud.asset_v1  # noqa: F401
+    except ModuleNotFoundError:
+        raise HdslintError(SDK_MISSING) from None
+
+
+def scopes(options: GcpOptions) -> tuple[str, ...]:
+    """`organizations/ID`, `folders/ID`, `projects/ID`, in that order, or a usage error."""
+    out: list[str] = []
+    for option, kind, values, pattern, example in (
+        ("--organization", "organizations", options.organizations, _NUMBER, "123456789012"),
+        ("--folder", "folders", options.folders, _NUMBER, "345678901234"),
+        ("--project", "projects", options.projects, _PROJECT, "ehr-prod"),
+    ):
+        for value in values:
+            bare = value.removeprefix(f"{kind}/")
+            if not pattern.fullmatch(bare):
+                what = {"organizations": "an organization number", "folders": "a folder number"}
+                raise HdslintError(
+                    f"{option} {value}: not {what.get(kind, 'a project id')} (e.g. {example})"
+                )
+            out.append(f"{kind}/{bare}")
+    if not out:
+        raise HdslintError(
+            "name what to read: --organization ID, --folder ID or --project ID (repeatable)"
+        )
+    return tuple(dict.fromkeys(out))
+
+
+def check_endpoint(endpoint: str | None) -> str:
+    if endpoint is None:
+        return PUBLIC_ENDPOINT
+    parts = urlsplit(endpoint)
+    loopback = (parts.hostname or "") in {"127.0.0.1", "localhost", "::1"}
+    if (
+        parts.scheme not in {"https", "http"}
+        or (parts.scheme == "http" and not loopback)
+        or not parts.hostname
+        or parts.path not in {"", "/"}
+        or parts.query
+        or parts.fragment
+        or parts.username
+    ):
+        raise HdslintError(
+            f"--endpoint {endpoint}: not a Cloud Asset API endpoint"
+            " (https://HOST, e.g. https://cloudasset.googleapis.com)"
+        )
+    return endpoint.rstrip("/")
+
+
+class TerminalProgress:
+    def __init__(self, stream: IO[str]) -> None:
+        from hdslint.progress import StatusLine
+
+        self.line = StatusLine(stream, delay=0.0)
+
+    def __call__(self, done: int, total: int, assets: int) -> None:
+        self.line.show(
+            f"hdslint gcp: {done}/{total} scopes read, {assets} assets"
+            f" ({self.line.elapsed():.0f} s)",
+            force=done == total,
+        )
+
+    def close(self) -> None:
+        self.line.close()
+
+
+def run(options: GcpOptions, *, credentials: Any = None) -> int:
+    """Read the scopes, write the reports (and the inventory), return the exit code.
+    `credentials`: google-auth credentials to use instead of Application Default
+    Credentials (library use and tests)."""
+    targets = report_targets(options.formats, options.outputs, os.environ)
+    wanted = scopes(options)
+    endpoint = check_endpoint(options.endpoint)
+    require_sdk()
+    require_output_folders(targets)
+    if options.save is not None:
+        require_output_folder(options.save, "inventory")
+    config = config_for(options.config, options.repository_config)
+    registry, policies = load_rules(config)
+    baseline = resolve_baseline(config, ScanOptions(config=options.config))
+
+    from hdslint.commands.registry import warn_if_stale
+    from hdslint.sources.gcp.live import GcpScanSettings, collect
+
+    settings = GcpScanSettings(
+        scopes=wanted, endpoint=endpoint, deadline=options.deadline or DEFAULT_DEADLINE_SECONDS
+    )
+    progress = None
+    if not options.quiet and sys.stderr.isatty():
+        progress = TerminalProgress(sys.stderr)
+    try:
+        collection = collect(settings, credentials=credentials, progress=progress)
+    finally:
+        if progress is not None:
+            progress.close()
+    document = collection.document()
+    result = evaluate_document(
+        document,
+        endpoint=endpoint,
+        config=config,
+        registry=registry,
+        policies=policies,
+        baseline=baseline,
+        repository_config_ignored=not options.repository_config and options.config is None,
+    )
+    warn_if_stale(result.registry)
+    if options.save is not None:
+        save(document, options.save)
+    _write_reports(result, collection, targets, options.color)
+    return exit_code(result, options.fail_on or config.fail_on or "low")
+
+
+def evaluate_document(document: dict[str, Any], *, endpoint: str, **kwargs: Any) -> ScanResult:
+    """The live scan's document, read as `hdslint scan` reads its saved copy."""
+    from hdslint.sources.exports.gcpinventory import read_document
+
+    where = Location(api_call=API_CALL)
+    name = f"gcp:{urlsplit(endpoint).hostname}"
+    source = read_document(
+        document,
+        name,
+        locate=lambda _index, _name: where,
+        locate_scope=lambda _scope: where,
+        source="gcp",
+    )
+    return evaluate(source.resources, source.edges, source.errors, inputs=[name], **kwargs)
+
+
+def save(document: dict[str, Any], path: Path) -> None:
+    try:
+        write_text_atomically(path, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    except OSError as exc:
+        raise HdslintError(
+            f"cannot write the inventory: {exc.strerror or exc}", file=str(path)
+        ) from None
+
+
+def _write_reports(
+    result: ScanResult, collection: GcpCollection, targets: list[ReportTarget], color: bool | None
+) -> None:
+    from hdslint.reporters import get_reporter
+
+    for target in targets:
+        colored = use_color(target, color)
+        text = get_reporter(target.format).render(result, color=colored)
+        if target.format == "text":
+            text += "\n" + coverage_table(collection)
+        write_report(text, target.output)
+
+
+def coverage_table(collection: GcpCollection) -> str:
+    """Each scope: read (with its assets) or not read (with the reason)."""
+    from hdslint.printable import printable
+
+    rows = [("scope", "status", "assets / reason")]
+    for scope in collection.scopes:
+        detail = str(scope.assets) if scope.status == "read" else str(scope.reason)
+        rows.append((printable(scope.id), scope.status.replace("_", " "), printable(detail)))
+    widths = [max(len(row[i]) for row in rows) for i in range(2)]
+    lines = ["Google Cloud coverage"]
+    for row in rows:
+        lines.append(f"  {row[0].ljust(widths[0])}  {row[1].ljust(widths[1])}  {row[2]}")
+    read = sum(1 for s in collection.scopes if s.status == "read")
+    elapsed = (collection.finished_at - collection.started_at).total_seconds()
+    lines.append(
+        f"{read} of {len(collection.scopes)} scopes read through {collection.endpoint}:"
+        f" {len(collection.assets)} assets, {collection.calls} API calls in {elapsed:.1f} s"
+    )
+    if collection.incomplete:
+        lines.append(f"Incomplete: {collection.incomplete}")
+    return "\n".join(lines) + "\n"
