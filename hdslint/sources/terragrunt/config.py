@@ -22,7 +22,7 @@ from hdslint.paths import display_path
 from hdslint.sources.terraform.expr import TOOL_FUNCTIONS, Namespace, evaluate
 from hdslint.sources.terraform.functions import FILE_ROOTS
 from hdslint.sources.terraform.hcl import Body, Expr
-from hdslint.sources.terraform.loader import parse_file
+from hdslint.sources.terraform.loader import body_errors, parse_file
 from hdslint.sources.terragrunt.functions import Context, bound_functions
 
 # read_terragrunt_config() chains (a file reading a file reading ...): bounded.
@@ -286,6 +286,7 @@ def evaluate_unit(reader: Reader, path: Path) -> UnitConfig:
         if error is not None:
             unit.errors.append(error)
         return unit
+    unit.errors.extend(body_errors(body, unit.display))
     unit_dir = path.resolve().parent
     own = Context(terragrunt_dir=unit_dir, original_dir=unit_dir)
     exposed: dict[str, Any] = {}
@@ -354,6 +355,7 @@ def _include(
             InputError(unit.display, f"{name}: {display_path(target_path)}: {message}", line)
         )
         return None
+    unit.errors.extend(body_errors(body, display_path(target_path)))
     unit.included.append(target_path.resolve())
     context = Context(
         terragrunt_dir=own.terragrunt_dir,
