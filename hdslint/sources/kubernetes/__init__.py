@@ -62,6 +62,8 @@ def scan(files: Sequence[Path], config: Config, options: ScanOptions) -> SourceR
                 scope=cluster.scope, cluster=cluster
             )
         first = idx.by_id.get(obj.id)
+        if first is not None and first.data == obj.data:
+            continue  # the same object written twice alike: one object, nothing lost
         if first is not None and _one_object(first, obj, kustomized):
             result.errors.append(_duplicate_object(first, obj))
             continue
@@ -73,8 +75,8 @@ def scan(files: Sequence[Path], config: Config, options: ScanOptions) -> SourceR
 
 
 def _one_object(first: K8sObject, again: K8sObject, kustomized: dict[str, bool]) -> bool:
-    """Whether two objects of one id in one scope (cluster, or unmapped folder) are two
-    declarations of one object, which a cluster cannot hold: not when they are named by
+    """Whether two different objects of one id in one scope (cluster, or unmapped folder)
+    are two declarations of one object, which a cluster cannot hold: not when they are named by
     `generateName` (each is a new object), nor when either manifest is in a kustomize folder
     (a base and its overlay's patch are one object once `kustomize build` renders them:
     the first is kept, as documented in docs/kubernetes.md)."""
