@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hdslint.catalogue import activities_for
+from hdslint.files import current as file_access
 from hdslint.ids import ResourceKey
 from hdslint.limits import MAX_FILE_BYTES, too_large
 from hdslint.model import Edge, InputError, Resource
@@ -99,7 +100,7 @@ def _in_kustomization(display: str, kustomized: dict[str, bool]) -> bool:
     folder = Path(display).parent
     key = str(folder)
     if key not in kustomized:
-        kustomized[key] = any((folder / name).is_file() for name in KUSTOMIZATION_FILES)
+        kustomized[key] = any(file_access().is_file(folder / n) for n in KUSTOMIZATION_FILES)
     return kustomized[key]
 
 
@@ -155,7 +156,7 @@ def _read_file(
         result.errors.append(InputError(display, problem))
         return []
     try:
-        data = path.read_bytes()
+        data = file_access().read(path)
     except OSError as exc:
         result.errors.append(InputError(display, f"cannot read: {exc.strerror or exc}"))
         return []
@@ -180,7 +181,7 @@ def _in_helm_chart(path: Path, charts: dict[Path, bool]) -> bool:
         if parent.name == "templates":
             chart = parent.parent
             if chart not in charts:
-                charts[chart] = (chart / "Chart.yaml").is_file()
+                charts[chart] = file_access().is_file(chart / "Chart.yaml")
             if charts[chart]:
                 return True
     return False
