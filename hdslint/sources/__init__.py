@@ -43,7 +43,10 @@ YAML_PEEK_BYTES = 65536
 # input error naming the file (a file that is not checked is never a pass), until the
 # source that reads it lands. kind -> what the file is, as the error says it.
 UNREAD_KINDS: dict[str, str] = {
-    "terragrunt-stack": "a Terragrunt stack (terragrunt.stack.hcl); its units are not generated",
+    "terragrunt-stack": (
+        "a Terragrunt stack (terragrunt.stack.hcl): its unit blocks are not expanded (the units"
+        " `terragrunt stack generate` writes into .terragrunt-stack are read when present)"
+    ),
 }
 # A Terragrunt unit, in HCL or in HCL's JSON form (Terragrunt reads the JSON one only when
 # there is no terragrunt.hcl beside it).
