@@ -126,6 +126,11 @@ EXPECTED: dict[str, int | Excluded] = {
     " --prepare-from MIRRORS --json accuracy.json": Excluded(
         "a benchmark on 26 public repositories; tests/test_accuracy.py runs its code"
     ),
+    "HDSLINT_TODAY=2026-12-05 .venv/bin/python bench/sample_findings.py ~/corpus-acc --seed 15"
+    " --fail 110 --not-evaluated 30 --keep-reports /tmp/reports"
+    " --judged bench/judged-sample.csv --out /tmp/sample.csv": Excluded(
+        "samples findings of 26 public repositories; tests/test_sample_findings.py runs its code"
+    ),
     ".venv/bin/python bench/bench.py ~/src/your-infra --checkov ~/checkov-venv/bin/checkov": BENCH,
     ".venv/bin/python bench/parser_choice.py ~/src/your-infra --v7-python ~/hcl2-7/bin/python": (
         BENCH

@@ -23,7 +23,7 @@ from hdslint.paths import display_path
 from hdslint.sources.terraform.expr import TOOL_FUNCTIONS, Namespace, evaluate
 from hdslint.sources.terraform.functions import FILE_ROOTS
 from hdslint.sources.terraform.hcl import Body, Expr, HclSyntaxError
-from hdslint.sources.terraform.loader import parse_file, read_error
+from hdslint.sources.terraform.loader import body_errors, parse_file, read_error
 from hdslint.sources.terragrunt import jsonconfig
 from hdslint.sources.terragrunt.functions import Context, bound_functions
 
@@ -334,6 +334,7 @@ def evaluate_unit(reader: Reader, path: Path) -> UnitConfig:
         if error is not None:
             unit.errors.append(error)
         return unit
+    unit.errors.extend(body_errors(body, unit.display))
     unit_dir = file_access().resolve(path).parent
     own = Context(terragrunt_dir=unit_dir, original_dir=unit_dir)
     exposed: dict[str, Any] = {}
@@ -402,6 +403,7 @@ def _include(
             InputError(unit.display, f"{name}: {display_path(target_path)}: {message}", line)
         )
         return None
+    unit.errors.extend(body_errors(body, display_path(target_path)))
     nested = [(lbl, ln) for kind, lbl, _b, ln, _e in body["blocks"] if kind == "include"]
     if nested:
         # Terragrunt refuses the unit: "A includes B, which itself includes C. Only one
