@@ -178,3 +178,24 @@ resource "google_dataproc_metastore_service" "meta" { location = "asia-east1" }
         ("HDS-LOC-001", "fail", "google_parallelstore_instance.ps", 14),
         ("HDS-LOC-001", "fail", "google_dataproc_metastore_service.meta", 15),
     ]
+
+
+def test_azure_stores_located_by_their_location(scan_files: Scan) -> None:
+    kinds = {
+        "azurerm_data_lake_store": "storage",
+        "azurerm_elastic_san": "storage",
+        "azurerm_hpc_cache": "cache",
+        "azurerm_iothub": "queue",
+        "azurerm_managed_lustre_file_system": "storage",
+        "azurerm_sql_managed_instance": "database",
+    }
+    text = 'provider "azurerm" { features {} }\n' + "".join(
+        f'resource "{kind}" "x" {{ location = "Brazil South" }}\n' for kind in kinds
+    )
+    result = scan_files({"main.tf": text})
+    assert stores(result) == {
+        f"{kind}.x": ("azure", "brazilsouth", category) for kind, category in kinds.items()
+    }
+    assert [t for t in finding_tuples(result) if t[0] == "HDS-LOC-001"] == [
+        ("HDS-LOC-001", "fail", f"{kind}.x", line) for line, kind in enumerate(kinds, start=2)
+    ]
