@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from hdslint.limits import read_regular
+from hdslint.files import read_regular
 
 FORMAT_VERSION = 2
 MAGIC = b"HDSLINT-CACHE\x01"
@@ -128,7 +128,9 @@ class CacheStore:
             value = marshal.loads(payload)
         except (ValueError, EOFError, TypeError):
             return None
-        if time.time() - mtime > TOUCH_AFTER_SECONDS:
+        # Either way: a process clock behind the file system's (a container, faketime) must
+        # still refresh entries in use, or they would be pruned while used.
+        if abs(time.time() - mtime) > TOUCH_AFTER_SECONDS:
             with contextlib.suppress(OSError):
                 os.utime(path)
         return value
@@ -167,10 +169,12 @@ class CacheStore:
         """Prune the whole cache directory if it was not pruned in the last day."""
         if not self.usable or (self.writes == 0 and self.hits == 0):
             return None
-        now = time.time() if now is None else now
+        now = filesystem_now(self.directory) if now is None else now
+        if now is None:
+            return None
         stamp = self.directory / STAMP
         try:
-            if now - stamp.stat().st_mtime < PRUNE_EVERY_SECONDS:
+            if abs(now - stamp.stat().st_mtime) < PRUNE_EVERY_SECONDS:
                 return None
         except FileNotFoundError:
             pass
@@ -181,6 +185,30 @@ class CacheStore:
         except OSError:
             return None
         return prune(self.directory, now=now)
+
+
+def filesystem_now(directory: Path) -> float | None:
+    """The clock that stamps the cache's files: the mtime of a file just created in
+    `directory` (None if it cannot be written).
+
+    Entries' ages are mtimes, set by the file system (the kernel, or a network file
+    system's server), so they are measured against that clock, never the process's: a
+    process whose clock runs a year ahead (faketime, a skewed container) would otherwise
+    see every entry as a year old and empty the cache at each scan."""
+    import tempfile  # only when pruning
+
+    try:
+        fd, temp = tempfile.mkstemp(dir=directory, prefix=TEMP_PREFIX)
+    except OSError:
+        return None
+    try:
+        return os.fstat(fd).st_mtime
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+        with contextlib.suppress(OSError):
+            Path(temp).unlink()
 
 
 def _digest(key: str, payload: bytes) -> bytes:
@@ -278,8 +306,13 @@ def prune(
     max_bytes: int = MAX_BYTES,
     now: float | None = None,
 ) -> PruneReport:
-    """Remove entries unused for `max_age_days`, then the oldest while above `max_bytes`."""
-    now = time.time() if now is None else now
+    """Remove entries unused for `max_age_days`, then the oldest while above `max_bytes`.
+
+    Ages are measured on the file system's clock (`filesystem_now`)."""
+    if now is None:
+        now = filesystem_now(directory)
+    if now is None:
+        now = time.time()
     found = sorted(entries(directory), key=lambda e: e[2])  # oldest first
     total = sum(size for _p, size, _m in found)
     removed_files = removed_bytes = 0

@@ -633,6 +633,96 @@ def aws(
     )
 
 
+@cli.command()
+@click.option(
+    "--subscriptions",
+    "subscriptions",
+    multiple=True,
+    metavar="ID,...",
+    help="Only these subscriptions (default: every subscription the credential can read).",
+)
+@click.option(
+    "--endpoint",
+    metavar="URL",
+    help="Azure Resource Manager endpoint (default: https://management.azure.com; e.g."
+    " https://management.usgovcloudapi.net for a sovereign cloud).",
+)
+@_report_options(
+    "A text report ends with the coverage table. Repeat it for several reports:"
+    " -f text -f json=azure.json."
+)
+@click.option(
+    "-c",
+    "--config",
+    type=click.Path(path_type=Path),
+    help="Configuration file (default: the nearest .hdslint.yaml upward from here).",
+)
+@click.option(
+    "--no-repo-config",
+    is_flag=True,
+    help="Do not look for a .hdslint.yaml upward from here: the defaults, or --config.",
+)
+@click.option(
+    "--save",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the inventory (the Resource Graph answer, every page, with which"
+    " subscriptions were read) to FILE, as JSON that `hdslint scan FILE` re-evaluates offline.",
+)
+@click.option("-q", "--quiet", is_flag=True, help="No progress on standard error.")
+@click.option("--no-progress", is_flag=True, help="No progress on standard error (as for scan).")
+@click.option(
+    "--deadline",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="SECONDS",
+    help="Stop reading after this long (default: 900); subscriptions not read by then are"
+    " reported as not evaluated.",
+)
+@click.option(
+    "--color/--no-color", default=None, help="Colour the text output (default: on a terminal)."
+)
+def azure(
+    subscriptions: tuple[str, ...],
+    endpoint: str | None,
+    formats: tuple[str, ...],
+    outputs: tuple[str, ...],
+    config: Path | None,
+    no_repo_config: bool,
+    fail_on: str | None,
+    save: Path | None,
+    quiet: bool,
+    no_progress: bool,
+    deadline: int | None,
+    color: bool | None,
+) -> int:
+    """Scan live Azure subscriptions, read-only, through Resource Graph.
+
+    Lists every subscription the credential can read (or --subscriptions), reads their
+    resources with one Resource Graph query (every page), evaluates the same policies as
+    `scan`, and reports each subscription that could not be read as not evaluated.
+    Credentials come from the Azure SDK's standard chain (`az login`, a service principal's
+    AZURE_* variables, managed identity); the Reader role is enough. Needs the `azure`
+    extra: pip install 'hdslint[azure]'.
+    """
+    from hdslint.commands import azure as command
+
+    return command.run(
+        command.AzureOptions(
+            subscriptions=_comma_separated(subscriptions),
+            endpoint=endpoint,
+            formats=formats,
+            outputs=outputs,
+            config=config,
+            repository_config=not no_repo_config,
+            fail_on=fail_on,
+            save=save,
+            quiet=quiet or no_progress,
+            deadline=deadline,
+            color=color,
+        )
+    )
+
+
 _CONFIG_OPTION = click.option(
     "-c",
     "--config",

@@ -16,6 +16,7 @@ from hdslint.configfile import CONFIG_NAMES as CONFIG_NAMES  # noqa: PLC0414
 from hdslint.configfile import find_config as find_config  # noqa: PLC0414
 from hdslint.configfile import repository_root
 from hdslint.errors import ConfigError
+from hdslint.files import current as file_access
 from hdslint.limits import read_regular
 from hdslint.result import Selection as Selection  # noqa: PLC0414 (re-exported)
 from hdslint.schemas import validate
@@ -111,7 +112,7 @@ def load_config(path: Path | None, *, display: str | None = None) -> Config:
     errors = validate(data, "hdslint", "config.schema.json")
     if errors:
         raise ConfigError(errors[0], file=shown)
-    return from_mapping(data, root=path.parent.resolve(), file=shown)
+    return from_mapping(data, root=file_access().resolve(path.parent), file=shown)
 
 
 def from_mapping(data: Mapping[str, Any], *, root: Path, file: str | None) -> Config:
@@ -201,7 +202,7 @@ class _Confinement:
                 file=self.file,
             )
         try:
-            resolved = (self.root / item).resolve()
+            resolved = file_access().resolve(self.root / item)
         except (OSError, RuntimeError):  # a symlink loop
             raise ConfigError(f"{key}: {item!r} cannot be resolved", file=self.file) from None
         if not resolved.is_relative_to(self.repository):

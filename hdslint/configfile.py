@@ -10,15 +10,18 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
+from hdslint.files import current as file_access
+
 CONFIG_NAMES = (".hdslint.yaml", ".hdslint.yml")
 
 
 def repository_root(folder: Path) -> Path:
     """The repository `folder` belongs to: the nearest folder upward that holds `.git` (a
     folder, or a file in worktrees and submodules), else `folder` itself (symlinks resolved)."""
-    folder = folder.resolve()
+    fs = file_access()
+    folder = fs.resolve(folder)
     for candidate in (folder, *folder.parents):
-        if (candidate / ".git").exists():
+        if fs.exists(candidate / ".git"):
             return candidate
     return folder
 
@@ -28,12 +31,13 @@ def find_config(start: Path) -> Path | None:
     (the folder holding `.git`); outside any repository, up to the working folder when
     `start` is inside it, else `start` only. A file another user owns is never taken (a
     `.hdslint.yaml` someone left in /tmp must not configure your scan)."""
-    here = start if start.is_dir() else start.parent
-    here = here.resolve()
+    fs = file_access()
+    here = start if fs.is_dir(start) else start.parent
+    here = fs.resolve(here)
     for folder in _search_folders(here):
         for name in CONFIG_NAMES:
             candidate = folder / name
-            if candidate.is_file() and _owned_by_user(candidate):
+            if fs.is_file(candidate) and _owned_by_user(candidate):
                 _refuse_link_outside(candidate)
                 return candidate
     return None
@@ -43,13 +47,13 @@ def _refuse_link_outside(candidate: Path) -> None:
     """A discovered configuration that is a symlink out of its repository (a pull request
     can commit one to `/tmp/…` or another checkout) is refused: the repository's
     configuration is a file of the repository."""
-    if not candidate.is_symlink():
+    if not file_access().is_symlink(candidate):
         return
     from hdslint.errors import ConfigError
     from hdslint.paths import display_path
 
     repository = repository_root(candidate.parent)
-    if not candidate.resolve().is_relative_to(repository):
+    if not file_access().resolve(candidate).is_relative_to(repository):
         raise ConfigError(
             "the configuration is a symlink to a file outside the repository"
             f" ({repository.as_posix()}): refused",
@@ -59,9 +63,9 @@ def _refuse_link_outside(candidate: Path) -> None:
 
 def _search_folders(here: Path) -> list[Path]:
     repository = repository_root(here)
-    if repository != here or (here / ".git").exists():
+    if repository != here or file_access().exists(here / ".git"):
         return [here, *(p for p in here.parents if p.is_relative_to(repository))]
-    cwd = Path.cwd().resolve()
+    cwd = file_access().resolve(Path.cwd())
     if here.is_relative_to(cwd):
         return [here, *(p for p in here.parents if p.is_relative_to(cwd))]
     return [here]
@@ -71,10 +75,7 @@ def _owned_by_user(path: Path) -> bool:
     getuid = getattr(os, "getuid", None)
     if getuid is None:
         return True
-    try:
-        return bool(path.stat().st_uid == getuid())
-    except OSError:
-        return False
+    return bool(file_access().owner(path) == getuid())
 
 
 def config_file(paths: Sequence[str], given: Path | None) -> Path | None:
@@ -82,4 +83,4 @@ def config_file(paths: Sequence[str], given: Path | None) -> Path | None:
     if given is not None:
         return given
     first = Path(paths[0]) if paths else Path.cwd()
-    return find_config(first if first.exists() else Path.cwd())
+    return find_config(first if file_access().exists(first) else Path.cwd())

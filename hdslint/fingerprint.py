@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from hdslint.files import current as file_access
 from hdslint.model import Finding
 from hdslint.paths import relative_path as relative_path  # noqa: PLC0414 (re-exported)
 
@@ -21,7 +22,7 @@ FINGERPRINT_KEY = "hdslint/v1"
 def _scope(scope: str, base: Path | None) -> str:
     # A Terraform scope is the root module's folder as a display path: relativise it like a
     # file. Other scopes (a Kubernetes cluster name) are names and stay as they are.
-    if scope and base is not None and Path(scope).is_dir():
+    if scope and base is not None and file_access().is_dir(scope):
         return relative_path(scope, base)
     return scope
 

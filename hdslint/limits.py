@@ -7,10 +7,11 @@ the sources where they open files.
 from __future__ import annotations
 
 import contextvars
-import errno
 import os
-import stat
 from pathlib import Path
+
+from hdslint import files
+from hdslint.files import NotRegularFile as NotRegularFile  # noqa: PLC0414
 
 DEFAULT_MAX_FILE_MB = 4.0
 
@@ -62,25 +63,22 @@ def _realpath(path: Path, roots: tuple[Path, ...]) -> str:
     absolute = path.absolute()
     name = absolute.name
     if name in ("", ".", ".."):
-        return str(absolute.resolve())
+        return str(files.current().resolve(absolute))
     key = str(absolute.parent)
     real_parent = folders.get(key)
     if real_parent is None:
-        real_parent = str(absolute.parent.resolve())
+        real_parent = str(files.current().resolve(absolute.parent))
         folders[key] = real_parent
     candidate = Path(real_parent, name)
-    if candidate.is_symlink():
-        return str(candidate.resolve())
+    if files.current().is_symlink(candidate):
+        return str(files.current().resolve(candidate))
     return str(candidate)
 
 
 def too_large(path: Path, factor: int = 1) -> str | None:
     """Why a file is too large to parse, or None."""
     limit = MAX_FILE_BYTES.get() * factor
-    try:
-        size = path.stat().st_size
-    except OSError:
-        return None
+    size = files.current().size(path)
     if size <= limit:
         return None
     return (
@@ -89,29 +87,7 @@ def too_large(path: Path, factor: int = 1) -> str | None:
     )
 
 
-class NotRegularFile(OSError):
-    """A path that names a device, a FIFO, a socket or a folder where a file is expected:
-    reading one could block forever (a FIFO) or never end (`/dev/zero`), so it is refused."""
-
-    def __init__(self, path: Path) -> None:
-        super().__init__(errno.EINVAL, "not a regular file (devices and FIFOs are never read)")
-        self.filename = str(path)
-
-
 def read_regular(path: Path, max_bytes: int | None = None) -> bytes:
-    """The bytes of `path` if it is a regular file (symlinks followed), else NotRegularFile.
-
-    The file is opened without blocking, so a FIFO is refused at once instead of waiting for
-    a writer, and checked on the open descriptor, so it cannot be swapped in between. With
-    `max_bytes`, a larger file is refused (OSError EFBIG) without being read whole."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(handle.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            raise NotRegularFile(path)
-        if max_bytes is None:
-            return handle.read()
-        data = handle.read(max_bytes + 1)
-    if len(data) > max_bytes:
-        raise OSError(errno.EFBIG, f"larger than {max_bytes} bytes")
-    return data
+    """The bytes of `path` if it is a regular file (symlinks followed), else NotRegularFile
+    (see hdslint.files.read_regular), read through the scan's file access (recorded)."""
+    return files.current().read(path, max_bytes)

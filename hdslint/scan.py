@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +17,8 @@ from hdslint.classify import classify
 from hdslint.config import Config, load_config
 from hdslint.configfile import config_file
 from hdslint.errors import ConfigError
+from hdslint.files import FileAccess, ReadLog, using
+from hdslint.files import current as file_access
 from hdslint.globs import glob_match
 from hdslint.graph import ResourceGraph
 from hdslint.limits import inside_allowed
@@ -86,13 +87,14 @@ def discover(
     from hdslint.sources import classify_file
 
     found = Discovered()
-    here = Path.cwd().resolve()
+    fs = file_access()
+    here = fs.resolve(Path.cwd())
 
     def matches(path: Path, base: Path, patterns: Sequence[str]) -> bool:
         if not patterns:
             return False
         try:
-            rel = path.resolve().relative_to(base).as_posix()
+            rel = fs.resolve(path).relative_to(base).as_posix()
         except ValueError:
             rel = path.as_posix()
         return any(glob_match(pattern, rel) for pattern in patterns)
@@ -108,7 +110,7 @@ def discover(
             return
         # Regular files only (no FIFO or device can hang a scan), and a symlink is followed
         # only when it stays inside the scanned folders.
-        if not path.is_file() or not inside_allowed(path):
+        if not fs.is_file(path) or not inside_allowed(path):
             return
         found.file_count += 1
         if kind == "terraform":
@@ -129,10 +131,10 @@ def discover(
                 found.files.setdefault("kubernetes", []).append(path)
                 found.file_count += 1
             continue
-        if not path.exists():
+        if not fs.exists(path):
             found.errors.append(InputError(given, "no such file or directory"))
             continue
-        if path.is_file():
+        if fs.is_file(path):
             kind = classify_file(path)
             if kind == "terraform":
                 # A Terraform module spans its folder: evaluate all of it.
@@ -142,7 +144,7 @@ def discover(
             else:
                 add_file(path, kind)
             continue
-        for folder, dirnames, filenames in os.walk(path, onerror=unreadable_folder):
+        for folder, dirnames, filenames in fs.walk(path, onerror=unreadable_folder):
             dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
             base = Path(folder)
             if excluded(base) and base != path:
@@ -161,14 +163,15 @@ def add_module_dir(found: Discovered, folder: Path) -> None:
     if folder in found.terraform_dirs:
         return
     try:
-        files = sorted(
-            p for p in folder.iterdir() if p.is_file() and classify_file(p) == "terraform"
-        )
+        fs = file_access()
+        found_files = [
+            p for p in fs.listdir(folder) if fs.is_file(p) and classify_file(p) == "terraform"
+        ]
     except OSError as exc:
         found.errors.append(InputError(str(folder), f"cannot read directory: {exc.strerror}"))
         return
-    found.terraform_dirs[folder] = files
-    found.file_count += len(files)
+    found.terraform_dirs[folder] = found_files
+    found.file_count += len(found_files)
 
 
 def collect(found: Discovered, config: Config, options: ScanOptions) -> SourceResult:
@@ -294,7 +297,7 @@ def nothing_read_errors(paths: Sequence[str]) -> list[InputError]:
             given, f"nothing to scan: this folder holds no file hdslint reads ({READ_KINDS})"
         )
         for given in paths
-        if given != "-" and Path(given).is_dir()
+        if given != "-" and file_access().is_dir(given)
     ]
 
 
@@ -328,23 +331,24 @@ def _outside_scanned(directory: Path | None, paths: Sequence[str]) -> Path | Non
     itself could have planted entries): then no cache."""
     if directory is None:
         return None
-    resolved = directory.resolve()
+    fs = file_access()
+    resolved = fs.resolve(directory)
     for given in paths:
-        if given == "-" or not Path(given).is_dir():
+        if given == "-" or not fs.is_dir(given):
             continue
-        if resolved.is_relative_to(Path(given).resolve()):
+        if resolved.is_relative_to(fs.resolve(given)):
             return None
     return directory
 
 
 def allowed_roots(paths: Sequence[str]) -> tuple[Path, ...]:
     """The folders a scan may read: the scanned paths (a file's folder) and the working one."""
-    roots = [Path.cwd().resolve()]
+    fs = file_access()
+    roots = [fs.resolve(Path.cwd())]
     for given in paths:
-        path = Path(given)
-        if path.exists():
-            resolved = path.resolve()
-            roots.append(resolved if resolved.is_dir() else resolved.parent)
+        if fs.exists(given):
+            resolved = fs.resolve(given)
+            roots.append(resolved if fs.is_dir(resolved) else resolved.parent)
     return tuple(dict.fromkeys(roots))
 
 
@@ -353,18 +357,25 @@ def unlistable_folders(paths: Sequence[str]) -> list[InputError]:
     error, and left out of the scan (their contents cannot even be probed for a
     configuration file or a repository)."""
     errors = []
+    fs = file_access()
     for given in paths:
-        if given == "-" or not Path(given).is_dir():
+        if given == "-" or not fs.is_dir(given):
             continue
         try:
-            with os.scandir(given):
-                pass
+            fs.entries(given)
         except OSError as exc:
             errors.append(InputError(given, f"cannot read directory: {exc.strerror or exc}"))
     return errors
 
 
-def run_scan(options: ScanOptions) -> ScanResult:
+def run_scan(options: ScanOptions, log: ReadLog | None = None) -> ScanResult:
+    """Scan. Everything the scan looks at on the file system goes through one FileAccess,
+    recorded in `log` when one is given (report replay checks it: hdslint.replay)."""
+    with using(FileAccess(log)):
+        return _scan_with_access(options)
+
+
+def _scan_with_access(options: ScanOptions) -> ScanResult:
     unreadable = unlistable_folders(options.paths)
     if unreadable:
         refused = {e.file for e in unreadable}

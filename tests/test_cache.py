@@ -121,7 +121,9 @@ def test_concurrent_writers_leave_only_whole_entries(tmp_path: Path) -> None:
 
 
 def _age(path: Path, days: float) -> None:
-    then = time.time() - days * 86400
+    """Make `path` look `days` old on the file system's clock (its own mtime is on it), so
+    the tests hold whatever the process clock says (CI runs them a year ahead too)."""
+    then = path.stat().st_mtime - days * 86400
     os.utime(path, (then, then))
 
 
@@ -170,6 +172,25 @@ def test_a_scan_prunes_at_most_once_a_day(tmp_path: Path) -> None:
     stamp = entries.directory / cache.STAMP
     _age(stamp, 2)
     assert entries.maybe_prune() is not None
+
+
+@pytest.mark.parametrize("skew_days", [365, -365])
+def test_a_process_clock_a_year_off_prunes_nothing_fresh(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, skew_days: int
+) -> None:
+    entries = store(tmp_path)
+    key = content_key(b"x")
+    entries.put(key, VALUE)
+    real_time = time.time
+    monkeypatch.setattr(time, "time", lambda: real_time() + skew_days * 86400)
+    report = entries.maybe_prune()
+    assert report is not None
+    assert (report.removed_files, report.kept_files) == (0, 1)
+    assert entries.maybe_prune() is None  # still once a day, on the file system's clock
+    assert cache.prune(entries.directory).removed_files == 0
+    assert entries.get(key) == VALUE
+    # Only the cache's own files are left: the clock probe is removed.
+    assert sorted(p.name for p in entries.directory.iterdir() if p.is_file()) == [cache.STAMP]
 
 
 @pytest.mark.parametrize(

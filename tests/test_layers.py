@@ -35,6 +35,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "hdslint.clock",
         "hdslint.paths",
         "hdslint.limits",
+        "hdslint.files",
         "hdslint.fingerprint",
         "hdslint.redaction",
         "hdslint.cache",

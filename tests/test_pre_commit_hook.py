@@ -171,3 +171,115 @@ def test_policy_files_are_validated(hook_repo: tuple[Path, dict[str, str]]) -> N
     write_tree(repo, {"policies/acme.yaml": policy.replace("HDS-LOC-001", "ACME-LOC-001")})
     accepted = _commit(repo, env, "good policy")
     assert accepted.returncode == 0, accepted.stdout + accepted.stderr
+
+
+# The hook fires on every input hdslint reads, not only on pre-commit's `terraform` type
+# (which `.tofu` is not): each commit below touches only one such file.
+
+TERRAGRUNT_ROOT = """
+locals {
+  region_vars = read_terragrunt_config(find_in_parent_folders("region.hcl"))
+}
+generate "provider" {
+  path      = "provider.tf"
+  if_exists = "overwrite_terragrunt"
+  contents  = <<EOF
+provider "aws" {
+  region = "${local.region_vars.locals.aws_region}"
+}
+EOF
+}
+"""
+TERRAGRUNT_UNIT = """
+include "root" {
+  path = find_in_parent_folders("root.hcl")
+}
+terraform {
+  source = "../../../modules//store"
+}
+"""
+CDK_MANIFEST = """{{
+  "version": "36.0.0",
+  "artifacts": {{
+    "Ehr": {{
+      "type": "aws:cloudformation:stack",
+      "environment": "aws://111122223333/{region}",
+      "properties": {{"templateFile": "Ehr.template.json"}}
+    }}
+  }}
+}}
+"""
+CDK_TEMPLATE = """{
+  "Resources": {
+    "Records": {
+      "Type": "AWS::S3::Bucket"
+    }
+  }
+}
+"""
+
+
+def test_a_commit_of_only_a_tofu_file_runs_the_hook(
+    hook_repo: tuple[Path, dict[str, str]],
+) -> None:
+    repo, env = hook_repo
+    write_tree(repo, {"tofu/main.tofu": BUCKET.format(region="us-east-1")})
+    refused = _commit(repo, env, "tofu bucket in us-east-1")
+    output = refused.stdout + refused.stderr
+    assert refused.returncode != 0, output
+    assert "hdslint (HDS compliance)" in output
+    assert "tofu/main.tofu:5  critical HDS-LOC-001  aws_s3_bucket.records" in output
+    write_tree(repo, {"tofu/main.tofu": BUCKET.format(region="eu-west-3")})
+    accepted = _commit(repo, env, "tofu bucket in Paris")
+    assert accepted.returncode == 0, accepted.stdout + accepted.stderr
+
+
+def test_terragrunt_units_are_scanned_with_the_hcl_files_they_read(
+    hook_repo: tuple[Path, dict[str, str]],
+) -> None:
+    repo, env = hook_repo
+    # The root configuration, a region file and the module, committed without the hook.
+    write_tree(
+        repo,
+        {
+            "tg/live/root.hcl": TERRAGRUNT_ROOT,
+            "tg/live/paris/region.hcl": 'locals { aws_region = "eu-west-3" }\n',
+            "tg/modules/store/main.tf": 'resource "aws_s3_bucket" "records" {}\n',
+        },
+    )
+    _git(repo, "add", "-A", env=env)
+    assert _git(repo, "commit", "-q", "--no-verify", "-m", "tg base", env=env).returncode == 0
+    # A commit of only the unit: its region comes from the root and region files above it.
+    write_tree(repo, {"tg/live/paris/app/terragrunt.hcl": TERRAGRUNT_UNIT})
+    accepted = _commit(repo, env, "unit in Paris")
+    assert accepted.returncode == 0, accepted.stdout + accepted.stderr
+    # A commit of only the region file the root's generate block reads: the unit below it
+    # is scanned, and its bucket (located in the module it deploys) refused.
+    write_tree(repo, {"tg/live/paris/region.hcl": 'locals { aws_region = "us-east-1" }\n'})
+    refused = _commit(repo, env, "region moved")
+    output = refused.stdout + refused.stderr
+    assert refused.returncode != 0, output
+    assert "tg/modules/store/main.tf:1  critical HDS-LOC-001  aws_s3_bucket.records" in output
+    assert "us-east-1 (United States) is outside the EEA" in output
+    _git(repo, "checkout", "HEAD", "--", "tg/live/paris/region.hcl", env=env)
+
+
+def test_a_commit_of_only_a_cdk_manifest_scans_its_templates(
+    hook_repo: tuple[Path, dict[str, str]],
+) -> None:
+    repo, env = hook_repo
+    write_tree(
+        repo,
+        {
+            "cdk/cdk.out/manifest.json": CDK_MANIFEST.format(region="eu-west-3"),
+            "cdk/cdk.out/Ehr.template.json": CDK_TEMPLATE,
+        },
+    )
+    accepted = _commit(repo, env, "cdk app in Paris")
+    assert accepted.returncode == 0, accepted.stdout + accepted.stderr
+    write_tree(repo, {"cdk/cdk.out/manifest.json": CDK_MANIFEST.format(region="us-east-1")})
+    refused = _commit(repo, env, "cdk app moved")
+    output = refused.stdout + refused.stderr
+    assert refused.returncode != 0, output
+    assert "cdk/cdk.out/Ehr.template.json:3  critical HDS-LOC-001  Ehr/Records" in output
+    _git(repo, "checkout", "HEAD", "--", "cdk/cdk.out/manifest.json", env=env)

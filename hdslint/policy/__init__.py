@@ -13,6 +13,7 @@ import yaml
 
 from hdslint import yamlio
 from hdslint.errors import PolicyError, PolicyProblems
+from hdslint.files import current as file_access
 from hdslint.limits import read_regular
 from hdslint.model import Severity
 from hdslint.policy.conditions import Condition, PolicyMeaningError, compile_condition
@@ -118,9 +119,10 @@ def load_policy_files(paths: Iterable[Path]) -> list[Policy]:
     """Load user policy files (or every .yaml/.yml in given folders)."""
     out = []
     for path in paths:
+        fs = file_access()
         files = (
-            sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
-            if path.is_dir()
+            [p for p in fs.listdir(path) if p.suffix in (".yaml", ".yml") and fs.is_file(p)]
+            if fs.is_dir(path)
             else [path]
         )
         for file in files:

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from hdslint.files import current as file_access
 from hdslint.sources.base import SourceResult
 
 if TYPE_CHECKING:
@@ -100,8 +101,7 @@ def classify_file(path: Path) -> str | None:
 
 def _peek(path: Path, size: int) -> bytes | None:
     try:
-        with path.open("rb") as handle:
-            return handle.read(size)
+        return file_access().head(path, size)
     except OSError:
         return None
 
@@ -141,7 +141,8 @@ def _sniff_json(path: Path) -> str | None:
         return "terraform-plan"
     if b'"hdslint_inventory"' in head:
         return "inventory"
-    if _is_cloud_export(head):
+    # An inventory `hdslint azure --save` wrote starts with its provenance.
+    if b'"hdslint_export"' in head or _is_cloud_export(head):
         return "cloud-export"
     if b'"apiVersion"' in head and b'"kind"' in head:
         return "kubernetes"

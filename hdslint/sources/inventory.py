@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from hdslint.files import current as file_access
 from hdslint.ids import Outside, ResourceKey, UnknownDestination
 from hdslint.limits import too_large
 from hdslint.model import Edge, EdgeKind, InputError, Location, Resource, freeze, thaw
@@ -122,7 +123,7 @@ def read(path: Path, display: str | None = None) -> SourceResult:
     if problem is not None:
         return _error(shown, problem)
     try:
-        data = json.loads(path.read_text("utf-8"))
+        data = json.loads(file_access().read_text(path))
     except OSError as exc:
         return _error(shown, f"cannot read the inventory: {exc.strerror or exc}")
     except UnicodeDecodeError:

@@ -21,6 +21,7 @@ import fnmatch
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from hdslint.files import current as file_access
 from hdslint.globs import glob_match
 from hdslint.ids import ResourceKey
 from hdslint.limits import inside_allowed, too_large
@@ -69,7 +70,7 @@ def _read(file: str) -> str | None:
     if not inside_allowed(path) or too_large(path, PLAN_FACTOR):
         return None
     try:
-        return path.read_bytes().decode("utf-8-sig", errors="replace")
+        return file_access().read(path).decode("utf-8-sig", errors="replace")
     except OSError:
         return None
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from hdslint import __version__
 from hdslint.errors import HdslintError
+from hdslint.files import current as file_access
 from hdslint.fingerprint import FINGERPRINT_KEY, fingerprint
 from hdslint.limits import read_regular
 from hdslint.model import Finding
@@ -60,7 +61,7 @@ def load_baseline(path: Path, display: str | None = None) -> Baseline:
         raise HdslintError(f"not an hdslint baseline: {errors[0]}", file=shown)
     return Baseline(
         file=shown,
-        folder=path.resolve().parent,
+        folder=file_access().resolve(path).parent,
         fingerprints=frozenset(entry["fingerprint"] for entry in data["findings"]),
     )
 
@@ -94,7 +95,7 @@ def baseline_document(findings: Iterable[Finding], folder: Path) -> dict[str, An
 
 def write_baseline(findings: Iterable[Finding], path: Path) -> int:
     """Write the baseline file; return how many findings it holds."""
-    document = baseline_document(findings, path.resolve().parent)
+    document = baseline_document(findings, file_access().resolve(path).parent)
     try:
         path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", "utf-8")
     except OSError as exc:

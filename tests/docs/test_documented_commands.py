@@ -44,6 +44,10 @@ ORGANIZATION = Excluded(
     "needs an AWS Organization with member accounts and moto's IAM emulation:"
     " tests/sources/aws/test_organization.py runs --org and --accounts"
 )
+AZURE_LIVE = Excluded(
+    "needs an Azure login (or the SDK installed by hand): tests/sources/azurelive runs"
+    " `hdslint azure` against a local fake of Azure Resource Manager"
+)
 BENCH = Excluded("a benchmark (minutes of work); tests/test_bench.py runs the bench code")
 
 # documented command -> expected exit code, or why it is not run here
@@ -132,6 +136,14 @@ EXPECTED: dict[str, int | Excluded] = {
     ),
     "jq -s '[.[].data[]]' page-*.json > azure-resources.json": AZURE_CLI,
     "az resource list -o json > azure-resources.json": AZURE_CLI,
+    "pip install 'hdslint[azure]'": AZURE_LIVE,
+    "az login": AZURE_LIVE,
+    "hdslint azure --save inv.json": AZURE_LIVE,
+    "hdslint azure --subscriptions 0b1f6471-1bf0-4dda-aec3-111122223333": AZURE_LIVE,
+    "hdslint scan inv.json": AZURE_LIVE,
+    "hdslint azure --subscriptions 0b1f6471-1bf0-4dda-aec3-111122223333,7c9e2a10-4b3d-4e8f-9a1b-222233334444": (
+        AZURE_LIVE
+    ),
     "hdslint scan azure-resources.json": 1,
 }
 

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from hdslint.files import current as file_access
 from hdslint.limits import inside_allowed, too_large
 from hdslint.model import InputError
 from hdslint.paths import display_path
@@ -35,7 +36,7 @@ def scan(files: Sequence[Path], config: Config, options: ScanOptions) -> SourceR
     loaded: dict[Path, Template | InputError | None] = {}
 
     def read(path: Path) -> Template | InputError | None:
-        key = path.resolve()
+        key = file_access().resolve(path)
         if key not in loaded:
             loaded[key] = read_template(path)
         return loaded[key]
@@ -51,7 +52,7 @@ def scan(files: Sequence[Path], config: Config, options: ScanOptions) -> SourceR
     deployments = Deployments(config)
     builder = StackBuilder(read)
     for path, template in templates:
-        if path.resolve() not in tops:
+        if file_access().resolve(path) not in tops:
             continue  # read through the stack that nests it
         for target in deployments.targets(path, template.file):
             builder.add(path, template, target)
@@ -69,7 +70,7 @@ def read_template(path: Path) -> Template | InputError | None:
     if problem is not None:
         return InputError(display, problem)
     try:
-        data = path.read_bytes()
+        data = file_access().read(path)
     except OSError as exc:
         return InputError(display, f"cannot read: {exc.strerror or exc}")
     try:
@@ -84,7 +85,7 @@ def top_templates(templates: Sequence[tuple[Path, Template]]) -> set[Path]:
     scanned template nests, and one of each loop of templates nesting each other (a loop
     is never skipped whole: every template is read)."""
     children = _children(templates)
-    order = [path.resolve() for path, _ in templates]
+    order = [file_access().resolve(path) for path, _ in templates]
     nested = {child for parent in order for child in children.get(parent, ()) if child != parent}
     tops = {path for path in order if path not in nested}
     reached: set[Path] = set()
@@ -123,5 +124,5 @@ def _children(templates: Sequence[tuple[Path, Template]]) -> dict[Path, set[Path
                 path, body, properties if isinstance(properties, dict) else {}
             )
             if isinstance(child, Path):
-                out.setdefault(path.resolve(), set()).add(child.resolve())
+                out.setdefault(file_access().resolve(path), set()).add(file_access().resolve(child))
     return out

@@ -4,11 +4,11 @@ that nest it (its region and parameters come from them)."""
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Collection
 from pathlib import Path
 
+from hdslint.files import current as file_access
 from hdslint.limits import too_large
 from hdslint.sources.cloudformation.deployments import CDK_MANIFEST, SAMCONFIG_NAMES
 
@@ -28,7 +28,7 @@ def nesting_parents(templates: Collection[Path], root: Path, skip: Collection[st
     """The folders (resolved) of the templates under `root` that nest one of `templates`
     (resolved paths), and of their own parents."""
     nested_by: dict[Path, set[Path]] = {}
-    for folder, dirnames, filenames in os.walk(root):
+    for folder, dirnames, filenames in file_access().walk(root):
         dirnames[:] = sorted(d for d in dirnames if d not in skip)
         base = Path(folder)
         for name in filenames:
@@ -36,7 +36,7 @@ def nesting_parents(templates: Collection[Path], root: Path, skip: Collection[st
             if not name.endswith(_TEMPLATE_SUFFIXES) or too_large(file):
                 continue
             try:
-                data = file.read_bytes()
+                data = file_access().read(file)
             except OSError:
                 continue
             if not _NESTING.search(data):
@@ -45,8 +45,8 @@ def nesting_parents(templates: Collection[Path], root: Path, skip: Collection[st
                 text = found.decode("utf-8", "replace")
                 if "://" in text or text.startswith("arn:"):
                     continue
-                child = (base / text).resolve()
-                nested_by.setdefault(child, set()).add(file.resolve())
+                child = file_access().resolve(base / text)
+                nested_by.setdefault(child, set()).add(file_access().resolve(file))
     folders: set[Path] = set()
     pending = list(templates)
     seen: set[Path] = set(pending)

@@ -23,6 +23,7 @@ import yaml
 
 from hdslint import yamlio
 from hdslint.config import Config, StackMapping
+from hdslint.files import current as file_access
 from hdslint.geography import normalise_region
 from hdslint.globs import glob_match
 from hdslint.limits import inside_allowed, too_large
@@ -119,14 +120,14 @@ class Deployments:
             return None
 
     def _read_text(self, path: Path) -> str | None:
-        if not path.is_file() or not inside_allowed(path):
+        if not file_access().is_file(path) or not inside_allowed(path):
             return None
         problem = too_large(path)
         if problem is not None:
             self.errors.append(InputError(display_path(path), problem))
             return None
         try:
-            return path.read_bytes().decode("utf-8-sig")
+            return file_access().read(path).decode("utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
             self.errors.append(InputError(display_path(path), f"cannot read: {exc}"))
             return None
@@ -144,7 +145,7 @@ class Deployments:
         for env, parameters in environments:
             template = parameters.get("template_file") or parameters.get("template")
             if template is not None:
-                if (folder / str(template)).resolve() != path.resolve():
+                if file_access().resolve(folder / str(template)) != file_access().resolve(path):
                     continue
             elif path.name not in SAM_DEFAULT_TEMPLATES:
                 continue

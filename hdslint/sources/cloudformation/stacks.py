@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from hdslint.files import current as file_access
 from hdslint.ids import ResourceKey
 from hdslint.limits import inside_allowed
 from hdslint.model import Edge, InputError, Location, Resource, Unknown, freeze
@@ -71,7 +72,7 @@ class StackBuilder:
     nested_read: int = 0
 
     def add(self, path: Path, template: Template, target: Target) -> None:
-        self._stack(path, template, target, dict(target.parameters), (path.resolve(),))
+        self._stack(path, template, target, dict(target.parameters), (file_access().resolve(path),))
 
     def _stack(
         self,
@@ -227,7 +228,7 @@ class StackBuilder:
                 InputError(template.file, f"resource {name}: {child}", location.line)
             )
             return
-        resolved = child.resolve()
+        resolved = file_access().resolve(child)
         self.nested_read += 1
         if self.nested_read > MAX_NESTED_STACKS:
             if self.nested_read == MAX_NESTED_STACKS + 1:
@@ -304,7 +305,7 @@ def nested_template_path(
     child = path.parent / url
     if not inside_allowed(child):
         return f"the nested template {url} is outside the scanned folders: it is not read"
-    if not child.is_file():
+    if not file_access().is_file(child):
         return f"the nested template {display_path(child)} is not there"
     return child
 

@@ -10,11 +10,18 @@ azapi body (`body.sku.name` is the export's `sku.name`): geo-redundant SKUs repl
 the paired region, Cosmos DB to its locations, Recovery Services vaults as their storage
 redundancy says. An export without properties (`az resource list`) leaves those flows
 unknown, with the reason.
+
+`hdslint azure --save` writes a Resource Graph answer with every page merged, preceded by
+its provenance (`hdslint_export`: when, through which endpoint, which subscriptions were read
+and which were not, and why). Read back, each subscription that was not read is a coverage
+gap (HDS-EVAL-001, not evaluated), exactly as in the live scan: both read the document
+through `read_document`.
 """
 
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -31,6 +38,21 @@ PROVIDER = "azure"
 CATALOGUE, GENERIC = "terraform", "azapi_resource"
 RESOURCE_GRAPH = "Resource Graph (az graph query)"
 RESOURCE_LIST = "az resource list"
+# The provenance key of an inventory `hdslint azure --save` wrote (hdslint.sources classifies
+# a file by it), and the pseudo-resource type of a subscription that was not read.
+PROVENANCE = "hdslint_export"
+GAP_TYPE = "azure_coverage_gap"
+READ = "read"
+NOT_READ = "not_read"
+SUBSCRIPTION_ID = re.compile(r"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
+
+
+def subscription_id_problem(text: str) -> str | None:
+    """Why `text` is not a subscription id (a GUID), or None."""
+    if SUBSCRIPTION_ID.fullmatch(text):
+        return None
+    return "not a subscription id (a GUID, e.g. 0b1f6471-1bf0-4dda-aec3-111122223333)"
+
 
 NO_PROPERTIES = (
     "the export does not carry the resource's properties (az resource list has none; export"
@@ -58,7 +80,18 @@ def resource_items(data: Any) -> list[Any] | None:
     return None
 
 
+def provenance(data: Any) -> Mapping[str, Any] | None:
+    """The provenance of an inventory `hdslint azure --save` wrote, or None."""
+    if isinstance(data, Mapping):
+        found = data.get(PROVENANCE)
+        if isinstance(found, Mapping) and found.get("source") == PROVIDER:
+            return found
+    return None
+
+
 def is_azure_export(data: Any) -> bool:
+    if provenance(data) is not None and isinstance(data.get("data"), list):
+        return True  # a live scan's inventory, even of subscriptions that hold nothing
     items = resource_items(data)
     return bool(items) and any(_is_arm_resource(item) for item in (items or [])[:50])
 
@@ -74,16 +107,75 @@ def _is_arm_resource(item: Any) -> bool:
 
 def read_export(data: Any, file: ExportFile) -> SourceResult:
     """An export file, as `hdslint.sources.exports.detect` hands it over."""
+    return read_document(
+        data, file.display, locate=lambda rid: file.location("id", rid), source="inventory"
+    )
+
+
+def read_document(data: Any, display: str, *, locate: Locate, source: str) -> SourceResult:
+    """A Resource Graph answer (or a bare list) -> resources, edges, and what it misses:
+    further pages, and the subscriptions its provenance says were not read. `display` names
+    the document in errors; `locate` says where each resource (or subscription) is."""
     items = resource_items(data) or []
-    result = resources_from_arm(items, locate=lambda rid: file.location("id", rid))
+    result = resources_from_arm(items, locate=locate, source=source)
     missing = _pages_missing(data, len(items))
     if missing:
-        result.errors.insert(0, InputError(file.display, missing))
+        result.errors.insert(0, InputError(display, missing))
     for index in result_invalid(items):
         result.errors.append(
-            InputError(file.display, f"item {index} is not an Azure resource (an id and a type)")
+            InputError(display, f"item {index} is not an Azure resource (an id and a type)")
         )
+    found = provenance(data)
+    if found is not None:
+        gaps, problems = coverage_gaps(found, locate=locate, source=source)
+        result.resources.extend(gaps)
+        result.errors.extend(InputError(display, problem) for problem in problems)
     return result
+
+
+def coverage_gaps(
+    found: Mapping[str, Any], *, locate: Locate, source: str
+) -> tuple[list[Resource], list[str]]:
+    """The gap of each subscription the provenance says was not read (HDS-EVAL-001 reports
+    it as not evaluated), and the problems that make the whole document incomplete: a read
+    cut short, or not one subscription read (its silence proves nothing)."""
+    gaps: list[Resource] = []
+    problems: list[str] = []
+    entries = found.get("subscriptions")
+    subscriptions = (
+        [e for e in entries if isinstance(e, Mapping)] if isinstance(entries, list) else []
+    )
+    for entry in subscriptions:
+        if entry.get("status") == READ:
+            continue
+        sid = str(entry.get("id", ""))
+        name = entry.get("name")
+        named = f"{sid} ({name})" if name else sid
+        reason = str(entry.get("reason") or "no reason recorded")
+        gaps.append(
+            Resource(
+                id=f"azure:subscription:{sid}",
+                type=GAP_TYPE,
+                provider=PROVIDER,
+                service="azure:resources",
+                category="other",
+                region=None,
+                location=locate(sid),
+                source=source,
+                unknown=freeze({"contents": f"subscription {named} was not read: {reason}"}),
+                account=sid or None,
+            )
+        )
+    incomplete = found.get("incomplete")
+    if isinstance(incomplete, str) and incomplete:
+        problems.append(incomplete)
+    if not any(entry.get("status") == READ for entry in subscriptions):
+        problems.append(
+            "nothing was read: no subscription could be read"
+            + (" (the coverage gaps say why)" if subscriptions else "")
+            + ": check the credential, its Reader role and the network"
+        )
+    return gaps, problems
 
 
 def result_invalid(items: Sequence[Any]) -> list[int]:

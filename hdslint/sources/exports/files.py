@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from hdslint.files import current as file_access
 from hdslint.limits import too_large
 from hdslint.model import InputError, Location
 
@@ -59,7 +60,7 @@ def load_export(path: Path, display: str) -> ExportFile | InputError:
     if problem is not None:
         return InputError(display, problem)
     try:
-        text = path.read_text("utf-8")
+        text = file_access().read_text(path)
     except OSError as exc:
         return InputError(display, f"cannot read the inventory: {exc.strerror or exc}")
     except UnicodeDecodeError:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hdslint.catalogue import activities_for
+from hdslint.files import current as file_access
 from hdslint.ids import ResourceKey
 from hdslint.limits import MAX_FILE_BYTES, too_large
 from hdslint.model import Edge, InputError, Resource
@@ -106,7 +107,7 @@ def _read_file(
         result.errors.append(InputError(display, problem))
         return []
     try:
-        data = path.read_bytes()
+        data = file_access().read(path)
     except OSError as exc:
         result.errors.append(InputError(display, f"cannot read: {exc.strerror or exc}"))
         return []
@@ -131,7 +132,7 @@ def _in_helm_chart(path: Path, charts: dict[Path, bool]) -> bool:
         if parent.name == "templates":
             chart = parent.parent
             if chart not in charts:
-                charts[chart] = (chart / "Chart.yaml").is_file()
+                charts[chart] = file_access().is_file(chart / "Chart.yaml")
             if charts[chart]:
                 return True
     return False

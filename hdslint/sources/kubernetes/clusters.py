@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hdslint.config import ClusterMapping, Config
+from hdslint.files import current as file_access
 from hdslint.globs import glob_match
 from hdslint.globs import glob_regex as glob_regex  # noqa: PLC0414 (re-exported)
 
@@ -37,7 +38,7 @@ class Cluster:
 def _resolved_folder(folder: str) -> Path:
     # One resolve per folder (keyed by its absolute path): it costs system calls, and
     # manifests come many per folder.
-    return Path(folder).resolve()
+    return file_access().resolve(Path(folder))
 
 
 def _relative(path: Path, root: Path) -> str | None:

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping, Set
 from pathlib import Path
 from typing import Any
 
+from hdslint.files import current as file_access
 from hdslint.model import InputError
 from hdslint.sources.base import SourceResult
 from hdslint.sources.terraform import budget
@@ -32,7 +33,7 @@ def load_var_files(
     errors: list[InputError] = []
     for path in paths:
         display = display_path(path)
-        if not path.exists():
+        if not file_access().exists(path):
             errors.append(InputError(display, "--var-file: no such file"))
             continue
         body, error = parse(path, display)
@@ -58,7 +59,7 @@ def scan(
     module, with its inputs, not on its own as a root. All their files are parsed first, at
     once (see parsing.py: cache, process pool).
     """
-    dirs = sorted({d.resolve() for d in directories})
+    dirs = sorted({file_access().resolve(d) for d in directories})
     parser = FileParser(parse_options)
     parser.preload(_files_of(dirs))
     library = ModuleLibrary(functools.partial(load_module, parse=parser.parse))
@@ -71,7 +72,7 @@ def scan(
     for mod in modules.values():
         for text in _call_sources(evaluator, mod):
             if is_local_source(text):
-                target = (mod.path / text).resolve()
+                target = file_access().resolve(mod.path / text)
                 if target != mod.path:
                     called.add(target)
     for directory, mod in modules.items():

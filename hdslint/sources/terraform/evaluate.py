@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from hdslint import catalogue
+from hdslint.files import current as file_access
 from hdslint.ids import Outside, ResourceKey, UnknownDestination, instance_suffix
 from hdslint.limits import inside_allowed
 from hdslint.model import Edge, InputError, Location, Resource, Unknown, freeze
@@ -53,7 +54,7 @@ class ModuleLibrary:
         self._cache: dict[Path, ModuleDir] = {}
 
     def get(self, path: Path) -> ModuleDir:
-        key = path.resolve()
+        key = file_access().resolve(path)
         if key not in self._cache:
             self._cache[key] = self._loader(key)
         return self._cache[key]
@@ -138,7 +139,7 @@ class Evaluator:
         self.scope = mod.display
         # file() and friends read below the root module (and the working folder), nowhere
         # else: a configuration cannot make hdslint read /etc/passwd or ~/.aws.
-        roots = (mod.path.resolve(), Path.cwd().resolve())
+        roots = (file_access().resolve(mod.path), file_access().resolve(Path.cwd()))
         self.unit_inputs = unit_inputs
         token = FILE_ROOTS.set(roots)
         budget_token = budget.start()
@@ -220,13 +221,13 @@ class Evaluator:
             return None, f"module source = {source_attr[2]} is not a string"
         source = source_value
         if is_local_source(source):
-            path = (parent.mod.path / source).resolve()
+            path = file_access().resolve(parent.mod.path / source)
             if not inside_allowed(path):
                 return None, (
                     f"local module source {source!r} is outside the scanned folders and the"
                     " working folder, so it is not read"
                 )
-            if path.is_dir():
+            if file_access().is_dir(path):
                 return path, None
             return None, f"local module source {source!r} does not exist"
         downloaded = self._downloaded(parent, name)
@@ -254,8 +255,8 @@ class Evaluator:
         directory = entries.get(".".join(keys))
         if directory is None:
             return None
-        path = (root.mod.path / directory).resolve()
-        return path if path.is_dir() else None
+        path = file_access().resolve(root.mod.path / directory)
+        return path if file_access().is_dir(path) else None
 
     _manifests: dict[Path, dict[str, str]]
 
@@ -265,7 +266,7 @@ class Evaluator:
         if manifest not in self._manifests:
             entries: dict[str, str] = {}
             try:
-                data = json.loads(manifest.read_text("utf-8"))
+                data = json.loads(file_access().read_text(manifest))
                 for entry in data.get("Modules", []):
                     if isinstance(entry, dict) and entry.get("Key") and entry.get("Dir"):
                         entries[str(entry["Key"])] = str(entry["Dir"])

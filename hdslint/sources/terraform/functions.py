@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from hdslint import saferegex
+from hdslint.files import current as file_access
 from hdslint.model import Unknown
 from hdslint.sources.terraform import budget
 from hdslint.sources.terraform.values import norm_number, to_number, to_string, type_name
@@ -327,7 +328,7 @@ def _allowed(path_text: str) -> Path:
         raise ValueError("files are not read here")
     if not path.is_absolute():
         path = roots[0] / path
-    resolved = path.resolve()
+    resolved = file_access().resolve(path)
     if not _inside(resolved, roots):
         raise ValueError(f"{path_text} is outside the scanned folders, so it is not read")
     return resolved
@@ -339,14 +340,14 @@ def _inside(resolved: Path, roots: tuple[Path, ...]) -> bool:
 
 def _fn_file(path_text: str) -> str:
     path = _allowed(path_text)
-    if path.stat().st_size > MAX_FILE_BYTES:
+    if file_access().size(path) > MAX_FILE_BYTES:
         raise ValueError(f"{path_text} is larger than {MAX_FILE_BYTES} bytes")
-    return path.read_text("utf-8")
+    return file_access().read_text(path)
 
 
 def _fn_fileexists(path_text: str) -> bool:
     try:
-        return _allowed(path_text).is_file()
+        return file_access().is_file(_allowed(path_text))
     except ValueError:
         raise
     except OSError:
@@ -360,8 +361,8 @@ def _fn_fileset(base: str, pattern: str) -> list[str]:
     # never listed, as their files are never read.
     out = sorted(
         p.relative_to(root).as_posix()
-        for p in root.glob(pattern)
-        if p.is_file() and _inside(p.resolve(), roots)
+        for p in file_access().glob(root, pattern)
+        if file_access().is_file(p) and _inside(file_access().resolve(p), roots)
     )
     if len(out) > 10_000:
         raise ValueError("fileset() matched too many files")

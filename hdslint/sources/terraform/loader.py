@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from hdslint.files import current as file_access
 from hdslint.limits import inside_allowed, read_regular, too_large
 from hdslint.model import InputError
 from hdslint.paths import display_path as display_path  # noqa: PLC0414 (re-exported)
@@ -116,7 +117,8 @@ def module_files(path: Path) -> tuple[list[Path], list[Path]]:
     `.tf.json`, `.tofu.json`) files, and its variable files in order of precedence (lowest
     first). Files that resolve outside the scanned folders are left out. Raises OSError when
     the folder cannot be listed."""
-    return split_module_files(p for p in path.iterdir() if p.is_file() and inside_allowed(p))
+    fs = file_access()
+    return split_module_files(p for p in fs.listdir(path) if fs.is_file(p) and inside_allowed(p))
 
 
 # A module's configuration files: Terraform's, and OpenTofu's own extensions.

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hdslint import catalogue
+from hdslint.files import current as file_access
 from hdslint.ids import (
     Address,
     Destination,
@@ -166,7 +167,7 @@ class _Plan:
         calls = (parse_module_path(address) for address in self.module_sources)
         return PlanOrigin(
             scope=self.scope,
-            folder=display_path(self.path.parent.resolve()),
+            folder=display_path(file_access().resolve(self.path.parent)),
             declared=frozenset(a.in_configuration() for a in declared if a is not None),
             module_calls=frozenset(module_in_configuration(c) for c in calls if c is not None),
         )
@@ -356,9 +357,9 @@ class _Plan:
             source = self.module_sources.get(walked, "")
             if not is_local_source(source):
                 return {}
-            directory = (directory / source).resolve()
-        if not directory.is_dir() or not any(
-            p.suffix in (".tf", ".tofu") for p in directory.iterdir()
+            directory = file_access().resolve(directory / source)
+        if not file_access().is_dir(directory) or not any(
+            p.suffix in (".tf", ".tofu") for p in file_access().listdir(directory)
         ):
             return {}
         loaded = load_module(directory)

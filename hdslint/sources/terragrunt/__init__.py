@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from hdslint.files import current as file_access
 from hdslint.model import InputError
 from hdslint.sources.base import SourceResult
 from hdslint.sources.terraform.evaluate import Evaluator, Inputs, ModuleLibrary
@@ -36,7 +37,9 @@ class UnitsResult:
 
 def scan(files: Iterable[Path]) -> UnitsResult:
     reader = Reader()
-    units = [evaluate_unit(reader, path) for path in sorted({f.resolve() for f in files})]
+    units = [
+        evaluate_unit(reader, path) for path in sorted({file_access().resolve(f) for f in files})
+    ]
     included = {path for unit in units for path in unit.included}
     library = ModuleLibrary(functools.partial(load_module, parse=parse_file))
     # Terragrunt passes inputs, not the scanning machine's variables: no --var, no TF_VAR_.
@@ -73,6 +76,8 @@ def _only_a_root(unit: UnitConfig) -> bool:
     if unit.source is not None:
         return False
     try:
-        return not any(p.name.endswith(CONFIGURATION_SUFFIXES) for p in unit.path.parent.iterdir())
+        return not any(
+            p.name.endswith(CONFIGURATION_SUFFIXES) for p in file_access().listdir(unit.path.parent)
+        )
     except OSError:
         return True

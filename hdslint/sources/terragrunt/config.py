@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from hdslint.files import current as file_access
 from hdslint.limits import ALLOWED_ROOTS, inside_allowed
 from hdslint.model import InputError, Unknown
 from hdslint.paths import display_path
@@ -71,7 +72,7 @@ class Reader:
         self._bodies: dict[Path, tuple[Body | None, InputError | None]] = {}
 
     def body(self, path: Path) -> tuple[Body | None, InputError | None]:
-        key = path.resolve()
+        key = file_access().resolve(path)
         if key not in self._bodies:
             display = display_path(path)
             if not inside_allowed(key):
@@ -79,7 +80,7 @@ class Reader:
                     None,
                     InputError(display, "outside the scanned folders, so it is not read"),
                 )
-            elif not key.is_file():
+            elif not file_access().is_file(key):
                 self._bodies[key] = (None, InputError(display, "no such file"))
             else:
                 self._bodies[key] = parse_file(key, display)
@@ -126,7 +127,7 @@ class ConfigScope:
     def evaluate(self, expr: Expr) -> Any:
         """An expression of this file, with Terragrunt's functions of its context; file()
         and friends read relative to this file's folder, inside the scanned folders."""
-        roots = (self.path.parent.resolve(), *ALLOWED_ROOTS.get())
+        roots = (file_access().resolve(self.path.parent), *ALLOWED_ROOTS.get())
         tokens = (TOOL_FUNCTIONS.set(self._functions), FILE_ROOTS.set(roots))
         try:
             return evaluate(expr, self)
@@ -257,7 +258,7 @@ class ConfigScope:
                 return default
             reason = error.message if error is not None else "not read"
             return Unknown(f"read_terragrunt_config({display_path(target)}): {reason}", error=True)
-        resolved = target.resolve()
+        resolved = file_access().resolve(target)
         # The file read is its own context: its folder is its terragrunt dir.
         context = Context(terragrunt_dir=resolved.parent, original_dir=resolved.parent)
         scope = ConfigScope(self.reader, resolved, body, context, depth=self.depth + 1)
@@ -286,7 +287,7 @@ def evaluate_unit(reader: Reader, path: Path) -> UnitConfig:
         if error is not None:
             unit.errors.append(error)
         return unit
-    unit_dir = path.resolve().parent
+    unit_dir = file_access().resolve(path).parent
     own = Context(terragrunt_dir=unit_dir, original_dir=unit_dir)
     exposed: dict[str, Any] = {}
     merged: list[tuple[ConfigScope, str]] = []
@@ -307,7 +308,7 @@ def evaluate_unit(reader: Reader, path: Path) -> UnitConfig:
         if strategy != "no_merge":
             merged.append((scope, strategy))
             deep = deep or strategy == "deep"
-    child = ConfigScope(reader, path.resolve(), body, own, exposed=exposed)
+    child = ConfigScope(reader, file_access().resolve(path), body, own, exposed=exposed)
     for scope, strategy in merged:
         unit.source = scope.terraform_source() or unit.source
         unit.inputs = _merge_inputs(unit.inputs, scope.inputs(), strategy)
@@ -334,7 +335,7 @@ def _include(
         unit.errors.append(InputError(unit.display, f"{name} has no path", line))
         return None
     # The include path sees Terragrunt's functions but no locals (they are read after).
-    bare = ConfigScope(reader, path.resolve(), {"attrs": {}, "blocks": []}, own)
+    bare = ConfigScope(reader, file_access().resolve(path), {"attrs": {}, "blocks": []}, own)
     target = bare.evaluate(attrs["path"][0])
     if not isinstance(target, str):
         reason = target.reason if isinstance(target, Unknown) else "it is not a string"
@@ -354,13 +355,13 @@ def _include(
             InputError(unit.display, f"{name}: {display_path(target_path)}: {message}", line)
         )
         return None
-    unit.included.append(target_path.resolve())
+    unit.included.append(file_access().resolve(target_path))
     context = Context(
         terragrunt_dir=own.terragrunt_dir,
         original_dir=own.original_dir,
-        include_file=target_path.resolve(),
+        include_file=file_access().resolve(target_path),
     )
-    scope = ConfigScope(reader, target_path.resolve(), body, context)
+    scope = ConfigScope(reader, file_access().resolve(target_path), body, context)
     strategy = bare.evaluate(attrs["merge_strategy"][0]) if "merge_strategy" in attrs else "shallow"
     if strategy not in ("shallow", "deep", "no_merge"):
         unit.errors.append(

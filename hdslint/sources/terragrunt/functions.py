@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from hdslint.files import current as file_access
 from hdslint.limits import inside_allowed
 from hdslint.model import Unknown
 
@@ -68,7 +69,7 @@ def find_in_parent_folders(context: Context, name: Any = None, fallback: Any = N
             break
         candidate = current / wanted
         # A file, or a folder (Terragrunt finds either).
-        if candidate.exists() and inside_allowed(candidate):
+        if file_access().exists(candidate) and inside_allowed(candidate):
             return str(candidate)
     if fallback is not None:
         return fallback
@@ -84,7 +85,7 @@ def repo_root(context: Context) -> Path | None:
     while True:
         if not inside_allowed(current):
             return None
-        if (current / ".git").exists():
+        if file_access().exists(current / ".git"):
             return current
         if current.parent == current:
             return None

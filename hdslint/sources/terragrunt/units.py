@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from hdslint.files import current as file_access
 from hdslint.limits import inside_allowed
 from hdslint.model import InputError, Location, Resource, Unknown, freeze
 from hdslint.paths import display_path
@@ -45,7 +46,7 @@ def module_folder(unit: UnitConfig) -> ModuleFolder:
     """The folder of the module a unit deploys: its own folder without a source, a local
     source (`../modules//mysql`), or a remote one Terragrunt already downloaded into the
     unit's `.terragrunt-cache`; never fetched."""
-    unit_dir = unit.path.resolve().parent
+    unit_dir = file_access().resolve(unit.path).parent
     if unit.source is None:
         return ModuleFolder(unit_dir)
     value = unit.source.value
@@ -55,14 +56,14 @@ def module_folder(unit: UnitConfig) -> ModuleFolder:
     if _is_local(address):
         base, _, sub = _split_subdir(address)
         path = Path(base) if Path(base).is_absolute() else unit_dir / base
-        path = (path / sub).resolve() if sub else path.resolve()
+        path = file_access().resolve(path / sub) if sub else file_access().resolve(path)
         if not inside_allowed(path):
             return ModuleFolder(
                 None,
                 f"local source {value!r} is outside the scanned folders and the working"
                 " folder, so it is not read",
             )
-        if not path.is_dir():
+        if not file_access().is_dir(path):
             return ModuleFolder(None, f"local source {value!r} does not exist")
         return ModuleFolder(path)
     downloaded = _downloaded(unit_dir, _split_subdir(address)[2])
@@ -93,28 +94,29 @@ def _downloaded(unit_dir: Path, sub: str) -> Path | None:
     """The module in `.terragrunt-cache/<hash>/<hash>/<subdir>` (the most recent download
     when there are several)."""
     cache = unit_dir / CACHE_DIR
-    if not cache.is_dir() or not inside_allowed(cache):
+    if not file_access().is_dir(cache) or not inside_allowed(cache):
         return None
     found = [
         folder
-        for folder in cache.glob(f"*/*/{sub}" if sub else "*/*")
-        if folder.is_dir() and inside_allowed(folder) and _has_configuration(folder)
+        for folder in file_access().glob(cache, f"*/*/{sub}" if sub else "*/*")
+        if file_access().is_dir(folder) and inside_allowed(folder) and _has_configuration(folder)
     ]
     if not found:
         return None
-    return max(found, key=lambda folder: (folder.stat().st_mtime, str(folder))).resolve()
+    newest = max(found, key=lambda folder: (file_access().mtime_ns(folder), str(folder)))
+    return file_access().resolve(newest)
 
 
 def _has_configuration(folder: Path) -> bool:
     try:
-        return any(p.name.endswith(CONFIGURATION_SUFFIXES) for p in folder.iterdir())
+        return any(p.name.endswith(CONFIGURATION_SUFFIXES) for p in file_access().listdir(folder))
     except OSError:
         return False
 
 
 def unit_module(unit: UnitConfig, folder: Path, parse: ParseFunction) -> ModuleDir:
     """The root module Terragrunt would run for `unit`, its scope the unit's folder."""
-    unit_dir = unit.path.resolve().parent
+    unit_dir = file_access().resolve(unit.path).parent
     generated = {
         g.path: g
         for g in unit.generates.values()
@@ -212,5 +214,5 @@ def unread_module(unit: UnitConfig, source: Source | None, reason: str) -> Resou
         location=Location(file, line),
         source="terraform",
         unknown=freeze({"contents": reason}),
-        scope=display_path(unit.path.resolve().parent),
+        scope=display_path(file_access().resolve(unit.path).parent),
     )

@@ -1,0 +1,386 @@
+"""The one way a scan looks at the file system, and the log of what it looked at.
+
+Every file a scan reads, every folder it lists, every existence, type, size or symlink
+question it asks goes through a `FileAccess` (a test reads the sources, the pipeline, the
+configuration and the policy loader and fails on any other way to touch a file). Each answer
+is written to the scan's `ReadLog` as an observation `(operation, argument, path) -> what was
+seen`: a file's content digest (never its date or size alone), a folder's names, a path's
+kind or real path. Within a scan an answer is given once and then remembered, so the scan
+sees one consistent picture.
+
+The log is what report replay (hdslint.replay) checks: every observation is made again, and
+a report is replayed only when every one gives the same answer.
+
+The scan's `FileAccess` is installed for the scan's duration (`using`); `current()` is the
+one in use (outside a scan: one that records nothing).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import errno
+import hashlib
+import os
+import stat
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# An observation: digests and real paths are strings, listings tuples, sizes ints.
+Observation = str | int | bool | tuple[object, ...] | None
+Key = tuple[str, str, str]  # (operation, argument, path)
+
+
+class NotRegularFile(OSError):
+    """A path that names a device, a FIFO, a socket or a folder where a file is expected:
+    reading one could block forever (a FIFO) or never end (`/dev/zero`), so it is refused."""
+
+    def __init__(self, path: Path | str) -> None:
+        super().__init__(errno.EINVAL, "not a regular file (devices and FIFOs are never read)")
+        self.filename = str(path)
+
+
+def read_regular(path: Path | str, max_bytes: int | None = None) -> bytes:
+    """The bytes of `path` if it is a regular file (symlinks followed), else NotRegularFile.
+
+    The file is opened without blocking, so a FIFO is refused at once instead of waiting for
+    a writer, and checked on the open descriptor, so it cannot be swapped in between. With
+    `max_bytes`, a larger file is refused (OSError EFBIG) without being read whole.
+
+    Not recorded: what a scan reads goes through `FileAccess.read`."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise NotRegularFile(path)
+        if max_bytes is None:
+            return handle.read()
+        data = handle.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise OSError(errno.EFBIG, f"larger than {max_bytes} bytes")
+    return data
+
+
+def digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+# -- observations: each is a pure function of the file system (and the working folder) ---
+
+
+def _error(exc: OSError) -> str:
+    """How a failed operation is remembered: its error number (and refusals of non-regular
+    files apart), so that the same failure gives the same error again."""
+    if isinstance(exc, NotRegularFile):
+        return "!notregular"
+    return f"!{exc.errno}"
+
+
+def _raise(path: str, value: Observation) -> None:
+    """Raise again the error an observation remembers (see `_error`)."""
+    if isinstance(value, str) and value.startswith("!"):
+        if value == "!notregular":
+            raise NotRegularFile(path)
+        code = int(value[1:]) if value[1:].lstrip("-").isdigit() else errno.EIO
+        raise OSError(code, os.strerror(code), path)
+
+
+def _observe_read(arg: str, path: str) -> tuple[Observation, bytes | None]:
+    try:
+        data = read_regular(path, int(arg) if arg else None)
+    except OSError as exc:
+        return _error(exc), None
+    return digest(data), data
+
+
+def _observe_head(arg: str, path: str) -> tuple[Observation, bytes | None]:
+    try:
+        with open(path, "rb") as handle:  # noqa: PTH123 - the one place files are peeked
+            data = handle.read(int(arg))
+    except OSError as exc:
+        return _error(exc), None
+    return digest(data), data
+
+
+def _observe_list(_arg: str, path: str) -> Observation:
+    """A folder's entries: (name, is a folder (links followed), is a symlink)."""
+    try:
+        with os.scandir(path) as entries:
+            found = []
+            for entry in entries:
+                try:
+                    is_dir = entry.is_dir()
+                except OSError:
+                    is_dir = False
+                found.append((entry.name, is_dir, entry.is_symlink()))
+    except OSError as exc:
+        return _error(exc)
+    return tuple(sorted(found))
+
+
+def _observe_kind(_arg: str, path: str) -> Observation:
+    """f: a regular file, d: a folder, o: something else, "": nothing (symlinks followed)."""
+    try:
+        mode = os.stat(path).st_mode  # noqa: PTH116 - a str path, no Path built
+    except (OSError, ValueError):
+        return ""
+    if stat.S_ISREG(mode):
+        return "f"
+    return "d" if stat.S_ISDIR(mode) else "o"
+
+
+def _observe_link(_arg: str, path: str) -> Observation:
+    """A symlink's target, or None when `path` is not a symlink."""
+    try:
+        return os.readlink(path)  # noqa: PTH115
+    except (OSError, ValueError):
+        return None
+
+
+def _observe_real(_arg: str, path: str) -> Observation:
+    try:
+        return str(Path(path).resolve())
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop (Python < 3.13)
+        return _error(exc) if isinstance(exc, OSError) else "!loop"
+
+
+def _observe_stat(arg: str, path: str) -> Observation:
+    """A number of `os.stat(path)`: `size`, `mtime` (nanoseconds) or `uid`; -1 when absent."""
+    try:
+        info = os.stat(path)  # noqa: PTH116
+    except (OSError, ValueError):
+        return -1
+    if arg == "uid":
+        return info.st_uid
+    return info.st_size if arg == "size" else info.st_mtime_ns
+
+
+_SIMPLE: dict[str, Callable[[str, str], Observation]] = {
+    "list": _observe_list,
+    "kind": _observe_kind,
+    "link": _observe_link,
+    "real": _observe_real,
+    "stat": _observe_stat,
+}
+
+
+def observe(key: Key) -> Observation:
+    """What the file system answers now to the question `key` asked."""
+    operation, arg, path = key
+    if operation == "read":
+        return _observe_read(arg, path)[0]
+    if operation == "head":
+        return _observe_head(arg, path)[0]
+    return _SIMPLE[operation](arg, path)
+
+
+@dataclass
+class ReadLog:
+    """What a scan looked at. `changed` is set when one question got two answers during the
+    scan (a file edited while it was read): such a scan's report is never replayed."""
+
+    entries: dict[Key, Observation] = field(default_factory=dict)
+    changed: bool = False
+    # False: the scan's report must not be stored (its configuration turns the cache off).
+    keep: bool = True
+
+    def note(self, key: Key, value: Observation) -> None:
+        previous = self.entries.setdefault(key, value)
+        if previous != value:
+            self.changed = True
+
+    def unchanged(self) -> bool:
+        """Whether every observation gives the same answer now."""
+        return not self.changed and all(
+            observe(key) == value for key, value in self.entries.items()
+        )
+
+
+class FileAccess:
+    """A scan's file access: reads and questions, recorded in `log`. Answers other than file
+    contents are remembered for the scan (the same question gets the same answer)."""
+
+    def __init__(self, log: ReadLog | None = None) -> None:
+        self.log = log
+
+    def _simple(self, operation: str, path: Path | str, arg: str = "") -> Observation:
+        key = (operation, arg, os.fspath(path))
+        if self.log is not None:
+            known = self.log.entries.get(key, _MISSING)
+            if known is not _MISSING:
+                return known  # type: ignore[return-value]
+        value = _SIMPLE[operation](arg, key[2])
+        if self.log is not None:
+            self.log.note(key, value)
+        return value
+
+    # -- contents ---------------------------------------------------------------------
+
+    def read(self, path: Path | str, max_bytes: int | None = None) -> bytes:
+        """The bytes of a regular file (see `read_regular`), recorded by digest."""
+        arg = "" if max_bytes is None else str(max_bytes)
+        value, data = _observe_read(arg, os.fspath(path))
+        if self.log is not None:
+            self.log.note(("read", arg, os.fspath(path)), value)
+        if data is None:
+            _raise(os.fspath(path), value)
+        assert data is not None
+        return data
+
+    def read_text(self, path: Path | str, encoding: str = "utf-8", errors: str = "strict") -> str:
+        """`Path.read_text`: decoded, with universal newlines (CRLF and CR read as LF)."""
+        text = self.read(path).decode(encoding, errors)
+        return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+    def head(self, path: Path | str, size: int) -> bytes:
+        """The first `size` bytes of a file (any file: used to tell what a file is)."""
+        arg = str(size)
+        value, data = _observe_head(arg, os.fspath(path))
+        if self.log is not None:
+            self.log.note(("head", arg, os.fspath(path)), value)
+        if data is None:
+            _raise(os.fspath(path), value)
+        assert data is not None
+        return data
+
+    # -- folders ----------------------------------------------------------------------
+
+    def entries(self, folder: Path | str) -> tuple[tuple[str, bool, bool], ...]:
+        """(name, is a folder, is a symlink) of each entry, by name; OSError if unlistable."""
+        value = self._simple("list", folder)
+        _raise(os.fspath(folder), value)
+        assert isinstance(value, tuple)
+        return value  # type: ignore[return-value]
+
+    def listdir(self, folder: Path) -> list[Path]:
+        """The paths of a folder's entries, sorted by name (`Path.iterdir`, recorded)."""
+        return [folder / name for name, _d, _l in self.entries(folder)]
+
+    def walk(
+        self, top: Path | str, onerror: Callable[[OSError], None] | None = None
+    ) -> Iterator[tuple[str, list[str], list[str]]]:
+        """`os.walk(top)` (top-down, directory symlinks listed but not followed), recorded.
+        Names come sorted; the caller may prune `dirnames` in place."""
+        stack = [os.fspath(top)]
+        while stack:
+            folder = stack.pop()
+            try:
+                found = self.entries(folder)
+            except OSError as exc:
+                if onerror is not None:
+                    onerror(exc)
+                continue
+            dirnames = [name for name, is_dir, _l in found if is_dir]
+            filenames = [name for name, is_dir, _l in found if not is_dir]
+            links = {name for name, _d, is_link in found if is_link}
+            yield folder, dirnames, filenames
+            stack.extend(
+                os.path.join(folder, name)  # noqa: PTH118 - os.walk's names
+                for name in reversed(dirnames)
+                if name not in links
+            )
+
+    def glob(self, folder: Path, pattern: str) -> list[Path]:
+        """`folder.glob(pattern)`, sorted, made of recorded listings (`*`, `?`, `[...]` in a
+        name, `**` for any depth of folders; symlinked folders are not entered by `**`)."""
+        import fnmatch
+
+        parts = [p for p in pattern.split("/") if p not in ("", ".")]
+        found: set[Path] = set()
+
+        def step(base: Path, rest: list[str]) -> None:
+            if not rest:
+                found.add(base)
+                return
+            head, tail = rest[0], rest[1:]
+            if head == "**":
+                step(base, tail)
+                try:
+                    entries = self.entries(base)
+                except OSError:
+                    return
+                for name, is_dir, is_link in entries:
+                    if is_dir and not is_link:
+                        step(base / name, rest)
+                return
+            if head == "..":
+                step(base / "..", tail)
+                return
+            try:
+                entries = self.entries(base)
+            except OSError:
+                return
+            for name, is_dir, _l in entries:
+                if fnmatch.fnmatchcase(name, head) and (is_dir or not tail):
+                    step(base / name, tail)
+
+        step(folder, parts)
+        return sorted(found)
+
+    # -- questions --------------------------------------------------------------------
+
+    def kind(self, path: Path | str) -> str:
+        value = self._simple("kind", path)
+        assert isinstance(value, str)
+        return value
+
+    def exists(self, path: Path | str) -> bool:
+        return self.kind(path) != ""
+
+    def is_file(self, path: Path | str) -> bool:
+        return self.kind(path) == "f"
+
+    def is_dir(self, path: Path | str) -> bool:
+        return self.kind(path) == "d"
+
+    def is_symlink(self, path: Path | str) -> bool:
+        return self._simple("link", path) is not None
+
+    def resolve(self, path: Path | str) -> Path:
+        """`Path(path).resolve()`, recorded (a symlink retargeted is a change)."""
+        value = self._simple("real", path)
+        if value == "!loop":
+            raise RuntimeError(f"symlink loop from {os.fspath(path)}")
+        _raise(os.fspath(path), value)
+        assert isinstance(value, str)
+        return Path(value)
+
+    def size(self, path: Path | str) -> int:
+        """The size of a file in bytes, -1 when it cannot be read."""
+        value = self._simple("stat", path, "size")
+        assert isinstance(value, int)
+        return value
+
+    def owner(self, path: Path | str) -> int:
+        """The user id owning a file, -1 when it cannot be read."""
+        value = self._simple("stat", path, "uid")
+        assert isinstance(value, int)
+        return value
+
+    def mtime_ns(self, path: Path | str) -> int:
+        value = self._simple("stat", path, "mtime")
+        assert isinstance(value, int)
+        return value
+
+
+_MISSING = object()
+
+_CURRENT: contextvars.ContextVar[FileAccess | None] = contextvars.ContextVar(
+    "hdslint_file_access", default=None
+)
+
+
+def current() -> FileAccess:
+    """The file access of the scan running, else one that records nothing."""
+    access = _CURRENT.get()
+    return access if access is not None else FileAccess()
+
+
+@contextlib.contextmanager
+def using(access: FileAccess) -> Iterator[FileAccess]:
+    token = _CURRENT.set(access)
+    try:
+        yield access
+    finally:
+        _CURRENT.reset(token)

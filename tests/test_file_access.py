@@ -1,0 +1,256 @@
+"""A scan touches the file system through one path, `hdslint.files.FileAccess`, which records
+what it looked at (report replay checks that record: a read that bypassed it would let a
+stale report be replayed).
+
+The first test reads the syntax tree of every module of hdslint and fails on any other way to
+open, list or question a file; the modules that never run inside a scan (the command line's
+output, the caches, the live AWS scan, `--changed`, which is never replayed) are named below
+with the reason. Reading hdslint's own package data (`importlib.resources`) is allowed
+anywhere.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from hdslint import files
+from hdslint.files import FileAccess, ReadLog, using
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "hdslint"
+
+# Modules that may touch files directly, and why.
+EXEMPT: dict[str, str] = {
+    "hdslint.files": "the one file-access path",
+    "hdslint.cache": "the parse cache's own store (never an input; content-addressed)",
+    "hdslint.atomic": "writes reports",
+    "hdslint.revision": "the auditor's report reads git's HEAD, not a scan",
+    "hdslint.changed": "--changed asks git what changed: such a scan is never replayed",
+    "hdslint.replay": "the store of replayable reports (outside the scanned folders)",
+    "hdslint.cli": "the command line",
+    "hdslint.commands": "the commands: output files, the caches",
+    "hdslint.docsgen": "writes the generated docs",
+    "hdslint.outputpath": "checks an output folder",
+    "hdslint.sources.aws": "the live AWS scan reads no file",
+    "hdslint.sources.azure": "the live Azure scan reads no file (`open` there is HTTP's)",
+}
+# (module, function) pairs that read hdslint's own installation, not an input.
+EXEMPT_FUNCTIONS = {
+    ("hdslint.sources.terraform.parsing", "_read"),  # the parser's files, for the cache key
+    ("hdslint.policy", "shipped_policies"),  # importlib.resources, walked
+    ("hdslint.registry", "_read_data"),  # importlib.resources
+}
+
+FORBIDDEN_METHODS = frozenset(
+    {
+        "open",
+        "read_text",
+        "read_bytes",
+        "iterdir",
+        "glob",
+        "rglob",
+        "exists",
+        "is_file",
+        "is_dir",
+        "is_symlink",
+        "stat",
+        "lstat",
+        "resolve",
+        "readlink",
+        "samefile",
+        "owner",
+    }
+)
+FORBIDDEN_FUNCTIONS = frozenset(
+    {
+        "open",
+        "os.open",
+        "os.stat",
+        "os.lstat",
+        "os.walk",
+        "os.scandir",
+        "os.listdir",
+        "os.readlink",
+        "os.path.exists",
+        "os.path.isfile",
+        "os.path.isdir",
+        "os.path.islink",
+        "os.path.getsize",
+        "os.path.getmtime",
+        "os.path.realpath",
+        "os.path.samefile",
+        "io.open",
+        "glob.glob",
+        "glob.iglob",
+    }
+)
+
+
+def _module_name(path: Path, root: Path = ROOT) -> str:
+    parts = list(path.relative_to(root).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _exempt(module: str) -> bool:
+    return any(module == name or module.startswith(name + ".") for name in EXEMPT)
+
+
+def _dotted(node: ast.expr) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return f"{_dotted(node.value)}.{node.attr}"
+    return ""
+
+
+def _reads_package_data(node: ast.expr) -> bool:
+    """Whether an expression is built on `resources.files(...)` (hdslint's own data)."""
+    return any(
+        isinstance(sub, ast.Call) and _dotted(sub.func).endswith("resources.files")
+        for sub in ast.walk(node)
+    )
+
+
+def _is_file_access(node: ast.expr) -> bool:
+    """`fs`, `file_access()` or `files.current()`: the scan's FileAccess."""
+    if isinstance(node, ast.Name):
+        return node.id == "fs"
+    return isinstance(node, ast.Call) and _dotted(node.func) in ("file_access", "files.current")
+
+
+def _violations(path: Path, root: Path = ROOT) -> Iterator[str]:
+    module = _module_name(path, root)
+    tree = ast.parse(path.read_text("utf-8"))
+    functions = {
+        child: node.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        for child in ast.walk(node)
+    }
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        if (module, functions.get(node, "")) in EXEMPT_FUNCTIONS:
+            continue
+        name = _dotted(node.func)
+        where = f"{path.relative_to(root).as_posix()}:{node.lineno}"
+        if name in FORBIDDEN_FUNCTIONS:
+            yield f"{where}: {name}()"
+        elif (
+            isinstance(node.func, ast.Attribute)
+            and node.func.attr in FORBIDDEN_METHODS
+            and not _reads_package_data(node.func.value)
+            and not _is_file_access(node.func.value)
+        ):
+            yield f"{where}: .{node.func.attr}()"
+
+
+def _modules() -> list[Path]:
+    return sorted(p for p in PACKAGE.rglob("*.py") if not _exempt(_module_name(p)))
+
+
+def test_a_scan_touches_files_only_through_file_access() -> None:
+    found = [v for path in _modules() for v in _violations(path)]
+    assert found == [], "files touched outside hdslint.files.FileAccess:\n" + "\n".join(found)
+
+
+def test_the_check_sees_the_ways_files_are_touched(tmp_path: Path) -> None:
+    """The guard itself: each way of touching a file is flagged, and the allowed ones not."""
+    sample = tmp_path / "hdslint" / "sources" / "sample.py"
+    sample.parent.mkdir(parents=True)
+    sample.write_text(
+        "import os\n"
+        "from importlib import resources\n"
+        "def f(path, folder):\n"
+        "    path.read_text('utf-8')\n"
+        "    open(path)\n"
+        "    os.walk(folder)\n"
+        "    path.resolve()\n"
+        "    (folder / 'x').is_dir()\n"
+        "    resources.files('hdslint').joinpath('a').read_text()\n"
+        "    file_access().read(path)\n",
+        "utf-8",
+    )
+    found = list(_violations(sample, tmp_path))
+    assert found == [
+        "hdslint/sources/sample.py:4: .read_text()",
+        "hdslint/sources/sample.py:5: open()",
+        "hdslint/sources/sample.py:6: os.walk()",
+        "hdslint/sources/sample.py:7: .resolve()",
+        "hdslint/sources/sample.py:8: .is_dir()",
+    ]
+
+
+# -- what the log records --------------------------------------------------------------
+
+
+def test_reads_listings_and_questions_are_recorded_and_checked(tmp_path: Path) -> None:
+    (tmp_path / "a.tf").write_text('resource "x" "y" {}\n', "utf-8")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "link.tf").symlink_to("a.tf")
+    log = ReadLog()
+    with using(FileAccess(log)):
+        fs = files.current()
+        assert fs.read(tmp_path / "a.tf") == b'resource "x" "y" {}\n'
+        assert [p.name for p in fs.listdir(tmp_path)] == ["a.tf", "link.tf", "sub"]
+        assert fs.is_dir(tmp_path / "sub") and not fs.exists(tmp_path / "none")
+        assert fs.resolve(tmp_path / "link.tf") == (tmp_path / "a.tf").resolve()
+    assert {key[0] for key in log.entries} == {"read", "list", "kind", "real"}
+    assert log.unchanged()
+
+    # The same length, the same second: the content digest sees it.
+    info = (tmp_path / "a.tf").stat()
+    (tmp_path / "a.tf").write_text('resource "x" "z" {}\n', "utf-8")
+    os.utime(tmp_path / "a.tf", ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert not log.unchanged()
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["add", "remove", "retarget", "none"],
+)
+def test_listing_and_symlink_changes_are_seen(tmp_path: Path, change: str) -> None:
+    (tmp_path / "a.tf").write_text("a\n", "utf-8")
+    (tmp_path / "b.tf").write_text("a\n", "utf-8")
+    (tmp_path / "link.tf").symlink_to("a.tf")
+    log = ReadLog()
+    with using(FileAccess(log)):
+        fs = files.current()
+        for folder, _dirs, names in fs.walk(tmp_path):
+            for name in names:
+                fs.read(Path(folder, name))
+        fs.resolve(tmp_path / "link.tf")
+    if change == "add":
+        (tmp_path / "c.tf").write_text("", "utf-8")
+    elif change == "remove":
+        (tmp_path / "b.tf").unlink()
+    elif change == "retarget":  # the same bytes behind another name
+        (tmp_path / "link.tf").unlink()
+        (tmp_path / "link.tf").symlink_to("b.tf")
+    assert log.unchanged() is (change == "none")
+
+
+def test_a_file_changed_while_the_scan_reads_it_is_never_replayed(tmp_path: Path) -> None:
+    (tmp_path / "a.tf").write_text("a\n", "utf-8")
+    log = ReadLog()
+    with using(FileAccess(log)):
+        files.current().read(tmp_path / "a.tf")
+        (tmp_path / "a.tf").write_text("b\n", "utf-8")
+        files.current().read(tmp_path / "a.tf")
+    assert log.changed and not log.unchanged()
+
+
+def test_errors_are_remembered_as_errors(tmp_path: Path) -> None:
+    log = ReadLog()
+    with using(FileAccess(log)), pytest.raises(FileNotFoundError):
+        files.current().read(tmp_path / "missing.tf")
+    assert log.unchanged()
+    (tmp_path / "missing.tf").write_text("", "utf-8")
+    assert not log.unchanged()
