@@ -115,6 +115,14 @@ EXPECTED: dict[str, int | Excluded] = {
     " --prepare-from MIRRORS --json accuracy.json": Excluded(
         "a benchmark on 26 public repositories; tests/test_accuracy.py runs its code"
     ),
+    "HDSLINT_TODAY=2026-12-05 .venv/bin/python bench/accuracy.py ~/corpus-acc"
+    " --json accuracy.json": Excluded(
+        "a benchmark on 26 public repositories; tests/test_accuracy.py runs its code"
+    ),
+    "HDSLINT_TODAY=2026-12-05 .venv/bin/python bench/recall.py ~/corpus-acc"
+    " --json recall.json": Excluded(
+        "a measure on 26 public repositories; tests/test_recall.py runs its code"
+    ),
     ".venv/bin/python bench/bench.py ~/src/your-infra --checkov ~/checkov-venv/bin/checkov": BENCH,
     ".venv/bin/python bench/parser_choice.py ~/src/your-infra --v7-python ~/hcl2-7/bin/python": (
         BENCH
