@@ -15,9 +15,9 @@ by policy, and repeated findings.
 bench/accuracy-corpus.txt (`--manifest`) from clones in MIRRORS/OWNER+NAME into
 CORPUS/OWNER+NAME, keeping only the files hdslint reads. Nothing here uses the network.
 
-A finding is repeated when another finding has the same policy, resource and location (file
-and line), or the same policy, location and message on another resource: both are noise a
-user reads twice.
+A finding is repeated when another finding has the same policy, resource, location (file
+and line) and message, or the same policy, location and message on another resource: both are
+noise a user reads twice.
 """
 
 from __future__ import annotations
@@ -182,14 +182,15 @@ class RepoResult:
 
 
 def repeated(findings: Iterable[dict[str, Any]]) -> int:
-    """Findings a user reads twice: every copy beyond the first of the same policy, resource
-    and location, and every resource beyond the first with the same policy, location and
-    message."""
+    """Findings a user reads twice: every copy beyond the first of the same policy, resource,
+    location and message, and every resource beyond the first with the same policy, location
+    and message. (A module evaluated from several roots gives a finding per root, each
+    naming its root in its message: those read differently and are not repeats.)"""
     same_resource: Counter[tuple[object, ...]] = Counter()
     same_message: dict[tuple[object, ...], set[object]] = {}
     for f in findings:
         where = (f["location"]["file"], f["location"]["line"])
-        same_resource[(f["policy_id"], f["resource"]["id"], *where)] += 1
+        same_resource[(f["policy_id"], f["resource"]["id"], *where, f["message"])] += 1
         key = (f["policy_id"], *where, f["message"])
         same_message.setdefault(key, set()).add(f["resource"]["id"])
     return sum(n - 1 for n in same_resource.values()) + sum(

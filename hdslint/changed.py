@@ -38,7 +38,8 @@ from hdslint.sources.cloudformation.context import DEPLOY_RECORDS, nesting_paren
 # read for context, never a reported finding.
 _LOCAL_SOURCE = re.compile(r'\bsource"?\s*[=:]\s*"(\.{1,2}/[^"]*)"')
 MODULE_SUFFIXES = (".tf", ".tf.json", ".tofu", ".tofu.json")
-UNIT_NAME = "terragrunt.hcl"
+# A Terragrunt unit, in HCL or in HCL's JSON form.
+UNIT_NAMES = ("terragrunt.hcl", "terragrunt.hcl.json")
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ def _terraform_callers(root: Path) -> dict[Path, set[Path]]:
         base = Path(folder)
         for name in filenames:
             file = base / name
-            if not (name.endswith(MODULE_SUFFIXES) or name == UNIT_NAME) or too_large(file):
+            if not (name.endswith(MODULE_SUFFIXES) or name in UNIT_NAMES) or too_large(file):
                 continue
             if file.is_symlink() and top not in file.resolve().parents:
                 continue
@@ -133,9 +134,9 @@ def _terragrunt_units(files: Sequence[str], root: Path) -> set[Path]:
     """The Terragrunt unit folders a change concerns: changed units, and for a changed
     `.hcl` file the units below its folder (find_in_parent_folders reaches it from there)
     and the units that name it."""
-    changed = [Path(name) for name in files if name.endswith(".hcl")]
-    units = {p.resolve().parent for p in changed if p.name == UNIT_NAME}
-    read = [p for p in changed if p.name != UNIT_NAME]
+    changed = [Path(name) for name in files if name.endswith((".hcl", ".hcl.json"))]
+    units = {p.resolve().parent for p in changed if p.name in UNIT_NAMES}
+    read = [p for p in changed if p.name not in UNIT_NAMES]
     if not read:
         return units
     for unit in _unit_files(root):
@@ -149,10 +150,11 @@ def _unit_files(root: Path) -> list[Path]:
     found = []
     for folder, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
-        if UNIT_NAME in filenames:
-            file = (Path(folder) / UNIT_NAME).resolve()
-            if top == file.parent or top in file.parents:
-                found.append(file)
+        for name in UNIT_NAMES:
+            if name in filenames:
+                file = (Path(folder) / name).resolve()
+                if top == file.parent or top in file.parents:
+                    found.append(file)
     return found
 
 

@@ -315,7 +315,7 @@ def scan(
     `-` reads Kubernetes manifests from standard input: `helm template ... | hdslint scan -`.
     """
     from hdslint.commands.scan import run
-    from hdslint.config import Selection
+    from hdslint.selection import Selection  # light: a replayed scan loads no more
 
     return run(
         paths=list(paths) if changed else list(paths) or ["."],

@@ -139,6 +139,7 @@ def _observe_link(_arg: str, path: str) -> Observation:
 
 
 def _observe_real(_arg: str, path: str) -> Observation:
+    """`Path(path).resolve()` as a string (it is `os.path.realpath` of the absolute path)."""
     try:
         return str(Path(path).resolve())
     except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop (Python < 3.13)
@@ -156,6 +157,10 @@ def _observe_stat(arg: str, path: str) -> Observation:
     return info.st_size if arg == "size" else info.st_mtime_ns
 
 
+_CONTENT: dict[str, Callable[[str, str], tuple[Observation, bytes | None]]] = {
+    "read": _observe_read,
+    "head": _observe_head,
+}
 _SIMPLE: dict[str, Callable[[str, str], Observation]] = {
     "list": _observe_list,
     "kind": _observe_kind,
@@ -168,10 +173,9 @@ _SIMPLE: dict[str, Callable[[str, str], Observation]] = {
 def observe(key: Key) -> Observation:
     """What the file system answers now to the question `key` asked."""
     operation, arg, path = key
-    if operation == "read":
-        return _observe_read(arg, path)[0]
-    if operation == "head":
-        return _observe_head(arg, path)[0]
+    content = _CONTENT.get(operation)
+    if content is not None:
+        return content(arg, path)[0]
     return _SIMPLE[operation](arg, path)
 
 
@@ -189,6 +193,22 @@ class ReadLog:
         previous = self.entries.setdefault(key, value)
         if previous != value:
             self.changed = True
+
+    def essential(self) -> list[tuple[Key, Observation]]:
+        """The observations to check again, without those another one implies: a file read
+        whole (its digest checked again) is a regular file of that length, so its kind and
+        size need no second look."""
+        read = {
+            path
+            for (op, _a, path), value in self.entries.items()
+            if op == "read" and not str(value).startswith("!")
+        }
+        return [
+            (key, value)
+            for key, value in self.entries.items()
+            if key[2] not in read
+            or not ((key[0] == "kind" and value == "f") or (key[0] == "stat" and key[1] == "size"))
+        ]
 
     def unchanged(self) -> bool:
         """Whether every observation gives the same answer now."""
@@ -219,14 +239,7 @@ class FileAccess:
 
     def read(self, path: Path | str, max_bytes: int | None = None) -> bytes:
         """The bytes of a regular file (see `read_regular`), recorded by digest."""
-        arg = "" if max_bytes is None else str(max_bytes)
-        value, data = _observe_read(arg, os.fspath(path))
-        if self.log is not None:
-            self.log.note(("read", arg, os.fspath(path)), value)
-        if data is None:
-            _raise(os.fspath(path), value)
-        assert data is not None
-        return data
+        return self._content("read", "" if max_bytes is None else str(max_bytes), path)
 
     def read_text(self, path: Path | str, encoding: str = "utf-8", errors: str = "strict") -> str:
         """`Path.read_text`: decoded, with universal newlines (CRLF and CR read as LF)."""
@@ -235,12 +248,15 @@ class FileAccess:
 
     def head(self, path: Path | str, size: int) -> bytes:
         """The first `size` bytes of a file (any file: used to tell what a file is)."""
-        arg = str(size)
-        value, data = _observe_head(arg, os.fspath(path))
+        return self._content("head", str(size), path)
+
+    def _content(self, operation: str, arg: str, path: Path | str) -> bytes:
+        name = os.fspath(path)
+        value, data = _CONTENT[operation](arg, name)
         if self.log is not None:
-            self.log.note(("head", arg, os.fspath(path)), value)
+            self.log.note((operation, arg, name), value)
         if data is None:
-            _raise(os.fspath(path), value)
+            _raise(name, value)
         assert data is not None
         return data
 

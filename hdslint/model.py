@@ -280,7 +280,7 @@ class Evidence:
 
 @dataclass(frozen=True, slots=True)
 class Suppression:
-    kind: str  # "inline" | "annotation" | "baseline" | "config"
+    kind: str  # "inline" | "annotation" | "metadata" | "baseline" | "config"
     reason: str
     location: Location | None = None
     until: str | None = None
@@ -301,3 +301,6 @@ class Finding:
     location: Location
     evidence: tuple[Evidence, ...] = ()
     suppression: Suppression | None = None
+    # Why, in full: for each reason the message gives, its chain of causes, outermost
+    # first (the message gives only the first and the innermost; see hdslint.causes).
+    causes: tuple[tuple[str, ...], ...] = ()

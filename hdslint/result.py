@@ -11,13 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hdslint.graph import ResourceGraph
 from hdslint.ids import ResourceKey
 from hdslint.model import Evidence, Finding, InputError, Resource, ScanWarning, Status
+from hdslint.selection import Selection as Selection  # noqa: PLC0414 (re-exported)
 
 if TYPE_CHECKING:  # annotations only: the core does not import the layers above it
     from hdslint.config import Config
@@ -26,26 +27,6 @@ if TYPE_CHECKING:  # annotations only: the core does not import the layers above
 
 # Which resources hold health data: key -> True / False / None (cannot tell).
 Classification = dict[ResourceKey, bool | None]
-
-
-@dataclass(frozen=True)
-class Selection:
-    """One-off choices from the command line, added to the configuration's own: --check,
-    --skip-check, --skip-path (globs relative to the current folder) and
-    --external-policies (as policies.paths)."""
-
-    checks: tuple[str, ...] = ()
-    skip_checks: tuple[str, ...] = ()
-    skip_paths: tuple[str, ...] = ()
-    policy_dirs: tuple[Path, ...] = ()
-
-    def apply(self, config: Config) -> Config:
-        return replace(
-            config,
-            only_policies=(*config.only_policies, *self.checks),
-            disabled_policies=(*config.disabled_policies, *self.skip_checks),
-            policy_paths=(*config.policy_paths, *self.policy_dirs),
-        )
 
 
 @dataclass

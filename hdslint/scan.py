@@ -433,6 +433,7 @@ def _run_scan(options: ScanOptions, config: Config, unreadable: list[InputError]
         skip_paths=options.selection.skip_paths,
         repository_config_ignored=not options.repository_config and options.config is None,
         sensitive=collected.sensitive,
+        warnings=collected.warnings,
     )
 
 
@@ -458,6 +459,7 @@ def evaluate(
     skip_paths: Sequence[str] = (),
     repository_config_ignored: bool = False,
     sensitive: Iterable[str] = (),
+    warnings: Sequence[ScanWarning] = (),
 ) -> ScanResult:
     """The evaluation half of a scan, shared by file scans and live/saved inventories.
 
@@ -487,7 +489,11 @@ def evaluate(
         errors=[*errors, *applied.errors],
         inputs=inputs,
         files_scanned=files_scanned,
-        warnings=[*(ScanWarning(config.file, text) for text in config.warnings), *applied.warnings],
+        warnings=[
+            *(ScanWarning(config.file, text) for text in config.warnings),
+            *warnings,
+            *applied.warnings,
+        ],
         provenance=provenance_of(
             config,
             policies,

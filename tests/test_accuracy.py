@@ -140,13 +140,16 @@ def test_repeated_findings_are_the_copies_a_user_reads_twice() -> None:
         _finding("HDS-EVAL-001", "module.x[0]", 9, "for_each is unknown"),
         _finding("HDS-EVAL-001", "module.x[1]", 9, "for_each is unknown"),
         _finding("HDS-EVAL-001", "module.x[2]", 9, "for_each is unknown"),
-        # Not repeats: another policy, another line, another message.
+        # Not repeats: another policy, another line, another message, another root named.
+        _finding("HDS-LOC-001", "module.m.aws_s3_bucket.b", 3, "us-east-1 (root module a)"),
+        _finding("HDS-LOC-001", "module.m.aws_s3_bucket.b", 3, "us-east-1 (root module b)"),
         _finding("HDS-FLOW-001", "module.a.aws_s3_bucket.b", 3, "region unknown"),
         _finding("HDS-EVAL-001", "module.y", 10, "for_each is unknown"),
         _finding("HDS-EVAL-001", "module.z", 9, "count is unknown"),
     ]
     assert accuracy.repeated(findings) == 4
     assert accuracy.repeated(findings[6:]) == 0
+    assert accuracy.repeated(findings[6:8] * 2) == 2
 
 
 def test_an_internal_error_is_named_by_its_exception_and_innermost_hdslint_frame() -> None:

@@ -54,9 +54,9 @@ def test_cache_commands(cli: Cli, project, tmp_path: Path) -> None:  # type: ign
     assert code == 0
     lines = out.splitlines()
     assert lines[0] == f"cache:   {tmp_path / 'cache' / 'hdslint'}"
-    assert lines[1].startswith("entries: 1 files, ")  # one parsed file
+    assert lines[1].startswith("entries: 2 files, ")  # one parsed file, one stored report
     code, out, _ = cli("cache", "clear")
-    assert code == 0 and out.startswith("removed 1 files, ")
+    assert code == 0 and out.startswith("removed 2 files, ")
     assert cli("cache", "info")[1].splitlines()[1] == "entries: 0 files, 0.0 MiB"
 
 

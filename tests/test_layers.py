@@ -29,6 +29,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "hdslint",
         "hdslint.model",
         "hdslint.ids",
+        "hdslint.causes",
         "hdslint.graph",
         "hdslint.result",
         "hdslint.errors",
@@ -36,6 +37,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "hdslint.paths",
         "hdslint.limits",
         "hdslint.files",
+        "hdslint.selection",
         "hdslint.fingerprint",
         "hdslint.redaction",
         "hdslint.cache",
@@ -70,6 +72,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "hdslint.docsgen",
         "hdslint.progress",
         "hdslint.outputpath",
+        "hdslint.replay",
     ),
 }
 
@@ -84,8 +87,12 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
 }
 
 # Imports under `if TYPE_CHECKING:` name types in annotations and do not run. The scan result
-# (core) names the configuration, registry and policies it was judged by this way.
-TYPING_ONLY: dict[str, frozenset[str]] = {"hdslint.result": frozenset({"knowledge"})}
+# (core) names the configuration, registry and policies it was judged by this way; the
+# command line's selection, the configuration it is applied to.
+TYPING_ONLY: dict[str, frozenset[str]] = {
+    "hdslint.result": frozenset({"knowledge"}),
+    "hdslint.selection": frozenset({"knowledge"}),
+}
 
 # Known exceptions, each with its reason. Empty: keep it so.
 ALLOWED: frozenset[tuple[str, str]] = frozenset()

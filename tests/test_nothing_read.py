@@ -1,5 +1,5 @@
 """Nothing read is never a pass: a scan that reads no file, and infrastructure files this
-version does not read (Terragrunt's JSON configuration), are input errors (exit 2)."""
+version does not read (Terragrunt stacks), are input errors (exit 2)."""
 
 from __future__ import annotations
 
@@ -21,8 +21,10 @@ NOTHING = (
     " hdslint inventories)"
 )
 TERRAGRUNT = (
-    "not read by this version of hdslint: a Terragrunt JSON configuration (terragrunt.hcl.json)"
+    "not read by this version of hdslint: a Terragrunt stack (terragrunt.stack.hcl); its units"
+    " are not generated"
 )
+STACK = 'unit "app" {\n  source = "../units/app"\n  path   = "app"\n}\n'
 EU_BUCKET = 'provider "aws" { region = "eu-west-3" }\nresource "aws_s3_bucket" "b" {}\n'
 CFN_YAML = 'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  B:\n    Type: AWS::S3::Bucket\n'
 SAM_YAML = "Transform: AWS::Serverless-2016-10-31\n"
@@ -63,8 +65,8 @@ def test_a_folder_of_files_hdslint_does_not_read_is_exit_2(cli: Cli, project) ->
     ("files", "lines"),
     [
         (
-            {"terragrunt.hcl.json": '{"terraform": {"source": "../m"}}'},
-            [f"p/terragrunt.hcl.json: {TERRAGRUNT}"],
+            {"terragrunt.stack.hcl": STACK},
+            [f"p/terragrunt.stack.hcl: {TERRAGRUNT}"],
         ),
     ],
 )
@@ -79,21 +81,21 @@ def test_infrastructure_that_is_not_read_is_named_and_exit_2(
 
 
 def test_an_unread_file_given_by_name_is_exit_2(cli: Cli, project) -> None:  # type: ignore[no-untyped-def]
-    project({"terragrunt.hcl.json": "{}"})
-    assert cli("scan", "p/terragrunt.hcl.json") == (
+    project({"terragrunt.stack.hcl": STACK})
+    assert cli("scan", "p/terragrunt.stack.hcl") == (
         2,
-        errors_text(f"p/terragrunt.hcl.json: {TERRAGRUNT}"),
+        errors_text(f"p/terragrunt.stack.hcl: {TERRAGRUNT}"),
         "",
     )
 
 
 def test_unread_files_beside_read_ones_are_named_and_the_rest_is_scanned(cli: Cli, project) -> None:  # type: ignore[no-untyped-def]
-    project({"main.tf": EU_BUCKET, "next/terragrunt.hcl.json": "", "cfn/t.yaml": CFN_YAML})
+    project({"main.tf": EU_BUCKET, "next/terragrunt.stack.hcl": "", "cfn/t.yaml": CFN_YAML})
     code, out, err = cli("scan", "p", "-f", "json")
     doc = json.loads(out)
     assert (code, err) == (2, "")
     assert doc["errors"] == [
-        {"file": "p/next/terragrunt.hcl.json", "line": None, "message": TERRAGRUNT}
+        {"file": "p/next/terragrunt.stack.hcl", "line": None, "message": TERRAGRUNT}
     ]
     assert (doc["summary"]["resources"], doc["summary"]["files"]) == (2, 2)
 
@@ -130,12 +132,12 @@ def test_a_template_without_resources_is_an_input_error(cli: Cli, project) -> No
 
 
 def test_unread_files_are_in_every_report(cli: Cli, project, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    project({"main.tf": EU_BUCKET, "next/terragrunt.hcl.json": ""})
+    project({"main.tf": EU_BUCKET, "next/terragrunt.stack.hcl": ""})
     formats = ("json", "sarif", "github", "markdown", "junit", "text")
     args = [a for f in formats for a in ("-f", f"{f}={tmp_path / f}")]
     assert cli("scan", "p", *args) == (2, "", "")
     for name in formats:
-        assert "p/next/terragrunt.hcl.json" in (tmp_path / name).read_text("utf-8"), name
+        assert "p/next/terragrunt.stack.hcl" in (tmp_path / name).read_text("utf-8"), name
         assert "not read by this version of hdslint" in (tmp_path / name).read_text("utf-8"), name
 
 
@@ -161,7 +163,8 @@ def test_a_plan_shaped_document_without_planned_values_is_an_input_error(cli: Cl
         ("main.tofu", "", "terraform"),
         ("x.tofu.json", "{}", "terraform"),
         ("terragrunt.hcl", "", "terragrunt"),
-        ("terragrunt.hcl.json", "{}", "terragrunt-json"),
+        ("terragrunt.hcl.json", "{}", "terragrunt"),
+        ("terragrunt.stack.hcl", "", "terragrunt-stack"),
         ("root.hcl", "", None),
         ("template.yaml", CFN_YAML, "cloudformation"),
         ("deploy.yaml", "apiVersion: v1\nkind: ConfigMap\n", "kubernetes"),

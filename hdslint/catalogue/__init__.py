@@ -5,13 +5,15 @@ Data files (one per source family) live beside this module; this module only rea
 
 from __future__ import annotations
 
+import dataclasses
 import functools
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
 from hdslint import yamlio
+from hdslint.model import Unknown
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +32,10 @@ class TypeInfo:
     # Data rests on it although its category is not a data store's (a VM's disks): always
     # (True), or when one of these attribute paths is set (a StatefulSet's claim templates).
     stores_data: bool | tuple[str, ...] = False
+    # No data rests on it, whatever its category, when one of these attribute paths is set
+    # to a known value: a BigQuery table that is a view (a saved query) or reads an external
+    # source; a Compute resource policy that places or schedules VMs instead of snapshots.
+    no_data_when: tuple[str, ...] = ()
 
     def holds_data(self, attributes: Mapping[str, Any]) -> bool:
         """Whether a resource of this type with these attributes is a data store."""
@@ -37,15 +43,34 @@ class TypeInfo:
             return self.stores_data
         return any(_present(attributes, path.split(".")) for path in self.stores_data)
 
+    def for_attributes(
+        self, attributes: Mapping[str, Any], unknown_blocks: Collection[str] = ()
+    ) -> TypeInfo:
+        """What this resource is, given its attributes: `other`, with no activity, when
+        one of `no_data_when` is known to be set. An unknown value, or a block in
+        `unknown_blocks` (generated from a collection that is not known), keeps it what
+        its type is: what cannot be told is never dropped."""
+        known = (
+            _present(attributes, path.split("."), unknown=False)
+            for path in self.no_data_when
+            if path.split(".")[0] not in unknown_blocks
+        )
+        if any(known):
+            return dataclasses.replace(self, category="other", activities=(), stores_data=False)
+        return self
 
-def _present(value: Any, path: list[str]) -> bool:
-    """Whether a dotted attribute path is set (lists, Terraform's nested blocks, are walked)."""
+
+def _present(value: Any, path: list[str], *, unknown: bool = True) -> bool:
+    """Whether a dotted attribute path is set (lists, Terraform's nested blocks, are walked).
+    `unknown=False`: a value that is not known counts as not set."""
+    if not unknown and isinstance(value, Unknown):
+        return False
     if not path:
         return value not in (None, [], {})
     if isinstance(value, list):
-        return any(_present(item, path) for item in value)
+        return any(_present(item, path, unknown=unknown) for item in value)
     if isinstance(value, Mapping):
-        return _present(value.get(path[0]), path[1:])
+        return _present(value.get(path[0]), path[1:], unknown=unknown)
     return False
 
 
@@ -141,6 +166,7 @@ def type_info(
     if isinstance(region_from, str):
         region_from = (region_from,)
     stores_data = entry.get("stores_data", False)
+    no_data_when = entry.get("no_data_when", ())
     return TypeInfo(
         service=entry.get("service"),
         category=category,
@@ -152,5 +178,6 @@ def type_info(
         region_from=tuple(region_from),
         region_prefix=entry.get("region_prefix"),
         stores_data=stores_data if isinstance(stores_data, bool) else tuple(stores_data),
+        no_data_when=tuple(no_data_when),
         known=known,
     )

@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING
 
 from hdslint.atomic import write_text_atomically
 from hdslint.errors import HdslintError
+from hdslint.files import ReadLog
 from hdslint.outputpath import require_output_folder
+from hdslint.replay import Replay, ReplayStore, StderrCopy
 
 if TYPE_CHECKING:
     from hdslint.config import Selection
@@ -268,9 +270,39 @@ def run(
 ) -> int:
     targets = report_targets(formats, outputs, os.environ)  # usage errors before the scan
     require_output_folders(targets)
+    env = dict(os.environ)
+    request = {
+        "paths": list(paths),
+        "reports": [(t.format, str(t.output), use_color(t, color)) for t in targets],
+        "config": str(config),
+        "fail_on": fail_on,
+        "vars": sorted(cli_vars.items()),
+        "var_files": [str(f) for f in var_files],
+        "baseline": str(baseline),
+        "show_suppressed": show_suppressed,
+        "selection": repr(selection),
+        "severities": list(severities),
+        "layout": layout,
+        "repository_config": repository_config,
+        "allow_checks_off": allow_checks_off,
+    }
+    # What --changed reads is decided by git, and standard input is no file: never replayed.
+    replays, key = _replays(cache and not changed and stdin_filename is None, paths, env, request)
+    if replays is not None:
+        replay = replays.lookup(key)
+        if replay is not None and len(replay.texts) == len(targets):
+            sys.stderr.write(replay.stderr)
+            for target, text in zip(targets, replay.texts, strict=True):
+                write_report(text, target.output)
+            return replay.exit_code
+    log = ReadLog() if replays is not None else None
     status = _status_line() if progress else None
+    stderr = StderrCopy(sys.stderr) if replays is not None else None
     try:
-        with cyclic_gc_paused():
+        with (
+            cyclic_gc_paused(),
+            contextlib.redirect_stderr(stderr) if stderr is not None else contextlib.nullcontext(),
+        ):
             texts, code = scan_and_render(
                 paths=paths,
                 targets=targets,
@@ -284,7 +316,7 @@ def run(
                 stdin_filename=stdin_filename,
                 cache=cache,
                 jobs=jobs,
-                env=dict(os.environ),
+                env=env,
                 show_suppressed=show_suppressed,
                 selection=selection,
                 severities=severities,
@@ -292,13 +324,35 @@ def run(
                 status=status,
                 repository_config=repository_config,
                 allow_checks_off=allow_checks_off,
+                log=log,
             )
     finally:
         if status is not None:
             status.close()
     for target, text in zip(targets, texts, strict=True):
         write_report(text, target.output)
+    if replays is not None and log is not None and stderr is not None:
+        replays.save(key, log, Replay(tuple(texts), code, stderr.text()))
     return code
+
+
+def _replays(
+    allowed: bool, paths: Sequence[str], env: Mapping[str, str], request: Mapping[str, object]
+) -> tuple[ReplayStore | None, str]:
+    """The store of replayable reports (None: the cache is off) and this scan's key."""
+    if not allowed:
+        return None, ""
+    from hdslint import clock
+    from hdslint.replay import request_key, store_for
+
+    store = store_for(True, paths, env)
+    if store is None:
+        return None, ""
+    try:
+        today = clock.today().isoformat()
+    except HdslintError:
+        return None, ""  # the scan says why HDSLINT_TODAY is wrong
+    return store, request_key(request, env, today)
 
 
 def scan_and_render(
@@ -323,8 +377,10 @@ def scan_and_render(
     status: StatusLine | None = None,
     repository_config: bool = True,
     allow_checks_off: bool = False,
+    log: ReadLog | None = None,
 ) -> tuple[list[str], int]:
-    """The scan itself: the reports' text and the exit code."""
+    """The scan itself: the reports' text and the exit code. With `log`, what the scan
+    looked at is recorded there (hdslint.replay)."""
     from hdslint.commands.registry import warn_if_stale
     from hdslint.config import Selection
     from hdslint.scan import ScanOptions, run_scan
@@ -350,8 +406,11 @@ def scan_and_render(
             progress=_parse_progress(status) if status is not None else None,
             repository_config=repository_config,
             allow_checks_off=allow_checks_off,
-        )
+        ),
+        log,
     )
+    if log is not None and not result.config.cache_enabled:
+        log.keep = False  # `cache: {enabled: false}` in the configuration
     warn_if_stale(result.registry)
     if scope is not None:
         from hdslint.changed import only_changed

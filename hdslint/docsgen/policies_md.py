@@ -27,6 +27,13 @@ terminal; the link `docs/policies.md#<id in lower case>` (e.g. `#hds-loc-001`) i
 Every (policy, resource) pair ends as **pass**, **fail** or **not evaluated** (something
 needed to decide is unknown: the reason is given, and it is never counted as a pass). Write
 your own policies in the same format: see [writing-policies.md](writing-policies.md).
+
+One finding per thing to act on: an unknown is reported once, by the finding about it. A flow
+whose destination's region is unknown is left to that destination's HDS-LOC-002 (and a copy
+to the paired region of a store's own unknown region, to the store's); HDS-FLOW-002 does not
+repeat HDS-FLOW-001 about one unknown destination; a module call that was not read is one
+HDS-EVAL-001, however many root modules and instances reach it. A not-evaluated message
+gives the first and the innermost cause; the JSON report's `causes` gives the whole chain.
 """
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from hdslint import saferegex
+from hdslint.causes import because
 from hdslint.graph import ResourceGraph
 from hdslint.ids import ResourceKey, UnknownDestination
 from hdslint.model import Edge, EdgeKind, Evidence, Resource, Unknown, thaw
@@ -390,11 +391,11 @@ class KeyCondition:
     def evaluate(self, resource: Resource, ctx: Context) -> Outcome:
         reason = _unknown_for_key(resource, self.key)
         if reason is not None:
-            return Outcome(None, (f"{self.key} is not known: {reason}",))
+            return Outcome(None, (because(f"{self.key} is not known", reason),))
         actual = self.read(ctx.document(resource))
         unknown = _contains_unknown(actual) if actual is not MISSING else None
         if unknown is not None:
-            return Outcome(None, (f"{self.key} is not known: {unknown.reason}",))
+            return Outcome(None, (because(f"{self.key} is not known", unknown.reason),))
         result = compare(self.op, actual, self.value)
         wanted = f" {_show(self.value)}" if COMPARISONS[self.op].takes_value else ""
         return Outcome(result, (f"{self.key} is {_show(actual)} (expected {self.op}{wanted})",))
@@ -491,12 +492,11 @@ def any_of(parts: list[Outcome]) -> Outcome:
 
 def _location_unknown(resource: Resource) -> str | None:
     if resource.provider is None:
-        return "the provider is not known" + (
-            f": {resource.unknown['provider']}" if "provider" in resource.unknown else ""
-        )
+        why = resource.unknown.get("provider")
+        return because("the provider is not known", why) if why else "the provider is not known"
     if resource.region is None:
         reason = resource.unknown.get("region")
-        return f"the region is not known: {reason}" if reason else "the region is not known"
+        return because("the region is not known", reason) if reason else "the region is not known"
     return None
 
 
@@ -746,7 +746,16 @@ class EdgeCondition:
             targets = edge_targets(edge, resource, self.direction, ctx.graph)
             if isinstance(targets, str):
                 results.append(
-                    Outcome(None, (f"{words} a destination that is not known: {targets}",))
+                    Outcome(
+                        None,
+                        (
+                            because(
+                                f"{words} a destination that is not known",
+                                targets,
+                                about=resource.key,
+                            ),
+                        ),
+                    )
                 )
                 continue
             for target in targets:
@@ -756,7 +765,10 @@ class EdgeCondition:
                 results.append(
                     Outcome(
                         inner.value,
-                        tuple(f"{words} {target.id}: {r}" for r in inner.reasons),
+                        tuple(
+                            because(f"{words} {target.id}", r, about=target.key)
+                            for r in inner.reasons
+                        ),
                         inner.evidence,
                         inner.verify,
                     )

@@ -151,7 +151,7 @@ class SuppressionRow:
     status: str  # "fail" | "not_evaluated"
     resource: str
     location: str  # where the resource is declared
-    kind: str  # "inline" | "annotation" | "config" | "baseline"
+    kind: str  # "inline" | "annotation" | "metadata" | "config" | "baseline"
     reason: str
     until: str | None
     written_at: str  # the comment's file:line, the manifest, the config or baseline file

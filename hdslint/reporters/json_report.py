@@ -25,6 +25,7 @@ def finding_to_dict(f: Finding) -> dict[str, Any]:
         "severity": f.severity.label,
         "title": f.title,
         "message": f.message,
+        "causes": [list(chain) for chain in f.causes],
         "activities": list(f.activities),
         "references": list(f.references),
         "resource": {

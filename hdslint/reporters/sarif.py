@@ -59,6 +59,7 @@ LEVELS = {
 SUPPRESSION_KINDS = {
     "inline": "inSource",
     "annotation": "inSource",
+    "metadata": "inSource",
     "config": "external",
     "baseline": "external",
 }

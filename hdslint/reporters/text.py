@@ -40,11 +40,16 @@ def _where(f: Finding) -> str:
     return f"{file}:{f.location.line}" if f.location.line else file
 
 
+# Suppression kinds as a reader names them (the others are their own names).
+SUPPRESSION_WORDS = {"metadata": "Metadata hdslint.ignore"}
+
+
 def describe_suppression(s: Suppression) -> str:
     """`inline at p/main.tf:5, until 2026-12-31: reason` — a suppression in one line."""
     where = f" at {s.location}" if s.location is not None else ""
     until = f", until {s.until}" if s.until else ""
-    return printable(f"{s.kind}{where}{until}: {s.reason}")
+    kind = SUPPRESSION_WORDS.get(s.kind, s.kind)
+    return printable(f"{kind}{where}{until}: {s.reason}")
 
 
 def render(

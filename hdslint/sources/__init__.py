@@ -43,10 +43,12 @@ YAML_PEEK_BYTES = 65536
 # input error naming the file (a file that is not checked is never a pass), until the
 # source that reads it lands. kind -> what the file is, as the error says it.
 UNREAD_KINDS: dict[str, str] = {
-    "terragrunt-json": "a Terragrunt JSON configuration (terragrunt.hcl.json)",
+    "terragrunt-stack": "a Terragrunt stack (terragrunt.stack.hcl); its units are not generated",
 }
-TERRAGRUNT_NAMES = frozenset({"terragrunt.hcl"})
-TERRAGRUNT_JSON = "terragrunt.hcl.json"
+# A Terragrunt unit, in HCL or in HCL's JSON form (Terragrunt reads the JSON one only when
+# there is no terragrunt.hcl beside it).
+TERRAGRUNT_NAMES = frozenset({"terragrunt.hcl", "terragrunt.hcl.json"})
+TERRAGRUNT_STACK = "terragrunt.stack.hcl"
 
 # CloudFormation by content: the format version, or SAM's transform, or a top-level
 # Resources section with an AWS:: type, in a document that is not a Kubernetes manifest.
@@ -90,8 +92,8 @@ def classify_file(path: Path) -> str | None:
         return "terraform"
     if name in TERRAGRUNT_NAMES:
         return "terragrunt"
-    if name == TERRAGRUNT_JSON:
-        return "terragrunt-json"
+    if name == TERRAGRUNT_STACK:
+        return "terragrunt-stack"
     if name.endswith(".json"):
         return _sniff_json(path)
     if name.endswith((".yaml", ".yml", ".template")):

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from hdslint.ids import Address, ModuleStep
-from hdslint.model import Edge, InputError, Resource
+from hdslint.model import Edge, InputError, Resource, ScanWarning
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,8 @@ class SourceResult:
     # Values decided on but never shown: derived from values Terraform marks sensitive
     # (hdslint.sensitive conceals them in every output).
     sensitive: set[str] = field(default_factory=set)
+    # Hints that change no check (how to map a folder of manifests to its cluster).
+    warnings: list[ScanWarning] = field(default_factory=list)
 
     def extend(self, other: SourceResult) -> None:
         self.resources.extend(other.resources)
@@ -42,6 +44,7 @@ class SourceResult:
         self.errors.extend(other.errors)
         self.plans.extend(other.plans)
         self.sensitive.update(other.sensitive)
+        self.warnings.extend(other.warnings)
 
 
 # A field holds a few values; YAML aliases or a hostile plan could make it billions (a

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
+from hdslint.causes import because
 from hdslint.geography import normalise_region, paired_region
 from hdslint.ids import Destination, Outside, ResourceKey, UnknownDestination
 from hdslint.model import Edge, EdgeKind, Location, Unknown
@@ -152,7 +153,9 @@ def _region(value: Any, provider: str | None) -> Destination:
     if isinstance(value, str):
         return Outside(provider, normalise_region(provider, value))
     reason = value.reason if isinstance(value, Unknown) else f"{value!r} is not a region"
-    return UnknownDestination(f"the destination region is not known ({reason})")
+    return UnknownDestination(
+        because("the destination region is not known", reason, parenthesised=True)
+    )
 
 
 def _matches(value: Any, wanted: Sequence[Any]) -> bool:
@@ -173,7 +176,11 @@ def _paired(flow: Mapping[str, Any], reader: FieldReader) -> list[Destination]:
         if isinstance(value, Unknown):
             out.append(
                 UnknownDestination(
-                    f"whether {path} keeps a geo-redundant copy is not known ({value.reason})"
+                    because(
+                        f"whether {path} keeps a geo-redundant copy is not known",
+                        value.reason,
+                        parenthesised=True,
+                    )
                 )
             )
             continue
@@ -182,7 +189,7 @@ def _paired(flow: Mapping[str, Any], reader: FieldReader) -> list[Destination]:
         region = reader.own_region()
         if not isinstance(region, str):
             why = region.reason if isinstance(region, Unknown) else "no region"
-            out.append(UnknownDestination(f"the paired region is not known: {why}"))
+            out.append(UnknownDestination(because("the paired region is not known", why)))
             continue
         pair = paired_region(reader.provider, region) if reader.provider else None
         if pair is None:

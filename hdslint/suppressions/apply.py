@@ -30,6 +30,7 @@ from hdslint.paths import relative_path
 from hdslint.suppressions.baseline import Baseline
 from hdslint.suppressions.directives import (
     ANNOTATION,
+    METADATA,
     Directive,
     annotation_directives,
     comments_in,
@@ -58,6 +59,7 @@ class _Candidate:
         return {
             "inline": f"inline suppression at {where}",
             "annotation": f"annotation {ANNOTATION} at {where}",
+            "metadata": f"Metadata hdslint.ignore at {where}",
             "config": f"waiver in {where}",
             "baseline": f"baseline {where}",
         }[self.kind]
@@ -122,11 +124,12 @@ def collect_directives(
     for resource in resources:
         if resource.location.file:
             files.setdefault(resource.location.file)
-        value = resource.annotations.get(ANNOTATION)
-        if value:
-            found = by_resource.setdefault(resource.key, [])
-            for item in annotation_directives(value, resource.location):
-                keep(item, found)
+        for key, kind in ((ANNOTATION, "annotation"), (METADATA, "metadata")):
+            value = resource.annotations.get(key)
+            if value:
+                found = by_resource.setdefault(resource.key, [])
+                for item in annotation_directives(value, resource.location, kind):
+                    keep(item, found)
     for file in files:
         text = _read(file)
         if text is None:
@@ -210,7 +213,7 @@ def _decide(
         )
         candidates = ()
     for candidate in candidates:
-        if candidate.kind in ("inline", "annotation") and not settings.inline:
+        if candidate.kind in ("inline", "annotation", "metadata") and not settings.inline:
             notes.append(
                 f"{candidate.describe()} not applied: inline suppressions are disabled in "
                 f"{settings.source}"
@@ -281,11 +284,10 @@ def _unused(
         for policy_id in d.policies:
             if (d, policy_id) in used:
                 continue
-            what = (
-                f"hdslint:ignore={policy_id}"
-                if d.kind == "inline"
-                else f"annotation {ANNOTATION} for {policy_id}"
-            )
+            what = {
+                "inline": f"hdslint:ignore={policy_id}",
+                "metadata": f"Metadata hdslint.ignore entry for {policy_id}",
+            }.get(d.kind, f"annotation {ANNOTATION} for {policy_id}")
             where = (
                 "in the resource's block or on the line just above it"
                 if d.kind == "inline"

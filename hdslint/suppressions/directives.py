@@ -22,6 +22,9 @@ from dataclasses import dataclass
 from hdslint.model import InputError, Location
 
 ANNOTATION = "hdslint.io/ignore"
+# A CloudFormation resource's `Metadata: {hdslint: {ignore: [...]}}`, handed over by the
+# source as directive lines under this key (kind "metadata").
+METADATA = "hdslint.cloudformation/metadata-ignore"
 MARKER = "hdslint:ignore"
 
 POLICY_ID = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$")
@@ -40,7 +43,7 @@ class Directive:
     reason: str
     until: dt.date | None
     location: Location
-    kind: str  # "inline" | "annotation"
+    kind: str  # "inline" | "annotation" | "metadata"
 
     def covers(self, policy_id: str) -> bool:
         return policy_id in self.policies
@@ -113,8 +116,11 @@ def comments_in(text: str, file: str) -> Iterator[Directive | InputError]:
         yield parse(rest[1:], location, "inline")
 
 
-def annotation_directives(value: str, location: Location) -> Iterator[Directive | InputError]:
-    """The `hdslint.io/ignore` annotation: one directive per line."""
+def annotation_directives(
+    value: str, location: Location, kind: str = "annotation"
+) -> Iterator[Directive | InputError]:
+    """The `hdslint.io/ignore` annotation (or a template's Metadata entries, kind
+    "metadata"): one directive per line."""
     for entry in value.splitlines():
         if entry.strip():
-            yield parse(entry, location, "annotation")
+            yield parse(entry, location, kind)

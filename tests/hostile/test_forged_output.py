@@ -89,6 +89,9 @@ def test_the_text_report_has_no_forged_line(
 ) -> None:
     assert main(["scan", ".", "--no-cache", "--no-color", "--compact"]) == 1
     assert capsys.readouterr().out.splitlines() == [
+        "warning  k8s: the manifests here are not mapped to a cluster, so where their 1 data"
+        " store is not known: say where they are deployed with kubernetes: {clusters: [{paths:"
+        ' ["k8s/**"], provider: ..., region: ...}]} in .hdslint.yaml',
         "\\x3a:error file=x::forged/main.tf:2  critical HDS-LOC-001  aws_s3_bucket.x"
         "  Health data stored outside the EEA",
         "k8s/pvc.yaml:1  high, not evaluated HDS-LOC-002  "
@@ -98,15 +101,15 @@ def test_the_text_report_has_no_forged_line(
         "  Health data stored outside the EEA",
         "Configuration: none (defaults); policies evaluated: 11; policies disabled: none;"
         " paths excluded: none; health data: every data store (health_data.default: true)",
-        "3 resources (3 with health data), 2 failed, 1 not evaluated, 0 errors",
+        "3 resources (3 with health data), 2 failed, 1 not evaluated, 0 errors, 1 warning",
         "HDS registry as of 2026-11-28; `hdslint policies ID` explains a policy",
     ]
 
 
 NOT_LOCATED = (
-    "the provider is not known: no .hdslint.yaml maps k8s/pvc.yaml to the cluster it is"
-    " deployed to (kubernetes.clusters: paths, provider, region), and its StorageClass"
-    " 'gp3' (not among the scanned manifests) does not pin a region"
+    "the provider is not known: no .hdslint.yaml maps the manifests in k8s to their cluster"
+    " (kubernetes.clusters: paths, provider, region), and its StorageClass 'gp3' (not among"
+    " the scanned manifests) does not pin a region"
 )
 
 

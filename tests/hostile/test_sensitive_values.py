@@ -233,16 +233,6 @@ def test_no_output_shows_a_value_derived_from_a_sensitive_one(project: Path, cli
             f" destination {SHOWN} is not among the scanned resources and its region is not"
             " known",
         ),
-        (
-            "HDS-FLOW-002",
-            "not_evaluated",
-            "aws_s3_bucket.local",
-            44,
-            SHOWN,
-            "could not be checked: replicates to a destination that is not known: the"
-            f" destination {SHOWN} is not among the scanned resources and its region is not"
-            " known",
-        ),
         ("HDS-LOC-001", "fail", "aws_s3_bucket.local", 44, SHOWN, f"{SHOWN} is outside the EEA"),
         ("HDS-LOC-001", "fail", "aws_s3_bucket.tpl", 46, SHOWN, f"{SHOWN} is outside the EEA"),
         ("HDS-LOC-001", "fail", "aws_s3_bucket.loop", 50, SHOWN, f"{SHOWN} is outside the EEA"),
@@ -377,9 +367,19 @@ def test_an_error_computed_from_a_sensitive_value_does_not_quote_it(
     assert [(f["policy_id"], f["message"]) for f in json.loads(out)["findings"]] == [
         (
             "HDS-LOC-002",
-            'could not be checked: the region is not known: location = ["francecentral",'
-            ' "westeurope"][count.index]: azurerm_storage_account.b instances are not known'
-            " (count = tonumber(var.n): it is derived from a sensitive value)",
+            "could not be checked: the region is not known: count = tonumber(var.n): it is"
+            " derived from a sensitive value",
         )
+    ]
+    # The whole chain of causes, in the JSON report only.
+    assert [f["causes"] for f in json.loads(out)["findings"]] == [
+        [
+            [
+                "the region is not known",
+                'location = ["francecentral", "westeurope"][count.index]',
+                "azurerm_storage_account.b instances are not known",
+                "count = tonumber(var.n): it is derived from a sensitive value",
+            ]
+        ]
     ]
     assert code == 1

@@ -130,10 +130,9 @@ def test_results(project_sarif: dict[str, Any]) -> None:
             "warning",  # not evaluated: a warning, whatever the policy's severity
             "project/main.tf",
             {"startLine": 28},
-            "aws_s3_bucket.unknown: could not be checked: the region is not known: provider"
-            " \"aws.unset\" region = var.region: variable 'region' has no value: no default,"
-            " and it is not set in terraform.tfvars, *.auto.tfvars, TF_VAR_region, --var-file"
-            " or --var",
+            "aws_s3_bucket.unknown: could not be checked: the region is not known: variable"
+            " 'region' has no value: no default, and it is not set in terraform.tfvars,"
+            " *.auto.tfvars, TF_VAR_region, --var-file or --var",
             False,
         ),
     ]

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from hdslint.causes import because
 from hdslint.model import Unknown
 
 
@@ -107,7 +108,7 @@ class Evaluator:
 
     def _truth(self, value: Any, what: str) -> bool | Unknown:
         if isinstance(value, Unknown):
-            return Unknown(f"{what} cannot be decided: {value.reason}")
+            return Unknown(because(f"{what} cannot be decided", value.reason))
         if isinstance(value, bool):
             return value
         if isinstance(value, str) and value.lower() in ("true", "false"):
@@ -389,7 +390,7 @@ def _find_in_map(ev: Evaluator, argument: Any) -> Any:
     default = _mapping(args[3]).get("DefaultValue") if len(args) > 3 else None
     for key in keys:
         if isinstance(key, Unknown):
-            return Unknown(f"Fn::FindInMap {keys[0]!s}: {key.reason}", ref=key.ref)
+            return Unknown(because(f"Fn::FindInMap {keys[0]!s}", key.reason), ref=key.ref)
     node: Any = ev.mappings
     for key in keys:
         node = _mapping(node).get(str(key), NO_VALUE) if isinstance(node, Mapping) else NO_VALUE

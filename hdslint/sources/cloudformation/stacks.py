@@ -27,9 +27,10 @@ from hdslint.sources.cloudformation.types import TypeSpec, type_spec
 from hdslint.sources.flows import flow_edges
 
 SOURCE = "cloudformation"
-# hdslint's suppression annotation (hdslint.suppressions.directives.ANNOTATION, which the
-# sources layer does not import): Metadata directives are handed over in its form.
-ANNOTATION = "hdslint.io/ignore"
+# Where Metadata directives are handed over to the suppressions
+# (hdslint.suppressions.directives.METADATA, which the sources layer does not import), in
+# the annotation's form: one directive per line.
+METADATA = "hdslint.cloudformation/metadata-ignore"
 NESTED_STACK_TYPES = frozenset({"AWS::CloudFormation::Stack", "AWS::Serverless::Application"})
 MAX_NESTING = 10
 # Nested stacks read in one scan: a template nesting another many times, each nesting many
@@ -48,6 +49,9 @@ SAM_GLOBALS = {
     "StateMachine": "AWS::Serverless::StateMachine",
     "LayerVersion": "AWS::Serverless::LayerVersion",
 }
+
+# How deep the search for condition names goes into a template's values (hostile templates).
+MAX_CONDITION_DEPTH = 100
 
 TemplateLoader = Callable[[Path], "Template | InputError | None"]
 
@@ -88,6 +92,9 @@ class StackBuilder:
         if not isinstance(resources, Mapping):
             self.errors.append(InputError(template.file, "the template has no Resources section"))
             return
+        for error in undeclared_conditions(template):
+            if error not in self.errors:  # one error however many times it is deployed
+                self.errors.append(error)
         logical: dict[str, ResourceKey] = {}
         pending: list[tuple[str, Mapping[str, Any], str, Location]] = []
         for name, body in resources.items():
@@ -210,7 +217,7 @@ class StackBuilder:
             if until is not None:
                 text += f" until={str(until).strip()}"
             lines.append(text)
-        return {ANNOTATION: "\n".join(lines)}
+        return {METADATA: "\n".join(lines)}
 
     def _nested(
         self,
@@ -365,3 +372,58 @@ def plain(value: Any) -> Any:
     if isinstance(value, Unknown):
         return None
     return value
+
+
+def undeclared_conditions(template: Template) -> list[InputError]:
+    """Conditions named (a resource's or an output's `Condition`, `Fn::If`, the `Condition`
+    function) but not declared in `Conditions`: CloudFormation refuses such a template
+    (unresolved condition dependencies), so each is an input error, at the resource's line
+    when it is in a resource."""
+    data = template.data
+    found = data.get("Conditions")
+    declared = set(found) if isinstance(found, Mapping) else set()
+    errors: list[InputError] = []
+
+    def report(where: str, name: Any, line: int | None, how: str) -> None:
+        if isinstance(name, str) and name not in declared:
+            error = InputError(
+                template.file,
+                f"{where}: {how} {name!r}, which is not declared in Conditions"
+                " (CloudFormation refuses the template)",
+                line,
+            )
+            if error not in errors:
+                errors.append(error)
+
+    def walk(node: Any, where: str, line: int | None, functions: bool, depth: int = 0) -> None:
+        # `functions`: in Conditions, where `{"Condition": name}` (`!Condition`) is one.
+        if depth > MAX_CONDITION_DEPTH:
+            return
+        if isinstance(node, Mapping):
+            for key, value in node.items():
+                if key == "Fn::If" and isinstance(value, list) and value:
+                    report(where, value[0], line, "Fn::If names the condition")
+                elif functions and key == "Condition" and len(node) == 1:
+                    report(where, value, line, "the Condition function names")
+                walk(value, where, line, functions, depth + 1)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item, where, line, functions, depth + 1)
+
+    sections = (("Resources", "resource"), ("Outputs", "output"))
+    for section, kind in sections:
+        entries = data.get(section)
+        if not isinstance(entries, Mapping):
+            continue
+        for name, body in entries.items():
+            if not isinstance(body, Mapping):
+                continue
+            line = template.lines.get(str(name), (None, None))[0] if kind == "resource" else None
+            where = f"{kind} {name}"
+            report(where, body.get("Condition"), line, "its Condition names")
+            walk({k: v for k, v in body.items() if k != "Condition"}, where, line, False)
+    conditions = data.get("Conditions")
+    if isinstance(conditions, Mapping):
+        for name, body in conditions.items():
+            walk(body, f"condition {name}", None, True)
+    return errors

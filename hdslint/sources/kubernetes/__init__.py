@@ -24,7 +24,7 @@ from hdslint.paths import display_path
 from hdslint.sources.base import SourceResult
 from hdslint.sources.kubernetes import backups, manifests, storage
 from hdslint.sources.kubernetes.cloud import CloudResources
-from hdslint.sources.kubernetes.clusters import STDIN, Cluster, cluster_for
+from hdslint.sources.kubernetes.clusters import STDIN, Cluster, cluster_for, mapping_hints
 from hdslint.sources.kubernetes.index import Place, ScanIndex, ScopeIndex, make_resource
 from hdslint.sources.kubernetes.objects import K8sObject, crd_scopes, table, to_object
 
@@ -65,6 +65,15 @@ def scan(files: Sequence[Path], config: Config, options: ScanOptions) -> SourceR
     resources, edges = build(scan_index)
     result.resources.extend(resources)
     result.edges.extend(edges)
+    by_scope: dict[str, list[Resource]] = {}
+    for resource in resources:
+        by_scope.setdefault(resource.scope, []).append(resource)
+    result.warnings.extend(
+        mapping_hints(
+            ((idx.cluster, by_scope.get(scope, [])) for scope, idx in scan_index.scopes.items()),
+            config,
+        )
+    )
     return result
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from hdslint.config import ClusterMapping, Config
 from hdslint.files import current as file_access
 from hdslint.globs import glob_match
 from hdslint.globs import glob_regex as glob_regex  # noqa: PLC0414 (re-exported)
+from hdslint.model import Resource, ScanWarning
 
 STDIN = "<stdin>"
 
@@ -32,6 +34,9 @@ class Cluster:
     # How messages name it ("cluster 'prod'"), and why its location is not known.
     label: str
     unknown: str | None = None
+    # For manifests no entry maps: the glob that would map their folder (relative to the
+    # configuration's folder), for the one hint per folder that says how to map it.
+    folder_glob: str | None = None
 
 
 @functools.lru_cache(maxsize=4096)
@@ -62,8 +67,17 @@ def cluster_for(path: Path | None, display: str, config: Config) -> Cluster:
             if _matches(entry, rel):
                 return _mapped(entry, config)
     folder = STDIN if path is None else (Path(display).parent.as_posix() or ".")
+    glob = None
+    if rel is not None and not rel.startswith("../"):
+        parent = Path(rel).parent.as_posix()
+        glob = "**" if parent == "." else f"{parent}/**"
     return Cluster(
-        scope=folder, provider=None, region=None, label=folder, unknown=_why(path, display, config)
+        scope=folder,
+        provider=None,
+        region=None,
+        label=folder,
+        unknown=_why(path, folder, config),
+        folder_glob=glob,
     )
 
 
@@ -83,7 +97,9 @@ def _mapped(entry: ClusterMapping, config: Config) -> Cluster:
     )
 
 
-def _why(path: Path | None, display: str, config: Config) -> str:
+def _why(path: Path | None, folder: str, config: Config) -> str:
+    # The manifests of one folder share a scope, and the reason: it names the folder, never
+    # one of its files (a finding on another file would name its neighbour).
     if path is None:
         return (
             "manifests read from standard input are not mapped to a cluster (give"
@@ -91,9 +107,47 @@ def _why(path: Path | None, display: str, config: Config) -> str:
         )
     if config.file is None:
         return (
-            f"no .hdslint.yaml maps {display} to the cluster it is deployed to"
+            f"no .hdslint.yaml maps the manifests in {folder} to their cluster"
             " (kubernetes.clusters: paths, provider, region)"
         )
     if not config.clusters:
-        return f"{config.file} has no kubernetes.clusters entry that maps {display} to its cluster"
-    return f"no kubernetes.clusters entry in {config.file} matches {display}"
+        return (
+            f"{config.file} has no kubernetes.clusters entry that maps the manifests in"
+            f" {folder} to their cluster"
+        )
+    return f"no kubernetes.clusters entry in {config.file} matches the manifests in {folder}"
+
+
+def mapping_hints(
+    scopes: Iterable[tuple[Cluster, Iterable[Resource]]], config: Config
+) -> list[ScanWarning]:
+    """One hint per folder of manifests that no entry maps and whose data stores are
+    therefore not located: how to map it (not one per object)."""
+    hints = []
+    for cluster, resources in scopes:
+        if cluster.unknown is None or cluster.provider is not None or cluster.scope == STDIN:
+            continue
+        why = cluster.unknown
+        stores = sum(
+            1
+            for r in resources
+            if r.is_data_store and any(why in reason for reason in r.unknown.values())
+        )
+        if not stores:
+            continue
+        where = config.file or ".hdslint.yaml"
+        entry = (
+            f'kubernetes: {{clusters: [{{paths: ["{cluster.folder_glob}"], provider: ...,'
+            " region: ...}]}"
+            if cluster.folder_glob is not None
+            else "a kubernetes.clusters entry (paths, provider, region)"
+        )
+        stored = "1 data store is" if stores == 1 else f"{stores} data stores are"
+        hints.append(
+            ScanWarning(
+                cluster.scope,
+                f"the manifests here are not mapped to a cluster, so where their {stored} not"
+                f" known: say where they are deployed with {entry} in {where}",
+            )
+        )
+    return hints

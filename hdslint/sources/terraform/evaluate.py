@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from hdslint import catalogue
+from hdslint.causes import because
 from hdslint.files import current as file_access
 from hdslint.ids import Outside, ResourceKey, UnknownDestination, instance_suffix
 from hdslint.limits import inside_allowed
@@ -28,7 +29,7 @@ from hdslint.sources.terraform.flows import FlowReader
 from hdslint.sources.terraform.hcl import Body
 from hdslint.sources.terraform.instance import EMPTY_SCOPE, ModuleInstance
 from hdslint.sources.terraform.loader import Block, ModuleDir, is_local_source
-from hdslint.sources.terraform.paths import dynamic_contents
+from hdslint.sources.terraform.paths import dynamic_contents, unknown_dynamic_blocks
 from hdslint.sources.terraform.providers import provider_id_for_source
 from hdslint.sources.terraform.resources import SENSITIVE_FOR_EACH, ResourceEval, expand
 
@@ -118,7 +119,7 @@ class Evaluator:
             value, found = parse_cli_value(env_value), True
         if isinstance(self.unit_inputs, Unknown):
             value, found = (
-                Unknown(f"the unit's inputs are not known: {self.unit_inputs.reason}"),
+                Unknown(because("the unit's inputs are not known", self.unit_inputs.reason)),
                 True,
             )
         elif self.unit_inputs is not None and name in self.unit_inputs:
@@ -351,6 +352,8 @@ class Evaluator:
         else:
             unknown["region"] = catalogue.unlocated_reason("terraform", provider, res.rtype)
         attributes, hidden = self._attributes_shown(res.block.body, scope)
+        # A BigQuery view holds no data (unless its `view` block may not exist).
+        info = info.for_attributes(attributes, unknown_dynamic_blocks(res.block.body, scope))
         tags, tags_unknown = self._tags(res, attributes)
         unknown.update(tags_unknown)
         family_tags = catalogue.family("terraform", provider).get("tags", ())

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from typing import Any, Protocol, TypeVar
 
+from hdslint.causes import because
 from hdslint.model import Unknown
 from hdslint.sources.terraform import budget
 from hdslint.sources.terraform.functions import BUILDERS, FUNCTIONS, LENIENT, SHAPE_ONLY
@@ -219,7 +220,7 @@ def _eval(expr: Expr, scope: Scope, depth: int) -> Any:
         for key_expr, value_expr in expr[1]:
             key = materialize(_eval(key_expr, scope, depth))
             if isinstance(key, Unknown):
-                return Unknown(f"an object key is not known: {key.reason}", ref=key.ref)
+                return Unknown(because("an object key is not known", key.reason), ref=key.ref)
             out[to_string(key)] = _eval(value_expr, scope, depth)
         return out
     if tag == "call":
@@ -294,7 +295,9 @@ def _conditional(expr: Expr, scope: Scope, depth: int) -> Any:
         other = materialize(_eval(expr[3], scope, depth))
         if first_unknown(then) is None and then == other:
             return then  # both branches agree: the test does not matter
-        return Unknown(f"the condition is not known ({test.reason})", ref=test.ref)
+        return Unknown(
+            because("the condition is not known", test.reason, parenthesised=True), ref=test.ref
+        )
     if isinstance(test, str) and test in ("true", "false"):
         test = test == "true"
     if not isinstance(test, bool):
@@ -388,7 +391,11 @@ def _for(expr: Expr, scope: Scope, depth: int) -> Any:
     _, key_var, value_var, coll_expr, key_expr, value_expr, cond_expr, group = expr
     coll = materialize(_eval(coll_expr, scope, depth))
     if isinstance(coll, Unknown):
-        return Unknown(f"the collection of a for expression is not known ({coll.reason})")
+        return Unknown(
+            because(
+                "the collection of a for expression is not known", coll.reason, parenthesised=True
+            )
+        )
     if isinstance(coll, list):
         pairs: list[tuple[Any, Any]] = list(enumerate(coll))
     elif isinstance(coll, dict):
@@ -409,7 +416,11 @@ def _for(expr: Expr, scope: Scope, depth: int) -> Any:
         if cond_expr is not None:
             keep = materialize(_eval(cond_expr, inner, depth))
             if isinstance(keep, Unknown):
-                return Unknown(f"a for expression's condition is not known ({keep.reason})")
+                return Unknown(
+                    because(
+                        "a for expression's condition is not known", keep.reason, parenthesised=True
+                    )
+                )
             if keep is not True:
                 continue
         value = _eval(value_expr, inner, depth)
@@ -419,7 +430,9 @@ def _for(expr: Expr, scope: Scope, depth: int) -> Any:
         key = materialize(_eval(key_expr, inner, depth))
         if isinstance(key, Unknown):
             if key.error:
-                return Unknown(f"a for expression's key is not known ({key.reason})")
+                return Unknown(
+                    because("a for expression's key is not known", key.reason, parenthesised=True)
+                )
             unknown_key = unknown_key or key
             results_list.append(value)  # the elements, for when the keys stay unknown
             continue
@@ -434,7 +447,7 @@ def _for(expr: Expr, scope: Scope, depth: int) -> Any:
         return results_list
     if unknown_key is not None:
         return UnknownKeys(
-            f"a for expression's key is not known ({unknown_key.reason})",
+            because("a for expression's key is not known", unknown_key.reason, parenthesised=True),
             [*results_list, *results_map.values()],
             ref=unknown_key.ref,
         )

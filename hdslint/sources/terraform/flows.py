@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from hdslint.causes import because
 from hdslint.ids import Destination, ResourceKey, UnknownDestination
 from hdslint.model import Edge, Location, Unknown
 from hdslint.sources.flows import flow_edges, literal_destination
@@ -73,7 +74,11 @@ class HclFields:
             if isinstance(target, Ref):
                 out.append(self.key_of(target.address))
             elif isinstance(target, Unknown):
-                out.append(UnknownDestination(f"the destination is not known ({target.reason})"))
+                out.append(
+                    UnknownDestination(
+                        because("the destination is not known", target.reason, parenthesised=True)
+                    )
+                )
             else:
                 out.append(literal_destination(str(target), self.provider))
         return out

@@ -375,9 +375,20 @@ def _fn_yamldecode(text: str) -> Any:
     return yamlio.load(text)
 
 
+def _fn_pathexpand(path: str) -> Any:
+    """Terraform's pathexpand(): a path that does not start with `~` is itself; `~` is the
+    home folder of whoever runs Terraform, which hdslint neither knows nor reads."""
+    if not isinstance(path, str):
+        raise TypeError(f"pathexpand() takes a string, not {type(path).__name__}")
+    if not path.startswith("~"):
+        return path
+    return Unknown(f"pathexpand({path!r}) names the home folder of whoever runs Terraform")
+
+
 FUNCTIONS.update(
     {
         "file": _fn_file,
+        "pathexpand": _fn_pathexpand,
         "fileexists": _fn_fileexists,
         "fileset": _fn_fileset,
         "yamldecode": _fn_yamldecode,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
+from hdslint.causes import because
 from hdslint.model import Unknown
 from hdslint.sources.terraform.expr import (
     Scope,
@@ -50,6 +51,12 @@ def _declared_sensitive(block: Block) -> bool:
     """A `variable` or `output` declared `sensitive = true` (a literal, as Terraform requires)."""
     attr = block.body["attrs"].get("sensitive")
     return attr is not None and attr[0] == ("lit", True)
+
+
+def _not_nullable(block: Block) -> bool:
+    """A `variable` declared `nullable = false` (a literal, as Terraform requires)."""
+    attr = block.body["attrs"].get("nullable")
+    return attr is not None and attr[0] == ("lit", False)
 
 
 class ModuleInstance:
@@ -148,9 +155,12 @@ class ModuleInstance:
         block = self.mod.variables.get(name)
         if block is None:
             return Unknown(f"no variable {name!r} is declared in {self.where}", error=True)
+        default = block.body["attrs"].get("default")
+        # `nullable = false`: a null value given for the variable means its default.
+        null_means_default = default is not None and _not_nullable(block)
         if self.parent is None:
             value, found = self.evaluator.root_variable(self, name)
-            if found:
+            if found and not (value is None and null_means_default):
                 return value
         elif self.call is not None and name in self.call.body["attrs"]:
             expr, _line, source = self.call.body["attrs"][name]
@@ -158,11 +168,11 @@ class ModuleInstance:
             value = evaluate(expr, scope)
             if isinstance(value, Unknown):
                 return Unknown(
-                    f"variable {name!r} of {self.address} = {source}: {value.reason}",
+                    because(f"variable {name!r} of {self.address} = {source}", value.reason),
                     ref=value.ref,
                 )
-            return value
-        default = block.body["attrs"].get("default")
+            if not (value is None and null_means_default):
+                return value
         if default is not None:
             return evaluate(default[0], self)
         if self.parent is None and self.evaluator.unit_inputs is not None:

@@ -159,7 +159,7 @@ def _body(obj: dict[str, Any], block_type: str) -> Body:
                     )
             continue
         literal = key in _LITERAL_ARGUMENTS and (literal_default or key != "default")
-        expr = _literal(value) if literal else _template(value)
+        expr = _literal(value) if literal else template(value)
         attrs[key] = (expr, line, json.dumps(value)[:80])
     return {"attrs": attrs, "blocks": blocks}
 
@@ -172,7 +172,7 @@ def _literal(value: Any) -> Expr:
     return ("lit", value)
 
 
-def _template(value: Any) -> Expr:
+def template(value: Any) -> Expr:
     if isinstance(value, str):
         if "${" not in value and "%{" not in value:
             return ("lit", value)
@@ -182,7 +182,7 @@ def _template(value: Any) -> Expr:
             return ("unknown", "a template in JSON syntax that does not parse")
         return parsed
     if isinstance(value, dict):
-        return ("obj", tuple((("lit", str(k)), _template(v)) for k, v in value.items()))
+        return ("obj", tuple((("lit", str(k)), template(v)) for k, v in value.items()))
     if isinstance(value, list):
-        return ("tuple", tuple(_template(v) for v in value))
+        return ("tuple", tuple(template(v) for v in value))
     return ("lit", value)

@@ -474,12 +474,14 @@ def _provider_of(res: Mapping[str, Any]) -> str:
 
 def _info_of(res: Mapping[str, Any], provider: str) -> catalogue.TypeInfo:
     """What the catalogue says of a planned resource: by its type, or for a generic one
-    (`azapi_resource`) by the kind its argument names."""
+    (`azapi_resource`) by the kind its argument names; given its values (a BigQuery view
+    holds no data)."""
     rtype = str(res["type"])
     argument = catalogue.generic_argument("terraform", rtype)
     planned = res.get("values")
-    kind = planned.get(argument) if argument and isinstance(planned, dict) else None
-    return catalogue.type_info("terraform", rtype, provider, kind)
+    values = planned if isinstance(planned, dict) else {}
+    kind = values.get(argument) if argument else None
+    return catalogue.type_info("terraform", rtype, provider, kind).for_attributes(values)
 
 
 def _walk_modules(module: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:

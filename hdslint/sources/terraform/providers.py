@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from hdslint import catalogue
+from hdslint.causes import because
 from hdslint.ids import instance_suffix
 from hdslint.model import Unknown
 from hdslint.sources.terraform.expr import Scope, evaluate, note_sensitive, traced
@@ -80,7 +81,7 @@ class ProviderConfig:
                 value = evaluate(expr, scope)
                 if isinstance(value, Unknown):
                     value = Unknown(
-                        f'provider "{self.name}" {name} = {source}: {value.reason}',
+                        because(f'provider "{self.name}" {name} = {source}', value.reason),
                         ref=value.ref,
                     )
                 if value is not None:
@@ -119,7 +120,7 @@ def provider_key(expr: Expr, scope: Scope) -> str | Unknown | None:
         return name
     key = evaluate(expr[2], scope)
     if isinstance(key, Unknown):
-        return Unknown(f"the provider instance {name}[...] is not known: {key.reason}")
+        return Unknown(because(f"the provider instance {name}[...] is not known", key.reason))
     if not isinstance(key, str | int | float) or isinstance(key, bool):
         return Unknown(f"the provider instance key of {name} is not a string", error=True)
     return name + instance_suffix(key if isinstance(key, str) else str(key))

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from hdslint import catalogue
+from hdslint.causes import because
 from hdslint.model import Unknown
 from hdslint.sources.terraform import budget
 from hdslint.sources.terraform.expr import (
@@ -78,7 +79,11 @@ class ResourceEval:
         instances = self.instances()
         if not isinstance(instances, UnknownKeys):
             return []
-        key = Unknown(f"{self.address} instance keys are not known ({instances.reason})")
+        key = Unknown(
+            because(
+                f"{self.address} instance keys are not known", instances.reason, parenthesised=True
+            )
+        )
         return [
             bind(self.module, {"each": {"key": key, "value": value}, "count": key})
             for value in instances.elements
@@ -87,7 +92,11 @@ class ResourceEval:
     def scope_for(self, key: Any) -> Scope:
         instances = self.instances()
         if isinstance(instances, Unknown):
-            unknown = Unknown(f"{self.address} instances are not known ({instances.reason})")
+            unknown = Unknown(
+                because(
+                    f"{self.address} instances are not known", instances.reason, parenthesised=True
+                )
+            )
             return bind(self.module, {"each": unknown, "count": unknown})
         for inst in instances:
             if key is None or inst.key == key or str(inst.key) == str(key):
@@ -138,7 +147,7 @@ class ResourceEval:
             if isinstance(value, list):
                 value = next((v for v in flatten(value) if v is not None), None)
             if isinstance(value, Unknown):
-                return Unknown(f"{name} = {source}: {value.reason}", ref=value.ref)
+                return Unknown(because(f"{name} = {source}", value.reason), ref=value.ref)
             if value is None:
                 continue
             if isinstance(value, str):
@@ -243,17 +252,19 @@ def expand(attrs: Mapping[str, Any], scope: Scope) -> list[tuple[Any, Mapping[st
             return Unknown(f"for_each = {attrs['for_each'][2]}: {SENSITIVE_FOR_EACH}", error=True)
         if isinstance(coll, UnknownKeys):
             return UnknownKeys(
-                f"for_each = {attrs['for_each'][2]}: {coll.reason}", coll.elements, ref=coll.ref
+                because(f"for_each = {attrs['for_each'][2]}", coll.reason),
+                coll.elements,
+                ref=coll.ref,
             )
         if isinstance(coll, Unknown):
-            return Unknown(f"for_each = {attrs['for_each'][2]}: {coll.reason}", ref=coll.ref)
+            return Unknown(because(f"for_each = {attrs['for_each'][2]}", coll.reason), ref=coll.ref)
         if isinstance(coll, dict):
             items = list(coll.items())
         elif isinstance(coll, list):
             unknown = first_unknown(coll)
             if unknown is not None:  # a set's elements are its keys
                 return Unknown(
-                    f"for_each = {attrs['for_each'][2]}: {unknown.reason}", ref=unknown.ref
+                    because(f"for_each = {attrs['for_each'][2]}", unknown.reason), ref=unknown.ref
                 )
             items = [(v if isinstance(v, str) else json.dumps(v), v) for v in coll]
         else:

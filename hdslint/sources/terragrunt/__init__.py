@@ -24,7 +24,7 @@ from hdslint.sources.terraform.loader import (
     load_module,
     parse_file,
 )
-from hdslint.sources.terragrunt.config import Reader, UnitConfig, evaluate_unit
+from hdslint.sources.terragrunt.config import Reader, Source, UnitConfig, evaluate_unit
 from hdslint.sources.terragrunt.units import module_folder, unit_module, unread_module
 
 
@@ -37,19 +37,25 @@ class UnitsResult:
 
 def scan(files: Iterable[Path]) -> UnitsResult:
     reader = Reader()
-    units = [
-        evaluate_unit(reader, path) for path in sorted({file_access().resolve(f) for f in files})
-    ]
+    paths = {file_access().resolve(f) for f in files}
+    # Terragrunt reads terragrunt.hcl.json only where there is no terragrunt.hcl.
+    paths = {p for p in paths if not (p.name.endswith(".json") and p.with_suffix("") in paths)}
+    units = [evaluate_unit(reader, path) for path in sorted(paths)]
     included = {path for unit in units for path in unit.included}
     library = ModuleLibrary(functools.partial(load_module, parse=parse_file))
     # Terragrunt passes inputs, not the scanning machine's variables: no --var, no TF_VAR_.
     evaluator = Evaluator(library, Inputs())
     out = UnitsResult(SourceResult())
     for unit in units:
-        out.result.errors.extend(unit.errors)
+        out.result.errors.extend(e for e in unit.errors if e not in out.result.errors)
         unit_dir = unit.path.parent
         out.claimed.add(unit_dir)
         if unit.path in included and _only_a_root(unit):
+            continue
+        if unit.refused is not None:
+            reason, line = unit.refused
+            where = Source(reason, unit.display, line)
+            evaluator.out.resources.append(unread_module(unit, where, reason))
             continue
         folder = module_folder(unit)
         if folder.path is None:

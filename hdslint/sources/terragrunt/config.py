@@ -17,13 +17,14 @@ from pathlib import Path
 from typing import Any
 
 from hdslint.files import current as file_access
-from hdslint.limits import ALLOWED_ROOTS, inside_allowed
+from hdslint.limits import ALLOWED_ROOTS, inside_allowed, read_regular, too_large
 from hdslint.model import InputError, Unknown
 from hdslint.paths import display_path
 from hdslint.sources.terraform.expr import TOOL_FUNCTIONS, Namespace, evaluate
 from hdslint.sources.terraform.functions import FILE_ROOTS
-from hdslint.sources.terraform.hcl import Body, Expr
-from hdslint.sources.terraform.loader import parse_file
+from hdslint.sources.terraform.hcl import Body, Expr, HclSyntaxError
+from hdslint.sources.terraform.loader import parse_file, read_error
+from hdslint.sources.terragrunt import jsonconfig
 from hdslint.sources.terragrunt.functions import Context, bound_functions
 
 # read_terragrunt_config() chains (a file reading a file reading ...): bounded.
@@ -63,6 +64,9 @@ class UnitConfig:
     generates: dict[str, Generated] = field(default_factory=dict)
     included: list[Path] = field(default_factory=list)
     errors: list[InputError] = field(default_factory=list)
+    # Why Terragrunt would refuse to run the unit at all (then nothing it deploys is known),
+    # and the line of the unit's configuration that leads there.
+    refused: tuple[str, int] | None = None
 
 
 class Reader:
@@ -82,9 +86,30 @@ class Reader:
                 )
             elif not file_access().is_file(key):
                 self._bodies[key] = (None, InputError(display, "no such file"))
+            elif key.name.endswith(".json"):
+                self._bodies[key] = _parse_json(key, display)
             else:
                 self._bodies[key] = parse_file(key, display)
         return self._bodies[key]
+
+
+def _parse_json(path: Path, display: str) -> tuple[Body | None, InputError | None]:
+    """A Terragrunt configuration in HCL's JSON form (`terragrunt.hcl.json`, or a `.json`
+    file an include or read_terragrunt_config names)."""
+    problem = too_large(path)
+    if problem is not None:
+        return None, InputError(display, problem)
+    try:
+        text = read_regular(path).decode("utf-8-sig")
+    except OSError as exc:
+        return None, read_error(exc, display)
+    except UnicodeDecodeError as exc:
+        return None, InputError(display, f"not valid UTF-8 (byte {exc.start})")
+    try:
+        return jsonconfig.parse(text), None
+    except HclSyntaxError as exc:
+        message = exc.message.removeprefix("invalid JSON: ")
+        return None, InputError(display, f"invalid Terragrunt JSON: {message}", exc.line)
 
 
 class ConfigScope:
@@ -353,6 +378,28 @@ def _include(
         message = error.message if error is not None else "not read"
         unit.errors.append(
             InputError(unit.display, f"{name}: {display_path(target_path)}: {message}", line)
+        )
+        return None
+    nested = [(lbl, ln) for kind, lbl, _b, ln, _e in body["blocks"] if kind == "include"]
+    if nested:
+        # Terragrunt refuses the unit: "A includes B, which itself includes C. Only one
+        # level of includes is allowed." One error at the nested include, whichever units
+        # include the file.
+        labels2, line2 = nested[0]
+        inner_name = f'include "{labels2[0]}"' if labels2 else "include"
+        shown = display_path(target_path)
+        unit.errors.append(
+            InputError(
+                shown,
+                f"{inner_name} in a configuration that units include: Terragrunt allows only"
+                " one level of includes, and refuses the units that include this file",
+                line2,
+            )
+        )
+        unit.refused = (
+            f"Terragrunt refuses this unit: it includes {shown}, which itself includes"
+            " another configuration (only one level of includes is allowed)",
+            line,
         )
         return None
     unit.included.append(file_access().resolve(target_path))

@@ -44,6 +44,8 @@ class FakeArm:
     # GET of it (ARM)
     query_refusals: dict[str, tuple[int, str, str]] = field(default_factory=dict)
     get_refusals: dict[str, tuple[int, str, str]] = field(default_factory=dict)
+    # (status, code, message) for GET /subscriptions
+    list_refusal: tuple[int, str, str] | None = None
     subscriptions_per_page: int = 2
     resources_per_page: int = 2
     query_delay: float = 0.0
@@ -102,6 +104,9 @@ class FakeArm:
         return self.reply(request, 404, _error("NotFound", f"no {method} {parts.path} here"))
 
     def list_subscriptions(self, request: BaseHTTPRequestHandler, query: Any) -> None:
+        if self.list_refusal is not None:
+            status, code, message = self.list_refusal
+            return self.reply(request, status, _error(code, message))
         ids = sorted(self.subscriptions)
         start = int(query.get("$skiptoken", ["0"])[0])
         page = ids[start : start + self.subscriptions_per_page]

@@ -449,3 +449,38 @@ def test_progress_says_how_many_subscriptions_are_queried() -> None:
     )
     progress.close()
     assert stream.getvalue().endswith("\r")
+
+
+@pytest.mark.parametrize(
+    ("refusal", "message"),
+    [
+        (
+            (401, "InvalidAuthenticationToken", "The access token is invalid."),
+            "cannot list the Azure subscriptions at {url}: InvalidAuthenticationToken: The"
+            " access token is invalid.",
+        ),
+        (
+            None,
+            "the credential can read no Azure subscription: give it the Reader role on the"
+            " subscriptions to check (or name them with --subscriptions)",
+        ),
+    ],
+)
+def test_no_subscription_to_list_is_an_error(
+    arm: FakeArm,
+    credential: StaticCredential,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    refusal: tuple[int, str, str] | None,
+    message: str,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    arm.list_refusal = refusal
+    if refusal is None:
+        arm.subscriptions.clear()
+    code, out, err = run(capsys, "azure", "--endpoint", arm.url, "--save", "inv.json")
+    assert (code, out) == (2, "")
+    assert err == f"hdslint: error: {message.format(url=arm.url)}\n"
+    assert not (tmp_path / "inv.json").exists()
+    assert [(s.method, s.path) for s in arm.sent] == [("GET", "/subscriptions")]

@@ -4,10 +4,14 @@ or unknown, and suppressions as CloudFormation users write them."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from pathlib import Path
+
+import pytest
 
 from hdslint.scan import ScanResult
-from tests.conftest import finding_tuples
+from tests.conftest import finding_tuples, write_tree
 
 Scan = Callable[..., ScanResult]
 
@@ -187,7 +191,7 @@ def test_suppressions_in_comments_and_metadata(scan_files: Scan) -> None:
         for t, f in zip(finding_tuples(result), result.findings, strict=True)
     ] == [
         ("HDS-LOC-001", "fail", "records-us/Commented", 4, "inline"),
-        ("HDS-LOC-001", "fail", "records-us/Annotated", 6, "annotation"),
+        ("HDS-LOC-001", "fail", "records-us/Annotated", 6, "metadata"),
         ("HDS-LOC-001", "fail", "records-us/Open", 14, None),
     ]
     annotated = result.findings[1].suppression
@@ -238,18 +242,17 @@ def test_unknown_values_are_loud(scan_files: Scan) -> None:
         (
             "HDS-FLOW-001",
             "not_evaluated",
-            "could not be checked: replicates to a destination that is not known: the"
-            " destination region is not known (parameter ReplicaRegion has no Default: its"
-            " value is given at deploy time)",
-        ),
-        (
-            "HDS-FLOW-002",
-            "not_evaluated",
-            "could not be checked: replicates to a destination that is not known: the"
-            " destination region is not known (parameter ReplicaRegion has no Default: its"
-            " value is given at deploy time)",
+            "could not be checked: replicates to a destination that is not known: parameter"
+            " ReplicaRegion has no Default: its value is given at deploy time",
         ),
     ]
+    assert result.findings[0].causes == (
+        (
+            "replicates to a destination that is not known",
+            "the destination region is not known",
+            "parameter ReplicaRegion has no Default: its value is given at deploy time",
+        ),
+    )
 
 
 def test_files_that_only_look_like_templates_are_not_read(scan_files: Scan) -> None:
@@ -267,3 +270,83 @@ def test_files_that_only_look_like_templates_are_not_read(scan_files: Scan) -> N
         " before deploying (rain pkg, aws cloudformation package): scan the template it writes"
     ]
     assert [r.id for r in result.graph] == ["project/rain.yaml/Queue"]
+
+
+def test_metadata_suppressions_are_reported_as_metadata(
+    cli: Callable[..., tuple[int, str, str]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_tree(tmp_path, {".hdslint.yaml": MAPPED_US, "project/us/t.yaml": SUPPRESSED})
+    monkeypatch.chdir(tmp_path)
+    code, out, _err = cli("scan", "project", "--show-suppressed", "--no-color")
+    assert code == 1
+    assert (
+        "project/us/t.yaml:6  critical HDS-LOC-001  records-us/Annotated  (suppressed)\n"
+        "    Health data stored outside the EEA: us-east-1 (United States) is outside the EEA\n"
+        "    suppressed: Metadata hdslint.ignore at project/us/t.yaml:6, until 2027-01-31:"
+        ' restored "test" data\n'
+    ) in out
+    code, out, _err = cli("scan", "project", "-f", "json")
+    doc = json.loads(out)
+    assert [
+        (f["resource"]["id"], f["suppression"]["kind"] if f["suppression"] else None)
+        for f in doc["findings"]
+    ] == [
+        ("records-us/Commented", "inline"),
+        ("records-us/Annotated", "metadata"),
+        ("records-us/Open", None),
+    ]
+    # An entry that matches nothing says where it is written, as such.
+    unused = SUPPRESSED.replace(
+        "HDS-LOC-001\n            reason: 'restored", "HDS-FLOW-001\n            reason: 'restored"
+    )
+    write_tree(tmp_path, {"project/us/t.yaml": unused})
+    code, out, _err = cli("scan", "project", "-f", "json")
+    assert json.loads(out)["warnings"] == [
+        {
+            "file": "project/us/t.yaml",
+            "line": 6,
+            "message": "unused suppression: Metadata hdslint.ignore entry for HDS-FLOW-001"
+            " matched no finding on that resource (remove it, or move it to the resource it is"
+            " meant for)",
+        }
+    ]
+
+
+UNDECLARED_CONDITIONS = """
+AWSTemplateFormatVersion: "2010-09-09"
+Conditions:
+  InParis: !Equals [!Ref "AWS::Region", eu-west-3]
+  Both: !And [!Condition InParis, !Condition Missing]
+Resources:
+  Records:
+    Type: AWS::S3::Bucket
+    Condition: IsProduction
+  Logs:
+    Type: AWS::S3::Bucket
+    Condition: InParis
+    Properties:
+      BucketName: !If [NoSuch, a, b]
+Outputs:
+  Name:
+    Condition: Nope
+    Value: !Ref Records
+"""
+
+
+def test_an_undeclared_condition_is_an_input_error_as_cloudformation_refuses_it(
+    scan_files: Scan,
+) -> None:
+    result = scan_files({"../.hdslint.yaml": MAPPED_US, "eu/t.yaml": UNDECLARED_CONDITIONS})
+    refused = "which is not declared in Conditions (CloudFormation refuses the template)"
+    assert [str(e) for e in result.errors] == [
+        f"project/eu/t.yaml:6: resource Records: its Condition names 'IsProduction', {refused}",
+        f"project/eu/t.yaml:9: resource Logs: Fn::If names the condition 'NoSuch', {refused}",
+        f"project/eu/t.yaml: output Name: its Condition names 'Nope', {refused}",
+        f"project/eu/t.yaml: condition Both: the Condition function names 'Missing', {refused}",
+    ]
+    # The rest is evaluated: both buckets may be created (in eu-west-3: no finding).
+    assert sorted(r.id for r in result.graph) == [
+        "project/eu/t.yaml/Logs",
+        "project/eu/t.yaml/Records",
+    ]
+    assert result.findings == []

@@ -135,10 +135,8 @@ def test_az_resource_list_has_no_properties_so_their_flows_are_unknown(
         ("HDS-LOC-001", "fail", "patientexports", 27),
         ("HDS-COND-001", "fail", "patients-cosmos", 48),
         ("HDS-FLOW-001", "not_evaluated", "patients-cosmos", 48),
-        ("HDS-FLOW-002", "not_evaluated", "patients-cosmos", 48),
         ("HDS-COND-001", "fail", "patients-vault", 66),
         ("HDS-FLOW-001", "not_evaluated", "patients-vault", 66),
-        ("HDS-FLOW-002", "not_evaluated", "patients-vault", 66),
         # A virtual machine's disks hold data.
         ("HDS-COND-001", "fail", "patients-app-vm", 87),
     ]
@@ -146,10 +144,18 @@ def test_az_resource_list_has_no_properties_so_their_flows_are_unknown(
         f for f in result.findings if f.policy_id == "HDS-FLOW-001" and "vault" in f.resource.id
     )
     assert vault.message == (
-        "could not be checked: is backed up to a destination that is not known: whether"
-        " body.properties.redundancySettings.standardTierStorageRedundancy keeps a"
-        " geo-redundant copy is not known (the export does not carry the resource's properties"
-        " (az resource list has none; export with az graph query))"
+        "could not be checked: is backed up to a destination that is not known: the export"
+        " does not carry the resource's properties (az resource list has none; export with az"
+        " graph query)"
+    )
+    assert vault.causes == (
+        (
+            "is backed up to a destination that is not known",
+            "whether body.properties.redundancySettings.standardTierStorageRedundancy keeps a"
+            " geo-redundant copy is not known",
+            "the export does not carry the resource's properties (az resource list has none;"
+            " export with az graph query)",
+        ),
     )
     by_name = {r.id.rsplit("/", 1)[-1]: r for r in result.graph}
     assert by_name["patients-portal"].type == "Microsoft.Web/sites"

@@ -226,7 +226,7 @@ spec:
     crunchy = "PostgresCluster.postgres-operator.crunchydata.com/health/ehr"
     assert finding_tuples(result) == [
         ("HDS-FLOW-001", "fail", crunchy, 1),
-        ("HDS-FLOW-002", "not_evaluated", crunchy, 1),
+        # (Its backup to repo3 is not evaluated for the reason repo3's HDS-LOC-002 gives.)
         ("HDS-LOC-001", "fail", crunchy, 1),
         ("HDS-LOC-001", "fail", f"{crunchy}/backups/repo2", 1),
         ("HDS-LOC-002", "not_evaluated", f"{crunchy}/backups/repo3", 1),

@@ -73,18 +73,107 @@ def test_claim_in_a_folder_with_no_mapping_is_not_evaluated(scan_files: Scan) ->
     ]
     assert [f.message for f in result.findings] == [
         "could not be checked: the provider is not known: no kubernetes.clusters entry in"
-        " project/.hdslint.yaml matches project/k8s/staging/pvc.yaml, and its StorageClass (the"
-        " cluster's default, not among the scanned manifests) does not pin a region"
+        " project/.hdslint.yaml matches the manifests in project/k8s/staging, and its"
+        " StorageClass (the cluster's default, not among the scanned manifests) does not pin a"
+        " region"
+    ]
+    # One hint for the folder, saying how to map it (globs relative to the configuration).
+    assert [(w.file, w.message) for w in result.warnings] == [
+        (
+            "project/k8s/staging",
+            "the manifests here are not mapped to a cluster, so where their 1 data store is"
+            " not known: say where they are deployed with kubernetes: {clusters: [{paths:"
+            ' ["k8s/staging/**"], provider: ..., region: ...}]} in project/.hdslint.yaml',
+        )
+    ]
+
+
+SLOW_CLASS = """
+apiVersion: storage.k8s.io/v1
+kind: StorageClass
+metadata:
+  name: slow
+provisioner: kubernetes.io/aws-ebs
+"""
+SLOW_CLAIM = """
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata:
+  name: %s
+spec:
+  storageClassName: slow
+  accessModes: [ReadWriteOnce]
+  resources:
+    requests: {storage: 20Gi}
+"""
+
+
+def test_a_folder_with_no_mapping_gets_one_hint_and_messages_name_no_neighbour(
+    scan_files: Scan,
+) -> None:
+    # No .hdslint.yaml: three objects in two files of one folder, two claims located through
+    # the class of the other file; a second folder of its own.
+    result = scan_files(
+        {
+            "ehr/class.yaml": SLOW_CLASS,
+            "ehr/claims.yaml": SLOW_CLAIM % "uploads" + "---\n" + SLOW_CLAIM % "scans",
+            "billing/claim.yaml": CLAIM,
+        }
+    )
+    assert [
+        (f.policy_id, f.resource.id, f.location.file, f.location.line, f.message)
+        for f in result.findings
+    ] == [
+        (
+            "HDS-LOC-002",
+            "PersistentVolumeClaim/default/patient-files",
+            "project/billing/claim.yaml",
+            1,
+            "could not be checked: the provider is not known: no .hdslint.yaml maps the"
+            " manifests in project/billing to their cluster (kubernetes.clusters: paths,"
+            " provider, region), and its StorageClass (the cluster's default, not among the"
+            " scanned manifests) does not pin a region",
+        ),
+        (
+            "HDS-LOC-002",
+            "PersistentVolumeClaim/default/uploads",
+            "project/ehr/claims.yaml",
+            1,
+            "could not be checked: the region is not known: no .hdslint.yaml maps the"
+            " manifests in project/ehr to their cluster (kubernetes.clusters: paths, provider,"
+            " region), and StorageClass 'slow' does not pin a region",
+        ),
+        (
+            "HDS-LOC-002",
+            "PersistentVolumeClaim/default/scans",
+            "project/ehr/claims.yaml",
+            12,
+            "could not be checked: the region is not known: no .hdslint.yaml maps the"
+            " manifests in project/ehr to their cluster (kubernetes.clusters: paths, provider,"
+            " region), and StorageClass 'slow' does not pin a region",
+        ),
+    ]
+    assert [(w.file, w.message) for w in result.warnings] == [
+        (
+            folder,
+            f"the manifests here are not mapped to a cluster, so where their {stored} not"
+            " known: say where they are deployed with kubernetes: {clusters: [{paths:"
+            f' ["{folder}/**"], provider: ..., region: ...}}]}} in .hdslint.yaml',
+        )
+        for folder, stored in (
+            ("project/billing", "1 data store is"),
+            ("project/ehr", "2 data stores are"),
+        )
     ]
 
 
 def test_without_any_configuration_the_message_says_what_to_add(scan_files: Scan) -> None:
     result = scan_files({"pvc.yaml": CLAIM})
     assert [f.message for f in result.findings] == [
-        "could not be checked: the provider is not known: no .hdslint.yaml maps"
-        " project/pvc.yaml to the cluster it is deployed to (kubernetes.clusters: paths,"
-        " provider, region), and its StorageClass (the cluster's default, not among the"
-        " scanned manifests) does not pin a region"
+        "could not be checked: the provider is not known: no .hdslint.yaml maps the manifests"
+        " in project to their cluster (kubernetes.clusters: paths, provider, region), and its"
+        " StorageClass (the cluster's default, not among the scanned manifests) does not pin a"
+        " region"
     ]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from hdslint.ids import Outside
+from hdslint.model import Unknown
 from hdslint.scan import ScanResult
 from tests.conftest import finding_tuples
 
@@ -443,8 +444,11 @@ def test_values_read_from_yaml_files_beside_the_module(scan_files: Scan, tmp_pat
     (outside / "secret.yaml").write_text("region: us-east-1\n")
     main = """
 locals {
-  buckets = { for f in fileset("${path.module}/data", "*.yaml") :
-    trimsuffix(f, ".yaml") => yamldecode(file("${path.module}/data/${f}")) }
+  # Cloud Foundation Fabric's factories: pathexpand() of a path without `~` is the path.
+  data    = pathexpand("${path.module}/data")
+  buckets = { for f in fileset(local.data, "*.yaml") :
+    trimsuffix(f, ".yaml") => yamldecode(file("${local.data}/${f}")) }
+  home    = try(pathexpand("~/data"), "error")
   outside = try(yamldecode(file("OUTSIDE/secret.yaml")).region, "not read")
 }
 provider "aws" { region = "eu-west-3" }
@@ -453,6 +457,7 @@ resource "aws_s3_bucket" "b" {
   region   = each.value.region
 }
 resource "aws_sqs_queue" "q" { name = local.outside }
+resource "aws_sns_topic" "home" { name = local.home }
 """.replace("OUTSIDE", str(outside))
     result = scan_files(
         {
@@ -468,6 +473,11 @@ resource "aws_sqs_queue" "q" { name = local.outside }
     # A file outside the scanned folders is not read.
     (queue,) = [r for r in result.graph if r.type == "aws_sqs_queue"]
     assert queue.attributes["name"] == "not read"
+    # The home folder is not known, and not an error that `try()` would catch.
+    (home,) = [r for r in result.graph if r.id == "aws_sns_topic.home"]
+    assert home.attributes["name"] == Unknown(
+        "pathexpand('~/data') names the home folder of whoever runs Terraform"
+    )
 
 
 def test_unknown_tags_matter_only_for_health_data_keys(scan_files: Scan) -> None:

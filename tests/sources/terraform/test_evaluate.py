@@ -59,9 +59,17 @@ resource "aws_db_instance" "db" { engine = "postgres" }
     )
     assert finding_tuples(result) == [("HDS-LOC-002", "not_evaluated", "aws_db_instance.db", 3)]
     assert result.findings[0].message == (
-        'could not be checked: the region is not known: provider "aws" region = var.region:'
-        " variable 'region' has no value: no default, and it is not set in terraform.tfvars,"
-        " *.auto.tfvars, TF_VAR_region, --var-file or --var"
+        "could not be checked: the region is not known: variable 'region' has no value: no"
+        " default, and it is not set in terraform.tfvars, *.auto.tfvars, TF_VAR_region,"
+        " --var-file or --var"
+    )
+    assert result.findings[0].causes == (
+        (
+            "the region is not known",
+            'provider "aws" region = var.region',
+            "variable 'region' has no value: no default, and it is not set in"
+            " terraform.tfvars, *.auto.tfvars, TF_VAR_region, --var-file or --var",
+        ),
     )
 
 

@@ -217,3 +217,54 @@ resource "azurerm_storage_account" "records" {
     assert finding_tuples(result) == [
         ("HDS-LOC-001", "fail", "azurerm_storage_account.records", 16)
     ]
+
+
+def test_null_for_a_variable_that_is_not_nullable_means_its_default(scan_files: Scan) -> None:
+    # The Azure Verified Module for SQL (modules/database): a database's optional
+    # `diagnostic_settings` is null, and the child's variable, `nullable = false` with
+    # default {}, takes its default: no diagnostic setting, hence no unknown log destination.
+    module = """
+variable "diagnostic_settings" {
+  type     = map(object({ workspace_resource_id = optional(string) }))
+  default  = {}
+  nullable = false
+}
+resource "azurerm_mssql_database" "this" {
+  name      = "db"
+  server_id = azurerm_mssql_server.s.id
+  storage_account_type = "Local"
+}
+resource "azurerm_mssql_server" "s" {
+  name                = "s"
+  location            = "francecentral"
+  resource_group_name = "rg"
+}
+resource "azurerm_monitor_diagnostic_setting" "this" {
+  for_each                   = var.diagnostic_settings
+  name                       = "diag"
+  target_resource_id         = azurerm_mssql_database.this.id
+  log_analytics_workspace_id = each.value.workspace_resource_id
+}
+"""
+    root = (
+        AZURE
+        + """
+variable "databases" {
+  type = map(object({ diagnostic_settings = optional(map(object({
+    workspace_resource_id = optional(string)
+  }))) }))
+  default = { one = {} }
+}
+module "database" {
+  source              = "./db"
+  for_each            = var.databases
+  diagnostic_settings = each.value.diagnostic_settings
+}
+"""
+    )
+    result = scan_files({"main.tf": root, "db/main.tf": module})
+    assert not [r for r in result.graph if r.type == "azurerm_monitor_diagnostic_setting"]
+    assert finding_tuples(result) == [
+        ("HDS-COND-001", "fail", 'module.database["one"].azurerm_mssql_database.this', 6),
+        ("HDS-COND-001", "fail", 'module.database["one"].azurerm_mssql_server.s', 11),
+    ]

@@ -75,3 +75,45 @@ def test_plan_stores_match_the_configurations(
         ("HDS-LOC-001", "fail", "aws_instance.web", 31),
         ("HDS-LOC-002", "not_evaluated", "kubernetes_stateful_set_v1.db", 42),
     ]
+
+
+def test_plan_views_and_delivery_settings_are_not_stores(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As in the configuration (tests/sources/terraform/test_stores.py): a plan's empty
+    # `view` list is no view; a planned view, a trail and a flow log are not stores.
+    plan = {
+        "format_version": "1.2",
+        "planned_values": {
+            "root_module": {
+                "resources": [
+                    _resource(
+                        "google_bigquery_table.rows",
+                        "hashicorp/google",
+                        {"location": "US", "view": [], "external_data_configuration": []},
+                    ),
+                    _resource(
+                        "google_bigquery_table.view",
+                        "hashicorp/google",
+                        {"location": "US", "view": [{"query": "SELECT 1"}]},
+                    ),
+                    _resource("aws_cloudtrail.trail", "hashicorp/aws", {"region": "us-east-1"}),
+                    _resource("aws_flow_log.vpc", "hashicorp/aws", {"region": "us-east-1"}),
+                ]
+            }
+        },
+    }
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "tfplan.json").write_text(json.dumps(plan, indent=1))
+    result = run_scan(ScanOptions(paths=["tfplan.json"], env={}))
+    assert result.errors == []
+    assert {r.id: r.category for r in result.graph} == {
+        "google_bigquery_table.rows": "database",
+        "google_bigquery_table.view": "other",
+        "aws_cloudtrail.trail": "other",
+        "aws_flow_log.vpc": "other",
+    }
+    # A table is where its dataset is, and the plan has no dataset: judged, not located.
+    assert finding_tuples(result) == [
+        ("HDS-LOC-002", "not_evaluated", "google_bigquery_table.rows", 7)
+    ]

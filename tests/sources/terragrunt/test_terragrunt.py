@@ -370,3 +370,146 @@ def test_changed_scans_the_units_a_change_concerns(
         for f in doc["findings"]
     ] == [("HDS-LOC-001", "aws_s3_bucket.records", "modules/store/main.tf", 2)]
     assert doc["errors"] == []
+
+
+# terragrunt.hcl.json: the same unit in HCL's JSON form (strings are templates).
+UNIT_JSON = """{
+  "include": {
+    "root": {
+      "path": "${find_in_parent_folders(\\"root.hcl\\")}"
+    }
+  },
+  "terraform": {
+    "source": "../../../modules//store"
+  },
+  "inputs": {
+    "bucket_name": "json-${basename(get_terragrunt_dir())}"
+  }
+}
+"""
+
+
+def test_a_terragrunt_hcl_json_unit_is_read_as_its_hcl_form(scan_files: Scan) -> None:
+    files = tree("eu-west-3")
+    files["live/us-east-1/region.hcl"] = 'locals { aws_region = "us-east-1" }\n'
+    files["live/us-east-1/app/terragrunt.hcl.json"] = UNIT_JSON
+    result = scan_files(files)
+    assert findings(result) == [
+        (
+            "HDS-LOC-001",
+            "aws_s3_bucket.records",
+            "project/modules/store/main.tf",
+            2,
+            "project/live/us-east-1/app",
+        ),
+    ]
+    assert result.errors == []
+    # Its inputs (the JSON unit replaces the root's shallowly) are the module's variables.
+    assert {r.scope: r.attributes["bucket"] for r in result.graph} == {
+        "project/live/eu-west-3/app": "records-eu-west-3",
+        "project/live/us-east-1/app": "json-app",
+    }
+
+
+def test_terragrunt_hcl_wins_over_the_json_form_beside_it(scan_files: Scan) -> None:
+    files = tree("us-east-1")
+    # Terragrunt reads terragrunt.hcl.json only where there is no terragrunt.hcl.
+    files["live/us-east-1/app/terragrunt.hcl.json"] = UNIT_JSON
+    result = scan_files(files)
+    assert [r.attributes["bucket"] for r in result.graph] == ["records-us-east-1"]
+    assert len(result.findings) == 1
+
+
+def test_an_invalid_terragrunt_json_unit_is_an_input_error(scan_files: Scan) -> None:
+    result = scan_files({"app/terragrunt.hcl.json": '{\n  "inputs": {\n}\n'})
+    assert [(e.file, e.line, e.message) for e in result.errors] == [
+        (
+            "project/app/terragrunt.hcl.json",
+            4,
+            "invalid Terragrunt JSON: Expecting ',' delimiter",
+        )
+    ]
+
+
+ENVCOMMON = """
+include "root" {
+  path = find_in_parent_folders("root.hcl")
+}
+terraform {
+  source = "${get_repo_root()}/modules//store"
+}
+"""
+INCLUDES_ENVCOMMON = """
+include "envcommon" {
+  path = find_in_parent_folders("_envcommon/store.hcl")
+}
+"""
+
+
+def test_a_nested_include_is_refused_as_terragrunt_refuses_it(scan_files: Scan) -> None:
+    files = tree("eu-west-3")
+    files["live/_envcommon/store.hcl"] = ENVCOMMON
+    files["live/eu-west-3/db/terragrunt.hcl"] = INCLUDES_ENVCOMMON
+    files["live/eu-west-3/cache/terragrunt.hcl"] = INCLUDES_ENVCOMMON
+    result = scan_files(files)
+    # One error where the nested include is, whichever units include the file...
+    assert [(e.file, e.line, e.message) for e in result.errors] == [
+        (
+            "project/live/_envcommon/store.hcl",
+            1,
+            'include "root" in a configuration that units include: Terragrunt allows only one'
+            " level of includes, and refuses the units that include this file",
+        )
+    ]
+    # ...and each refused unit is not evaluated (nothing it deploys is known); the unit
+    # with one level of includes is evaluated.
+    assert findings(result) == [
+        (
+            "HDS-EVAL-001",
+            "terraform.source",
+            "project/live/eu-west-3/cache/terragrunt.hcl",
+            1,
+            "project/live/eu-west-3/cache",
+        ),
+        (
+            "HDS-EVAL-001",
+            "terraform.source",
+            "project/live/eu-west-3/db/terragrunt.hcl",
+            1,
+            "project/live/eu-west-3/db",
+        ),
+    ]
+    assert result.findings[0].message.endswith(
+        "Terragrunt refuses this unit: it includes project/live/_envcommon/store.hcl, which"
+        " itself includes another configuration (only one level of includes is allowed)"
+    )
+    assert [(r.scope, r.region) for r in result.graph if r.type == "aws_s3_bucket"] == [
+        ("project/live/eu-west-3/app", "eu-west-3")
+    ]
+
+
+def test_changed_picks_a_json_unit_and_the_hcl_files_it_reads(
+    cli: Callable[..., tuple[int, str, str]],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    files = tree("eu-west-3")
+    files["live/us-east-1/region.hcl"] = 'locals { aws_region = "us-east-1" }\n'
+    files["live/us-east-1/app/terragrunt.hcl.json"] = UNIT_JSON
+    write_tree(tmp_path, files)
+    monkeypatch.chdir(tmp_path)
+    for changed in ("live/us-east-1/app/terragrunt.hcl.json", "live/us-east-1/region.hcl"):
+        code, out, _err = cli("scan", "--changed", changed, "-f", "json")
+        doc = json.loads(out)
+        assert (code, doc["errors"]) == (1, []), changed
+        assert [
+            (f["policy_id"], f["location"]["file"], f["location"]["line"], f["message"])
+            for f in doc["findings"]
+        ] == [
+            (
+                "HDS-LOC-001",
+                "modules/store/main.tf",
+                2,
+                "us-east-1 (United States) is outside the EEA",
+            )
+        ], changed
