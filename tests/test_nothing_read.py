@@ -21,8 +21,9 @@ NOTHING = (
     " hdslint inventories)"
 )
 TERRAGRUNT = (
-    "not read by this version of hdslint: a Terragrunt stack (terragrunt.stack.hcl); its units"
-    " are not generated"
+    "not read by this version of hdslint: a Terragrunt stack (terragrunt.stack.hcl): its unit"
+    " blocks are not expanded (the units `terragrunt stack generate` writes into"
+    " .terragrunt-stack are read when present)"
 )
 STACK = 'unit "app" {\n  source = "../units/app"\n  path   = "app"\n}\n'
 EU_BUCKET = 'provider "aws" { region = "eu-west-3" }\nresource "aws_s3_bucket" "b" {}\n'

@@ -6,6 +6,7 @@ from hdslint.report.model import Report
 
 SECTION_TITLES = {
     "stores": "Where health data is stored",
+    "accounts": "By cloud account, subscription or project",
     "activities": "Activities and the certificates that cover them",
     "certificates": "Certificates",
     "responsibilities": "Responsibilities left to the customer",
@@ -55,8 +56,8 @@ TO_CONFIRM_NOTE = (
 )
 SUPPRESSED_NOTE = (
     "Findings accepted knowingly: each with its reason, its expiry and where the suppression"
-    " is written (an inline comment, a Kubernetes annotation, a waiver in the configuration, a"
-    " baseline file). They are counted, not failed."
+    " is written (an inline comment, a Kubernetes annotation, a CloudFormation resource's"
+    " Metadata, a waiver in the configuration, a baseline file). They are counted, not failed."
 )
 WARNINGS_NOTE = "Suppressions that matched no finding: stale, or not where they should be."
 

@@ -149,18 +149,45 @@ def test_patterns_from_data_are_matched_by_re2_never_by_python_re() -> None:
             "bad/main.tf:44: concat(): a collection of more than 1,000,000 elements"
             " (evaluation budget); the root module bad is not evaluated",
         ),
-        (
-            'module "a" {\n  source = "./"\n}\nmodule "b" {\n  source = "./"\n}\n'
-            'resource "aws_s3_bucket" "b" {}\n',
-            "bad/main.tf:1: module.a: more than 10,000 module instances in this root module"
-            " (evaluation budget); the root module bad is not evaluated",
-        ),
     ],
-    ids=["count", "format-width", "doubling-strings", "doubling-lists", "self-calling-module"],
+    ids=["count", "format-width", "doubling-strings", "doubling-lists"],
 )
 def test_past_its_budget_a_root_is_one_input_error(tmp_path: Path, source: str, error: str) -> None:
     proc = scan_with(tmp_path, "main.tf", source)
     assert_clean_failure(proc, error)
+
+
+def test_too_many_module_instances_is_one_input_error(tmp_path: Path) -> None:
+    (tmp_path / "bad" / "m").mkdir(parents=True)
+    (tmp_path / "bad" / "m" / "main.tf").write_text('resource "aws_s3_bucket" "b" {}\n')
+    proc = scan_with(tmp_path, "main.tf", 'module "a" {\n  source = "./m"\n  count  = 20000\n}\n')
+    assert_clean_failure(
+        proc,
+        "bad/main.tf:1: module.a: more than 10,000 module instances in this root module"
+        " (evaluation budget); the root module bad is not evaluated",
+    )
+
+
+def test_a_module_calling_itself_twice_is_refused_at_once(tmp_path: Path) -> None:
+    """Two calls of the module itself would double at each level (2^32 instances): each call
+    is refused as a cycle before it is expanded, and the rest of the root is evaluated."""
+    proc = scan_with(
+        tmp_path,
+        "main.tf",
+        'module "a" {\n  source = "./"\n}\nmodule "b" {\n  source = "./"\n}\n'
+        'resource "aws_s3_bucket" "b" {}\n',
+    )
+    cycle = (
+        " calls bad, which is already being evaluated above it (bad -> bad); a module cannot"
+        " call itself, directly or through other modules (the call is not evaluated)"
+    )
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert proc.stdout.splitlines()[:2] == [
+        f'error  bad/main.tf:1: Module call cycle: module "a"{cycle}',
+        f'error  bad/main.tf:4: Module call cycle: module "b"{cycle}',
+    ]
+    assert "aws_s3_bucket.b" in proc.stdout
+    assert GOOD_LINE in proc.stdout
 
 
 def test_range_is_measured_before_it_is_allocated(tmp_path: Path) -> None:

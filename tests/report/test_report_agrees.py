@@ -51,8 +51,9 @@ def test_report_counts_and_lists_suppressions_like_scan(
     section = out.split("## Suppressions\n\n")[1].split("\n## ")[0]
     assert section.splitlines() == [
         "Findings accepted knowingly: each with its reason, its expiry and where the suppression"
-        " is written (an inline comment, a Kubernetes annotation, a waiver in the configuration,"
-        " a baseline file). They are counted, not failed.",
+        " is written (an inline comment, a Kubernetes annotation, a CloudFormation resource's"
+        " Metadata, a waiver in the configuration, a baseline file). They are counted, not"
+        " failed.",
         "",
         "| Policy | Resource | Location | Kind | Reason | Until | Written at |",
         "|---|---|---|---|---|---|---|",

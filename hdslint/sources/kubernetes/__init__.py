@@ -52,6 +52,7 @@ def scan(files: Sequence[Path], config: Config, options: ScanOptions) -> SourceR
     crds = crd_scopes([raw for raw, _ in found])
     ignored = set(table()["ignored_groups"])
     scan_index = ScanIndex(config=config)
+    kustomized: dict[str, bool] = {}
     for raw, cluster in found:
         if raw.group in ignored:
             continue
@@ -61,6 +62,12 @@ def scan(files: Sequence[Path], config: Config, options: ScanOptions) -> SourceR
             idx = scan_index.scopes[cluster.scope] = ScopeIndex(
                 scope=cluster.scope, cluster=cluster
             )
+        first = idx.by_id.get(obj.id)
+        if first is not None and first.data == obj.data:
+            continue  # the same object written twice alike: one object, nothing lost
+        if first is not None and _one_object(first, obj, kustomized):
+            result.errors.append(_duplicate_object(first, obj))
+            continue
         idx.add(obj)
     resources, edges = build(scan_index)
     result.resources.extend(resources)
@@ -75,6 +82,48 @@ def scan(files: Sequence[Path], config: Config, options: ScanOptions) -> SourceR
         )
     )
     return result
+
+
+def _one_object(first: K8sObject, again: K8sObject, kustomized: dict[str, bool]) -> bool:
+    """Whether two different objects of one id in one scope (cluster, or unmapped folder)
+    are two declarations of one object, which a cluster cannot hold: not when they are named by
+    `generateName` (each is a new object), nor when either manifest is in a kustomize folder
+    (a base and its overlay's patch are one object once `kustomize build` renders them:
+    the first is kept, as documented in docs/kubernetes.md)."""
+    if any(not _named(o) for o in (first, again)):
+        return False
+    return not any(_in_kustomization(o.raw.file, kustomized) for o in (first, again))
+
+
+def _named(obj: K8sObject) -> bool:
+    metadata = obj.data.get("metadata")
+    return isinstance(metadata, dict) and metadata.get("name") not in (None, "")
+
+
+KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+
+
+def _in_kustomization(display: str, kustomized: dict[str, bool]) -> bool:
+    if display == STDIN or display.startswith("<"):
+        return False
+    folder = Path(display).parent
+    key = str(folder)
+    if key not in kustomized:
+        kustomized[key] = any(file_access().is_file(folder / n) for n in KUSTOMIZATION_FILES)
+    return kustomized[key]
+
+
+def _duplicate_object(first: K8sObject, again: K8sObject) -> InputError:
+    where = f"{first.raw.file}:{first.raw.line}"
+    scope = first.cluster.label
+    in_scope = scope if scope.startswith("cluster ") else f"the folder {scope}"
+    return InputError(
+        again.raw.file,
+        f"Duplicate object: {again.id} was already declared at {where} in {in_scope}; a"
+        " cluster holds one object per kind, namespace and name, so one of the two would"
+        " replace the other (hdslint evaluates the first)",
+        again.raw.line,
+    )
 
 
 def _read_stdin(

@@ -68,13 +68,14 @@ def scan(
     evaluator = Evaluator(library, inputs)
     evaluator.out.errors.extend(errors)
     modules = {d: library.get(d) for d in dirs}
-    called: set[Path] = set()
-    for mod in modules.values():
+    calls: dict[Path, set[Path]] = {}
+    for directory, mod in modules.items():
         for text in _call_sources(evaluator, mod):
             if is_local_source(text):
                 target = file_access().resolve(mod.path / text)
                 if target != mod.path:
-                    called.add(target)
+                    calls.setdefault(directory, set()).add(target)
+    called = _called_from_roots(dirs, calls)
     for directory, mod in modules.items():
         evaluator.out.errors.extend(mod.errors)
         if directory in called or directory in not_roots or not mod.files:
@@ -121,3 +122,28 @@ def _files_of(dirs: Iterable[Path]) -> Iterable[Path]:
             continue  # load_module reports it
         yield from tf_files
         yield from var_files
+
+
+def _called_from_roots(dirs: list[Path], calls: Mapping[Path, Set[Path]]) -> set[Path]:
+    """The scanned folders evaluated as another's module, not as roots: those a root calls,
+    directly or not. A root is a folder no other scanned folder calls; when folders only
+    call each other (a cycle of modules), the first of them in path order is a root, so
+    that the cycle is evaluated and reported, never skipped in silence."""
+    callers = {target for targets in calls.values() for target in targets}
+    reached: set[Path] = set()
+
+    def reach(start: Path) -> None:
+        pending = list(calls.get(start, ()))
+        while pending:
+            target = pending.pop()
+            if target not in reached and target != start:
+                reached.add(target)
+                pending.extend(calls.get(target, ()))
+
+    for directory in dirs:
+        if directory not in callers:
+            reach(directory)
+    for directory in dirs:
+        if directory in callers and directory not in reached:
+            reach(directory)  # the first folder of a cycle no root reaches: a root
+    return reached

@@ -177,6 +177,10 @@ class Evaluator:
         if child_dir is None:
             self._unevaluated_module(address, call, problem or "module source not found")
             return []
+        cycle = _call_cycle(parent, name, file_access().resolve(child_dir))
+        if cycle is not None:
+            self.out.errors.append(InputError(call.file, cycle, call.line))
+            return []
         mod = self.library.get(child_dir)
         self.out.errors.extend(e for e in mod.errors if e not in self.out.errors)
         attrs = call.body["attrs"]
@@ -501,3 +505,24 @@ def parse_cli_value(text: str) -> Any:
         except hcl.HclSyntaxError:
             return text
     return text
+
+
+def _call_cycle(parent: ModuleInstance, name: str, target: Path) -> str | None:
+    """Why a module call is refused when it calls a module folder that is already being
+    evaluated above it (the module itself, or one of its callers): Terraform cannot build a
+    configuration that contains itself. None when the call is not a cycle (calling one
+    module twice from one module, under two names, is fine). The message names folders,
+    not addresses: one cycle is one error, however many instances reach it."""
+    chain: list[str] = []
+    instance: ModuleInstance | None = parent
+    while instance is not None:
+        chain.append(instance.mod.display)
+        if file_access().resolve(instance.mod.path) == target:
+            path = " -> ".join([*reversed(chain), instance.mod.display])
+            return (
+                f'Module call cycle: module "{name}" calls {instance.mod.display}, which is'
+                f" already being evaluated above it ({path}); a module cannot call itself,"
+                " directly or through other modules (the call is not evaluated)"
+            )
+        instance = instance.parent
+    return None

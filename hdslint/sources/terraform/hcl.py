@@ -195,12 +195,44 @@ def _parse(text: str, *, fast: bool) -> Body:
         raise HclSyntaxError(_short(str(exc)), None) from None
     except RecursionError:
         raise HclSyntaxError("nesting too deep", None) from None
+    converter = _Converter(text)
     try:
-        return _Converter(text).body(tree.children[0])
+        body = converter.body(tree.children[0])
     except RecursionError:
         raise HclSyntaxError("nesting too deep", None) from None
     except RuntimeError as exc:  # python-hcl2 / our converter on malformed structure
         raise HclSyntaxError(_short(str(exc)), None) from None
+    if converter.problems:
+        body[PROBLEMS] = sorted(converter.problems)
+    return body
+
+
+# A file's Body may carry, under this key (top level only, absent when there is none), what
+# Terraform refuses in a body that parses: an argument set twice, or an argument and blocks
+# of one name. The body keeps one meaning (the first argument; the blocks, not the argument),
+# so that every reader of a Body finds each name once, as an argument or as blocks; the
+# loader reports each problem as an input error with the file and line.
+PROBLEMS = "problems"
+
+
+def problems_of(body: Body) -> list[tuple[int, str]]:
+    """What Terraform would refuse in a parsed file (see PROBLEMS): (line, message)."""
+    return list(body.get(PROBLEMS, ()))
+
+
+def duplicate_argument(name: str, first_line: int) -> str:
+    return (
+        f'Duplicate argument: "{name}" was already set at line {first_line}; each argument'
+        " may be set only once (hdslint reads the first)"
+    )
+
+
+def argument_and_block(name: str, block_line: int) -> str:
+    return (
+        f'Unsupported argument: "{name}" is also given as a block at line {block_line};'
+        " Terraform accepts an argument or blocks of one name, never both (hdslint reads"
+        " the block and ignores the argument)"
+    )
 
 
 # Error messages quote the input, and the input may hold secrets (a `.tfvars` full of
@@ -302,6 +334,8 @@ _LITERALS = {"true": True, "false": False, "null": None}
 class _Converter:
     def __init__(self, text: str) -> None:
         self.text = text
+        # (line, message): what Terraform refuses in a body that still parses (see PROBLEMS).
+        self.problems: list[tuple[int, str]] = []
 
     # -- structure ------------------------------------------------------------------------
 
@@ -313,10 +347,19 @@ class _Converter:
                 continue
             if child.data == "attribute":
                 name = self.name(child.children[0])
+                line = _line(child)
+                if name in attrs:
+                    self.problems.append((line, duplicate_argument(name, attrs[name][1])))
+                    continue
                 expr_tree = child.children[-1]
-                attrs[name] = (self.expr(expr_tree), _line(child), self.source(expr_tree))
+                attrs[name] = (self.expr(expr_tree), line, self.source(expr_tree))
             elif child.data == "block":
                 blocks.append(self.block(child))
+        for block_type, labels, _inner, line, _end in blocks:
+            name = labels[0] if block_type == "dynamic" and labels else block_type
+            if name in attrs:
+                self.problems.append((attrs[name][1], argument_and_block(name, line)))
+                del attrs[name]
         return {"attrs": attrs, "blocks": blocks}
 
     def block(self, tree: Tree[Any]) -> tuple[Any, ...]:

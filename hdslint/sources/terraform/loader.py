@@ -43,6 +43,11 @@ class ModuleDir:
     tfvars: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     errors: list[InputError] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    # Where each named thing was first declared, by what names it: ("resource", type, name),
+    # ("data", type, name), ("variable", name), ("local", name), ("module", name),
+    # ("output", name), ("provider", name, alias or ""). Terraform refuses a second
+    # declaration; hdslint reports it and evaluates the first (see `_declare`).
+    declared: dict[tuple[str, ...], tuple[str, int]] = field(default_factory=dict)
 
 
 def is_local_source(source: str) -> bool:
@@ -168,15 +173,21 @@ def load_module(
             return module
     else:
         tf_files, var_files = split_module_files(files)
-    for file in tf_files:
+    primary = [f for f in tf_files if not is_override_file(f.name)]
+    overrides = [f for f in tf_files if is_override_file(f.name)]
+    for file in [*primary, *overrides]:
         display = display_path(file)
         body, error = parse(file, display)
         if error is not None:
             module.errors.append(error)
             continue
         assert body is not None
-        module.files.append(display)
-        _index(module, body, display)
+        if is_override_file(file.name):
+            module.files.append(display)
+            module.errors.extend(body_errors(body, display))
+            _override(module, body, display)
+        else:
+            add_file(module, body, display)
     for file in var_files:
         display = display_path(file)
         body, error = parse(file, display)
@@ -184,36 +195,206 @@ def load_module(
             module.errors.append(error)
             continue
         assert body is not None
+        module.errors.extend(body_errors(body, display))
         module.tfvars.append((display, body["attrs"]))
     return module
 
 
+def is_override_file(name: str) -> bool:
+    """Terraform's override files (`override.tf`, `*_override.tf`, and their `.tf.json`,
+    and OpenTofu's `.tofu` forms): read after the module's other files, merged into the
+    blocks they name instead of declaring new ones."""
+    for suffix in CONFIGURATION_SUFFIXES:
+        if name.endswith(suffix):
+            stem = name[: -len(suffix)]
+            return stem == "override" or stem.endswith("_override")
+    return False
+
+
+def body_errors(body: Body, display: str) -> list[InputError]:
+    """What Terraform refuses inside a parsed file (hcl.PROBLEMS), as input errors."""
+    return [InputError(display, message, line) for line, message in hcl.problems_of(body)]
+
+
 def add_file(module: ModuleDir, body: Body, display: str) -> None:
-    """Add a parsed configuration file to a module (a file Terragrunt generates)."""
+    """Add a parsed configuration file to a module (also a file Terragrunt generates)."""
     module.files.append(display)
+    module.errors.extend(body_errors(body, display))
     _index(module, body, display)
 
 
 def _index(module: ModuleDir, body: Body, file: str) -> None:
     for block_type, labels, block_body, line, end_line in body["blocks"]:
         block = Block(block_type, labels, block_body, file, line, end_line)
-        if block_type == "resource" and len(labels) == 2:
-            module.resources.append(block)
-        elif block_type == "data" and len(labels) == 2:
-            module.data[(labels[0], labels[1])] = block
-        elif block_type == "variable" and len(labels) == 1:
-            module.variables[labels[0]] = block
-        elif block_type == "locals":
+        if block_type == "locals":
             for name, (expr, attr_line, source) in block_body["attrs"].items():
-                module.locals[name] = (expr, file, attr_line, source)
-        elif block_type == "provider" and len(labels) == 1:
-            module.providers.append(block)
-        elif block_type == "module" and len(labels) == 1:
-            module.calls[labels[0]] = block
-        elif block_type == "output" and len(labels) == 1:
-            module.outputs[labels[0]] = block
-        elif block_type == "terraform":
+                if _declare(module, ("local", name), file, attr_line):
+                    module.locals[name] = (expr, file, attr_line, source)
+            continue
+        if block_type == "terraform":
             _required_providers(module, block_body)
+            continue
+        key = declaration_key(block)
+        if key is None or not _declare(module, key, file, line):
+            continue
+        if block_type == "resource":
+            module.resources.append(block)
+        elif block_type == "data":
+            module.data[(labels[0], labels[1])] = block
+        elif block_type == "variable":
+            module.variables[labels[0]] = block
+        elif block_type == "provider":
+            module.providers.append(block)
+        elif block_type == "module":
+            module.calls[labels[0]] = block
+        elif block_type == "output":
+            module.outputs[labels[0]] = block
+
+
+def _override(module: ModuleDir, body: Body, file: str) -> None:
+    """Merge an override file's blocks into the blocks they name, as Terraform does: each
+    argument replaces the base's, each nested block type replaces all the base's blocks of
+    that type; a local value replaces the base's. An override of nothing is an error."""
+    for block_type, labels, block_body, line, end_line in body["blocks"]:
+        if block_type == "locals":
+            for name, (expr, attr_line, source) in block_body["attrs"].items():
+                if ("local", name) in module.declared:
+                    module.locals[name] = (expr, file, attr_line, source)
+                else:
+                    module.errors.append(
+                        InputError(file, _missing_base(("local", name)), attr_line)
+                    )
+            continue
+        if block_type == "terraform":
+            _required_providers(module, block_body)
+            continue
+        key = declaration_key(Block(block_type, labels, block_body, file, line, end_line))
+        if key is None:
+            continue
+        base = _declared_block(module, key)
+        if base is None:
+            module.errors.append(InputError(file, _missing_base(key), line))
+            continue
+        base.body = merge_bodies(base.body, block_body)
+
+
+def merge_bodies(base: Body, over: Body) -> Body:
+    """`base` overridden by `over` (Terraform's override merging, one level deep)."""
+    over_blocks = {_block_name(b) for b in over["blocks"]}
+    attrs = {k: v for k, v in base["attrs"].items() if k not in over_blocks}
+    attrs.update(over["attrs"])
+    blocks = [
+        b
+        for b in base["blocks"]
+        if _block_name(b) not in over_blocks and _block_name(b) not in over["attrs"]
+    ]
+    return {"attrs": attrs, "blocks": [*blocks, *over["blocks"]]}
+
+
+def _block_name(block: tuple[Any, ...]) -> str:
+    """A nested block's type; a `dynamic` block's, the type it generates."""
+    kind, labels = block[0], block[1]
+    return str(labels[0]) if kind == "dynamic" and labels else str(kind)
+
+
+def _declared_block(module: ModuleDir, key: tuple[str, ...]) -> Block | None:
+    kind = key[0]
+    if kind in ("resource", "provider"):
+        listed = module.resources if kind == "resource" else module.providers
+        return next((b for b in listed if declaration_key(b) == key), None)
+    if kind == "data":
+        return module.data.get((key[1], key[2]))
+    table = {"variable": module.variables, "module": module.calls, "output": module.outputs}
+    return table[kind].get(key[1]) if kind in table else None
+
+
+def _missing_base(key: tuple[str, ...]) -> str:
+    kind = key[0]
+    if kind in ("resource", "data"):
+        what = f"{'resource' if kind == 'resource' else 'data resource'}"
+        named = f'{key[1]} {what} named "{key[2]}"'
+    elif kind == "provider":
+        named = f'provider configuration for "{key[1]}"' + (
+            f' with alias "{key[2]}"' if key[2] else ""
+        )
+    else:
+        named = f'{"module call" if kind == "module" else kind} named "{key[1]}"'
+    return (
+        f"Missing base {kind} to override: there is no {named}; an override file can only"
+        " override what a primary configuration file of the module declares"
+    )
+
+
+_LABELS = {"resource": 2, "data": 2, "variable": 1, "provider": 1, "module": 1, "output": 1}
+
+
+def declaration_key(block: Block) -> tuple[str, ...] | None:
+    """What a top-level block declares, as ModuleDir.declared keys it (None: nothing
+    hdslint indexes, such as `moved`, `import` or a block with the wrong number of labels)."""
+    if _LABELS.get(block.type) != len(block.labels):
+        return None
+    if block.type == "provider":
+        alias = block.body["attrs"].get("alias")
+        # Terraform requires a literal alias; another expression is not compared.
+        name = str(alias[0][1]) if alias is not None and alias[0][0] == "lit" else ""
+        if alias is not None and alias[0][0] != "lit":
+            name = f"<{alias[2]}>"
+        return ("provider", block.labels[0], name)
+    return (block.type, *block.labels)
+
+
+def _declare(module: ModuleDir, key: tuple[str, ...], file: str, line: int) -> bool:
+    """Record where `key` is declared; a second declaration is an input error (named as
+    Terraform names it, with where the first is) and False: the first one is evaluated."""
+    first = module.declared.get(key)
+    if first is None:
+        module.declared[key] = (file, line)
+        return True
+    where = f"{first[0]}:{first[1]}"
+    module.errors.append(InputError(file, duplicate_message(key, where), line))
+    return False
+
+
+def duplicate_message(key: tuple[str, ...], where: str) -> str:
+    """Terraform's own words for a name declared twice in one module."""
+    kind = key[0]
+    if kind == "resource":
+        return (
+            f'Duplicate resource "{key[1]}" configuration: a {key[1]} resource named'
+            f' "{key[2]}" was already declared at {where}; resource names must be unique per'
+            " type in each module (hdslint evaluates the first)"
+        )
+    if kind == "data":
+        return (
+            f'Duplicate data "{key[1]}" configuration: a {key[1]} data resource named'
+            f' "{key[2]}" was already declared at {where}; resource names must be unique per'
+            " type in each module (hdslint evaluates the first)"
+        )
+    if kind == "provider":
+        which = (
+            f'a provider configuration for "{key[1]}" with alias "{key[2]}"'
+            if key[2]
+            else f'a default (non-aliased) provider configuration for "{key[1]}"'
+        )
+        advice = (
+            "each alias must be unique per provider"
+            if key[2]
+            else 'set the "alias" argument for alternative configurations'
+        )
+        return (
+            f"Duplicate provider configuration: {which} was already given at {where};"
+            f" {advice} (hdslint uses the first)"
+        )
+    what = {
+        "variable": ("variable declaration", "a variable", "variable names"),
+        "local": ("local value definition", "a local value", "local value names"),
+        "module": ("module call", "a module call", "module call names"),
+        "output": ("output definition", "an output", "output names"),
+    }[kind]
+    return (
+        f'Duplicate {what[0]}: {what[1]} named "{key[1]}" was already declared at {where};'
+        f" {what[2]} must be unique within a module (hdslint evaluates the first)"
+    )
 
 
 def _required_providers(module: ModuleDir, body: Body) -> None:

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hdslint.files import current as file_access
-from hdslint.model import InputError
 from hdslint.sources.base import SourceResult
 from hdslint.sources.terraform.evaluate import Evaluator, Inputs, ModuleLibrary
 from hdslint.sources.terraform.loader import (
@@ -67,14 +66,10 @@ def scan(files: Iterable[Path]) -> UnitsResult:
         module = unit_module(unit, folder.path, parse_file)
         evaluator.out.errors.extend(module.errors)
         evaluator.run_root(module, unit_inputs=unit.inputs)
-    seen: set[InputError] = set()
     out.result.resources.extend(evaluator.out.resources)
     out.result.edges.extend(evaluator.out.edges)
-    out.result.errors.extend(
-        e
-        for e in evaluator.out.errors
-        if not (e in seen or seen.add(e))  # type: ignore[func-returns-value]
-    )
+    # Each error once: a file that several units include says what is wrong in it once.
+    out.result.errors[:] = dict.fromkeys([*out.result.errors, *evaluator.out.errors])
     return out
 
 

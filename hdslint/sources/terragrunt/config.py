@@ -23,10 +23,12 @@ from hdslint.paths import display_path
 from hdslint.sources.terraform.expr import TOOL_FUNCTIONS, Namespace, evaluate
 from hdslint.sources.terraform.functions import FILE_ROOTS
 from hdslint.sources.terraform.hcl import Body, Expr, HclSyntaxError
-from hdslint.sources.terraform.loader import parse_file, read_error
+from hdslint.sources.terraform.loader import body_errors, parse_file, read_error
 from hdslint.sources.terragrunt import jsonconfig
 from hdslint.sources.terragrunt.functions import Context, bound_functions
 
+# What `terragrunt stack generate` writes beside each generated unit: its stack's `values`.
+VALUES_FILE = "terragrunt.values.hcl"
 # read_terragrunt_config() chains (a file reading a file reading ...): bounded.
 MAX_READ_DEPTH = 16
 
@@ -147,6 +149,8 @@ class ConfigScope:
             return self.dependencies()
         if name == "feature":
             return self.features()
+        if name == "values":
+            return self.values()
         return Unknown(f"unknown name {name!r} in a Terragrunt configuration", error=True)
 
     def evaluate(self, expr: Expr) -> Any:
@@ -212,6 +216,24 @@ class ConfigScope:
             )
             out[labels[0]] = {"outputs": outputs}
         return out
+
+    def values(self) -> dict[str, Any] | Unknown:
+        """`values.NAME`: a unit of a Terragrunt stack reads the `values` its stack gives it
+        from the `terragrunt.values.hcl` that `terragrunt stack generate` writes beside it."""
+        path = self.context.original_dir / VALUES_FILE
+        if not file_access().is_file(path):
+            return Unknown(
+                f"values: no {VALUES_FILE} beside {display_path(self.context.original_dir)}"
+                " (a unit of a stack gets its values from the stack; run `terragrunt stack"
+                " generate` so that .terragrunt-stack holds the generated units)",
+                error=True,
+            )
+        body, error = self.reader.body(path)
+        if body is None:
+            reason = error.message if error is not None else "not read"
+            return Unknown(f"values: {display_path(path)}: {reason}", error=True)
+        scope = ConfigScope(self.reader, path, body, self.context, depth=self.depth + 1)
+        return {name: scope.evaluate(attr[0]) for name, attr in body["attrs"].items()}
 
     def features(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -312,6 +334,7 @@ def evaluate_unit(reader: Reader, path: Path) -> UnitConfig:
         if error is not None:
             unit.errors.append(error)
         return unit
+    unit.errors.extend(body_errors(body, unit.display))
     unit_dir = file_access().resolve(path).parent
     own = Context(terragrunt_dir=unit_dir, original_dir=unit_dir)
     exposed: dict[str, Any] = {}
@@ -380,6 +403,7 @@ def _include(
             InputError(unit.display, f"{name}: {display_path(target_path)}: {message}", line)
         )
         return None
+    unit.errors.extend(body_errors(body, display_path(target_path)))
     nested = [(lbl, ln) for kind, lbl, _b, ln, _e in body["blocks"] if kind == "include"]
     if nested:
         # Terragrunt refuses the unit: "A includes B, which itself includes C. Only one

@@ -113,3 +113,55 @@ def test_constructs_terraform_accepts_that_the_grammar_does_not() -> None:
         False,
     )
     assert body["attrs"]["y"][:2] == (("lit", 1), 5)
+
+
+def test_a_body_holds_each_name_once_and_says_what_terraform_refuses() -> None:
+    """An argument set twice keeps its first value; an argument beside blocks of its name
+    (static or dynamic) gives way to the blocks; each is a problem with its line, at any
+    depth, listed on the file's top-level body only."""
+    body = parse(
+        'resource "aws_s3_bucket" "b" {\n'  # 1
+        '  bucket  = "first"\n'
+        '  bucket  = "second"\n'
+        '  logging = "x"\n'
+        "  logging {\n"  # 5
+        '    target_bucket = "y"\n'
+        '    target_bucket = "z"\n'
+        "  }\n"
+        "  grant = []\n"
+        '  dynamic "grant" {\n'  # 10
+        "    for_each = []\n"
+        "    content {}\n"
+        "  }\n"
+        "}\n"
+    )
+    ((_type, _labels, inner, _line, _end),) = body["blocks"]
+    assert inner["attrs"] == {"bucket": (("lit", "first"), 2, '"first"')}
+    assert [b[0] for b in inner["blocks"]] == ["logging", "dynamic"]
+    assert inner["blocks"][0][2]["attrs"] == {"target_bucket": (("lit", "y"), 6, '"y"')}
+    assert "problems" not in inner
+    assert body["problems"] == [
+        (
+            3,
+            'Duplicate argument: "bucket" was already set at line 2; each argument may be set'
+            " only once (hdslint reads the first)",
+        ),
+        (
+            4,
+            'Unsupported argument: "logging" is also given as a block at line 5; Terraform'
+            " accepts an argument or blocks of one name, never both (hdslint reads the block and"
+            " ignores the argument)",
+        ),
+        (
+            7,
+            'Duplicate argument: "target_bucket" was already set at line 6; each argument may'
+            " be set only once (hdslint reads the first)",
+        ),
+        (
+            9,
+            'Unsupported argument: "grant" is also given as a block at line 10; Terraform'
+            " accepts an argument or blocks of one name, never both (hdslint reads the block and"
+            " ignores the argument)",
+        ),
+    ]
+    assert "problems" not in parse('resource "a" "b" {\n  x = 1\n}\n')

@@ -513,3 +513,64 @@ def test_changed_picks_a_json_unit_and_the_hcl_files_it_reads(
                 "us-east-1 (United States) is outside the EEA",
             )
         ], changed
+
+
+GENERATED_UNIT = """
+terraform {
+  source = "../../../modules//store"
+}
+generate "provider" {
+  path      = "provider.tf"
+  if_exists = "overwrite"
+  contents  = "provider \\"aws\\" { region = \\"${values.region}\\" }"
+}
+"""
+
+
+def test_units_generated_from_a_stack_read_their_values(scan_files: Scan) -> None:
+    files = {
+        "modules/store/main.tf": STORE,
+        "stack/terragrunt.stack.hcl": (
+            'unit "records" {\n  source = "../units/records"\n  path   = "records"\n'
+            '  values = { region = "us-east-1" }\n}\n'
+        ),
+        # What `terragrunt stack generate` writes: the unit, and its values beside it.
+        "stack/.terragrunt-stack/records/terragrunt.hcl": GENERATED_UNIT,
+        "stack/.terragrunt-stack/records/terragrunt.values.hcl": 'region = "us-east-1"\n',
+        # A unit that reads values without its values file: said, never guessed.
+        "stack/.terragrunt-stack/orphan/terragrunt.hcl": GENERATED_UNIT,
+    }
+    result = scan_files(files)
+    assert findings(result) == [
+        (
+            "HDS-LOC-001",
+            "aws_s3_bucket.records",
+            "project/modules/store/main.tf",
+            2,
+            "project/stack/.terragrunt-stack/records",
+        ),
+        (
+            "HDS-LOC-002",
+            "aws_s3_bucket.records",
+            "project/modules/store/main.tf",
+            2,
+            "project/stack/.terragrunt-stack/orphan",
+        ),
+    ]
+    assert [(e.file, e.line, e.message) for e in result.errors] == [
+        (
+            "project/stack/.terragrunt-stack/orphan/terragrunt.hcl",
+            7,
+            'generate "provider": contents are not known: values: no terragrunt.values.hcl'
+            " beside project/stack/.terragrunt-stack/orphan (a unit of a stack gets its values"
+            " from the stack; run `terragrunt stack generate` so that .terragrunt-stack holds"
+            " the generated units)",
+        ),
+        (
+            "project/stack/terragrunt.stack.hcl",
+            None,
+            "not read by this version of hdslint: a Terragrunt stack (terragrunt.stack.hcl):"
+            " its unit blocks are not expanded (the units `terragrunt stack generate` writes"
+            " into .terragrunt-stack are read when present)",
+        ),
+    ]

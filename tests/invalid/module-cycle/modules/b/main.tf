@@ -1,0 +1,7 @@
+resource "aws_sqs_queue" "b" {
+  name = "b"
+}
+
+module "a" {
+  source = "../a"
+}

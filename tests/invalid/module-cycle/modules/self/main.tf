@@ -1,0 +1,8 @@
+resource "aws_dynamodb_table" "self" {
+  name     = "self"
+  hash_key = "id"
+}
+
+module "again" {
+  source = "./"
+}
