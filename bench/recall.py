@@ -20,7 +20,8 @@ bench/accuracy.py), this script
    account, a BigQuery table's dataset), else the provider's documented default (a BigQuery
    dataset without `location` is in the US). Anything computed (variables, functions, module
    inputs) is left out: this measures the stores whose place nobody can dispute. Resources
-   with a literal `count = 0` or `for_each = {}` are left out too;
+   with a literal `count = 0` or `for_each = {}` are left out too, and BigQuery views and
+   external tables (a view is a query; an external table's rows rest in the files it reads);
 3. runs hdslint on the repository (or reads the JSON report it wrote, `--reports`) and looks
    for a finding on each such store: a finding whose file is the store's file and whose
    resource id is the store's address (with any module prefix or instance key). Each store is
@@ -346,6 +347,14 @@ def _count_is_zero(body: Mapping[str, Any]) -> bool:
     return body.get("count") == 0 or body.get("for_each") in ({}, [])
 
 
+def _holds_no_data(rtype: str, body: Mapping[str, Any]) -> bool:
+    """A BigQuery view stores no rows (it is a query), an external table's rows rest in the
+    files it reads (BigQuery documentation: views, external tables)."""
+    return rtype == "google_bigquery_table" and (
+        "view" in body or "external_data_configuration" in body
+    )
+
+
 def _conditional(body: Mapping[str, Any]) -> bool:
     return "count" in body or "for_each" in body
 
@@ -425,7 +434,7 @@ def _folder_stores(
             group = "contents"
         else:
             continue
-        if _count_is_zero(body):
+        if _count_is_zero(body) or _holds_no_data(rtype, body):
             continue
         provider = _provider_of(rtype)
         found = located.get(f"{rtype}.{name}")

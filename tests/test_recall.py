@@ -111,6 +111,13 @@ resource "google_storage_bucket" "us" {
   name     = "us"
   location = "US"
 }
+
+resource "google_bigquery_table" "view" {
+  dataset_id = google_bigquery_dataset.default_us.dataset_id
+  view {
+    query = "SELECT 1"
+  }
+}
 """,
     "local/main.tf": """\
 locals {
