@@ -113,3 +113,6 @@ class ScanResult:
     # marks sensitive (a region from a `sensitive = true` variable). hdslint.sensitive
     # conceals them in every report.
     sensitive_values: frozenset[str] = frozenset()
+    # Resource types read from cloud inventories that the catalogue does not describe (read
+    # as holding no data): type -> count, shown in the summary of every output.
+    unmapped_types: Mapping[str, int] = field(default_factory=dict)

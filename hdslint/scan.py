@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -433,6 +433,7 @@ def _run_scan(options: ScanOptions, config: Config, unreadable: list[InputError]
         skip_paths=options.selection.skip_paths,
         repository_config_ignored=not options.repository_config and options.config is None,
         sensitive=collected.sensitive,
+        unmapped=collected.unmapped,
         warnings=collected.warnings,
     )
 
@@ -459,6 +460,7 @@ def evaluate(
     skip_paths: Sequence[str] = (),
     repository_config_ignored: bool = False,
     sensitive: Iterable[str] = (),
+    unmapped: Mapping[str, int] | None = None,
     warnings: Sequence[ScanWarning] = (),
 ) -> ScanResult:
     """The evaluation half of a scan, shared by file scans and live/saved inventories.
@@ -501,6 +503,7 @@ def evaluate(
             repository_config_ignored=repository_config_ignored,
         ),
         sensitive_values=frozenset(sensitive),
+        unmapped_types=dict(sorted((unmapped or {}).items())),
     )
 
 

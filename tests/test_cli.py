@@ -132,6 +132,7 @@ def test_json_output_validates_against_the_shipped_schema(cli: Cli, project) -> 
         "files": 1,
         "to_confirm": 0,
         "warnings": 0,
+        "unmapped_types": {},
     }
     (finding,) = doc["findings"]
     assert (finding["policy_id"], finding["status"], finding["severity"]) == (

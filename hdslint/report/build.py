@@ -18,6 +18,7 @@ from hdslint.policy.describe import help_uri
 from hdslint.registry import ACTIVITY_NAMES, Registry, Verdict
 from hdslint.registry.validity import ValidityState
 from hdslint.report.model import (
+    AccountRow,
     ActivitySummary,
     Certificate,
     Condition,
@@ -32,7 +33,13 @@ from hdslint.report.model import (
 )
 from hdslint.report.responsibilities import responsibilities
 from hdslint.reporters.flows import health_data_flows
-from hdslint.reporters.summary import count_words, is_to_confirm, provenance_facts, summarize
+from hdslint.reporters.summary import (
+    by_account,
+    count_words,
+    is_to_confirm,
+    provenance_facts,
+    summarize,
+)
 from hdslint.result import ScanResult
 
 _VERDICT_ORDER = {Verdict.NOT_COVERED: 0, Verdict.CANNOT_TELL: 1, Verdict.COVERED: 2}
@@ -262,7 +269,8 @@ def _location(f: Finding) -> str:
 
 
 def _finding_rows(findings: Iterable[Finding], docs: Mapping[str, str]) -> tuple[FindingRow, ...]:
-    ordered = sorted(findings, key=lambda f: -int(f.severity))  # stable: keeps file order
+    # By account (when resources carry one), then severity; stable: keeps file order.
+    ordered = sorted(findings, key=lambda f: (f.resource.account or "\uffff", -int(f.severity)))
     return tuple(
         FindingRow(
             policy_id=f.policy_id,
@@ -278,6 +286,7 @@ def _finding_rows(findings: Iterable[Finding], docs: Mapping[str, str]) -> tuple
             references=f.references,
             help_uri=docs.get(f.policy_id, ""),
             evidence=tuple(describe_evidence(e) for e in f.evidence),
+            account=f.resource.account,
         )
         for f in ordered
     )
@@ -317,6 +326,24 @@ def _policies(result: ScanResult) -> tuple[PolicyRun, ...]:
     )
 
 
+def _accounts(result: ScanResult) -> tuple[AccountRow, ...]:
+    return tuple(
+        AccountRow(
+            account=row.account,
+            resources=row.resources,
+            health_data=sum(
+                1
+                for r in result.graph
+                if (r.account or "-") == row.account and result.health.get(r.key)
+            ),
+            failed=row.failed,
+            to_confirm=row.to_confirm,
+            not_evaluated=row.not_evaluated,
+        )
+        for row in by_account(result)
+    )
+
+
 def build_report(result: ScanResult, revision: str | None = None) -> Report:
     """The report of a scan; `revision` names what was scanned (hdslint.revision)."""
     certificates = _certificates(result)
@@ -353,4 +380,5 @@ def build_report(result: ScanResult, revision: str | None = None) -> Report:
         errors=tuple(str(e) for e in result.errors),
         warnings=tuple(str(w) for w in result.warnings),
         policies=_policies(result),
+        accounts=_accounts(result),
     )

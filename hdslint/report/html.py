@@ -100,7 +100,8 @@ def _header(report: Report) -> str:
         if report.registry_warning
         else ""
     )
-    keys = ["stores", "activities", "certificates", "responsibilities", "flows", "findings"]
+    keys = ["stores", *(["accounts"] if report.accounts else []), "activities", "certificates"]
+    keys += ["responsibilities", "flows", "findings"]
     keys += ["to_confirm", "not_evaluated", "suppressed", *(["errors"] if report.errors else [])]
     keys += [*(["warnings"] if report.warnings else []), "policies", "about"]
     toc = "".join(
@@ -130,6 +131,24 @@ def _stores(report: Report) -> str:
     ]
     head = ["Resource", "Provider", "Region", "In the EEA", "Why health data", "Declared at"]
     return _section("stores", _table(head, rows))
+
+
+def _accounts(report: Report) -> str:
+    if not report.accounts:
+        return ""
+    rows = [
+        [
+            f"<code>{_e(a.account)}</code>",
+            str(a.resources),
+            str(a.health_data),
+            str(a.failed),
+            str(a.to_confirm),
+            str(a.not_evaluated),
+        ]
+        for a in report.accounts
+    ]
+    head = ["Account", "Resources", "With health data", "Failed", "To confirm", "Not evaluated"]
+    return _section("accounts", _table(head, rows))
 
 
 def _activities(report: Report) -> str:
@@ -271,13 +290,16 @@ def _findings(key: str, rows: tuple[FindingRow, ...], empty: str, note: str = ""
     if not rows:
         return _section(key, f"<p>{_e(empty)}</p>")
     out = []
+    accounts = any(f.account for f in rows)
     for f in rows:
         status = f.severity if f.status == "fail" else "not evaluated"
         css = f.severity if f.status == "fail" else "not_evaluated"
+        account = [f"<code>{_e(f.account or '-')}</code>"] if accounts else []
         out.append(
             [
                 _badge(status, css),
                 _link(f.help_uri, f.policy_id) + f"<br>{_e(f.title)}",
+                *account,
                 f"<code>{_e(f.resource)}</code>"
                 f"<br><span class='muted'>{_e(f.resource_type)}</span>",
                 f"<code>{_e(f.location)}</code>",
@@ -285,7 +307,8 @@ def _findings(key: str, rows: tuple[FindingRow, ...], empty: str, note: str = ""
                 "<br>".join(_e(e) for e in f.evidence) or "-",
             ]
         )
-    head = ["Severity", "Policy", "Resource", "Location", "Message", "Evidence"]
+    head = ["Severity", "Policy", *(["Account"] if accounts else []), "Resource", "Location"]
+    head += ["Message", "Evidence"]
     intro = f"<p>{_e(note)}</p>" if note else ""
     return _section(key, intro + _table(head, out))
 
@@ -329,6 +352,7 @@ def render(report: Report) -> str:
     parts = [
         _header(report),
         _stores(report),
+        *([_accounts(report)] if report.accounts else []),
         _activities(report),
         _certificates(report),
         _responsibilities(report),

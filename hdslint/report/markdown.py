@@ -63,6 +63,23 @@ def _stores(report: Report) -> list[str]:
     return [*lines, ""]
 
 
+def _accounts(report: Report) -> list[str]:
+    if not report.accounts:
+        return []
+    lines = [
+        f"## {SECTION_TITLES['accounts']}",
+        "",
+        "| Account | Resources | With health data | Failed | To confirm | Not evaluated |",
+        "|---|---|---|---|---|---|",
+    ]
+    for a in report.accounts:
+        lines.append(
+            f"| {code(a.account)} | {a.resources} | {a.health_data} | {a.failed} |"
+            f" {a.to_confirm} | {a.not_evaluated} |"
+        )
+    return [*lines, ""]
+
+
 def _activities(report: Report) -> list[str]:
     lines = [
         f"## {SECTION_TITLES['activities']}",
@@ -183,13 +200,17 @@ def _findings(title: str, rows: tuple[FindingRow, ...], empty: str, note: str = 
         return [*lines, empty, ""]
     if note:
         lines += [note, ""]
+    accounts = any(f.account for f in rows)
     lines += [
-        "| Severity | Policy | Resource | Location | Message | Evidence |",
-        "|---|---|---|---|---|---|",
+        "| Severity | Policy |"
+        + (" Account |" if accounts else "")
+        + " Resource | Location | Message | Evidence |",
+        "|---|---|" + ("---|" if accounts else "") + "---|---|---|---|",
     ]
     for f in rows:
+        account = f" {code(f.account or '-')} |" if accounts else ""
         lines.append(
-            f"| {f.severity} | [{f.policy_id}]({f.help_uri}) {cell(f.title)} |"
+            f"| {f.severity} | [{f.policy_id}]({f.help_uri}) {cell(f.title)} |{account}"
             f" {code(f.resource)} | {code(f.location)} | {cell(f.message)} |"
             f" {cell('; '.join(f.evidence) or '-')} |"
         )
@@ -232,6 +253,7 @@ def _policies(report: Report) -> list[str]:
 def render(report: Report) -> str:
     lines = _header(report)
     lines += _stores(report)
+    lines += _accounts(report)
     lines += _activities(report)
     lines += _certificates(report)
     lines += _responsibilities(report)

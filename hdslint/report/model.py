@@ -139,6 +139,21 @@ class FindingRow:
     help_uri: str  # the policy's documentation
     # The registry facts the finding rests on: "subject: statement (confidence, as of, source)"
     evidence: tuple[str, ...]
+    # The cloud account, subscription or project of the resource, when its source knows it.
+    account: str | None = None
+
+
+@dataclass(frozen=True)
+class AccountRow:
+    """A cloud account, subscription or project the scanned resources are in, and its counts
+    (`-`: resources whose source names none)."""
+
+    account: str
+    resources: int
+    health_data: int
+    failed: int
+    to_confirm: int
+    not_evaluated: int
 
 
 @dataclass(frozen=True)
@@ -198,3 +213,6 @@ class Report:
     errors: tuple[str, ...]
     warnings: tuple[str, ...]  # suppressions that matched no finding
     policies: tuple[PolicyRun, ...]
+    # By cloud account, subscription or project (empty when no resource carries one); the
+    # finding rows are then in account order.
+    accounts: tuple[AccountRow, ...] = ()

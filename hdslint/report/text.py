@@ -6,6 +6,7 @@ from hdslint.report.model import Report
 
 SECTION_TITLES = {
     "stores": "Where health data is stored",
+    "accounts": "By cloud account, subscription or project",
     "activities": "Activities and the certificates that cover them",
     "certificates": "Certificates",
     "responsibilities": "Responsibilities left to the customer",

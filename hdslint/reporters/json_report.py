@@ -37,6 +37,7 @@ def finding_to_dict(f: Finding) -> dict[str, Any]:
             "region": f.resource.region,
             "source": f.resource.source,
             "module": f.resource.module,
+            "account": f.resource.account,
         },
         "location": {
             "file": f.location.file,

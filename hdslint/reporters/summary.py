@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from hdslint.model import Finding, Status
 from hdslint.result import Provenance, ScanResult
@@ -33,6 +33,9 @@ class Summary:
     located_data_stores: int
     to_confirm: int = 0
     warnings: int = 0
+    # Resource types read from cloud inventories that the catalogue does not describe (read
+    # as holding no data): type -> count.
+    unmapped_types: dict[str, int] = field(default_factory=dict)
 
 
 def summarize(result: ScanResult) -> Summary:
@@ -54,7 +57,52 @@ def summarize(result: ScanResult) -> Summary:
         ),
         to_confirm=to_confirm,
         warnings=len(result.warnings),
+        unmapped_types=dict(result.unmapped_types),
     )
+
+
+def unmapped_line(s: Summary) -> str | None:
+    """`Types hdslint does not describe, read as holding no data: run.googleapis.com/Service
+    (2), ...`, or None when every type read was described."""
+    if not s.unmapped_types:
+        return None
+    listed = ", ".join(f"{name} ({count})" for name, count in s.unmapped_types.items())
+    return f"Types hdslint does not describe, read as holding no data: {listed}"
+
+
+@dataclass(frozen=True)
+class AccountCounts:
+    account: str
+    resources: int
+    failed: int
+    to_confirm: int
+    not_evaluated: int
+
+
+def by_account(result: ScanResult) -> list[AccountCounts]:
+    """Unsuppressed findings counted by the cloud account, subscription or project of their
+    resources (empty when no resource carries one); resources without one under "-"."""
+    accounts = sorted({r.account for r in result.graph if r.account})
+    if not accounts:
+        return []
+    rows: list[AccountCounts] = []
+    active = [f for f in result.findings if f.suppression is None]
+    for account in [*accounts, None]:
+        mine = [f for f in active if f.resource.account == account]
+        resources = sum(1 for r in result.graph if r.account == account)
+        if account is None and not resources:
+            continue
+        confirm = sum(1 for f in mine if is_to_confirm(f))
+        rows.append(
+            AccountCounts(
+                account=account or "-",
+                resources=resources,
+                failed=sum(1 for f in mine if f.status is Status.FAIL) - confirm,
+                to_confirm=confirm,
+                not_evaluated=sum(1 for f in mine if f.status is Status.NOT_EVALUATED),
+            )
+        )
+    return rows
 
 
 def _plural(count: int, word: str) -> str:

@@ -16,7 +16,13 @@ from hdslint.reporters.colors import (
     YELLOW,
     paint,
 )
-from hdslint.reporters.summary import count_words, provenance_line, summarize
+from hdslint.reporters.summary import (
+    by_account,
+    count_words,
+    provenance_line,
+    summarize,
+    unmapped_line,
+)
 from hdslint.result import ScanResult
 
 # How much the text report says: "full" (each finding on two lines, with its message, grouped
@@ -95,6 +101,20 @@ def render(
     parts = [f"{s.resources} resources ({s.health_data_resources} with health data)"]
     parts += count_words(s)
     clean = not (s.failed or s.not_evaluated or s.errors)
+    accounts = by_account(result)
+    if accounts:
+        lines.append("By account, subscription or project:")
+        for row in accounts:
+            counts = [f"{row.failed} failed"]
+            if row.to_confirm:
+                counts.append(f"{row.to_confirm} to confirm")
+            counts.append(f"{row.not_evaluated} not evaluated")
+            lines.append(
+                f"  {printable(row.account)}: {row.resources} resources, {', '.join(counts)}"
+            )
+    unmapped = unmapped_line(s)
+    if unmapped is not None:
+        lines.append(printable(unmapped))
     lines.append(paint(provenance_line(result.provenance), DIM, color))
     lines.append(paint(", ".join(parts), BOLD_GREEN if clean else BOLD, color))
     note = f"HDS registry as of {result.registry.as_of}"

@@ -36,6 +36,8 @@ FILE_SOURCES: dict[str, str] = {
 # which of a folder's files a module is made of).
 TERRAFORM_SUFFIXES = (".tf", ".tfvars", ".tf.json", ".tfvars.json", ".tofu", ".tofu.json")
 PEEK_BYTES = 4096
+# Newline-delimited JSON: read when it is a cloud export (a Cloud Asset Inventory export).
+NDJSON_SUFFIXES = (".jsonl", ".ndjson")
 # CloudFormation templates often start with a long Parameters section: look further.
 YAML_PEEK_BYTES = 65536
 
@@ -66,6 +68,15 @@ _K8S_YAML = re.compile(rb"^apiVersion\s*:", re.MULTILINE)
 # az resource list).
 _AZURE_EXPORT = re.compile(rb'"id"\s*:\s*"/subscriptions/[^"]+/providers/', re.IGNORECASE)
 _AZURE_TABLE = re.compile(rb'"columns"\s*:.*"/subscriptions/', re.IGNORECASE | re.DOTALL)
+# Google Cloud Asset Inventory: a full resource name and an asset type (an export, one asset
+# a line, or a search result).
+_CAI_NAME = re.compile(rb'"name"\s*:\s*"//[a-z0-9.-]+\.googleapis\.com/')
+_CAI_TYPE = re.compile(rb'"(?:asset_type|assetType)"\s*:\s*"[a-z0-9.-]+\.googleapis\.com/')
+# AWS Config: configuration items (a snapshot, a history) or advanced-query results (JSON
+# strings, their quotes escaped).
+_CONFIG_ITEMS = re.compile(rb'"(?:base)?[cC]onfigurationItems"\s*:\s*\[')
+_CONFIG_RESULTS = re.compile(rb'"Results"\s*:\s*\[\s*"')
+_CONFIG_TYPE = re.compile(rb'resourceType\\?"\s*:\s*\\?"AWS::')
 
 
 # YAML files that are tools' configuration, never infrastructure: not read, not counted.
@@ -99,6 +110,8 @@ def classify_file(path: Path) -> str | None:
         return "terragrunt-stack"
     if name.endswith(".json"):
         return _sniff_json(path)
+    if name.endswith(NDJSON_SUFFIXES):
+        return "cloud-export" if _is_cloud_export(_peek(path, PEEK_BYTES) or b"") else None
     if name.endswith((".yaml", ".yml", ".template")):
         return _sniff_yaml(path, name)
     return None
@@ -163,7 +176,12 @@ def _is_cloud_export(head: bytes) -> bool:
     # A list of resources (az resource list) or a Resource Graph answer (`data`), never a
     # lone resource or a document that merely names one.
     listing = head.lstrip().startswith(b"[") or b'"data"' in head
-    return listing and bool(_AZURE_EXPORT.search(head) or _AZURE_TABLE.search(head))
+    if listing and bool(_AZURE_EXPORT.search(head) or _AZURE_TABLE.search(head)):
+        return True
+    if _CAI_NAME.search(head) and _CAI_TYPE.search(head):
+        return True
+    config = _CONFIG_ITEMS.search(head) or _CONFIG_RESULTS.search(head)
+    return bool(config and _CONFIG_TYPE.search(head))
 
 
 def file_source(kind: str) -> FileSource | None:

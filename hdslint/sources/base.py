@@ -35,6 +35,9 @@ class SourceResult:
     # Values decided on but never shown: derived from values Terraform marks sensitive
     # (hdslint.sensitive conceals them in every output).
     sensitive: set[str] = field(default_factory=set)
+    # Resource types read from a cloud inventory that the catalogue does not describe (kept
+    # as `other`, holding no data): type -> how many. Listed in the summary, never dropped.
+    unmapped: dict[str, int] = field(default_factory=dict)
     # Hints that change no check (how to map a folder of manifests to its cluster).
     warnings: list[ScanWarning] = field(default_factory=list)
 
@@ -45,6 +48,11 @@ class SourceResult:
         self.plans.extend(other.plans)
         self.sensitive.update(other.sensitive)
         self.warnings.extend(other.warnings)
+        for native, count in other.unmapped.items():
+            self.unmapped[native] = self.unmapped.get(native, 0) + count
+
+    def count_unmapped(self, native: str) -> None:
+        self.unmapped[native] = self.unmapped.get(native, 0) + 1
 
 
 # A field holds a few values; YAML aliases or a hostile plan could make it billions (a

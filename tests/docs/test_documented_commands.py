@@ -40,6 +40,13 @@ INSTALLS = Excluded(
 AZURE_CLI = Excluded(
     "the Azure CLI and an Azure login make the export; tests/sources/exports reads exports"
 )
+GCLOUD = Excluded(
+    "the gcloud CLI and a Google Cloud login make the export; tests/sources/exports reads exports"
+)
+AWS_CONFIG = Excluded(
+    "AWS Config, its delivery channel or aggregator and AWS credentials make the export;"
+    " tests/sources/exports reads exports"
+)
 ORGANIZATION = Excluded(
     "needs an AWS Organization with member accounts and moto's IAM emulation:"
     " tests/sources/aws/test_organization.py runs --org and --accounts"
@@ -150,6 +157,24 @@ EXPECTED: dict[str, int | Excluded] = {
         AZURE_LIVE
     ),
     "hdslint scan azure-resources.json": 1,
+    "gcloud asset export --project=ehr-prod --content-type=resource"
+    " --output-path=gs://ehr-audit/assets.json": GCLOUD,
+    "gcloud storage cp gs://ehr-audit/assets.json gcp-assets.json": GCLOUD,
+    "gcloud asset search-all-resources --scope=projects/ehr-prod --format=json > gcp-assets.json": (
+        GCLOUD
+    ),
+    "hdslint scan gcp-assets.json": 1,
+    "aws configservice deliver-config-snapshot --delivery-channel-name default": AWS_CONFIG,
+    "aws s3 cp s3://config-bucket-111122223333/AWSLogs/111122223333/Config/eu-west-3/2026/12/5/"
+    "ConfigSnapshot/111122223333_Config_eu-west-3_ConfigSnapshot_20261205T080000Z_3f6c1a2e.json.gz"
+    " - | gunzip > config-snapshot.json": AWS_CONFIG,
+    "aws configservice select-aggregate-resource-config --configuration-aggregator-name"
+    ' org-aggregator --expression "SELECT resourceId, resourceName, resourceType, awsRegion,'
+    ' accountId, arn, tags, configuration, supplementaryConfiguration" > aws-config.json': (
+        AWS_CONFIG
+    ),
+    "hdslint scan config-snapshot.json aws-config.json": 1,
+    "hdslint scan aws-config.json": 1,
 }
 
 
@@ -173,6 +198,18 @@ def workspace(root: Path) -> Path:
     shutil.copy(
         ROOT / "tests" / "sources" / "exports" / "azure" / "resource-graph.json",
         root / "azure-resources.json",
+    )
+    shutil.copy(
+        ROOT / "tests" / "sources" / "exports" / "gcp" / "cai-export.json",
+        root / "gcp-assets.json",
+    )
+    shutil.copy(
+        ROOT / "tests" / "sources" / "exports" / "awsconfig" / "config-snapshot.json",
+        root / "config-snapshot.json",
+    )
+    shutil.copy(
+        ROOT / "tests" / "sources" / "exports" / "awsconfig" / "aggregator-query.json",
+        root / "aws-config.json",
     )
     (root / "prod.tfvars").write_text('region = "eu-west-3"\n', "utf-8")
     policy = (ROOT / "policies" / "HDS-LOC-001.yaml").read_text("utf-8")

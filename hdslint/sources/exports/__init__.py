@@ -6,6 +6,10 @@ normalised resources and edges as every other source, through the one catalogue:
 
 - Azure: `az graph query` / the Resource Graph REST answer, and `az resource list`
   (`azure.py`, ARM types mapped by the catalogue's azapi table);
+- Google Cloud: Cloud Asset Inventory exports and `gcloud asset search-all-resources`
+  (`gcp.py`, asset types mapped by exports.yaml's `cai_types`);
+- AWS Config: configuration snapshots, configuration item listings and advanced queries
+  (`awsconfig.py`, CloudFormation types, flows from exports.yaml's `aws_config_types`).
 
 Each reader's entry point is a plain function from the parsed JSON to a `SourceResult`, so
 a live listing that returns the same documents (`hdslint azure`) reads them the same way.
@@ -50,8 +54,8 @@ def read(path: Path, display: str) -> SourceResult:
             errors=[
                 InputError(
                     display,
-                    "not a cloud inventory hdslint reads (an az graph query or az resource"
-                    " list JSON output)",
+                    "not a cloud inventory hdslint reads (az graph query, az resource list,"
+                    " gcloud asset export or search-all-resources, AWS Config)",
                 )
             ]
         )
@@ -60,8 +64,12 @@ def read(path: Path, display: str) -> SourceResult:
 
 def detect(data: Any) -> Reader | None:
     """The reader of a parsed export, by its shape."""
-    from hdslint.sources.exports import azure
+    from hdslint.sources.exports import awsconfig, azure, gcp
 
     if azure.is_azure_export(data):
         return azure.read_export
+    if gcp.is_gcp_export(data):
+        return gcp.read_export
+    if awsconfig.is_config_export(data):
+        return awsconfig.read_export
     return None

@@ -28,7 +28,7 @@ from typing import Any
 from hdslint.catalogue import load, type_info
 from hdslint.geography import normalise_region
 from hdslint.ids import Destination, ResourceKey, UnknownDestination
-from hdslint.model import Edge, InputError, Location, Resource, Unknown, freeze
+from hdslint.model import InputError, Location, Resource, Unknown, freeze
 from hdslint.sources.base import SourceResult, flatten
 from hdslint.sources.exports.files import ExportFile
 from hdslint.sources.flows import flow_edges
@@ -208,15 +208,16 @@ def resources_from_arm(
     for item in items:
         if _is_arm_resource(item):
             by_id.setdefault(item["id"].lower(), item)
-    resources: list[Resource] = []
-    edges: list[Edge] = []
+    result = SourceResult()
     for item in by_id.values():
         resource, reader = _resource(item, by_id, where(item["id"]), source)
-        resources.append(resource)
+        result.resources.append(resource)
         info = type_info(CATALOGUE, GENERIC, PROVIDER, kind=item["type"])
+        if not info.known:
+            result.count_unmapped(resource.type)
         for flow in info.flows:
-            edges.extend(flow_edges(flow, reader, resource.location))
-    return SourceResult(resources=resources, edges=edges)
+            result.edges.extend(flow_edges(flow, reader, resource.location))
+    return result
 
 
 @functools.cache

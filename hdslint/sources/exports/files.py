@@ -34,6 +34,14 @@ class ExportFile:
             index = self._found[key] = _value_lines(self.text, key)
         return index.get(value)
 
+    def line_of_escaped(self, key: str, value: str) -> int | None:
+        """The line of `key` = `value` written inside a JSON string (`\\"arn\\":\\"...\\"`,
+        as AWS Config's query results embed each item), or None."""
+        found = re.search(
+            rf'{re.escape(key)}\\"\s*:\s*\\"{re.escape(json.dumps(value)[1:-1])}\\"', self.text
+        )
+        return self.text.count("\n", 0, found.start()) + 1 if found else None
+
     def location(self, key: str, value: str) -> Location:
         return Location(self.display, self.line_of(key, value))
 
