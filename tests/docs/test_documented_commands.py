@@ -126,6 +126,14 @@ EXPECTED: dict[str, int | Excluded] = {
     " --prepare-from MIRRORS --json accuracy.json": Excluded(
         "a benchmark on 26 public repositories; tests/test_accuracy.py runs its code"
     ),
+    "HDSLINT_TODAY=2026-12-05 .venv/bin/python bench/accuracy.py ~/corpus-acc"
+    " --json accuracy.json": Excluded(
+        "a benchmark on 26 public repositories; tests/test_accuracy.py runs its code"
+    ),
+    "HDSLINT_TODAY=2026-12-05 .venv/bin/python bench/recall.py ~/corpus-acc"
+    " --json recall.json": Excluded(
+        "a measure on 26 public repositories; tests/test_recall.py runs its code"
+    ),
     "HDSLINT_TODAY=2026-12-05 .venv/bin/python bench/sample_findings.py ~/corpus-acc --seed 15"
     " --fail 110 --not-evaluated 30 --keep-reports /tmp/reports"
     " --judged bench/judged-sample.csv --out /tmp/sample.csv": Excluded(
