@@ -16,14 +16,11 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from hdslint import __version__
-from hdslint.atomic import write_text_atomically
+from hdslint.commands.live import save_inventory, write_reports
 from hdslint.commands.scan import (
-    ReportTarget,
     exit_code,
     report_targets,
     require_output_folders,
-    use_color,
-    write_report,
 )
 from hdslint.config import Config, find_config, load_config
 from hdslint.errors import HdslintError
@@ -165,23 +162,10 @@ def run(options: AwsOptions, *, session: Any = None) -> int:
     warn_if_stale(result.registry)
     if options.save is not None:
         _save(collection, options)
-    _write_reports(result, collection, targets, options.color)
+    write_reports(
+        result, targets, options.color, lambda colored: coverage_table(collection, color=colored)
+    )
     return exit_code(result, options.fail_on or config.fail_on or "low")
-
-
-def _write_reports(
-    result: ScanResult, collection: Collection, targets: list[ReportTarget], color: bool | None
-) -> None:
-    """Every report as for `scan`; a text report ends with the coverage table (the other
-    formats carry the same gaps as HDS-EVAL-001 findings)."""
-    from hdslint.reporters import get_reporter
-
-    for target in targets:
-        colored = use_color(target, color)
-        text = get_reporter(target.format).render(result, color=colored)
-        if target.format == "text":
-            text += "\n" + coverage_table(collection, color=colored)
-        write_report(text, target.output)
 
 
 def coverage_table(collection: Collection, *, color: bool) -> str:
@@ -275,12 +259,7 @@ def _save(collection: Collection, options: AwsOptions) -> None:
 
     assert options.save is not None
     text = inventory.dumps(inventory_document(collection, role_arn=options.role_arn))
-    try:
-        write_text_atomically(options.save, text)
-    except OSError as exc:
-        raise HdslintError(
-            f"cannot write the inventory: {exc.strerror or exc}", file=str(options.save)
-        ) from None
+    save_inventory(text, options.save)
 
 
 def iso_utc(moment: dt.datetime) -> str:

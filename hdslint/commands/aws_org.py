@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
 from typing import IO, TYPE_CHECKING, Any
 
 from hdslint import __version__
-from hdslint.atomic import write_text_atomically
+from hdslint.commands.live import save_inventory, write_reports
 from hdslint.errors import HdslintError
 from hdslint.policy import Policy
 from hdslint.registry import Registry
@@ -22,7 +21,6 @@ from hdslint.scan import ScanOptions, ScanResult, evaluate, load_rules, resolve_
 
 if TYPE_CHECKING:
     from hdslint.commands.aws import AwsOptions
-    from hdslint.commands.scan import ReportTarget
     from hdslint.config import Config
     from hdslint.sources.aws.organization import AccountScan, OrganizationCollection
     from hdslint.suppressions.baseline import Baseline
@@ -89,13 +87,10 @@ def run(options: AwsOptions, *, session: Any = None) -> int:
     warn_if_stale(result.registry)
     if options.save is not None:
         text = inventory_text(org, role_name=options.role_name, role_arn=options.role_arn)
-        try:
-            write_text_atomically(options.save, text)
-        except OSError as exc:
-            raise HdslintError(
-                f"cannot write the inventory: {exc.strerror or exc}", file=str(options.save)
-            ) from None
-    _write_reports(result, org, targets, options.color)
+        save_inventory(text, options.save)
+    write_reports(
+        result, targets, options.color, lambda colored: coverage_table(org, color=colored)
+    )
     return exit_code(result, options.fail_on or config.fail_on or "low")
 
 
@@ -226,23 +221,6 @@ def inventory_text(
     from hdslint.sources.inventory import dumps
 
     return dumps(inventory_document(org, role_name=role_name, role_arn=role_arn))
-
-
-def _write_reports(
-    result: ScanResult,
-    org: OrganizationCollection,
-    targets: Sequence[ReportTarget],
-    color: bool | None,
-) -> None:
-    from hdslint.commands.scan import use_color, write_report
-    from hdslint.reporters import get_reporter
-
-    for target in targets:
-        colored = use_color(target, color)
-        text = get_reporter(target.format).render(result, color=colored)
-        if target.format == "text":
-            text += "\n" + coverage_table(org, color=colored)
-        write_report(text, target.output)
 
 
 def coverage_table(org: OrganizationCollection, *, color: bool) -> str:

@@ -15,15 +15,12 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from hdslint.atomic import write_text_atomically
 from hdslint.commands.aws import config_for
+from hdslint.commands.live import check_endpoint, save_inventory, write_reports
 from hdslint.commands.scan import (
-    ReportTarget,
     exit_code,
     report_targets,
     require_output_folders,
-    use_color,
-    write_report,
 )
 from hdslint.errors import HdslintError
 from hdslint.model import Location
@@ -76,29 +73,6 @@ def check_subscriptions(ids: tuple[str, ...]) -> None:
             raise HdslintError(f"--subscriptions {sid}: {problem}")
 
 
-def check_endpoint(endpoint: str | None) -> str:
-    """The Azure Resource Manager endpoint: https (http only on loopback, for a local
-    emulator), a host and nothing else."""
-    if endpoint is None:
-        return PUBLIC_ENDPOINT
-    parts = urlsplit(endpoint)
-    loopback = (parts.hostname or "") in {"127.0.0.1", "localhost", "::1"}
-    if (
-        parts.scheme not in {"https", "http"}
-        or (parts.scheme == "http" and not loopback)
-        or not parts.hostname
-        or parts.path not in {"", "/"}
-        or parts.query
-        or parts.fragment
-        or parts.username
-    ):
-        raise HdslintError(
-            f"--endpoint {endpoint}: not an Azure Resource Manager endpoint"
-            " (https://HOST, e.g. https://management.usgovcloudapi.net)"
-        )
-    return endpoint.rstrip("/")
-
-
 class TerminalProgress:
     """How many subscriptions are read, on a status line."""
 
@@ -124,7 +98,12 @@ def run(options: AzureOptions, *, credential: Any = None, transport: Any = None)
     `transport`: an azure-core HTTP transport (library use and tests)."""
     targets = report_targets(options.formats, options.outputs, os.environ)  # usage first
     check_subscriptions(options.subscriptions)
-    endpoint = check_endpoint(options.endpoint)
+    endpoint = check_endpoint(
+        options.endpoint,
+        default=PUBLIC_ENDPOINT,
+        refusal="not an Azure Resource Manager endpoint"
+        " (https://HOST, e.g. https://management.usgovcloudapi.net)",
+    )
     require_sdk()
     require_output_folders(targets)
     if options.save is not None:
@@ -164,7 +143,7 @@ def run(options: AzureOptions, *, credential: Any = None, transport: Any = None)
     warn_if_stale(result.registry)
     if options.save is not None:
         save(document, options.save)
-    _write_reports(result, collection, targets, options.color)
+    write_reports(result, targets, options.color, lambda _colored: coverage_table(collection))
     return exit_code(result, options.fail_on or config.fail_on or "low")
 
 
@@ -190,28 +169,7 @@ def evaluate_document(document: dict[str, Any], *, endpoint: str, **kwargs: Any)
 def save(document: dict[str, Any], path: Path) -> None:
     import json
 
-    try:
-        write_text_atomically(path, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
-    except OSError as exc:
-        raise HdslintError(
-            f"cannot write the inventory: {exc.strerror or exc}", file=str(path)
-        ) from None
-
-
-def _write_reports(
-    result: ScanResult,
-    collection: AzureCollection,
-    targets: list[ReportTarget],
-    color: bool | None,
-) -> None:
-    from hdslint.reporters import get_reporter
-
-    for target in targets:
-        colored = use_color(target, color)
-        text = get_reporter(target.format).render(result, color=colored)
-        if target.format == "text":
-            text += "\n" + coverage_table(collection)
-        write_report(text, target.output)
+    save_inventory(json.dumps(document, indent=2, ensure_ascii=False) + "\n", path)
 
 
 def coverage_table(collection: AzureCollection) -> str:
