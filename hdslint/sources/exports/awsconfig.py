@@ -20,9 +20,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from hdslint.geography import normalise_region
-from hdslint.ids import Destination, ResourceKey, UnknownDestination
+from hdslint.ids import Destination, ResourceKey
 from hdslint.model import InputError, Location, Resource, Unknown, freeze
 from hdslint.sources.base import SourceResult
+from hdslint.sources.exports.fields import ExportFields
 from hdslint.sources.exports.files import ExportFile
 from hdslint.sources.exports.types import config_type, get, one_flow, walk
 from hdslint.sources.flows import flow_edges, literal_destination
@@ -267,12 +268,13 @@ def _tags(value: Any) -> dict[str, str]:
     return out
 
 
-class ConfigFields:
+class ConfigFields(ExportFields):
     """The `FieldReader` of a configuration item: catalogue paths start at the item
     (`configuration.*`, `supplementaryConfiguration.*`); references are ARNs, or names of the
     same type, resolved among the export's items."""
 
     provider = PROVIDER
+    no_region = "the configuration item gives no region"
 
     def __init__(self, item: Item, key: ResourceKey, region: str | None, index: Index) -> None:
         self.item = item
@@ -286,45 +288,10 @@ class ConfigFields:
             return Unknown(f"{part}: {self.item.missing[part]}")
         return walk(self.item.document, path)
 
-    def values(self, path: str) -> list[Any]:
-        found = self._at(path)
-        return [found] if isinstance(found, Unknown) else found
+    def _find(self, value: Any) -> ResourceKey | None:
+        target = self.index.find(value, self.item)
+        return None if target is None else ResourceKey("", target.id)
 
-    def present(self, path: str) -> bool:
-        found = self._at(path)
-        return isinstance(found, Unknown) or bool(found)
-
-    def subjects(self, path: str) -> list[ResourceKey]:
-        found = self._at(path)
-        if isinstance(found, Unknown):
-            return []
-        out = []
-        for value in found:
-            target = self.index.find(value, self.item)
-            if target is not None:
-                out.append(ResourceKey("", target.id))
-        return out
-
-    def targets(self, path: str) -> list[Destination]:
-        found = self._at(path)
-        if isinstance(found, Unknown):
-            return [UnknownDestination(f"where {path} sends data is not known ({found.reason})")]
-        out: list[Destination] = []
-        for value in found:
-            target = self.index.find(value, self.item)
-            if target is not None:
-                out.append(ResourceKey("", target.id))
-                continue
-            text = str(value)
-            outside = literal_destination(text, PROVIDER) if text.startswith("arn:") else None
-            out.append(
-                outside
-                if outside is not None and outside.region is not None
-                else UnknownDestination(f"{text} is not in the export: its region is not known")
-            )
-        return out
-
-    def own_region(self) -> str | Unknown | None:
-        if self.region is not None:
-            return self.region
-        return Unknown("the configuration item gives no region")
+    def _outside(self, text: str) -> Destination | None:
+        outside = literal_destination(text, PROVIDER) if text.startswith("arn:") else None
+        return outside if outside is not None and outside.region is not None else None

@@ -27,9 +27,10 @@ from typing import Any
 
 from hdslint.catalogue import load, type_info
 from hdslint.geography import normalise_region
-from hdslint.ids import Destination, ResourceKey, UnknownDestination
+from hdslint.ids import ResourceKey
 from hdslint.model import InputError, Location, Resource, Unknown, freeze
 from hdslint.sources.base import SourceResult, flatten
+from hdslint.sources.exports.fields import ExportFields
 from hdslint.sources.exports.files import ExportFile
 from hdslint.sources.flows import flow_edges
 
@@ -295,7 +296,7 @@ def _resource(
     return resource, ArmFields(item, resource.key, region, by_id, missing)
 
 
-class ArmFields:
+class ArmFields(ExportFields):
     """The `FieldReader` of an exported ARM resource: catalogue paths are azapi's
     (`body.<field>`), references are resource ids resolved case-insensitively among the
     export's resources."""
@@ -334,43 +335,14 @@ class ArmFields:
             values = found
         return [one for value in values for one in flatten(value) if one is not None]
 
-    def values(self, path: str) -> list[Any]:
-        found = self._at(path)
-        return [found] if isinstance(found, Unknown) else found
-
-    def present(self, path: str) -> bool:
-        found = self._at(path)
-        return isinstance(found, Unknown) or bool(found)
-
-    def _resolve(self, text: Any) -> ResourceKey | None:
-        if isinstance(text, str) and text.lower() in self.by_id:
-            return ResourceKey("", str(self.by_id[text.lower()]["id"]))
+    def _find(self, value: Any) -> ResourceKey | None:
+        if isinstance(value, str) and value.lower() in self.by_id:
+            return ResourceKey("", str(self.by_id[value.lower()]["id"]))
         return None
 
     def subjects(self, path: str) -> list[ResourceKey]:
-        found = self._at(path)
-        keys = [] if isinstance(found, Unknown) else [self._resolve(v) for v in found]
         # A subject not in the export: the resource that declares the flow stands for it.
-        return [k for k in keys if k is not None] or [self.key]
-
-    def targets(self, path: str) -> list[Destination]:
-        found = self._at(path)
-        if isinstance(found, Unknown):
-            return [UnknownDestination(f"where {path} sends data is not known ({found.reason})")]
-        out: list[Destination] = []
-        for value in found:
-            key = self._resolve(value)
-            out.append(
-                key
-                if key is not None
-                else UnknownDestination(f"{value} is not in the export: its region is not known")
-            )
-        return out
-
-    def own_region(self) -> str | Unknown | None:
-        if self.region is not None:
-            return self.region
-        return Unknown("the export gives no location for it")
+        return super().subjects(path) or [self.key]
 
 
 def _get(mapping: Mapping[str, Any], name: str) -> Any:

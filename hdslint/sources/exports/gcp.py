@@ -21,9 +21,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from hdslint.geography import normalise_region
-from hdslint.ids import Destination, ResourceKey, UnknownDestination
+from hdslint.ids import Destination, ResourceKey
 from hdslint.model import InputError, Location, Resource, Unknown, freeze
 from hdslint.sources.base import SourceResult
+from hdslint.sources.exports.fields import ExportFields
 from hdslint.sources.exports.files import ExportFile
 from hdslint.sources.exports.types import ExportType, export_type, one_flow, walk
 from hdslint.sources.flows import flow_edges, literal_destination
@@ -335,7 +336,7 @@ def _region(asset: Asset, info: ExportType, index: Index) -> tuple[str | None, s
     return None, "the export gives no location for it (nor for its parent)"
 
 
-class CaiFields:
+class CaiFields(ExportFields):
     """The `FieldReader` of an asset: catalogue paths are `resource.data`'s; references are
     resolved among the export's assets."""
 
@@ -352,45 +353,10 @@ class CaiFields:
             return Unknown(self.asset.missing or NO_DATA_EXPORT)
         return walk(self.asset.data, path)
 
-    def values(self, path: str) -> list[Any]:
-        found = self._at(path)
-        return [found] if isinstance(found, Unknown) else found
+    def _find(self, value: Any) -> ResourceKey | None:
+        target = self.index.find(value, self.asset)
+        return None if target is None else ResourceKey("", target.name)
 
-    def present(self, path: str) -> bool:
-        found = self._at(path)
-        return isinstance(found, Unknown) or bool(found)
-
-    def subjects(self, path: str) -> list[ResourceKey]:
-        found = self._at(path)
-        if isinstance(found, Unknown):
-            return []
-        keys = []
-        for value in found:
-            target = self.index.find(value, self.asset)
-            if target is not None:
-                keys.append(ResourceKey("", target.name))
-        return keys
-
-    def targets(self, path: str) -> list[Destination]:
-        found = self._at(path)
-        if isinstance(found, Unknown):
-            return [UnknownDestination(f"where {path} sends data is not known ({found.reason})")]
-        out: list[Destination] = []
-        for value in found:
-            target = self.index.find(value, self.asset)
-            if target is not None:
-                out.append(ResourceKey("", target.name))
-                continue
-            text = str(value)
-            outside = literal_destination(text, PROVIDER)
-            out.append(
-                outside
-                if outside.region is not None
-                else UnknownDestination(f"{text} is not in the export: its region is not known")
-            )
-        return out
-
-    def own_region(self) -> str | Unknown | None:
-        if self.region is not None:
-            return self.region
-        return Unknown("the export gives no location for it")
+    def _outside(self, text: str) -> Destination | None:
+        outside = literal_destination(text, PROVIDER)
+        return outside if outside.region is not None else None
