@@ -107,10 +107,10 @@ def cli(debug: bool) -> None:
     _State.debug = debug
 
 
-def _stack(
-    command: Callable[..., int],
-    options: Sequence[Callable[[Callable[..., int]], Callable[..., int]]],
-) -> Callable[..., int]:
+_Decorator = Callable[[Callable[..., int]], Callable[..., int]]
+
+
+def _stack(command: Callable[..., int], options: Sequence[_Decorator]) -> Callable[..., int]:
     """`options` applied to `command` as if written above it in this order (so listed in its
     help in this order)."""
     for option in reversed(options):
@@ -118,18 +118,43 @@ def _stack(
     return command
 
 
+def _config_option(help: str) -> _Decorator:
+    return click.option("-c", "--config", type=click.Path(path_type=Path), help=help)
+
+
+def _gather(name: str, collect: Callable[[dict[str, Any]], dict[str, Any]]) -> _Decorator:
+    """The command receives as `name` what `collect` makes of its shared options, which it
+    takes out of the keyword arguments click passes."""
+
+    def decorate(command: Callable[..., int]) -> Callable[..., int]:
+        @functools.wraps(command)
+        def gathered(**kwargs: Any) -> int:
+            shared = collect(kwargs)
+            return command(**{name: shared}, **kwargs)
+
+        return gathered
+
+    return decorate
+
+
+def _scan_input_values(kwargs: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "config": kwargs.pop("config"),
+        "cli_vars": _parse_vars(kwargs.pop("variables")),
+        "var_files": list(kwargs.pop("var_files")),
+        "repository_config": not kwargs.pop("no_repo_config"),
+        "allow_checks_off": kwargs.pop("allow_checks_off"),
+    }
+
+
 def _scan_inputs(command: Callable[..., int]) -> Callable[..., int]:
-    """The options shared by `scan`, `baseline` and `report`: what to read and how."""
+    """The options shared by `scan`, `baseline` and `report`: what to read and how. The
+    command receives `paths`, and the others as `inputs`, its `run`'s keyword arguments."""
     return _stack(
-        command,
+        _gather("inputs", _scan_input_values)(command),
         [
             click.argument("paths", nargs=-1, type=str),
-            click.option(
-                "-c",
-                "--config",
-                type=click.Path(path_type=Path),
-                help="Configuration file (default: the nearest .hdslint.yaml upward).",
-            ),
+            _config_option("Configuration file (default: the nearest .hdslint.yaml upward)."),
             click.option(
                 "--no-repo-config",
                 is_flag=True,
@@ -161,7 +186,7 @@ def _scan_inputs(command: Callable[..., int]) -> Callable[..., int]:
     )
 
 
-def _report_options(format_help: str) -> Callable[[Callable[..., int]], Callable[..., int]]:
+def _report_options(format_help: str) -> _Decorator:
     """--format, --output and --fail-on, shared by the commands that report findings."""
 
     def decorate(command: Callable[..., int]) -> Callable[..., int]:
@@ -297,14 +322,10 @@ def _report_options(format_help: str) -> Callable[[Callable[..., int]], Callable
 )
 def scan(
     paths: tuple[str, ...],
+    inputs: dict[str, Any],
     formats: tuple[str, ...],
     outputs: tuple[str, ...],
-    config: Path | None,
-    no_repo_config: bool,
-    allow_checks_off: bool,
     fail_on: str | None,
-    variables: tuple[str, ...],
-    var_files: tuple[Path, ...],
     baseline: Path | None,
     show_suppressed: bool,
     changed: bool,
@@ -330,12 +351,10 @@ def scan(
 
     return run(
         paths=list(paths) if changed else list(paths) or ["."],
+        **inputs,
         formats=formats,
         outputs=outputs,
-        config=config,
         fail_on=fail_on,
-        cli_vars=_parse_vars(variables),
-        var_files=list(var_files),
         color=color,
         baseline=baseline,
         changed=changed,
@@ -352,8 +371,6 @@ def scan(
         severities=severities,
         layout="quiet" if quiet else "compact" if compact else "full",
         progress=not (quiet or no_progress),
-        repository_config=not no_repo_config,
-        allow_checks_off=allow_checks_off,
     )
 
 
@@ -367,38 +384,17 @@ def scan(
     show_default=True,
     help="Baseline file to write.",
 )
-def baseline(
-    paths: tuple[str, ...],
-    config: Path | None,
-    no_repo_config: bool,
-    allow_checks_off: bool,
-    variables: tuple[str, ...],
-    var_files: tuple[Path, ...],
-    output: Path,
-) -> int:
+def baseline(paths: tuple[str, ...], inputs: dict[str, Any], output: Path) -> int:
     """Write the current findings to a baseline file, so later scans run with
     `--baseline FILE` (or `baseline:` in .hdslint.yaml) report only new ones."""
     from hdslint.commands.baseline import run
 
-    return run(
-        paths=list(paths) or ["."],
-        output=output,
-        config=config,
-        cli_vars=_parse_vars(variables),
-        var_files=list(var_files),
-        repository_config=not no_repo_config,
-        allow_checks_off=allow_checks_off,
-    )
+    return run(paths=list(paths) or ["."], **inputs, output=output)
 
 
 @cli.command("validate-policies")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
-    "-c",
-    "--config",
-    type=click.Path(path_type=Path),
-    help="Configuration file (to know whether the shipped policies are loaded).",
-)
+@_config_option("Configuration file (to know whether the shipped policies are loaded).")
 def validate_policies(files: tuple[Path, ...], config: Path | None) -> int:
     """Check custom policy files (or folders of them): YAML, schema, meaning, unique ids."""
     from hdslint.commands.validate_policies import run
@@ -431,11 +427,7 @@ def validate_policies(files: tuple[Path, ...], config: Path | None) -> int:
 )
 def report(
     paths: tuple[str, ...],
-    config: Path | None,
-    no_repo_config: bool,
-    allow_checks_off: bool,
-    variables: tuple[str, ...],
-    var_files: tuple[Path, ...],
+    inputs: dict[str, Any],
     output_format: str,
     output: Path | None,
     baseline: Path | None,
@@ -450,25 +442,16 @@ def report(
 
     return run(
         paths=list(paths) or ["."],
+        **inputs,
         output_format=output_format,
         output=output,
-        config=config,
-        cli_vars=_parse_vars(variables),
-        var_files=list(var_files),
         baseline=baseline,
-        repository_config=not no_repo_config,
-        allow_checks_off=allow_checks_off,
     )
 
 
 @cli.command()
 @click.argument("args", nargs=-1, metavar="[show] [ID]")
-@click.option(
-    "-c",
-    "--config",
-    type=click.Path(path_type=Path),
-    help="Configuration file, to include its policies.",
-)
+@_config_option("Configuration file, to include its policies.")
 def policies(args: tuple[str, ...], config: Path | None) -> int:
     """List the policies, or show one (`policies show ID`) with its rationale."""
     from hdslint.commands.policies import run
@@ -478,12 +461,7 @@ def policies(args: tuple[str, ...], config: Path | None) -> int:
 
 @cli.command()
 @click.argument("args", nargs=-1, metavar="[show] [PROVIDER]")
-@click.option(
-    "-c",
-    "--config",
-    type=click.Path(path_type=Path),
-    help="Configuration file, to include its registry overrides.",
-)
+@_config_option("Configuration file, to include its registry overrides.")
 def registry(args: tuple[str, ...], config: Path | None) -> int:
     """List the HDS registry's providers, or show one (`registry show PROVIDER`) with its
     scope, validity, sources and confidence. Warns when the registry is older than
@@ -493,14 +471,16 @@ def registry(args: tuple[str, ...], config: Path | None) -> int:
     return run(args, config)
 
 
-def _comma_separated(values: Sequence[str]) -> tuple[str, ...]:
-    regions = [r.strip() for item in values for r in item.split(",") if r.strip()]
-    return tuple(dict.fromkeys(regions))
-
-
 # The live commands' shared options that `LiveOptions` takes as they are given.
 _LIVE_FIELDS = ("formats", "outputs", "config", "fail_on", "save", "deadline", "color")
-_Decorator = Callable[[Callable[..., int]], Callable[..., int]]
+
+
+def _live_values(kwargs: dict[str, Any]) -> dict[str, Any]:
+    live = {field: kwargs.pop(field) for field in _LIVE_FIELDS}
+    live["repository_config"] = not kwargs.pop("no_repo_config")
+    quiet, no_progress = kwargs.pop("quiet"), kwargs.pop("no_progress")
+    live["quiet"] = quiet or no_progress
+    return live
 
 
 def _live_options(
@@ -518,27 +498,15 @@ def _live_options(
     arguments of `hdslint.commands.live.LiveOptions`."""
 
     def decorate(command: Callable[..., int]) -> Callable[..., int]:
-        @functools.wraps(command)
-        def gathered(**kwargs: Any) -> int:
-            live = {field: kwargs.pop(field) for field in _LIVE_FIELDS}
-            live["repository_config"] = not kwargs.pop("no_repo_config")
-            quiet, no_progress = kwargs.pop("quiet"), kwargs.pop("no_progress")
-            live["quiet"] = quiet or no_progress
-            return command(live=live, **kwargs)
-
         return _stack(
-            gathered,
+            _gather("live", _live_values)(command),
             [
                 _report_options(
                     "A text report ends with the coverage table. Repeat it for several"
                     f" reports: -f text -f json={name}.json."
                 ),
-                click.option(
-                    "-c",
-                    "--config",
-                    type=click.Path(path_type=Path),
-                    help="Configuration file (default: the nearest .hdslint.yaml upward from"
-                    " here).",
+                _config_option(
+                    "Configuration file (default: the nearest .hdslint.yaml upward from here)."
                 ),
                 click.option(
                     "--no-repo-config",
@@ -670,12 +638,12 @@ def aws(
         command.AwsOptions(
             **live,
             profile=profile,
-            regions=_comma_separated(regions),
+            regions=_parse_ids(regions),
             role_arn=role_arn,
             workers=workers,
             max_attempts=max_attempts,
             organization=organization,
-            accounts=_comma_separated(accounts),
+            accounts=_parse_ids(accounts),
             role_name=role_name,
         )
     )
@@ -714,9 +682,7 @@ def azure(live: dict[str, Any], subscriptions: tuple[str, ...], endpoint: str | 
     from hdslint.commands import azure as command
 
     return command.run(
-        command.AzureOptions(
-            **live, subscriptions=_comma_separated(subscriptions), endpoint=endpoint
-        )
+        command.AzureOptions(**live, subscriptions=_parse_ids(subscriptions), endpoint=endpoint)
     )
 
 
@@ -773,19 +739,16 @@ def gcp(
     return command.run(
         command.GcpOptions(
             **live,
-            organizations=_comma_separated(organizations),
-            folders=_comma_separated(folders),
-            projects=_comma_separated(projects),
+            organizations=_parse_ids(organizations),
+            folders=_parse_ids(folders),
+            projects=_parse_ids(projects),
             endpoint=endpoint,
         )
     )
 
 
-_CONFIG_OPTION = click.option(
-    "-c",
-    "--config",
-    type=click.Path(path_type=Path),
-    help="Configuration file (default: the nearest .hdslint.yaml upward), for its cache keys.",
+_CONFIG_OPTION = _config_option(
+    "Configuration file (default: the nearest .hdslint.yaml upward), for its cache keys."
 )
 
 
