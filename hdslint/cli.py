@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -105,17 +107,54 @@ def cli(debug: bool) -> None:
     _State.debug = debug
 
 
+_Decorator = Callable[[Callable[..., int]], Callable[..., int]]
+
+
+def _stack(command: Callable[..., int], options: Sequence[_Decorator]) -> Callable[..., int]:
+    """`options` applied to `command` as if written above it in this order (so listed in its
+    help in this order)."""
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _config_option(help: str) -> _Decorator:
+    return click.option("-c", "--config", type=click.Path(path_type=Path), help=help)
+
+
+def _gather(name: str, collect: Callable[[dict[str, Any]], dict[str, Any]]) -> _Decorator:
+    """The command receives as `name` what `collect` makes of its shared options, which it
+    takes out of the keyword arguments click passes."""
+
+    def decorate(command: Callable[..., int]) -> Callable[..., int]:
+        @functools.wraps(command)
+        def gathered(**kwargs: Any) -> int:
+            shared = collect(kwargs)
+            return command(**{name: shared}, **kwargs)
+
+        return gathered
+
+    return decorate
+
+
+def _scan_input_values(kwargs: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "config": kwargs.pop("config"),
+        "cli_vars": _parse_vars(kwargs.pop("variables")),
+        "var_files": list(kwargs.pop("var_files")),
+        "repository_config": not kwargs.pop("no_repo_config"),
+        "allow_checks_off": kwargs.pop("allow_checks_off"),
+    }
+
+
 def _scan_inputs(command: Callable[..., int]) -> Callable[..., int]:
-    """The options shared by `scan`, `baseline` and `report`: what to read and how."""
-    for option in reversed(
+    """The options shared by `scan`, `baseline` and `report`: what to read and how. The
+    command receives `paths`, and the others as `inputs`, its `run`'s keyword arguments."""
+    return _stack(
+        _gather("inputs", _scan_input_values)(command),
         [
             click.argument("paths", nargs=-1, type=str),
-            click.option(
-                "-c",
-                "--config",
-                type=click.Path(path_type=Path),
-                help="Configuration file (default: the nearest .hdslint.yaml upward).",
-            ),
+            _config_option("Configuration file (default: the nearest .hdslint.yaml upward)."),
             click.option(
                 "--no-repo-config",
                 is_flag=True,
@@ -143,17 +182,16 @@ def _scan_inputs(command: Callable[..., int]) -> Callable[..., int]:
                 type=click.Path(dir_okay=False, path_type=Path),
                 help="Read Terraform variables from a .tfvars file (like terraform -var-file).",
             ),
-        ]
-    ):
-        command = option(command)
-    return command
+        ],
+    )
 
 
-def _report_options(format_help: str) -> Callable[[Callable[..., int]], Callable[..., int]]:
+def _report_options(format_help: str) -> _Decorator:
     """--format, --output and --fail-on, shared by the commands that report findings."""
 
     def decorate(command: Callable[..., int]) -> Callable[..., int]:
-        for option in reversed(
+        return _stack(
+            command,
             [
                 click.option(
                     "-f",
@@ -181,10 +219,8 @@ def _report_options(format_help: str) -> Callable[[Callable[..., int]], Callable
                     help="Exit 1 when a finding is at or above this severity "
                     "(default: fail_on from the configuration, else low).",
                 ),
-            ]
-        ):
-            command = option(command)
-        return command
+            ],
+        )
 
     return decorate
 
@@ -286,14 +322,10 @@ def _report_options(format_help: str) -> Callable[[Callable[..., int]], Callable
 )
 def scan(
     paths: tuple[str, ...],
+    inputs: dict[str, Any],
     formats: tuple[str, ...],
     outputs: tuple[str, ...],
-    config: Path | None,
-    no_repo_config: bool,
-    allow_checks_off: bool,
     fail_on: str | None,
-    variables: tuple[str, ...],
-    var_files: tuple[Path, ...],
     baseline: Path | None,
     show_suppressed: bool,
     changed: bool,
@@ -319,12 +351,10 @@ def scan(
 
     return run(
         paths=list(paths) if changed else list(paths) or ["."],
+        **inputs,
         formats=formats,
         outputs=outputs,
-        config=config,
         fail_on=fail_on,
-        cli_vars=_parse_vars(variables),
-        var_files=list(var_files),
         color=color,
         baseline=baseline,
         changed=changed,
@@ -341,8 +371,6 @@ def scan(
         severities=severities,
         layout="quiet" if quiet else "compact" if compact else "full",
         progress=not (quiet or no_progress),
-        repository_config=not no_repo_config,
-        allow_checks_off=allow_checks_off,
     )
 
 
@@ -356,38 +384,17 @@ def scan(
     show_default=True,
     help="Baseline file to write.",
 )
-def baseline(
-    paths: tuple[str, ...],
-    config: Path | None,
-    no_repo_config: bool,
-    allow_checks_off: bool,
-    variables: tuple[str, ...],
-    var_files: tuple[Path, ...],
-    output: Path,
-) -> int:
+def baseline(paths: tuple[str, ...], inputs: dict[str, Any], output: Path) -> int:
     """Write the current findings to a baseline file, so later scans run with
     `--baseline FILE` (or `baseline:` in .hdslint.yaml) report only new ones."""
     from hdslint.commands.baseline import run
 
-    return run(
-        paths=list(paths) or ["."],
-        output=output,
-        config=config,
-        cli_vars=_parse_vars(variables),
-        var_files=list(var_files),
-        repository_config=not no_repo_config,
-        allow_checks_off=allow_checks_off,
-    )
+    return run(paths=list(paths) or ["."], **inputs, output=output)
 
 
 @cli.command("validate-policies")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
-    "-c",
-    "--config",
-    type=click.Path(path_type=Path),
-    help="Configuration file (to know whether the shipped policies are loaded).",
-)
+@_config_option("Configuration file (to know whether the shipped policies are loaded).")
 def validate_policies(files: tuple[Path, ...], config: Path | None) -> int:
     """Check custom policy files (or folders of them): YAML, schema, meaning, unique ids."""
     from hdslint.commands.validate_policies import run
@@ -420,11 +427,7 @@ def validate_policies(files: tuple[Path, ...], config: Path | None) -> int:
 )
 def report(
     paths: tuple[str, ...],
-    config: Path | None,
-    no_repo_config: bool,
-    allow_checks_off: bool,
-    variables: tuple[str, ...],
-    var_files: tuple[Path, ...],
+    inputs: dict[str, Any],
     output_format: str,
     output: Path | None,
     baseline: Path | None,
@@ -439,25 +442,16 @@ def report(
 
     return run(
         paths=list(paths) or ["."],
+        **inputs,
         output_format=output_format,
         output=output,
-        config=config,
-        cli_vars=_parse_vars(variables),
-        var_files=list(var_files),
         baseline=baseline,
-        repository_config=not no_repo_config,
-        allow_checks_off=allow_checks_off,
     )
 
 
 @cli.command()
 @click.argument("args", nargs=-1, metavar="[show] [ID]")
-@click.option(
-    "-c",
-    "--config",
-    type=click.Path(path_type=Path),
-    help="Configuration file, to include its policies.",
-)
+@_config_option("Configuration file, to include its policies.")
 def policies(args: tuple[str, ...], config: Path | None) -> int:
     """List the policies, or show one (`policies show ID`) with its rationale."""
     from hdslint.commands.policies import run
@@ -467,12 +461,7 @@ def policies(args: tuple[str, ...], config: Path | None) -> int:
 
 @cli.command()
 @click.argument("args", nargs=-1, metavar="[show] [PROVIDER]")
-@click.option(
-    "-c",
-    "--config",
-    type=click.Path(path_type=Path),
-    help="Configuration file, to include its registry overrides.",
-)
+@_config_option("Configuration file, to include its registry overrides.")
 def registry(args: tuple[str, ...], config: Path | None) -> int:
     """List the HDS registry's providers, or show one (`registry show PROVIDER`) with its
     scope, validity, sources and confidence. Warns when the registry is older than
@@ -482,9 +471,79 @@ def registry(args: tuple[str, ...], config: Path | None) -> int:
     return run(args, config)
 
 
-def _comma_separated(values: Sequence[str]) -> tuple[str, ...]:
-    regions = [r.strip() for item in values for r in item.split(",") if r.strip()]
-    return tuple(dict.fromkeys(regions))
+# The live commands' shared options that `LiveOptions` takes as they are given.
+_LIVE_FIELDS = ("formats", "outputs", "config", "fail_on", "save", "deadline", "color")
+
+
+def _live_values(kwargs: dict[str, Any]) -> dict[str, Any]:
+    live = {field: kwargs.pop(field) for field in _LIVE_FIELDS}
+    live["repository_config"] = not kwargs.pop("no_repo_config")
+    quiet, no_progress = kwargs.pop("quiet"), kwargs.pop("no_progress")
+    live["quiet"] = quiet or no_progress
+    return live
+
+
+def _live_options(
+    name: str,
+    *,
+    inventory: str,
+    default_deadline: str,
+    unread: str,
+    tuning: Sequence[_Decorator] = (),
+) -> _Decorator:
+    """The options every live command (`aws`, `azure`, `gcp`) shares, listed in its help in
+    this order: the reports, the configuration, --save (the inventory holds `inventory`),
+    the progress, the command's own `tuning`, --deadline (`unread`: what is reported as not
+    evaluated) and the colour. The command receives them as `live`, the keyword
+    arguments of `hdslint.commands.live.LiveOptions`."""
+
+    def decorate(command: Callable[..., int]) -> Callable[..., int]:
+        return _stack(
+            _gather("live", _live_values)(command),
+            [
+                _report_options(
+                    "A text report ends with the coverage table. Repeat it for several"
+                    f" reports: -f text -f json={name}.json."
+                ),
+                _config_option(
+                    "Configuration file (default: the nearest .hdslint.yaml upward from here)."
+                ),
+                click.option(
+                    "--no-repo-config",
+                    is_flag=True,
+                    help="Do not look for a .hdslint.yaml upward from here: the defaults, or"
+                    " --config.",
+                ),
+                click.option(
+                    "--save",
+                    type=click.Path(dir_okay=False, path_type=Path),
+                    help=f"Also write the inventory ({inventory}) to FILE, as JSON that"
+                    " `hdslint scan FILE` re-evaluates offline.",
+                ),
+                click.option("-q", "--quiet", is_flag=True, help="No progress on standard error."),
+                click.option(
+                    "--no-progress",
+                    is_flag=True,
+                    help="No progress on standard error (as for scan).",
+                ),
+                *tuning,
+                click.option(
+                    "--deadline",
+                    type=click.IntRange(min=1),
+                    default=None,
+                    metavar="SECONDS",
+                    help=f"Stop reading after this long (default: {default_deadline}); {unread}"
+                    " reported as not evaluated.",
+                ),
+                click.option(
+                    "--color/--no-color",
+                    default=None,
+                    help="Colour the text output (default: on a terminal).",
+                ),
+            ],
+        )
+
+    return decorate
 
 
 @cli.command()
@@ -524,52 +583,26 @@ def _comma_separated(values: Sequence[str]) -> tuple[str, ...]:
     help="With --org or --accounts: the role to assume in each account"
     " (arn:aws:iam::ACCOUNT:role/NAME).",
 )
-@_report_options(
-    "A text report ends with the coverage table. Repeat it for several reports:"
-    " -f text -f json=aws.json."
-)
-@click.option(
-    "-c",
-    "--config",
-    type=click.Path(path_type=Path),
-    help="Configuration file (default: the nearest .hdslint.yaml upward from here).",
-)
-@click.option(
-    "--no-repo-config",
-    is_flag=True,
-    help="Do not look for a .hdslint.yaml upward from here: the defaults, or --config.",
-)
-@click.option(
-    "--save",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Also write the inventory (resources, data flows, coverage) to FILE, as JSON "
-    "that `hdslint scan FILE` re-evaluates offline.",
-)
-@click.option("-q", "--quiet", is_flag=True, help="No progress on standard error.")
-@click.option("--no-progress", is_flag=True, help="No progress on standard error (as for scan).")
-@click.option(
-    "--workers",
-    type=click.IntRange(1, 128),
-    default=16,
-    show_default=True,
-    help="API calls in flight at once.",
-)
-@click.option(
-    "--max-attempts",
-    type=click.IntRange(1, 20),
-    default=None,
-    help="Attempts per API call, retries included (default: AWS_MAX_ATTEMPTS, else 4).",
-)
-@click.option(
-    "--deadline",
-    type=click.IntRange(min=1),
-    default=None,
-    metavar="SECONDS",
-    help="Stop reading after this long (default: 1800, half an hour); what is not read by"
-    " then is reported as not evaluated.",
-)
-@click.option(
-    "--color/--no-color", default=None, help="Colour the text output (default: on a terminal)."
+@_live_options(
+    "aws",
+    inventory="resources, data flows, coverage",
+    default_deadline="1800, half an hour",
+    unread="what is not read by then is",
+    tuning=[
+        click.option(
+            "--workers",
+            type=click.IntRange(1, 128),
+            default=16,
+            show_default=True,
+            help="API calls in flight at once.",
+        ),
+        click.option(
+            "--max-attempts",
+            type=click.IntRange(1, 20),
+            default=None,
+            help="Attempts per API call, retries included (default: AWS_MAX_ATTEMPTS, else 4).",
+        ),
+    ],
 )
 @click.option(
     "--iam-policy",
@@ -577,24 +610,15 @@ def _comma_separated(values: Sequence[str]) -> tuple[str, ...]:
     help="Print the read-only IAM policy the scan needs, and exit.",
 )
 def aws(
+    live: dict[str, Any],
     profile: str | None,
     regions: tuple[str, ...],
     role_arn: str | None,
     organization: bool,
     accounts: tuple[str, ...],
     role_name: str | None,
-    formats: tuple[str, ...],
-    outputs: tuple[str, ...],
-    config: Path | None,
-    no_repo_config: bool,
-    fail_on: str | None,
-    save: Path | None,
-    quiet: bool,
-    no_progress: bool,
     workers: int,
     max_attempts: int | None,
-    deadline: int | None,
-    color: bool | None,
     iam_policy: bool,
 ) -> int:
     """Scan a live AWS account, read-only, in every enabled region.
@@ -612,22 +636,14 @@ def aws(
         return command.print_iam_policy()
     return command.run(
         command.AwsOptions(
+            **live,
             profile=profile,
-            regions=_comma_separated(regions),
+            regions=_parse_ids(regions),
             role_arn=role_arn,
-            formats=formats,
-            outputs=outputs,
-            config=config,
-            repository_config=not no_repo_config,
-            fail_on=fail_on,
-            save=save,
-            quiet=quiet or no_progress,
             workers=workers,
             max_attempts=max_attempts,
-            deadline=deadline,
-            color=color,
             organization=organization,
-            accounts=_comma_separated(accounts),
+            accounts=_parse_ids(accounts),
             role_name=role_name,
         )
     )
@@ -647,54 +663,13 @@ def aws(
     help="Azure Resource Manager endpoint (default: https://management.azure.com; e.g."
     " https://management.usgovcloudapi.net for a sovereign cloud).",
 )
-@_report_options(
-    "A text report ends with the coverage table. Repeat it for several reports:"
-    " -f text -f json=azure.json."
+@_live_options(
+    "azure",
+    inventory="the Resource Graph answer, every page, with which subscriptions were read",
+    default_deadline="900",
+    unread="subscriptions not read by then are",
 )
-@click.option(
-    "-c",
-    "--config",
-    type=click.Path(path_type=Path),
-    help="Configuration file (default: the nearest .hdslint.yaml upward from here).",
-)
-@click.option(
-    "--no-repo-config",
-    is_flag=True,
-    help="Do not look for a .hdslint.yaml upward from here: the defaults, or --config.",
-)
-@click.option(
-    "--save",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Also write the inventory (the Resource Graph answer, every page, with which"
-    " subscriptions were read) to FILE, as JSON that `hdslint scan FILE` re-evaluates offline.",
-)
-@click.option("-q", "--quiet", is_flag=True, help="No progress on standard error.")
-@click.option("--no-progress", is_flag=True, help="No progress on standard error (as for scan).")
-@click.option(
-    "--deadline",
-    type=click.IntRange(min=1),
-    default=None,
-    metavar="SECONDS",
-    help="Stop reading after this long (default: 900); subscriptions not read by then are"
-    " reported as not evaluated.",
-)
-@click.option(
-    "--color/--no-color", default=None, help="Colour the text output (default: on a terminal)."
-)
-def azure(
-    subscriptions: tuple[str, ...],
-    endpoint: str | None,
-    formats: tuple[str, ...],
-    outputs: tuple[str, ...],
-    config: Path | None,
-    no_repo_config: bool,
-    fail_on: str | None,
-    save: Path | None,
-    quiet: bool,
-    no_progress: bool,
-    deadline: int | None,
-    color: bool | None,
-) -> int:
+def azure(live: dict[str, Any], subscriptions: tuple[str, ...], endpoint: str | None) -> int:
     """Scan live Azure subscriptions, read-only, through Resource Graph.
 
     Lists every subscription the credential can read (or --subscriptions), reads their
@@ -707,19 +682,7 @@ def azure(
     from hdslint.commands import azure as command
 
     return command.run(
-        command.AzureOptions(
-            subscriptions=_comma_separated(subscriptions),
-            endpoint=endpoint,
-            formats=formats,
-            outputs=outputs,
-            config=config,
-            repository_config=not no_repo_config,
-            fail_on=fail_on,
-            save=save,
-            quiet=quiet or no_progress,
-            deadline=deadline,
-            color=color,
-        )
+        command.AzureOptions(**live, subscriptions=_parse_ids(subscriptions), endpoint=endpoint)
     )
 
 
@@ -750,55 +713,18 @@ def azure(
     metavar="URL",
     help="Cloud Asset API endpoint (default: https://cloudasset.googleapis.com).",
 )
-@_report_options(
-    "A text report ends with the coverage table. Repeat it for several reports:"
-    " -f text -f json=gcp.json."
-)
-@click.option(
-    "-c",
-    "--config",
-    type=click.Path(path_type=Path),
-    help="Configuration file (default: the nearest .hdslint.yaml upward from here).",
-)
-@click.option(
-    "--no-repo-config",
-    is_flag=True,
-    help="Do not look for a .hdslint.yaml upward from here: the defaults, or --config.",
-)
-@click.option(
-    "--save",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Also write the inventory (the assets of every scope, with which scopes were read)"
-    " to FILE, as JSON that `hdslint scan FILE` re-evaluates offline.",
-)
-@click.option("-q", "--quiet", is_flag=True, help="No progress on standard error.")
-@click.option("--no-progress", is_flag=True, help="No progress on standard error (as for scan).")
-@click.option(
-    "--deadline",
-    type=click.IntRange(min=1),
-    default=None,
-    metavar="SECONDS",
-    help="Stop reading after this long (default: 900); scopes not read by then are"
-    " reported as not evaluated.",
-)
-@click.option(
-    "--color/--no-color", default=None, help="Colour the text output (default: on a terminal)."
+@_live_options(
+    "gcp",
+    inventory="the assets of every scope, with which scopes were read",
+    default_deadline="900",
+    unread="scopes not read by then are",
 )
 def gcp(
+    live: dict[str, Any],
     organizations: tuple[str, ...],
     folders: tuple[str, ...],
     projects: tuple[str, ...],
     endpoint: str | None,
-    formats: tuple[str, ...],
-    outputs: tuple[str, ...],
-    config: Path | None,
-    no_repo_config: bool,
-    fail_on: str | None,
-    save: Path | None,
-    quiet: bool,
-    no_progress: bool,
-    deadline: int | None,
-    color: bool | None,
 ) -> int:
     """Scan live Google Cloud, read-only, through Cloud Asset Inventory.
 
@@ -812,28 +738,17 @@ def gcp(
 
     return command.run(
         command.GcpOptions(
-            organizations=_comma_separated(organizations),
-            folders=_comma_separated(folders),
-            projects=_comma_separated(projects),
+            **live,
+            organizations=_parse_ids(organizations),
+            folders=_parse_ids(folders),
+            projects=_parse_ids(projects),
             endpoint=endpoint,
-            formats=formats,
-            outputs=outputs,
-            config=config,
-            repository_config=not no_repo_config,
-            fail_on=fail_on,
-            save=save,
-            quiet=quiet or no_progress,
-            deadline=deadline,
-            color=color,
         )
     )
 
 
-_CONFIG_OPTION = click.option(
-    "-c",
-    "--config",
-    type=click.Path(path_type=Path),
-    help="Configuration file (default: the nearest .hdslint.yaml upward), for its cache keys.",
+_CONFIG_OPTION = _config_option(
+    "Configuration file (default: the nearest .hdslint.yaml upward), for its cache keys."
 )
 
 
