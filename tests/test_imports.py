@@ -130,10 +130,6 @@ EXCEPTIONS: dict[tuple[str, str], str] = {
     ("hdslint.sources.exports.detect", "hdslint.sources.exports.gcp"): "not yet moved",
     ("hdslint.sources.exports.detect", "hdslint.sources.exports.gcpinventory"): "not yet moved",
     (
-        "hdslint.sources.terraform.evaluate.Evaluator.run_root",
-        "hdslint.sources.terraform.functions",
-    ): "not yet moved",
-    (
         "hdslint.sources.terraform.evaluate.parse_cli_value",
         "hdslint.sources.terraform.hcl",
     ): "not yet moved",
