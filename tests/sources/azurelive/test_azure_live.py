@@ -538,10 +538,10 @@ def test_without_the_extra_it_says_what_to_install(
 def test_progress_says_how_many_subscriptions_are_queried() -> None:
     import io
 
-    from hdslint.commands.azure import TerminalProgress
+    from hdslint.commands.azure import terminal_progress
 
     stream = io.StringIO()
-    progress = TerminalProgress(stream)
+    progress = terminal_progress(stream)
     progress(3, 3, 1200)
     assert stream.getvalue().startswith(
         "\rhdslint azure: 3/3 subscriptions queried, 1200 resources ("
