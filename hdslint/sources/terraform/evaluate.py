@@ -23,9 +23,10 @@ from hdslint.ids import Outside, ResourceKey, UnknownDestination, instance_suffi
 from hdslint.limits import inside_allowed
 from hdslint.model import Edge, InputError, Location, Resource, Unknown, freeze
 from hdslint.redaction import is_secret_key, redact_values
-from hdslint.sources.terraform import budget
+from hdslint.sources.terraform import budget, hcl
 from hdslint.sources.terraform.expr import Scope, evaluate, traced
 from hdslint.sources.terraform.flows import FlowReader
+from hdslint.sources.terraform.functions import FILE_ROOTS
 from hdslint.sources.terraform.hcl import Body
 from hdslint.sources.terraform.instance import EMPTY_SCOPE, ModuleInstance
 from hdslint.sources.terraform.loader import Block, ModuleDir, is_local_source
@@ -135,8 +136,6 @@ class Evaluator:
         self, mod: ModuleDir, unit_inputs: Mapping[str, Any] | Unknown | None = None
     ) -> None:
         """Evaluate `mod` as a root module; a Terragrunt unit gives its `inputs`."""
-        from hdslint.sources.terraform.functions import FILE_ROOTS
-
         self.scope = mod.display
         # file() and friends read below the root module (and the working folder), nowhere
         # else: a configuration cannot make hdslint read /etc/passwd or ~/.aws.
@@ -497,8 +496,6 @@ def parse_cli_value(text: str) -> Any:
     """A -var / TF_VAR_ value: a string, unless it reads as an HCL literal collection."""
     stripped = text.strip()
     if stripped[:1] in ("[", "{"):
-        from hdslint.sources.terraform import hcl
-
         try:
             body = hcl.parse(f"v = {stripped}\n")
             return evaluate(body["attrs"]["v"][0], EMPTY_SCOPE)

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from hdslint import saferegex
+from hdslint import saferegex, yamlio
 from hdslint.files import current as file_access
 from hdslint.model import Unknown
 from hdslint.sources.terraform import budget
@@ -370,8 +370,6 @@ def _fn_fileset(base: str, pattern: str) -> list[str]:
 
 
 def _fn_yamldecode(text: str) -> Any:
-    from hdslint import yamlio
-
     return yamlio.load(text)
 
 
