@@ -22,11 +22,11 @@ from typing import Any
 from hdslint.geography import normalise_region
 from hdslint.ids import Destination, ResourceKey
 from hdslint.model import InputError, Location, Resource, Unknown, freeze
-from hdslint.sources.base import SourceResult
+from hdslint.sources.base import MAX_FIELD_VALUES, SourceResult, flatten
 from hdslint.sources.exports.fields import ExportFields
 from hdslint.sources.exports.files import ExportFile
-from hdslint.sources.exports.types import config_type, get, one_flow, walk
-from hdslint.sources.flows import flow_edges, literal_destination
+from hdslint.sources.exports.types import config_type, get, one_flow
+from hdslint.sources.flows import flow_edges, flow_path_keys, literal_destination
 
 PROVIDER = "aws"
 ITEM_LISTS = ("configurationItems", "baseConfigurationItems")
@@ -60,12 +60,16 @@ def config_items(data: Any) -> list[Any] | None:
 
 
 def _parse(value: Any) -> Any:
-    if not isinstance(value, str):
-        return value
-    try:
-        return json.loads(value)
-    except ValueError:
-        return value
+    """A JSON string's value; Config writes some values twice encoded (a snapshot's
+    AccessControlList), so a string that decodes to a JSON string is decoded once more."""
+    for _ in range(2):
+        if not isinstance(value, str):
+            return value
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return value
+    return value
 
 
 def _type(item: Mapping[str, Any]) -> Any:
@@ -239,11 +243,73 @@ def resources_from_config(
         result.resources.append(resource)
         if not info.known:
             result.count_unmapped(item.resource_type)
-        reader = ConfigFields(item, resource.key, region, index)
+        reader = ConfigFields(item, resource.key, region, index, _unconfirmed(info.flows))
         for flow in info.flows:
             result.edges.extend(flow_edges(flow, reader, resource.location))
     result.edges = one_flow(result.edges)
     return result
+
+
+def _unconfirmed(flows: Sequence[Mapping[str, Any]]) -> frozenset[str]:
+    """The field paths of the flows no public example or schema of AWS Config confirms."""
+    return frozenset(
+        flow[key]
+        for flow in flows
+        if flow.get("confidence") == "unconfirmed"
+        for key in flow_path_keys()
+        if key in flow
+    )
+
+
+def read_path(document: Mapping[str, Any], path: str) -> list[Any] | Unknown:
+    """The values at a catalogue path of a configuration item, or why they cannot be read.
+
+    As `walk`, with what Config writes: values that are JSON strings are decoded, maps keyed
+    by id walked as lists (`name[]`). A value of the path that is neither an object nor JSON
+    (a string Config did not encode, a number) is unreadable, and so is an entry of the
+    path's last list that lacks the field after it (a replication rule without its
+    destination): an Unknown naming the field, never an empty answer."""
+    parts = path.split(".")
+    last_list = max((i for i, part in enumerate(parts) if part.endswith("[]")), default=-1)
+    values: list[Any] = [document]
+    for number, raw in enumerate(parts):
+        name = raw.removesuffix("[]")
+        found: list[Any] = []
+        for value in values:
+            for raw_one in flatten(value):
+                one = _parse(raw_one)
+                if one is None:
+                    continue
+                if not isinstance(one, Mapping):
+                    where = ".".join(parts[:number])
+                    return Unknown(
+                        f"{where} is not readable ({_kind(one)} where an object was expected)"
+                    )
+                child = _parse(get(one, name))
+                if child is None:
+                    if number > last_list >= 0:
+                        entry = ".".join(parts[: last_list + 1])
+                        rest = ".".join(parts[last_list + 1 :])
+                        return Unknown(f"an entry of {entry} has no {rest}")
+                    continue
+                if raw.endswith("[]") and isinstance(child, Mapping):
+                    found.extend(child.values())
+                else:
+                    found.append(child)
+            if len(found) > MAX_FIELD_VALUES:
+                break
+        values = found
+    return [one for value in values for one in flatten(value) if one is not None]
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, str):
+        return "text that is not JSON"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    return type(value).__name__
 
 
 def _region(item: Item) -> tuple[str | None, str | None]:
@@ -276,17 +342,32 @@ class ConfigFields(ExportFields):
     provider = PROVIDER
     no_region = "the configuration item gives no region"
 
-    def __init__(self, item: Item, key: ResourceKey, region: str | None, index: Index) -> None:
+    def __init__(
+        self,
+        item: Item,
+        key: ResourceKey,
+        region: str | None,
+        index: Index,
+        unconfirmed: frozenset[str] = frozenset(),
+    ) -> None:
         self.item = item
         self.key = key
         self.region = region
         self.index = index
+        self.unconfirmed = unconfirmed
 
     def _at(self, path: str) -> list[Any] | Unknown:
         part = path.split(".", 1)[0].removesuffix("[]")
         if part in self.item.missing:
             return Unknown(f"{part}: {self.item.missing[part]}")
-        return walk(self.item.document, path)
+        found = read_path(self.item.document, path)
+        if found == [] and path in self.unconfirmed:
+            # Where Config records this is not documented: its absence says nothing.
+            return Unknown(
+                f"the configuration item has no {path}, a field no published example of AWS"
+                " Config shows"
+            )
+        return found
 
     def _find(self, value: Any) -> ResourceKey | None:
         target = self.index.find(value, self.item)

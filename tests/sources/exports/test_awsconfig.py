@@ -18,6 +18,8 @@ from tests.conftest import ROOT
 
 HERE = ROOT / "tests" / "sources" / "exports" / "awsconfig"
 A, B = "111122223333", "444455556666"
+DB_CREDENTIALS = f"arn:aws:secretsmanager:eu-west-3:{A}:secret:ehr/db-credentials-Xy12Ab"
+API_KEY = f"arn:aws:secretsmanager:eu-west-3:{A}:secret:ehr/api-key-Cd34Ef"
 
 
 def scan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *names: str) -> ScanResult:
@@ -46,6 +48,10 @@ def test_configuration_snapshot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
         # Replication to a bucket the snapshot does not hold: where it is is not known.
         # (Reported once: HDS-FLOW-002 does not repeat it.)
         ("HDS-FLOW-001", "not_evaluated", "arn:aws:s3:::ehr-exports", 1),
+        # Where Config records a secret's replicas is not documented: a record without the
+        # field is not evaluated, one with it is judged.
+        ("HDS-FLOW-001", "not_evaluated", API_KEY, 1),
+        ("HDS-FLOW-001", "fail", DB_CREDENTIALS, 1),
     ]
     edges = {(e.source.id, e.kind, e.target) for e in result.graph.edges}
     assert edges == {
@@ -66,6 +72,16 @@ def test_configuration_snapshot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
             f"arn:aws:rds:eu-west-3:{A}:db:ehr-db",
             EdgeKind.REPLICATES_TO,
             Outside("aws", "us-east-1", f"arn:aws:rds:us-east-1:{A}:db:ehr-db-virginia"),
+        ),
+        (DB_CREDENTIALS, EdgeKind.REPLICATES_TO, Outside("aws", "us-east-1")),
+        (
+            API_KEY,
+            EdgeKind.REPLICATES_TO,
+            UnknownDestination(
+                "the destination region is not known (the configuration item has no"
+                " configuration.ReplicationStatus[].Region, a field no published example of"
+                " AWS Config shows)"
+            ),
         ),
     }
 
@@ -97,7 +113,7 @@ def test_what_the_snapshot_says_of_each_resource(
     group = by_id[f"arn:aws:ec2:eu-west-3:{A}:security-group/sg-0f1e2d3c4b5a69788"]
     assert (group.category, group.is_data_store) == ("other", False)
     assert "arn:aws:s3:::ehr-old-exports" not in by_id
-    assert len(by_id) == 8
+    assert len(by_id) == 10
 
 
 def test_aggregator_query_across_accounts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -183,3 +199,173 @@ def test_a_page_and_bad_items_are_input_errors(
         "page.json: item 5 is not an AWS Config configuration item (a resourceType and a"
         " resourceId)",
     ]
+
+
+def _bucket(name: str, supplementary: dict[str, object]) -> dict[str, object]:
+    return {
+        "resourceType": "AWS::S3::Bucket",
+        "resourceId": name,
+        "resourceName": name,
+        "ARN": f"arn:aws:s3:::{name}",
+        "awsRegion": "eu-west-3",
+        "awsAccountId": A,
+        "configuration": {"name": name},
+        "supplementaryConfiguration": supplementary,
+    }
+
+
+def _targets(items: list[dict[str, object]]) -> list[tuple[str, object]]:
+    return [(e.source.id, e.target) for e in resources_from_config(items).edges]
+
+
+def test_replication_written_as_config_writes_it() -> None:
+    # The shape of cloud-custodian's tests/data/config/s3-rep-and-notify.json: each
+    # supplementary value a JSON string, the rules a map keyed by rule id.
+    rules = {
+        "roleARN": f"arn:aws:iam::{A}:role/s3-replication",
+        "rules": {
+            "to-paris": {
+                "prefix": "",
+                "status": "Enabled",
+                "destinationConfig": {
+                    "Account": A,
+                    "bucketARN": "arn:aws:s3:::lab-copy",
+                    "storageClass": None,
+                },
+            }
+        },
+    }
+    source = _bucket("lab", {"BucketReplicationConfiguration": json.dumps(rules)})
+    # The same, written twice encoded (as Config writes a snapshot's AccessControlList).
+    twice = _bucket("lab-2", {"BucketReplicationConfiguration": json.dumps(json.dumps(rules))})
+    copy = _bucket("lab-copy", {})
+    assert _targets([source, twice, copy]) == [
+        ("arn:aws:s3:::lab", ResourceKey("", "arn:aws:s3:::lab-copy")),
+        ("arn:aws:s3:::lab-2", ResourceKey("", "arn:aws:s3:::lab-copy")),
+    ]
+
+
+def test_an_unreadable_replication_field_is_not_evaluated(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    garbled = _bucket("lab-garbled", {"BucketReplicationConfiguration": "{rules: to-virginia"})
+    no_destination = _bucket(
+        "lab-no-destination",
+        {"BucketReplicationConfiguration": {"rules": {"r1": {"status": "Enabled"}}}},
+    )
+    (tmp_path / "items.json").write_text(
+        json.dumps({"configurationItems": [garbled, no_destination]}, indent=1)
+    )
+    monkeypatch.chdir(tmp_path)
+    result = run_scan(ScanOptions(paths=["items.json"], env={}))
+    assert [
+        (f.policy_id, f.status.value, f.resource.id, f.location.line, f.message)
+        for f in result.findings
+    ] == [
+        (
+            "HDS-FLOW-001",
+            "not_evaluated",
+            "arn:aws:s3:::lab-garbled",
+            7,
+            "could not be checked: replicates to a destination that is not known: where"
+            " supplementaryConfiguration.BucketReplicationConfiguration.rules[]"
+            ".destinationConfig.bucketARN sends data is not known"
+            " (supplementaryConfiguration.BucketReplicationConfiguration is not readable"
+            " (text that is not JSON where an object was expected))",
+        ),
+        (
+            "HDS-FLOW-001",
+            "not_evaluated",
+            "arn:aws:s3:::lab-no-destination",
+            21,
+            "could not be checked: replicates to a destination that is not known: where"
+            " supplementaryConfiguration.BucketReplicationConfiguration.rules[]"
+            ".destinationConfig.bucketARN sends data is not known (an entry of"
+            " supplementaryConfiguration.BucketReplicationConfiguration.rules[] has no"
+            " destinationConfig.bucketARN)",
+        ),
+    ]
+
+
+def test_a_bucket_without_replication_has_none() -> None:
+    # Config writes no BucketReplicationConfiguration for a bucket that has none
+    # (cloud-custodian's tests/data/config/s3.json): nothing to check, nothing unknown.
+    plain = _bucket("lab", {"BucketVersioningConfiguration": '{"status":"Off"}'})
+    assert _targets([plain]) == []
+
+
+def test_backup_copies_and_replicated_automated_backups() -> None:
+    plan = {
+        "resourceType": "AWS::Backup::BackupPlan",
+        "resourceId": "0f1e2d3c-plan",
+        "resourceName": "ehr-daily",
+        "ARN": f"arn:aws:backup:eu-west-3:{A}:backup-plan:0f1e2d3c-plan",
+        "awsRegion": "eu-west-3",
+        "awsAccountId": A,
+        "configuration": {
+            "BackupPlan": {
+                "BackupPlanName": "ehr-daily",
+                "BackupPlanRule": [
+                    {"RuleName": "daily", "TargetBackupVault": "ehr-vault"},
+                    {
+                        "RuleName": "offsite",
+                        "TargetBackupVault": "ehr-vault",
+                        "CopyActions": [
+                            {
+                                "DestinationBackupVaultArn": (
+                                    f"arn:aws:backup:us-west-2:{A}:backup-vault:ehr-offsite"
+                                )
+                            }
+                        ],
+                    },
+                ],
+            }
+        },
+    }
+    db = {
+        "resourceType": "AWS::RDS::DBInstance",
+        "resourceId": "db-ABC",
+        "resourceName": "ehr-db",
+        "ARN": f"arn:aws:rds:eu-west-3:{A}:db:ehr-db",
+        "awsRegion": "eu-west-3",
+        "awsAccountId": A,
+        "configuration": {
+            "readReplicaDBInstanceIdentifiers": [],
+            "dBInstanceAutomatedBackupsReplications": [
+                {
+                    "dBInstanceAutomatedBackupsArn": (
+                        f"arn:aws:rds:eu-central-1:{A}:auto-backup:ab-7skq4oa2uqfen3jxrzc6wyt5lm"
+                    )
+                }
+            ],
+        },
+    }
+    assert [(e.source.id, e.kind, e.target) for e in resources_from_config([plan, db]).edges] == [
+        (
+            plan["ARN"],
+            EdgeKind.COPIES_TO,
+            Outside("aws", "us-west-2", f"arn:aws:backup:us-west-2:{A}:backup-vault:ehr-offsite"),
+        ),
+        (
+            db["ARN"],
+            EdgeKind.BACKS_UP_TO,
+            Outside(
+                "aws",
+                "eu-central-1",
+                f"arn:aws:rds:eu-central-1:{A}:auto-backup:ab-7skq4oa2uqfen3jxrzc6wyt5lm",
+            ),
+        ),
+    ]
+
+
+def test_every_config_field_path_says_where_it_was_confirmed() -> None:
+    from hdslint import catalogue
+
+    docs = (ROOT / "docs" / "cloud-exports.md").read_text("utf-8")
+    for native_type, entry in catalogue.load("exports")["aws_config_types"].items():
+        for flow in entry["flows"]:
+            assert flow["confidence"] in ("documented", "unconfirmed"), native_type
+            assert flow["source"], native_type
+            path = flow.get("to") or flow.get("region")
+            # The docs' table lists each path with its confidence.
+            assert f"| `{native_type}` | `{path}` | {flow['confidence']} |" in docs, path

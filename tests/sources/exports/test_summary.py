@@ -52,7 +52,7 @@ def test_the_text_summary_counts_findings_by_account(result: ScanResult) -> None
     start = lines.index("By account, subscription or project:")
     assert lines[start + 1 : start + 4] == [
         f"  {AZURE}: 10 resources, 3 failed, 6 to confirm, 0 not evaluated",
-        "  111122223333: 8 resources, 1 failed, 1 not evaluated",
+        "  111122223333: 10 resources, 2 failed, 2 not evaluated",
         "  projects/418305112233: 14 resources, 4 failed, 6 to confirm, 0 not evaluated",
     ]
     doc = json_report.document(result)
@@ -64,7 +64,7 @@ def test_the_auditors_report_groups_findings_by_account(result: ScanResult) -> N
     report = build_report(result)
     assert report.accounts == (
         AccountRow(AZURE, 10, 7, 3, 6, 0),
-        AccountRow("111122223333", 8, 5, 1, 0, 1),
+        AccountRow("111122223333", 10, 7, 2, 0, 2),
         AccountRow("projects/418305112233", 14, 9, 4, 6, 0),
     )
     assert [row.account for row in report.findings] == [
@@ -72,13 +72,14 @@ def test_the_auditors_report_groups_findings_by_account(result: ScanResult) -> N
         AZURE,
         AZURE,
         "111122223333",
+        "111122223333",
         *["projects/418305112233"] * 4,
     ]
     page = render_markdown(report)
     assert (
         "| Account | Resources | With health data | Failed | To confirm | Not evaluated |" in page
     )
-    assert "| `111122223333` | 8 | 5 | 1 | 0 | 1 |" in page
+    assert "| `111122223333` | 10 | 7 | 2 | 0 | 2 |" in page
     assert "| Severity | Policy | Account | Resource | Location | Message | Evidence |" in page
 
 
