@@ -11,8 +11,16 @@ sees one consistent picture.
 The log is what report replay (hdslint.replay) checks: every observation is made again, and
 a report is replayed only when every one gives the same answer.
 
+A scan's `FileAccess` is also its confinement: it holds the scan's `ReadLimits` (the folders
+it may read, symlinks resolved, and the largest file it parses), and refuses every read and
+listing of a path outside those folders (`OutsideRoots`), answering every question about one
+as about nothing there. No reader has to remember to check: a path an input names cannot
+make hdslint read outside the scanned folders. Whether a path is inside is decided from
+recorded observations (its folder's real path, whether it is a symlink and where to), so a
+report replayed is one whose refusals would be the same.
+
 The scan's `FileAccess` is installed for the scan's duration (`using`); `current()` is the
-one in use (outside a scan: one that records nothing).
+one in use (outside a scan: one that records nothing and confines nothing).
 """
 
 from __future__ import annotations
@@ -31,6 +39,34 @@ from pathlib import Path
 # An observation: digests and real paths are strings, listings tuples, sizes ints.
 Observation = str | int | bool | tuple[object, ...] | None
 Key = tuple[str, str, str]  # (operation, argument, path)
+
+
+DEFAULT_MAX_FILE_BYTES = 4_000_000
+
+
+@dataclass(frozen=True)
+class ReadLimits:
+    """What a scan may read. `roots`: the folders (real paths) whose files may be read, the
+    scanned paths and the working folder; empty: anywhere (library use). `max_file_bytes`:
+    the largest configuration or manifest file parsed (plans and inventories: 25 times it).
+    `named`: files (real paths) read wherever they are, because whoever runs the scan named
+    them (`--var-file`, or `terraform.var_files` of the configuration, inside its
+    repository)."""
+
+    roots: tuple[Path, ...] = ()
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+    named: frozenset[str] = frozenset()
+
+
+OUTSIDE_MESSAGE = "outside the scanned folders and the working folder, so it is not read"
+
+
+class OutsideRoots(OSError):
+    """A path (symlinks resolved) outside the folders a scan may read: never read or listed."""
+
+    def __init__(self, path: Path | str) -> None:
+        super().__init__(errno.EACCES, OUTSIDE_MESSAGE)
+        self.filename = str(path)
 
 
 class NotRegularFile(OSError):
@@ -219,11 +255,91 @@ class ReadLog:
 
 
 class FileAccess:
-    """A scan's file access: reads and questions, recorded in `log`. Answers other than file
-    contents are remembered for the scan (the same question gets the same answer)."""
+    """A scan's file access: reads and questions, recorded in `log`, confined to the roots of
+    `limits`. Answers other than file contents are remembered for the scan (the same question
+    gets the same answer)."""
 
-    def __init__(self, log: ReadLog | None = None) -> None:
+    def __init__(
+        self,
+        log: ReadLog | None = None,
+        limits: ReadLimits | None = None,
+        *,
+        _folders: dict[str, str] | None = None,
+    ) -> None:
         self.log = log
+        self.limits = limits or ReadLimits()
+        self._roots = tuple(str(root) for root in self.limits.roots)
+        # Every file of a scan is checked, often several times (discovery, then its module,
+        # then its read): resolving each path from scratch costs one lstat per component,
+        # which was most of a scan's system time on large trees. A file's real path is its
+        # folder's real path plus its name, unless the file itself is a symlink: folders are
+        # resolved once per scan (shared by the accesses `confined` derives), answers once
+        # per path.
+        self._folders: dict[str, str] = {} if _folders is None else _folders
+        self._inside: dict[str, bool] = {}
+
+    def confined(self, limits: ReadLimits) -> FileAccess:
+        """The same scan's access (the same log), confined to `limits` instead."""
+        return FileAccess(self.log, limits, _folders=self._folders)
+
+    # -- confinement ------------------------------------------------------------------
+
+    def inside(self, path: Path | str) -> bool:
+        """Whether `path` (symlinks resolved) lies under one of the roots; True when there
+        are none. For a caller that words its own refusal before asking for the file."""
+        if not self._roots:
+            return True
+        name = os.fspath(path)
+        known = self._inside.get(name)
+        if known is None:
+            try:
+                real = self._realpath(Path(name))
+            except (OSError, RuntimeError):  # RuntimeError: a symlink loop
+                known = False
+            else:
+                known = real in self.limits.named or any(
+                    real == root or real.startswith(root + os.sep) for root in self._roots
+                )
+            self._inside[name] = known
+        return known
+
+    def _realpath(self, path: Path) -> str:
+        """`str(path.resolve())`, with folders resolved once per scan (recorded)."""
+        absolute = path.absolute()
+        name = absolute.name
+        if name in ("", ".", ".."):
+            return self._real(absolute)
+        key = str(absolute.parent)
+        real_parent = self._folders.get(key)
+        if real_parent is None:
+            real_parent = self._folders[key] = self._real(absolute.parent)
+        candidate = os.path.join(real_parent, name)  # noqa: PTH118
+        if self._simple("link", candidate) is not None:
+            return self._real(candidate)
+        return candidate
+
+    def _real(self, path: Path | str) -> str:
+        value = self._simple("real", path)
+        if value == "!loop":
+            raise RuntimeError(f"symlink loop from {os.fspath(path)}")
+        _raise(os.fspath(path), value)
+        assert isinstance(value, str)
+        return value
+
+    def _confine(self, path: Path | str) -> None:
+        if self._roots and not self.inside(path):
+            raise OutsideRoots(path)
+
+    def too_large(self, path: Path | str, factor: int = 1) -> str | None:
+        """Why a file is too large to parse (more than `factor` times the limit), or None."""
+        limit = self.limits.max_file_bytes * factor
+        size = self.size(path)
+        if size <= limit:
+            return None
+        return (
+            f"too large to read ({size / 1e6:.1f} MB; the limit is {limit / 1e6:.1f} MB,"
+            " see max_file_mb in .hdslint.yaml)"
+        )
 
     def _simple(self, operation: str, path: Path | str, arg: str = "") -> Observation:
         key = (operation, arg, os.fspath(path))
@@ -252,6 +368,7 @@ class FileAccess:
         return self._content("head", str(size), path)
 
     def _content(self, operation: str, arg: str, path: Path | str) -> bytes:
+        self._confine(path)
         name = os.fspath(path)
         value, data = _CONTENT[operation](arg, name)
         if self.log is not None:
@@ -264,7 +381,9 @@ class FileAccess:
     # -- folders ----------------------------------------------------------------------
 
     def entries(self, folder: Path | str) -> tuple[tuple[str, bool, bool], ...]:
-        """(name, is a folder, is a symlink) of each entry, by name; OSError if unlistable."""
+        """(name, is a folder, is a symlink) of each entry, by name; OSError if unlistable
+        (OutsideRoots outside the roots)."""
+        self._confine(folder)
         value = self._simple("list", folder)
         _raise(os.fspath(folder), value)
         assert isinstance(value, tuple)
@@ -335,7 +454,11 @@ class FileAccess:
 
     # -- questions --------------------------------------------------------------------
 
+    # Outside the roots there is nothing: no kind, no size, no owner.
+
     def kind(self, path: Path | str) -> str:
+        if self._roots and not self.inside(path):
+            return ""
         value = self._simple("kind", path)
         assert isinstance(value, str)
         return value
@@ -352,28 +475,32 @@ class FileAccess:
     def is_symlink(self, path: Path | str) -> bool:
         return self._simple("link", path) is not None
 
+    # Where a path leads is answered for any path: it is how confinement is decided, and
+    # it tells nothing of what is there.
+
     def resolve(self, path: Path | str) -> Path:
         """`Path(path).resolve()`, recorded (a symlink retargeted is a change)."""
-        value = self._simple("real", path)
-        if value == "!loop":
-            raise RuntimeError(f"symlink loop from {os.fspath(path)}")
-        _raise(os.fspath(path), value)
-        assert isinstance(value, str)
-        return Path(value)
+        return Path(self._real(path))
 
     def size(self, path: Path | str) -> int:
         """The size of a file in bytes, -1 when it cannot be read."""
+        if self._roots and not self.inside(path):
+            return -1
         value = self._simple("stat", path, "size")
         assert isinstance(value, int)
         return value
 
     def owner(self, path: Path | str) -> int:
         """The user id owning a file, -1 when it cannot be read."""
+        if self._roots and not self.inside(path):
+            return -1
         value = self._simple("stat", path, "uid")
         assert isinstance(value, int)
         return value
 
     def mtime_ns(self, path: Path | str) -> int:
+        if self._roots and not self.inside(path):
+            return -1
         value = self._simple("stat", path, "mtime")
         assert isinstance(value, int)
         return value

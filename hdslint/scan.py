@@ -13,13 +13,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from hdslint import limits
 from hdslint.cache import cache_directory
 from hdslint.classify import classify
 from hdslint.config import Config, load_config
 from hdslint.configfile import config_file
 from hdslint.errors import ConfigError
-from hdslint.files import FileAccess, ReadLog, using
+from hdslint.files import FileAccess, ReadLimits, ReadLog, using
 from hdslint.files import current as file_access
 from hdslint.globs import glob_match
 from hdslint.graph import ResourceGraph
@@ -359,26 +358,43 @@ def unlistable_folders(paths: Sequence[str]) -> list[InputError]:
 
 def run_scan(options: ScanOptions, log: ReadLog | None = None) -> ScanResult:
     """Scan. Everything the scan looks at on the file system goes through one FileAccess,
-    recorded in `log` when one is given (report replay checks it: hdslint.replay)."""
-    with using(FileAccess(log)):
-        return _scan_with_access(options)
+    recorded in `log` when one is given (report replay checks it: hdslint.replay).
+
+    What whoever runs the scan names (the paths, the configuration and what it names: the
+    policies, the baseline, the registry) is read as named; then the scan's inputs are read
+    through the same access confined to the scanned folders and the working folder
+    (`ReadLimits`): nothing an input names is read outside them."""
+    access = FileAccess(log)
+    with using(access):
+        unreadable = unlistable_folders(options.paths)
+        if unreadable:
+            refused = {e.file for e in unreadable}
+            options = dataclasses.replace(
+                options, paths=[p for p in options.paths if p not in refused]
+            )
+        config = resolve_config(options)
+        limits = read_limits(options, config)
+        registry, policies = load_rules(config, options.today)
+        baseline = resolve_baseline(config, options)
+    with using(access.confined(limits)):
+        return _run_scan(options, config, unreadable, (registry, policies, baseline))
 
 
-def _scan_with_access(options: ScanOptions) -> ScanResult:
-    unreadable = unlistable_folders(options.paths)
-    if unreadable:
-        refused = {e.file for e in unreadable}
-        options = dataclasses.replace(options, paths=[p for p in options.paths if p not in refused])
-    config = resolve_config(options)
-    tokens = (
-        limits.ALLOWED_ROOTS.set(allowed_roots(options.paths)),
-        limits.MAX_FILE_BYTES.set(int(config.max_file_mb * 1_000_000)),
+def read_limits(options: ScanOptions, config: Config) -> ReadLimits:
+    """What the scan's inputs may read: the scanned folders and the working one, files up
+    to the configuration's `max_file_mb`, and the variable files named."""
+    fs = file_access()
+    named = []
+    for path in [*config.var_files, *options.var_files]:
+        try:
+            named.append(str(fs.resolve(path)))
+        except (OSError, RuntimeError):
+            continue  # read as it is named: its error is said then
+    return ReadLimits(
+        allowed_roots(options.paths),
+        int(config.max_file_mb * 1_000_000),
+        frozenset(named),
     )
-    try:
-        return _run_scan(options, config, unreadable)
-    finally:
-        limits.ALLOWED_ROOTS.reset(tokens[0])
-        limits.MAX_FILE_BYTES.reset(tokens[1])
 
 
 def load_rules(config: Config, today: dt.date | None = None) -> tuple[Registry, list[Policy]]:
@@ -401,9 +417,13 @@ def load_rules(config: Config, today: dt.date | None = None) -> tuple[Registry, 
     return registry, policies
 
 
-def _run_scan(options: ScanOptions, config: Config, unreadable: list[InputError]) -> ScanResult:
-    registry, policies = load_rules(config, options.today)
-    baseline = resolve_baseline(config, options)
+def _run_scan(
+    options: ScanOptions,
+    config: Config,
+    unreadable: list[InputError],
+    rules: tuple[Registry, list[Policy], Baseline | None],
+) -> ScanResult:
+    registry, policies, baseline = rules
     found = discover(options.paths, config.exclude, config.root, options.selection.skip_paths)
     found.errors[:0] = unreadable
     collected = collect(found, config, options)

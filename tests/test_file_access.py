@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from hdslint import files
-from hdslint.files import FileAccess, ReadLog, using
+from hdslint.files import FileAccess, OutsideRoots, ReadLimits, ReadLog, using
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "hdslint"
@@ -119,9 +119,12 @@ def _reads_package_data(node: ast.expr) -> bool:
 
 
 def _is_file_access(node: ast.expr) -> bool:
-    """`fs`, `file_access()` or `files.current()`: the scan's FileAccess."""
+    """`fs`, `files`, `x.fs`, `x.files`, `file_access()` or `files.current()`: the scan's
+    FileAccess."""
     if isinstance(node, ast.Name):
-        return node.id == "fs"
+        return node.id in ("fs", "files")
+    if isinstance(node, ast.Attribute):
+        return node.attr in ("fs", "files")
     return isinstance(node, ast.Call) and _dotted(node.func) in ("file_access", "files.current")
 
 
@@ -254,3 +257,94 @@ def test_errors_are_remembered_as_errors(tmp_path: Path) -> None:
     assert log.unchanged()
     (tmp_path / "missing.tf").write_text("", "utf-8")
     assert not log.unchanged()
+
+
+# -- confinement: the file access itself refuses what lies outside the scan's folders -----
+
+
+@pytest.mark.parametrize("how", ["symlink", "absolute", "dotdot", "folder-symlink"])
+def test_a_path_outside_the_roots_is_refused_by_the_file_access(tmp_path: Path, how: str) -> None:
+    """A reader that forgets to check is still confined: every read and listing of a path
+    outside the roots raises OutsideRoots, every question answers that nothing is there."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_text("secret\n", "utf-8")
+    repo = tmp_path / "repo"
+    (repo / "sub").mkdir(parents=True)
+    (repo / "a.tf").write_text("a\n", "utf-8")
+    (repo / "link.txt").symlink_to(outside / "secret.txt")
+    (repo / "linked").symlink_to(outside)
+    target, folder = {
+        "symlink": (repo / "link.txt", repo / "linked"),
+        "absolute": (outside / "secret.txt", outside),
+        "dotdot": (
+            repo / "sub" / ".." / ".." / "outside" / "secret.txt",
+            repo / "sub" / ".." / "..",
+        ),
+        "folder-symlink": (repo / "linked" / "secret.txt", repo / "linked"),
+    }[how]
+    log = ReadLog()
+    fs = FileAccess(log, ReadLimits((repo.resolve(),)))
+    with pytest.raises(OutsideRoots) as refused:
+        fs.read(target)
+    assert (refused.value.filename, refused.value.strerror) == (
+        str(target),
+        "outside the scanned folders and the working folder, so it is not read",
+    )
+    with pytest.raises(OutsideRoots):
+        fs.read_text(target)
+    with pytest.raises(OutsideRoots):
+        fs.head(target, 4)
+    with pytest.raises(OutsideRoots):
+        fs.entries(folder)
+    assert (fs.exists(target), fs.is_file(target), fs.size(target), fs.owner(target)) == (
+        False,
+        False,
+        -1,
+        -1,
+    )
+    assert fs.glob(folder, "*") == [] and list(fs.walk(folder)) == []
+    assert fs.inside(target) is False
+    # Inside the roots, the same access reads.
+    assert fs.read(repo / "a.tf") == b"a\n" and fs.inside(repo / "a.tf")
+    # Nothing of what is outside is in the log (no content, listing, kind or size): only
+    # where the paths lead, which replay checks again.
+    assert {op for op, _a, _p in log.entries} <= {"real", "link", "read", "kind"}
+    assert [key[2] for key in log.entries if key[0] in ("read", "kind")] == [str(repo / "a.tf")]
+    assert log.unchanged()
+
+
+def test_a_refusal_is_replayed_only_while_the_path_still_leads_outside(tmp_path: Path) -> None:
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "secret.tf").write_text("s\n", "utf-8")
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "a.tf").write_text("a\n", "utf-8")
+    (repo / "link.tf").symlink_to(tmp_path / "outside" / "secret.tf")
+    log = ReadLog()
+    fs = FileAccess(log, ReadLimits((repo.resolve(),)))
+    with pytest.raises(OutsideRoots):
+        fs.read(repo / "link.tf")
+    assert log.unchanged()
+    # The symlink now leads inside: the same scan would read it, so its report is stale.
+    (repo / "link.tf").unlink()
+    (repo / "link.tf").symlink_to("a.tf")
+    assert not log.unchanged()
+
+
+def test_a_confined_access_shares_the_log_and_named_files_are_read(tmp_path: Path) -> None:
+    (tmp_path / "vars.tfvars").write_text("x = 1\n", "utf-8")
+    (tmp_path / "other.tfvars").write_text("y = 1\n", "utf-8")
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    log = ReadLog()
+    named = frozenset({str((tmp_path / "vars.tfvars").resolve())})
+    fs = FileAccess(log).confined(ReadLimits((repo.resolve(),), 10, named))
+    assert fs.log is log and fs.read(tmp_path / "vars.tfvars") == b"x = 1\n"
+    with pytest.raises(OutsideRoots):
+        fs.read(tmp_path / "other.tfvars")
+    (repo / "big.tf").write_text("x" * 11, "utf-8")
+    assert fs.too_large(repo / "big.tf") == (
+        "too large to read (0.0 MB; the limit is 0.0 MB, see max_file_mb in .hdslint.yaml)"
+    )
+    assert fs.too_large(repo / "big.tf", factor=2) is None

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from hdslint.sources.terraform.functions import FILE_ROOTS, _fn_fileset
+from hdslint.files import FileAccess, ReadLimits
+from hdslint.sources.terraform.functions import FileReader, _fn_fileset
 from tests.conftest import write_tree
 
 CliRun = Callable[..., tuple[int, str, str]]
@@ -19,14 +20,11 @@ CliRun = Callable[..., tuple[int, str, str]]
 def test_fileset_never_lists_names_outside_the_roots(tmp_path: Path) -> None:
     write_tree(tmp_path / "outside", {"secret.txt": "x"})
     root = write_tree(tmp_path / "repo", {"main.tf": "", "data/a.yaml": "a: 1\n"})
-    token = FILE_ROOTS.set((root.resolve(),))
-    try:
-        assert _fn_fileset(str(root), "../outside/*") == []
-        assert _fn_fileset(str(root / "data"), "../../outside/*") == []
-        assert _fn_fileset(str(root / "data"), "../*") == ["../main.tf"]
-        assert _fn_fileset(str(root), "**/*.yaml") == ["data/a.yaml"]
-    finally:
-        FILE_ROOTS.reset(token)
+    reader = FileReader(root.resolve(), FileAccess(limits=ReadLimits((root.resolve(),))))
+    assert _fn_fileset(reader, str(root), "../outside/*") == []
+    assert _fn_fileset(reader, str(root / "data"), "../../outside/*") == []
+    assert _fn_fileset(reader, str(root / "data"), "../*") == ["../main.tf"]
+    assert _fn_fileset(reader, str(root), "**/*.yaml") == ["data/a.yaml"]
 
 
 def test_a_downloaded_module_outside_the_roots_is_not_evaluated(

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from hdslint.catalogue import activities_for
 from hdslint.files import current as file_access
 from hdslint.ids import ResourceKey
-from hdslint.limits import MAX_FILE_BYTES, too_large
+from hdslint.limits import too_large
 from hdslint.model import Edge, InputError, Resource
 from hdslint.paths import display_path
 from hdslint.sources.base import SourceResult
@@ -139,7 +139,7 @@ def _read_stdin(
             )
         )
         return []
-    limit = MAX_FILE_BYTES.get()
+    limit = file_access().limits.max_file_bytes
     text = options.stdin if options.stdin is not None else sys.stdin.read(limit + 1)
     if len(text) > limit:
         message = (

@@ -18,6 +18,7 @@ from typing import Any
 
 from hdslint import catalogue
 from hdslint.causes import because
+from hdslint.files import ReadLimits
 from hdslint.files import current as file_access
 from hdslint.ids import Outside, ResourceKey, UnknownDestination, instance_suffix
 from hdslint.limits import inside_allowed
@@ -26,9 +27,9 @@ from hdslint.redaction import is_secret_key, redact_values
 from hdslint.sources.terraform import budget, hcl
 from hdslint.sources.terraform.expr import Scope, evaluate, traced
 from hdslint.sources.terraform.flows import FlowReader
-from hdslint.sources.terraform.functions import FILE_ROOTS
+from hdslint.sources.terraform.functions import FileReader
 from hdslint.sources.terraform.hcl import Body
-from hdslint.sources.terraform.instance import EMPTY_SCOPE, ModuleInstance
+from hdslint.sources.terraform.instance import EMPTY_SCOPE, ModuleInstance, ReaderScope
 from hdslint.sources.terraform.loader import Block, ModuleDir, is_local_source
 from hdslint.sources.terraform.paths import dynamic_contents, unknown_dynamic_blocks
 from hdslint.sources.terraform.providers import provider_id_for_source
@@ -91,6 +92,10 @@ class Evaluator:
         # A Terragrunt unit's `inputs` (its root's variables, as TF_VAR_s), while one runs.
         self.unit_inputs: Mapping[str, Any] | Unknown | None = None
         self.flows = FlowReader(self.key, self.out.edges)
+        # While a root module runs: what its file() and friends read, and the scope of its
+        # variables' values (no names, but those files).
+        self.file_reader: FileReader | None = None
+        self.values_scope: Scope = EMPTY_SCOPE
 
     def key(self, address: str) -> ResourceKey:
         return ResourceKey(self.scope, address)
@@ -127,7 +132,7 @@ class Evaluator:
             value, found = self.unit_inputs[name], True
         for _file, attrs in [*instance.mod.tfvars, *self.inputs.var_files]:
             if name in attrs:
-                value, found = evaluate(attrs[name][0], EMPTY_SCOPE), True
+                value, found = evaluate(attrs[name][0], self.values_scope), True
         if name in self.inputs.cli_vars:
             value, found = parse_cli_value(self.inputs.cli_vars[name]), True
         return value, found
@@ -139,9 +144,12 @@ class Evaluator:
         self.scope = mod.display
         # file() and friends read below the root module (and the working folder), nowhere
         # else: a configuration cannot make hdslint read /etc/passwd or ~/.aws.
-        roots = (file_access().resolve(mod.path), file_access().resolve(Path.cwd()))
+        fs = file_access()
+        base = fs.resolve(mod.path)
+        readable = ReadLimits((base, fs.resolve(Path.cwd())), fs.limits.max_file_bytes)
+        self.file_reader = FileReader(base, fs.confined(readable))
+        self.values_scope = ReaderScope(self.file_reader)
         self.unit_inputs = unit_inputs
-        token = FILE_ROOTS.set(roots)
         budget_token = budget.start()
         kept = (len(self.out.resources), len(self.out.edges), len(self.out.errors))
         try:
@@ -161,7 +169,8 @@ class Evaluator:
             )
         finally:
             budget.finish(budget_token)
-            FILE_ROOTS.reset(token)
+            self.file_reader = None
+            self.values_scope = EMPTY_SCOPE
 
     def instantiate_call(
         self, parent: ModuleInstance, name: str, call: Block
@@ -259,8 +268,10 @@ class Evaluator:
         directory = entries.get(".".join(keys))
         if directory is None:
             return None
-        path = file_access().resolve(root.mod.path / directory)
-        return path if file_access().is_dir(path) else None
+        fs = file_access()
+        path = fs.resolve(root.mod.path / directory)
+        # Outside the readable folders nothing is there to see: the caller says why.
+        return path if not fs.inside(path) or fs.is_dir(path) else None
 
     _manifests: dict[Path, dict[str, str]]
 

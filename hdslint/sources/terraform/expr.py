@@ -9,6 +9,7 @@ that variable. Evaluation never raises for bad input: Terraform's errors become
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Mapping
 from contextvars import ContextVar
@@ -17,7 +18,15 @@ from typing import Any, Protocol, TypeVar
 from hdslint.causes import because
 from hdslint.model import Unknown
 from hdslint.sources.terraform import budget
-from hdslint.sources.terraform.functions import BUILDERS, FUNCTIONS, LENIENT, SHAPE_ONLY
+from hdslint.sources.terraform.functions import (
+    BUILDERS,
+    FILE_FUNCTIONS,
+    FUNCTIONS,
+    LENIENT,
+    SHAPE_ONLY,
+    FileReader,
+    reader_of,
+)
 from hdslint.sources.terraform.values import (
     is_number,
     norm_number,
@@ -134,6 +143,10 @@ class _Locals:
         if name in self.names:
             return self.names[name]
         return self.outer.root(name)
+
+    @property
+    def file_reader(self) -> FileReader | None:
+        return reader_of(self.outer)
 
 
 def bind(scope: Scope, names: Mapping[str, Any]) -> Scope:
@@ -497,7 +510,12 @@ def _call(name: str, arg_exprs: tuple[Expr, ...], expand: bool, scope: Scope, de
         note_sensitive()
     elif name == "nonsensitive" and len(arg_exprs) == 1:
         return untraced(lambda: materialize(_eval(arg_exprs[0], scope, depth)))
-    fn = FUNCTIONS.get(name) or TOOL_FUNCTIONS.get().get(name)
+    reads = FILE_FUNCTIONS.get(name)
+    fn = (
+        functools.partial(reads, reader_of(scope))
+        if reads is not None
+        else FUNCTIONS.get(name) or TOOL_FUNCTIONS.get().get(name)
+    )
     if fn is None:
         return Unknown(f"function {name}() is not evaluated by hdslint")
     args = [materialize(_eval(a, scope, depth)) for a in arg_exprs]

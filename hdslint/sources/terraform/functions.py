@@ -7,16 +7,17 @@ Each is a plain function of known values; an Unknown argument makes the call unk
 
 from __future__ import annotations
 
-import contextvars
+import functools
 import json
 import math
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from hdslint import saferegex, yamlio
-from hdslint.files import current as file_access
+from hdslint.files import FileAccess
 from hdslint.model import Unknown
 from hdslint.sources.terraform import budget
 from hdslint.sources.terraform.values import norm_number, to_number, to_string, type_name
@@ -313,60 +314,86 @@ FUNCTIONS: dict[str, Function] = {
 
 # -- files (read, never executed) ----------------------------------------------------
 
-# Folders under which file(), fileset() and templatefile-free readers may look: the scanned
-# root modules. Set by the Terraform source for the duration of a scan.
-FILE_ROOTS: contextvars.ContextVar[tuple[Path, ...]] = contextvars.ContextVar(
-    "hdslint_file_roots", default=()
-)
 MAX_FILE_BYTES = 2 * 1024 * 1024
 
 
-def _allowed(path_text: str) -> Path:
-    path = Path(path_text)
-    roots = FILE_ROOTS.get()
-    if not roots:
+@dataclass(frozen=True)
+class FileReader:
+    """Where file(), fileexists(), fileset() and abspath() read: names relative to `base`
+    (the root module, or the Terragrunt configuration's folder), through `files`, confined
+    to the folders they may read (the root module and the working folder; for Terragrunt,
+    the configuration's folder and the scan's roots). A configuration cannot make hdslint
+    read /etc/passwd or ~/.aws. The scope an expression is evaluated in carries it
+    (`file_reader`); a scope without one reads no file."""
+
+    base: Path
+    files: FileAccess
+
+
+def reader_of(scope: object) -> FileReader | None:
+    """The FileReader an expression's scope carries, if any."""
+    reader = getattr(scope, "file_reader", None)
+    return reader if isinstance(reader, FileReader) else None
+
+
+def _allowed(reader: FileReader | None, path_text: str) -> Path:
+    if reader is None:
         raise ValueError("files are not read here")
+    path = Path(path_text)
     if not path.is_absolute():
-        path = roots[0] / path
-    resolved = file_access().resolve(path)
-    if not _inside(resolved, roots):
+        path = reader.base / path
+    resolved = reader.files.resolve(path)
+    if not reader.files.inside(resolved):
         raise ValueError(f"{path_text} is outside the scanned folders, so it is not read")
     return resolved
 
 
-def _inside(resolved: Path, roots: tuple[Path, ...]) -> bool:
-    return any(resolved == root or root in resolved.parents for root in roots)
-
-
-def _fn_file(path_text: str) -> str:
-    path = _allowed(path_text)
-    if file_access().size(path) > MAX_FILE_BYTES:
+def _fn_file(reader: FileReader | None, path_text: str) -> str:
+    path = _allowed(reader, path_text)
+    assert reader is not None
+    if reader.files.size(path) > MAX_FILE_BYTES:
         raise ValueError(f"{path_text} is larger than {MAX_FILE_BYTES} bytes")
-    return file_access().read_text(path)
+    return reader.files.read_text(path)
 
 
-def _fn_fileexists(path_text: str) -> bool:
+def _fn_fileexists(reader: FileReader | None, path_text: str) -> bool:
     try:
-        return file_access().is_file(_allowed(path_text))
+        path = _allowed(reader, path_text)
     except ValueError:
         raise
     except OSError:
         return False
+    assert reader is not None
+    return reader.files.is_file(path)
 
 
-def _fn_fileset(base: str, pattern: str) -> list[str]:
-    root = _allowed(base)
-    roots = FILE_ROOTS.get()
-    # A pattern with `..` (or a symlink) can reach past the scanned folders: such names are
-    # never listed, as their files are never read.
+def _fn_fileset(reader: FileReader | None, base: str, pattern: str) -> list[str]:
+    root = _allowed(reader, base)
+    assert reader is not None
+    # A pattern with `..` (or a symlink) can reach past the readable folders: the file
+    # access lists nothing there and answers that nothing is there, so such names are never
+    # listed, as their files are never read.
     out = sorted(
         p.relative_to(root).as_posix()
-        for p in file_access().glob(root, pattern)
-        if file_access().is_file(p) and _inside(file_access().resolve(p), roots)
+        for p in reader.files.glob(root, pattern)
+        if reader.files.is_file(p)
     )
     if len(out) > 10_000:
         raise ValueError("fileset() matched too many files")
     return out
+
+
+def _fn_abspath(reader: FileReader | None, path_text: str) -> str:
+    return str(_allowed(reader, path_text))
+
+
+# Functions that read files: called with the FileReader of the expression's scope first.
+FILE_FUNCTIONS: dict[str, Function] = {
+    "file": _fn_file,
+    "fileexists": _fn_fileexists,
+    "fileset": _fn_fileset,
+    "abspath": _fn_abspath,
+}
 
 
 def _fn_yamldecode(text: str) -> Any:
@@ -385,14 +412,12 @@ def _fn_pathexpand(path: str) -> Any:
 
 FUNCTIONS.update(
     {
-        "file": _fn_file,
+        # Without a FileReader (see FILE_FUNCTIONS for the one the evaluator calls).
+        **{name: functools.partial(fn, None) for name, fn in FILE_FUNCTIONS.items()},
         "pathexpand": _fn_pathexpand,
-        "fileexists": _fn_fileexists,
-        "fileset": _fn_fileset,
         "yamldecode": _fn_yamldecode,
         "basename": lambda p: Path(p).name,
         "dirname": lambda p: Path(p).parent.as_posix(),
-        "abspath": lambda p: str(_allowed(p)),
     }
 )
 

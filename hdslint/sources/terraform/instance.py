@@ -18,6 +18,7 @@ from hdslint.sources.terraform.expr import (
     note_sensitive,
     traced,
 )
+from hdslint.sources.terraform.functions import FileReader
 from hdslint.sources.terraform.loader import Block, ModuleDir
 from hdslint.sources.terraform.namespaces import (
     DataNS,
@@ -45,6 +46,14 @@ class EmptyScope:
 
 
 EMPTY_SCOPE = EmptyScope()
+
+
+class ReaderScope(EmptyScope):
+    """No names, but file() and friends read through `file_reader` (a root module's
+    variable values)."""
+
+    def __init__(self, file_reader: FileReader) -> None:
+        self.file_reader = file_reader
 
 
 def _declared_sensitive(block: Block) -> bool:
@@ -92,6 +101,11 @@ class ModuleInstance:
         self.providers = self._provider_map()
         for block in mod.resources:
             self._resources[(block.labels[0], block.labels[1])] = ResourceEval(self, block)
+
+    @property
+    def file_reader(self) -> FileReader | None:
+        """What file() and friends read in this module: below its root module."""
+        return self.evaluator.file_reader
 
     @property
     def where(self) -> str:

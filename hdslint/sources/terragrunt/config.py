@@ -16,12 +16,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from hdslint.files import ReadLimits
 from hdslint.files import current as file_access
-from hdslint.limits import ALLOWED_ROOTS, inside_allowed, read_regular, too_large
+from hdslint.limits import inside_allowed, read_regular, too_large
 from hdslint.model import InputError, Unknown
 from hdslint.paths import display_path
 from hdslint.sources.terraform.expr import TOOL_FUNCTIONS, Namespace, evaluate
-from hdslint.sources.terraform.functions import FILE_ROOTS
+from hdslint.sources.terraform.functions import FileReader
 from hdslint.sources.terraform.hcl import Body, Expr, HclSyntaxError
 from hdslint.sources.terraform.loader import body_errors, parse_file, read_error
 from hdslint.sources.terragrunt import jsonconfig
@@ -138,6 +139,12 @@ class ConfigScope:
         self._locals: dict[str, Any] = {}
         self._busy: set[str] = set()
         self._functions = bound_functions(context, self._read_config)
+        # file() and friends read relative to this file's folder, inside it and the scan's
+        # folders.
+        fs = file_access()
+        base = fs.resolve(path.parent)
+        readable = ReadLimits((base, *fs.limits.roots), fs.limits.max_file_bytes)
+        self.file_reader = FileReader(base, fs.confined(readable))
 
     # Scope
     def root(self, name: str) -> Any:
@@ -156,13 +163,11 @@ class ConfigScope:
     def evaluate(self, expr: Expr) -> Any:
         """An expression of this file, with Terragrunt's functions of its context; file()
         and friends read relative to this file's folder, inside the scanned folders."""
-        roots = (file_access().resolve(self.path.parent), *ALLOWED_ROOTS.get())
-        tokens = (TOOL_FUNCTIONS.set(self._functions), FILE_ROOTS.set(roots))
+        token = TOOL_FUNCTIONS.set(self._functions)
         try:
             return evaluate(expr, self)
         finally:
-            FILE_ROOTS.reset(tokens[1])
-            TOOL_FUNCTIONS.reset(tokens[0])
+            TOOL_FUNCTIONS.reset(token)
 
     def attribute(self, name: str) -> Any:
         attr = self.body["attrs"].get(name)

@@ -159,15 +159,12 @@ def test_small_inputs_stay_in_this_process(module: list[Path]) -> None:
 def test_a_file_too_large_is_reported_not_parsed(
     module: list[Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from hdslint import limits
+    from hdslint.files import FileAccess, ReadLimits, using
 
-    token = limits.MAX_FILE_BYTES.set(10)
-    try:
+    with using(FileAccess(limits=ReadLimits(max_file_bytes=10))):
         parser = FileParser(ParseOptions(jobs=1))
         parser.preload(module)
         body, error = parser.parse(module[0], "big.tf")
-    finally:
-        limits.MAX_FILE_BYTES.reset(token)
     assert parser.stats.parsed == 0
     assert body is None and error is not None
     assert error.message.startswith("too large to read")
