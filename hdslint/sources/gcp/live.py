@@ -28,7 +28,8 @@ from google.auth.transport.requests import AuthorizedSession
 from hdslint import __version__
 from hdslint.errors import HdslintError
 from hdslint.redaction import redact_values
-from hdslint.sources.exports.gcpinventory import PROVENANCE, READ
+from hdslint.sources.exports.gcpinventory import READ
+from hdslint.sources.exports.types import PROVENANCE
 
 PUBLIC_ENDPOINT = "https://cloudasset.googleapis.com"
 OAUTH_SCOPE = "https://www.googleapis.com/auth/cloud-platform"
