@@ -10,7 +10,9 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
+from hdslint.errors import ConfigError
 from hdslint.files import current as file_access
+from hdslint.paths import display_path
 
 CONFIG_NAMES = (".hdslint.yaml", ".hdslint.yml")
 
@@ -49,9 +51,6 @@ def _refuse_link_outside(candidate: Path) -> None:
     configuration is a file of the repository."""
     if not file_access().is_symlink(candidate):
         return
-    from hdslint.errors import ConfigError
-    from hdslint.paths import display_path
-
     repository = repository_root(candidate.parent)
     if not file_access().resolve(candidate).is_relative_to(repository):
         raise ConfigError(

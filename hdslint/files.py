@@ -28,6 +28,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import errno
+import fnmatch
 import hashlib
 import os
 import stat
@@ -419,8 +420,6 @@ class FileAccess:
     def glob(self, folder: Path, pattern: str) -> list[Path]:
         """`folder.glob(pattern)`, sorted, made of recorded listings (`*`, `?`, `[...]` in a
         name, `**` for any depth of folders; symlinked folders are not entered by `**`)."""
-        import fnmatch
-
         parts = [p for p in pattern.split("/") if p not in ("", ".")]
         found: set[Path] = set()
 

@@ -21,6 +21,7 @@ Secret values never leave this module: each resource passes through the one reda
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -486,8 +487,6 @@ def _first_line(text: str, limit: int = 400) -> str:
 
 def _arm_error(status: int, text: str) -> str:
     """`Code: message` of an ARM error answer (`{"error": {"code", "message"}}`)."""
-    import json
-
     try:
         body = json.loads(text)
     except ValueError:

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from hdslint.model import InputError
 from hdslint.paths import display_path
 from hdslint.sources.base import SourceResult
+from hdslint.sources.exports import awsconfig, azure, gcp, gcpinventory
 from hdslint.sources.exports.files import ExportFile, load_export
 
 if TYPE_CHECKING:
@@ -64,8 +65,6 @@ def read(path: Path, display: str) -> SourceResult:
 
 def detect(data: Any) -> Reader | None:
     """The reader of a parsed export, by its shape."""
-    from hdslint.sources.exports import awsconfig, azure, gcp, gcpinventory
-
     if gcpinventory.is_saved_inventory(data):  # hdslint gcp --save, before gcp's own shapes
         return gcpinventory.read_export
     if azure.is_azure_export(data):
