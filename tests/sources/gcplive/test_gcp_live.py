@@ -149,10 +149,8 @@ def test_each_project_is_read_and_the_refusing_one_is_not_evaluated(
         "Google Cloud coverage, by scope and project",
         "  scope                 project                status    resources  failed  to confirm"
         "  not evaluated  reason",
-        "  projects/ehr-prod     projects/418305112233  read      6          3       2"
-        "           0",
-        "  projects/hds-staging  projects/527416223344  read      1          0       1"
-        "           0",
+        "  projects/ehr-prod     projects/418305112233  read      6          3       2           0",
+        "  projects/hds-staging  projects/527416223344  read      1          0       1           0",
         "  projects/legacy-lab   -                      not read  -          0       0"
         "           1              " + REFUSED.split(" was not read: ", 1)[1],
         table[5],
