@@ -30,6 +30,7 @@ import marshal
 import os
 import re
 import sys
+import tempfile
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -149,8 +150,6 @@ class CacheStore:
             return
         path = self.path(key)
         data = MAGIC + _digest(key, payload) + payload
-        import tempfile  # only when writing: a scan served from the cache never does
-
         try:
             _private_folders(path.parent)
             fd, temp = tempfile.mkstemp(dir=path.parent, prefix=TEMP_PREFIX)
@@ -195,8 +194,6 @@ def filesystem_now(directory: Path) -> float | None:
     system's server), so they are measured against that clock, never the process's: a
     process whose clock runs a year ahead (faketime, a skewed container) would otherwise
     see every entry as a year old and empty the cache at each scan."""
-    import tempfile  # only when pruning
-
     try:
         fd, temp = tempfile.mkstemp(dir=directory, prefix=TEMP_PREFIX)
     except OSError:

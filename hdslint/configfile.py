@@ -10,7 +10,9 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
+from hdslint.errors import ConfigError
 from hdslint.files import FileAccess
+from hdslint.paths import display_path
 
 CONFIG_NAMES = (".hdslint.yaml", ".hdslint.yml")
 
@@ -50,9 +52,6 @@ def _refuse_link_outside(fs: FileAccess, candidate: Path) -> None:
     configuration is a file of the repository."""
     if not fs.is_symlink(candidate):
         return
-    from hdslint.errors import ConfigError
-    from hdslint.paths import display_path
-
     repository = repository_root(candidate.parent, fs)
     if not fs.resolve(candidate).is_relative_to(repository):
         raise ConfigError(

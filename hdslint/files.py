@@ -30,6 +30,7 @@ a loader makes one of its own, which records nothing and confines nothing.
 from __future__ import annotations
 
 import errno
+import fnmatch
 import hashlib
 import os
 import stat
@@ -429,8 +430,6 @@ class FileAccess:
     def glob(self, folder: Path, pattern: str) -> list[Path]:
         """`folder.glob(pattern)`, sorted, made of recorded listings (`*`, `?`, `[...]` in a
         name, `**` for any depth of folders; symlinked folders are not entered by `**`)."""
-        import fnmatch
-
         parts = [p for p in pattern.split("/") if p not in ("", ".")]
         found: set[Path] = set()
 

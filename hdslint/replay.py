@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from hdslint.cache import CacheStore
+from hdslint.cache import CacheStore, cache_directory
 from hdslint.files import ReadLog, observe
 
 NAMESPACE = "reports"
@@ -181,8 +181,6 @@ def _well_formed(value: Any) -> bool:
 def store_for(cache: bool, paths: Sequence[str], env: Mapping[str, str]) -> ReplayStore | None:
     """The replay store a scan of `paths` may use, or None: the cache is off, or its folder
     lies inside a scanned folder (the scanned repository could have planted entries)."""
-    from hdslint.cache import cache_directory
-
     directory = cache_directory(cache, None, env)
     if directory is None:
         return None

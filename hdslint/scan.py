@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from hdslint.cache import cache_directory
 from hdslint.classify import classify
 from hdslint.config import Config, load_config
 from hdslint.configfile import config_file
@@ -32,7 +34,9 @@ from hdslint.result import Evaluation as Evaluation  # noqa: PLC0414
 from hdslint.result import Provenance, Selection
 from hdslint.result import ScanOptions as ScanOptions  # noqa: PLC0414
 from hdslint.result import ScanResult as ScanResult  # noqa: PLC0414
+from hdslint.sources import UNREAD_KINDS, classify_file, file_source, terraform, terragrunt
 from hdslint.sources.base import SourceResult
+from hdslint.sources.terraform.parsing import ParseOptions
 from hdslint.sources.terraform.reconcile import reconcile_plans
 from hdslint.suppressions.apply import apply_suppressions
 from hdslint.suppressions.baseline import Baseline, load_baseline
@@ -85,8 +89,6 @@ def discover(
     (--skip-path) to the current folder.
 
     Files hdslint does not read are skipped silently, unless named explicitly."""
-    from hdslint.sources import classify_file
-
     found = Discovered()
     here = fs.resolve(Path.cwd())
 
@@ -159,8 +161,6 @@ def discover(
 
 
 def add_module_dir(fs: FileAccess, found: Discovered, folder: Path) -> None:
-    from hdslint.sources import classify_file
-
     if folder in found.terraform_dirs:
         return
     try:
@@ -179,10 +179,6 @@ def collect(
 ) -> SourceResult:
     """Run every source over the files it understands, each through the scan's file
     access `fs` (confined to the scanned folders)."""
-    from hdslint.cache import cache_directory
-    from hdslint.sources import file_source, terraform
-    from hdslint.sources.terraform.parsing import ParseOptions
-
     result = SourceResult(errors=list(found.errors))
     not_roots = collect_terragrunt(fs, found, result)
     if found.terraform_dirs:
@@ -227,8 +223,6 @@ def collect_terragrunt(fs: FileAccess, found: Discovered, result: SourceResult) 
     files = found.files.pop("terragrunt", [])
     if not files:
         return frozenset()
-    from hdslint.sources import terragrunt
-
     units = terragrunt.scan(files, fs)
     result.extend(units.result)
     return frozenset(units.claimed)
@@ -271,15 +265,10 @@ def no_shipped_policy_error(config: Config) -> InputError:
 
 def json_text(text: str) -> str:
     """A glob from the configuration, quoted and with control characters escaped."""
-    import json
-
     return json.dumps(text, ensure_ascii=False)
 
 
 def unread_errors(kind: str, files: Sequence[Path]) -> list[InputError]:
-    from hdslint.sources import UNREAD_KINDS
-    from hdslint.sources.terraform.loader import display_path
-
     what = UNREAD_KINDS.get(kind, f"a {kind} file")
     return [
         InputError(display_path(file), f"not read by this version of hdslint: {what}")

@@ -14,6 +14,7 @@ from typing import Any
 
 from hdslint import yamlio
 from hdslint.model import Unknown
+from hdslint.schemas import validate
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,8 +90,6 @@ def load(name: str) -> Mapping[str, Any]:
 
 def check(data: Any) -> list[str]:
     """What is wrong with a catalogue document, as `$.path: message` lines (none: valid)."""
-    from hdslint.schemas import validate
-
     return validate(data, "hdslint.catalogue", "catalogue.schema.json")
 
 

@@ -12,45 +12,37 @@ import os
 import re
 import sys
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from hdslint import __version__
-from hdslint.commands.live import save_inventory, write_reports
-from hdslint.commands.scan import (
-    exit_code,
-    report_targets,
-    require_output_folders,
+from hdslint.commands.live import (
+    LiveOptions,
+    TerminalProgress,
+    finish,
+    prepare,
+    progress_shown,
 )
-from hdslint.config import Config, find_config, load_config
+from hdslint.commands.scan import report_targets
+from hdslint.config import Config
 from hdslint.errors import HdslintError
-from hdslint.outputpath import require_output_folder
 from hdslint.policy import Policy
 from hdslint.registry import Registry
-from hdslint.scan import ScanOptions, ScanResult, evaluate, load_rules, resolve_baseline
+from hdslint.scan import ScanResult, evaluate
+from hdslint.sources import inventory
+from hdslint.sources.aws.coverage import DEFAULT_DEADLINE_SECONDS
 
 if TYPE_CHECKING:
-    from hdslint.sources.aws.collector import Collection
+    from hdslint.sources.aws.collector import AwsScanSettings, Collection
     from hdslint.suppressions.baseline import Baseline
 
 
 @dataclass(frozen=True)
-class AwsOptions:
+class AwsOptions(LiveOptions):
     profile: str | None = None
     regions: tuple[str, ...] = ()
     role_arn: str | None = None
-    formats: tuple[str, ...] = ()  # FORMAT[=FILE], as for `scan`
-    outputs: tuple[str, ...] = ()
-    config: Path | None = None
-    # False: --no-repo-config (no `.hdslint.yaml` is looked for; --config still applies).
-    repository_config: bool = True
-    fail_on: str | None = None
-    save: Path | None = None
-    quiet: bool = False
     workers: int = 16
     max_attempts: int | None = None
-    deadline: float | None = None  # seconds; None: coverage.DEFAULT_DEADLINE_SECONDS
-    color: bool | None = None
     services: tuple[str, ...] = field(default_factory=tuple)
     # An organization's accounts (--org: listed by Organizations; --accounts: these), each
     # entered through the role named --role-name.
@@ -59,24 +51,13 @@ class AwsOptions:
     role_name: str | None = None
 
 
-class TerminalProgress:
+def terminal_progress(stream: IO[str]) -> TerminalProgress:
     """Which (service, region) reads are done, on a status line."""
+    return TerminalProgress(stream, "aws", _read_done)
 
-    def __init__(self, stream: IO[str]) -> None:
-        from hdslint.progress import StatusLine
 
-        self.line = StatusLine(stream, delay=0.0)
-
-    def __call__(self, done: int, total: int, service: str, region: str) -> None:
-        where = "all regions" if region == "*" else region
-        self.line.show(
-            f"hdslint aws: {done}/{total} service-region reads done"
-            f" ({service} {where}, {self.line.elapsed():.0f} s)",
-            force=done == total,
-        )
-
-    def close(self) -> None:
-        self.line.close()
+def _read_done(service: str, region: str) -> tuple[str, str]:
+    return "service-region reads done", f"{service} {'all regions' if region == '*' else region}"
 
 
 # An IAM role's ARN, in any partition: what sts:AssumeRole accepts for RoleArn.
@@ -121,20 +102,30 @@ def run(options: AwsOptions, *, session: Any = None) -> int:
         return aws_org.run(options, session=session)
     if options.role_name is not None:
         raise HdslintError("--role-name needs --org or --accounts (one account: --role-arn)")
-    from hdslint.commands.registry import warn_if_stale
-    from hdslint.sources.aws.collector import AwsScanSettings, collect
-    from hdslint.sources.aws.coverage import DEFAULT_DEADLINE_SECONDS
+    from hdslint.sources.aws.collector import collect
 
     targets = report_targets(options.formats, options.outputs, os.environ)  # usage first
     if options.role_arn is not None:
         check_role_arn(options.role_arn)
-    require_output_folders(targets)
-    if options.save is not None:
-        require_output_folder(options.save, "inventory")
-    config = config_for(options.config, options.repository_config)
-    registry, policies = load_rules(config)
-    baseline = resolve_baseline(config, ScanOptions(config=options.config))
-    settings = AwsScanSettings(
+    rules = prepare(options, targets)
+    with progress_shown(options.quiet, terminal_progress) as progress:
+        collection = collect(scan_settings(options), session=session, progress=progress)
+    result = evaluate_collection(collection, **rules.keywords())
+    return finish(
+        result,
+        options,
+        rules,
+        targets,
+        inventory=lambda: inventory_text(collection, role_arn=options.role_arn),
+        coverage=lambda colored: coverage_table(collection, color=colored),
+    )
+
+
+def scan_settings(options: AwsOptions) -> AwsScanSettings:
+    """How an account is read (with --org: each account)."""
+    from hdslint.sources.aws.collector import AwsScanSettings
+
+    return AwsScanSettings(
         profile=options.profile,
         role_arn=options.role_arn,
         workers=options.workers,
@@ -143,29 +134,6 @@ def run(options: AwsOptions, *, session: Any = None) -> int:
         regions=options.regions,
         services=options.services,
     )
-    progress = None
-    if not options.quiet and sys.stderr.isatty():
-        progress = TerminalProgress(sys.stderr)
-    try:
-        collection = collect(settings, session=session, progress=progress)
-    finally:
-        if progress is not None:
-            progress.close()
-    result = evaluate_collection(
-        collection,
-        config=config,
-        registry=registry,
-        policies=policies,
-        baseline=baseline,
-        repository_config_ignored=not options.repository_config and options.config is None,
-    )
-    warn_if_stale(result.registry)
-    if options.save is not None:
-        _save(collection, options)
-    write_reports(
-        result, targets, options.color, lambda colored: coverage_table(collection, color=colored)
-    )
-    return exit_code(result, options.fail_on or config.fail_on or "low")
 
 
 def coverage_table(collection: Collection, *, color: bool) -> str:
@@ -182,15 +150,6 @@ def coverage_table(collection: Collection, *, color: bool) -> str:
         f"{collection.calls} API calls in {elapsed:.1f} s",
         color=color,
     )
-
-
-def config_for(path: Path | None, repository_config: bool = True) -> Config:
-    if path is not None:
-        return load_config(path, display=str(path))
-    if not repository_config:
-        return Config()
-    found = find_config(Path.cwd())
-    return load_config(found, display=str(found) if found else None)
 
 
 def evaluate_collection(
@@ -224,7 +183,6 @@ def evaluate_collection(
 
 
 def inventory_document(collection: Collection, *, role_arn: str | None = None) -> dict[str, Any]:
-    from hdslint.sources import inventory
     from hdslint.sources.aws.normalise import normalise
 
     resources, edges = normalise(collection.records, collection.links)
@@ -254,12 +212,8 @@ def inventory_document(collection: Collection, *, role_arn: str | None = None) -
     )
 
 
-def _save(collection: Collection, options: AwsOptions) -> None:
-    from hdslint.sources import inventory
-
-    assert options.save is not None
-    text = inventory.dumps(inventory_document(collection, role_arn=options.role_arn))
-    save_inventory(text, options.save)
+def inventory_text(collection: Collection, *, role_arn: str | None = None) -> str:
+    return inventory.dumps(inventory_document(collection, role_arn=role_arn))
 
 
 def iso_utc(moment: dt.datetime) -> str:

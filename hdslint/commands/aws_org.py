@@ -13,11 +13,12 @@ import sys
 from typing import IO, TYPE_CHECKING, Any
 
 from hdslint import __version__
-from hdslint.commands.live import save_inventory, write_reports
+from hdslint.commands.live import aligned, finish, prepare, progress_shown
+from hdslint.commands.scan import report_targets
 from hdslint.errors import HdslintError
 from hdslint.policy import Policy
 from hdslint.registry import Registry
-from hdslint.scan import ScanOptions, ScanResult, evaluate, load_rules, resolve_baseline
+from hdslint.scan import ScanResult, evaluate
 
 if TYPE_CHECKING:
     from hdslint.commands.aws import AwsOptions
@@ -27,12 +28,7 @@ if TYPE_CHECKING:
 
 
 def run(options: AwsOptions, *, session: Any = None) -> int:
-    from hdslint.commands.aws import TerminalProgress, config_for
-    from hdslint.commands.registry import warn_if_stale
-    from hdslint.commands.scan import exit_code, report_targets, require_output_folders
-    from hdslint.outputpath import require_output_folder
-    from hdslint.sources.aws.collector import AwsScanSettings
-    from hdslint.sources.aws.coverage import DEFAULT_DEADLINE_SECONDS
+    from hdslint.commands.aws import scan_settings, terminal_progress
     from hdslint.sources.aws.organization import (
         OrganizationSettings,
         check_account_ids,
@@ -45,53 +41,28 @@ def run(options: AwsOptions, *, session: Any = None) -> int:
     check_role_name(options.role_name)
     check_account_ids(options.accounts)
     targets = report_targets(options.formats, options.outputs, os.environ)
-    require_output_folders(targets)
-    if options.save is not None:
-        require_output_folder(options.save, "inventory")
-    config = config_for(options.config, options.repository_config)
-    registry, policies = load_rules(config)
-    baseline = resolve_baseline(config, ScanOptions(config=options.config))
+    rules = prepare(options, targets)
     settings = OrganizationSettings(
-        scan=AwsScanSettings(
-            profile=options.profile,
-            role_arn=options.role_arn,
-            workers=options.workers,
-            max_attempts=options.max_attempts,
-            deadline=options.deadline or DEFAULT_DEADLINE_SECONDS,
-            regions=options.regions,
-            services=options.services,
-        ),
+        scan=scan_settings(options),
         role_name=options.role_name,
         accounts=options.accounts,
         list_accounts=options.organization,
     )
-    progress = None
-    if not options.quiet and sys.stderr.isatty():
-        progress = TerminalProgress(sys.stderr)
-    announce = None if options.quiet else AccountLines(sys.stderr)
-    try:
+    role_name = options.role_name
+    with progress_shown(options.quiet, terminal_progress) as progress:
+        announce = None if options.quiet else AccountLines(sys.stderr)
         org = collect_organization(
             settings, session=session, on_account=announce, progress=progress
         )
-    finally:
-        if progress is not None:
-            progress.close()
-    result = evaluate_organization(
-        org,
-        config=config,
-        registry=registry,
-        policies=policies,
-        baseline=baseline,
-        repository_config_ignored=not options.repository_config and options.config is None,
+    result = evaluate_organization(org, **rules.keywords())
+    return finish(
+        result,
+        options,
+        rules,
+        targets,
+        inventory=lambda: inventory_text(org, role_name=role_name, role_arn=options.role_arn),
+        coverage=lambda colored: coverage_table(org, color=colored),
     )
-    warn_if_stale(result.registry)
-    if options.save is not None:
-        text = inventory_text(org, role_name=options.role_name, role_arn=options.role_arn)
-        save_inventory(text, options.save)
-    write_reports(
-        result, targets, options.color, lambda colored: coverage_table(org, color=colored)
-    )
-    return exit_code(result, options.fail_on or config.fail_on or "low")
 
 
 class AccountLines:
@@ -230,13 +201,12 @@ def coverage_table(org: OrganizationCollection, *, color: bool) -> str:
     rows = [("account", "name", "state")]
     for scan in org.accounts:
         rows.append((scan.account.id, scan.account.name or "-", _state(scan)))
-    widths = [max(len(row[i]) for row in rows) for i in range(2)]
     lines = [paint("Coverage: what was read, by account", BOLD, color)]
-    for number, (account, name, state) in enumerate(rows):
-        line = f"{account:<{widths[0]}}  {name:<{widths[1]}}  {state}"
+    for number, ((_, _, state), line) in enumerate(zip(rows, aligned(rows), strict=True)):
         if number and not state.startswith("read"):
-            line = paint(line, BOLD_RED if state.startswith("not entered") else DIM, color)
-        lines.append(line)
+            lines.append(paint(line, BOLD_RED if state.startswith("not entered") else DIM, color))
+        else:
+            lines.append(line)
     read = sum(1 for s in org.accounts if s.collection is not None)
     refused = sum(1 for s in org.accounts if s.failure is not None)
     total = len(org.accounts)

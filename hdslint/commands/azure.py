@@ -9,23 +9,25 @@ the document --save writes: a live scan and `hdslint scan` of its inventory agre
 from __future__ import annotations
 
 import os
-import sys
 from dataclasses import dataclass
-from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from hdslint.commands.aws import config_for
-from hdslint.commands.live import check_endpoint, save_inventory, write_reports
-from hdslint.commands.scan import (
-    exit_code,
-    report_targets,
-    require_output_folders,
+from hdslint.commands.live import (
+    LiveOptions,
+    TerminalProgress,
+    check_endpoint,
+    coverage_text,
+    document_text,
+    finish,
+    prepare,
+    progress_shown,
 )
+from hdslint.commands.scan import report_targets
 from hdslint.errors import HdslintError
 from hdslint.model import Location
-from hdslint.outputpath import require_output_folder
-from hdslint.scan import ScanOptions, ScanResult, evaluate, load_rules, resolve_baseline
+from hdslint.printable import printable
+from hdslint.scan import ScanResult, evaluate
 
 if TYPE_CHECKING:
     from hdslint.sources.azure.live import AzureCollection
@@ -41,18 +43,9 @@ SUBSCRIPTION_CALL = "Microsoft.Resources/subscriptions"
 
 
 @dataclass(frozen=True)
-class AzureOptions:
+class AzureOptions(LiveOptions):
     subscriptions: tuple[str, ...] = ()
     endpoint: str | None = None
-    formats: tuple[str, ...] = ()  # FORMAT[=FILE], as for `scan`
-    outputs: tuple[str, ...] = ()
-    config: Path | None = None
-    repository_config: bool = True
-    fail_on: str | None = None
-    save: Path | None = None
-    quiet: bool = False
-    deadline: float | None = None  # seconds; None: DEFAULT_DEADLINE_SECONDS
-    color: bool | None = None
 
 
 def require_sdk() -> None:
@@ -73,23 +66,11 @@ def check_subscriptions(ids: tuple[str, ...]) -> None:
             raise HdslintError(f"--subscriptions {sid}: {problem}")
 
 
-class TerminalProgress:
+def terminal_progress(stream: IO[str]) -> TerminalProgress:
     """How many subscriptions are read, on a status line."""
-
-    def __init__(self, stream: IO[str]) -> None:
-        from hdslint.progress import StatusLine
-
-        self.line = StatusLine(stream, delay=0.0)
-
-    def __call__(self, done: int, total: int, resources: int) -> None:
-        self.line.show(
-            f"hdslint azure: {done}/{total} subscriptions queried, {resources} resources"
-            f" ({self.line.elapsed():.0f} s)",
-            force=done == total,
-        )
-
-    def close(self) -> None:
-        self.line.close()
+    return TerminalProgress(
+        stream, "azure", lambda resources: (f"subscriptions queried, {resources} resources", None)
+    )
 
 
 def run(options: AzureOptions, *, credential: Any = None, transport: Any = None) -> int:
@@ -105,14 +86,8 @@ def run(options: AzureOptions, *, credential: Any = None, transport: Any = None)
         " (https://HOST, e.g. https://management.usgovcloudapi.net)",
     )
     require_sdk()
-    require_output_folders(targets)
-    if options.save is not None:
-        require_output_folder(options.save, "inventory")
-    config = config_for(options.config, options.repository_config)
-    registry, policies = load_rules(config)
-    baseline = resolve_baseline(config, ScanOptions(config=options.config))
+    rules = prepare(options, targets)
 
-    from hdslint.commands.registry import warn_if_stale
     from hdslint.sources.azure.live import AzureScanSettings, collect
 
     settings = AzureScanSettings(
@@ -120,31 +95,20 @@ def run(options: AzureOptions, *, credential: Any = None, transport: Any = None)
         subscriptions=options.subscriptions,
         deadline=options.deadline or DEFAULT_DEADLINE_SECONDS,
     )
-    progress = None
-    if not options.quiet and sys.stderr.isatty():
-        progress = TerminalProgress(sys.stderr)
-    try:
+    with progress_shown(options.quiet, terminal_progress) as progress:
         collection = collect(
             settings, credential=credential, progress=progress, transport=transport
         )
-    finally:
-        if progress is not None:
-            progress.close()
     document = collection.document()
-    result = evaluate_document(
-        document,
-        endpoint=endpoint,
-        config=config,
-        registry=registry,
-        policies=policies,
-        baseline=baseline,
-        repository_config_ignored=not options.repository_config and options.config is None,
+    result = evaluate_document(document, endpoint=endpoint, **rules.keywords())
+    return finish(
+        result,
+        options,
+        rules,
+        targets,
+        inventory=lambda: document_text(document),
+        coverage=lambda _colored: coverage_table(collection),
     )
-    warn_if_stale(result.registry)
-    if options.save is not None:
-        save(document, options.save)
-    write_reports(result, targets, options.color, lambda _colored: coverage_table(collection))
-    return exit_code(result, options.fail_on or config.fail_on or "low")
 
 
 def evaluate_document(document: dict[str, Any], *, endpoint: str, **kwargs: Any) -> ScanResult:
@@ -166,36 +130,19 @@ def evaluate_document(document: dict[str, Any], *, endpoint: str, **kwargs: Any)
     )
 
 
-def save(document: dict[str, Any], path: Path) -> None:
-    import json
-
-    save_inventory(json.dumps(document, indent=2, ensure_ascii=False) + "\n", path)
-
-
 def coverage_table(collection: AzureCollection) -> str:
     """Each subscription: read (with its resources) or not read (with the reason)."""
-    from hdslint.printable import printable
-
     rows = [("subscription", "name", "status", "resources / reason")]
     for sub in collection.subscriptions:
         detail = str(sub.resources) if sub.status == "read" else str(sub.reason)
         rows.append((sub.id, printable(sub.name), sub.status.replace("_", " "), printable(detail)))
-    widths = [max(len(row[i]) for row in rows) for i in range(3)]
-    lines = ["Azure coverage"]
-    for row in rows:
-        lines.append(
-            "  "
-            + "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:3]))
-            + "  "
-            + row[3]
-        )
     read = sum(1 for s in collection.subscriptions if s.status == "read")
     elapsed = (collection.finished_at - collection.started_at).total_seconds()
-    lines.append(
+    return coverage_text(
+        "Azure coverage",
+        rows,
         f"{read} of {len(collection.subscriptions)} subscriptions read through"
         f" {collection.endpoint}: {len(collection.items)} resources, {collection.calls} API"
-        f" calls in {elapsed:.1f} s"
+        f" calls in {elapsed:.1f} s",
+        collection.incomplete,
     )
-    if collection.incomplete:
-        lines.append(f"Incomplete: {collection.incomplete}")
-    return "\n".join(lines) + "\n"

@@ -9,26 +9,27 @@ scan and `hdslint scan` of its inventory agree.
 
 from __future__ import annotations
 
-import json
 import os
 import re
-import sys
 from dataclasses import dataclass
-from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from hdslint.commands.aws import config_for
-from hdslint.commands.live import check_endpoint, save_inventory, write_reports
-from hdslint.commands.scan import (
-    exit_code,
-    report_targets,
-    require_output_folders,
+from hdslint.commands.live import (
+    LiveOptions,
+    TerminalProgress,
+    check_endpoint,
+    coverage_text,
+    document_text,
+    finish,
+    prepare,
+    progress_shown,
 )
+from hdslint.commands.scan import report_targets
 from hdslint.errors import HdslintError
 from hdslint.model import Location
-from hdslint.outputpath import require_output_folder
-from hdslint.scan import ScanOptions, ScanResult, evaluate, load_rules, resolve_baseline
+from hdslint.printable import printable
+from hdslint.scan import ScanResult, evaluate
 
 if TYPE_CHECKING:
     from hdslint.sources.gcp.live import GcpCollection
@@ -47,20 +48,11 @@ _PROJECT = re.compile(r"[a-z][a-z0-9-]{4,28}[a-z0-9]|[0-9]{1,30}")
 
 
 @dataclass(frozen=True)
-class GcpOptions:
+class GcpOptions(LiveOptions):
     organizations: tuple[str, ...] = ()
     folders: tuple[str, ...] = ()
     projects: tuple[str, ...] = ()
     endpoint: str | None = None
-    formats: tuple[str, ...] = ()
-    outputs: tuple[str, ...] = ()
-    config: Path | None = None
-    repository_config: bool = True
-    fail_on: str | None = None
-    save: Path | None = None
-    quiet: bool = False
-    deadline: float | None = None
-    color: bool | None = None
 
 
 def require_sdk() -> None:
@@ -93,21 +85,9 @@ def scopes(options: GcpOptions) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
-class TerminalProgress:
-    def __init__(self, stream: IO[str]) -> None:
-        from hdslint.progress import StatusLine
-
-        self.line = StatusLine(stream, delay=0.0)
-
-    def __call__(self, done: int, total: int, assets: int) -> None:
-        self.line.show(
-            f"hdslint gcp: {done}/{total} scopes read, {assets} assets"
-            f" ({self.line.elapsed():.0f} s)",
-            force=done == total,
-        )
-
-    def close(self) -> None:
-        self.line.close()
+def terminal_progress(stream: IO[str]) -> TerminalProgress:
+    """How many scopes are read, on a status line."""
+    return TerminalProgress(stream, "gcp", lambda assets: (f"scopes read, {assets} assets", None))
 
 
 def run(options: GcpOptions, *, credentials: Any = None) -> int:
@@ -122,42 +102,25 @@ def run(options: GcpOptions, *, credentials: Any = None) -> int:
         refusal="not a Cloud Asset API endpoint (https://HOST, e.g. https://cloudasset.googleapis.com)",
     )
     require_sdk()
-    require_output_folders(targets)
-    if options.save is not None:
-        require_output_folder(options.save, "inventory")
-    config = config_for(options.config, options.repository_config)
-    registry, policies = load_rules(config)
-    baseline = resolve_baseline(config, ScanOptions(config=options.config))
+    rules = prepare(options, targets)
 
-    from hdslint.commands.registry import warn_if_stale
     from hdslint.sources.gcp.live import GcpScanSettings, collect
 
     settings = GcpScanSettings(
         scopes=wanted, endpoint=endpoint, deadline=options.deadline or DEFAULT_DEADLINE_SECONDS
     )
-    progress = None
-    if not options.quiet and sys.stderr.isatty():
-        progress = TerminalProgress(sys.stderr)
-    try:
+    with progress_shown(options.quiet, terminal_progress) as progress:
         collection = collect(settings, credentials=credentials, progress=progress)
-    finally:
-        if progress is not None:
-            progress.close()
     document = collection.document()
-    result = evaluate_document(
-        document,
-        endpoint=endpoint,
-        config=config,
-        registry=registry,
-        policies=policies,
-        baseline=baseline,
-        repository_config_ignored=not options.repository_config and options.config is None,
+    result = evaluate_document(document, endpoint=endpoint, **rules.keywords())
+    return finish(
+        result,
+        options,
+        rules,
+        targets,
+        inventory=lambda: document_text(document),
+        coverage=lambda _colored: coverage_table(collection),
     )
-    warn_if_stale(result.registry)
-    if options.save is not None:
-        save(document, options.save)
-    write_reports(result, targets, options.color, lambda _colored: coverage_table(collection))
-    return exit_code(result, options.fail_on or config.fail_on or "low")
 
 
 def evaluate_document(document: dict[str, Any], *, endpoint: str, **kwargs: Any) -> ScanResult:
@@ -176,28 +139,18 @@ def evaluate_document(document: dict[str, Any], *, endpoint: str, **kwargs: Any)
     return evaluate(source.resources, source.edges, source.errors, inputs=[name], **kwargs)
 
 
-def save(document: dict[str, Any], path: Path) -> None:
-    save_inventory(json.dumps(document, indent=2, ensure_ascii=False) + "\n", path)
-
-
 def coverage_table(collection: GcpCollection) -> str:
     """Each scope: read (with its assets) or not read (with the reason)."""
-    from hdslint.printable import printable
-
     rows = [("scope", "status", "assets / reason")]
     for scope in collection.scopes:
         detail = str(scope.assets) if scope.status == "read" else str(scope.reason)
         rows.append((printable(scope.id), scope.status.replace("_", " "), printable(detail)))
-    widths = [max(len(row[i]) for row in rows) for i in range(2)]
-    lines = ["Google Cloud coverage"]
-    for row in rows:
-        lines.append(f"  {row[0].ljust(widths[0])}  {row[1].ljust(widths[1])}  {row[2]}")
     read = sum(1 for s in collection.scopes if s.status == "read")
     elapsed = (collection.finished_at - collection.started_at).total_seconds()
-    lines.append(
+    return coverage_text(
+        "Google Cloud coverage",
+        rows,
         f"{read} of {len(collection.scopes)} scopes read through {collection.endpoint}:"
-        f" {len(collection.assets)} assets, {collection.calls} API calls in {elapsed:.1f} s"
+        f" {len(collection.assets)} assets, {collection.calls} API calls in {elapsed:.1f} s",
+        collection.incomplete,
     )
-    if collection.incomplete:
-        lines.append(f"Incomplete: {collection.incomplete}")
-    return "\n".join(lines) + "\n"

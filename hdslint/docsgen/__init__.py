@@ -16,14 +16,13 @@ from pathlib import Path
 
 from hdslint.docsgen.policies_md import render_policies
 from hdslint.docsgen.registry_md import render_registry
+from hdslint.policy import shipped_policies
+from hdslint.registry import load_registry
 
 
 def pages() -> dict[str, str]:
     """Relative path -> generated content, from the shipped policies and registry only (the
     user's configuration never leaks into the project's docs)."""
-    from hdslint.policy import shipped_policies
-    from hdslint.registry import load_registry
-
     return {
         "docs/policies.md": render_policies(shipped_policies()),
         "docs/registry.md": render_registry(load_registry()),

@@ -14,6 +14,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+import jmespath
+from jmespath.exceptions import JMESPathError
+
 from hdslint import saferegex
 from hdslint.causes import because
 from hdslint.graph import ResourceGraph
@@ -103,9 +106,6 @@ def key_root(key: str) -> str | None:
     simple = _parse_simple(key)
     if simple is not None:
         return simple[0] if isinstance(simple[0], str) else None
-    import jmespath
-    from jmespath.exceptions import JMESPathError
-
     try:
         node: Mapping[str, Any] = jmespath.compile(key).parsed
     except JMESPathError:
@@ -176,9 +176,6 @@ def compile_key(key: str) -> Callable[[Mapping[str, Any]], Any]:
             return value
 
         return walk
-    import jmespath
-    from jmespath.exceptions import JMESPathError
-
     try:
         compiled = jmespath.compile(key)
     except JMESPathError as exc:

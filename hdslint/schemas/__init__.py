@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Callable
 from importlib import resources
 from typing import Any
 
@@ -17,12 +18,17 @@ def load_schema(package: str, name: str) -> dict[str, Any]:
 
 
 @functools.cache
-def _validator(package: str, name: str) -> Any:
-    import jsonschema  # imported on first use: it costs start-up time
+def _validator(package: str, name: str) -> tuple[Any, Callable[..., Any]]:
+    """The validator of a shipped schema, and jsonschema's `best_match`. jsonschema is
+    imported here, on the first validation (an exception of tests/test_imports.py): the
+    shipped policies are not validated, so a scan without a configuration file never
+    loads it."""
+    import jsonschema
+    from jsonschema.exceptions import best_match
 
     schema = load_schema(package, name)
     cls = jsonschema.validators.validator_for(schema)
-    return cls(schema, format_checker=cls.FORMAT_CHECKER)
+    return cls(schema, format_checker=cls.FORMAT_CHECKER), best_match
 
 
 def json_path(path: Any) -> str:
@@ -40,9 +46,7 @@ def validate(instance: Any, package: str, name: str) -> list[str]:
     went deepest), so a typo in a nested condition names the nested field, not the whole
     condition.
     """
-    from jsonschema.exceptions import best_match
-
-    validator = _validator(package, name)
+    validator, best_match = _validator(package, name)
     out = []
     for top in validator.iter_errors(instance):
         error = top

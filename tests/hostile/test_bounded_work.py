@@ -403,9 +403,9 @@ def test_a_parse_worker_that_dies_is_an_error_naming_its_files_not_a_hang(
     import signal
     import threading
 
-    from hdslint.sources.terraform import parsing
+    from hdslint.sources.terraform import parsing, pool
 
-    real_parse = parsing.parse_bytes
+    real_parse = pool.parse_bytes
 
     def killed_on_marker(data: bytes, syntax: str = "hcl", *, fast: bool = False) -> object:
         if b"# KILL" in data and os.getpid() != parent:
@@ -414,7 +414,7 @@ def test_a_parse_worker_that_dies_is_an_error_naming_its_files_not_a_hang(
 
     parent = os.getpid()
     # Workers are forked: they inherit the patched function.
-    monkeypatch.setattr(parsing, "parse_bytes", killed_on_marker)
+    monkeypatch.setattr(pool, "parse_bytes", killed_on_marker)
     monkeypatch.setattr(parsing, "available_cpus", lambda: 2)
     padding = "# padding\n" * 2_000  # 20 KB a file: enough bytes for the pool
     for i in range(8):

@@ -10,6 +10,7 @@ and shared by the worker threads.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
@@ -137,8 +138,6 @@ def make_client(session: boto3.Session, service: str, region: str, config: Confi
 
 
 def _endpoint_origin(service: str) -> str:
-    import os
-
     specific = "AWS_ENDPOINT_URL_" + service.upper().replace("-", "_")
     for name in (specific, "AWS_ENDPOINT_URL"):
         if os.environ.get(name):

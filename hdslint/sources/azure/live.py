@@ -21,6 +21,7 @@ Secret values never leave this module: each resource passes through the one reda
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -73,7 +74,12 @@ READS = (
 
 
 class ReadOnlyViolation(RuntimeError):
-    """A request that is not one of the documented reads: a bug, never sent."""
+    """A request that is not one of the documented reads, never sent: the read that led to
+    it (an answer redirecting elsewhere, the SDK's own follow-up) is reported as not read."""
+
+
+def _refused(exc: ReadOnlyViolation) -> ReadFailed:
+    return ReadFailed(f"hdslint {exc} (hdslint sends only the reads it documents)")
 
 
 def is_read(method: str, url: str, endpoint: str) -> bool:
@@ -97,13 +103,18 @@ class ReadOnlyTransport(HttpTransport):  # type: ignore[type-arg]
         self.inner = inner
         self.endpoint = endpoint
         self.calls = 0
+        self.last_error: str | None = None
 
     def send(self, request: Any, **kwargs: Any) -> Any:
         if not is_read(str(request.method), str(request.url), self.endpoint):
             path = urlsplit(str(request.url)).path
             raise ReadOnlyViolation(f"refused to send {request.method} {path}: not a declared read")
         self.calls += 1
-        return self.inner.send(request, **kwargs)
+        response = self.inner.send(request, **kwargs)
+        if response.status_code >= 400:
+            # What ARM said, for when the SDK fails on its answer instead of raising it.
+            self.last_error = _arm_error(response.status_code, response.text())
+        return response
 
     def open(self) -> None:
         self.inner.open()
@@ -312,6 +323,8 @@ class _Reader:
             raise _no_credential(exc) from None
         except AzureError as exc:
             raise ReadFailed(_reason(exc)) from None
+        except ReadOnlyViolation as exc:
+            raise _refused(exc) from None
         if response.status_code >= 400:
             raise ReadFailed(_arm_error(response.status_code, response.text()))
         try:
@@ -333,9 +346,16 @@ class _Reader:
             try:
                 body = self._get(url)
             except ReadFailed as exc:
-                raise HdslintError(
-                    f"cannot list the Azure subscriptions at {self.settings.endpoint}: {exc.reason}"
-                ) from None
+                if not found:
+                    raise HdslintError(
+                        "cannot list the Azure subscriptions at"
+                        f" {self.settings.endpoint}: {exc.reason}"
+                    ) from None
+                # What was listed is read; the rest is said to be missing.
+                self.incomplete = (
+                    f"the subscriptions after the first {len(found)} were not listed: {exc.reason}"
+                )
+                break
             for value in body.get("value") or []:
                 sub = _subscription(value)
                 if sub is not None:
@@ -405,6 +425,14 @@ class _Reader:
                 raise ReadFailed(_reason(exc)) from None
             except AzureError as exc:
                 raise ReadFailed(_reason(exc)) from None
+            except ReadOnlyViolation as exc:
+                raise _refused(exc) from None
+            except ValueError:
+                # The SDK's resource provider registration, on a MissingSubscriptionRegistration
+                # answer, finds no subscription in Resource Graph's URL and raises this.
+                raise ReadFailed(
+                    self.transport.last_error or "Resource Graph's answer could not be read"
+                ) from None
             data: Any = answer.data
             if not isinstance(data, list):
                 raise ReadFailed("Resource Graph answered without a list of resources")
@@ -459,8 +487,6 @@ def _first_line(text: str, limit: int = 400) -> str:
 
 def _arm_error(status: int, text: str) -> str:
     """`Code: message` of an ARM error answer (`{"error": {"code", "message"}}`)."""
-    import json
-
     try:
         body = json.loads(text)
     except ValueError:

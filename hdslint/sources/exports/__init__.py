@@ -25,6 +25,7 @@ from hdslint.files import FileAccess
 from hdslint.model import InputError
 from hdslint.paths import display_path
 from hdslint.sources.base import SourceResult
+from hdslint.sources.exports import awsconfig, azure, gcp, gcpinventory
 from hdslint.sources.exports.files import ExportFile, load_export
 
 if TYPE_CHECKING:
@@ -67,8 +68,6 @@ def read(fs: FileAccess, path: Path, display: str) -> SourceResult:
 
 def detect(data: Any) -> Reader | None:
     """The reader of a parsed export, by its shape."""
-    from hdslint.sources.exports import awsconfig, azure, gcp, gcpinventory
-
     if gcpinventory.is_saved_inventory(data):  # hdslint gcp --save, before gcp's own shapes
         return gcpinventory.read_export
     if azure.is_azure_export(data):

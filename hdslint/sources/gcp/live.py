@@ -43,7 +43,8 @@ _ASSETS_PATH = re.compile(r"/v1/(?:projects|folders|organizations)/[^/]+/assets"
 
 
 class ReadOnlyViolation(RuntimeError):
-    """A request that is not ListAssets: a bug, never sent."""
+    """A request that is not ListAssets, never sent: the read that led to it (an answer
+    redirecting elsewhere) is reported as not read."""
 
 
 def is_read(method: str, url: str, endpoint: str) -> bool:
@@ -62,13 +63,15 @@ class ReadOnlySession(AuthorizedSession):
         self.endpoint = endpoint
         self.calls = 0
 
-    def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+    def send(self, request: Any, **kwargs: Any) -> Any:
+        # Every request is sent here, each redirect the session follows too.
+        method, url = str(request.method), str(request.url)
         if not is_read(method, url, self.endpoint):
             raise ReadOnlyViolation(
                 f"refused to send {method} {urlsplit(url).path}: not a declared read"
             )
         self.calls += 1
-        return super().request(method, url, *args, **kwargs)  # type: ignore[no-untyped-call]
+        return super().send(request, **kwargs)
 
 
 @dataclass(frozen=True)
@@ -252,6 +255,10 @@ class _Reader:
                 raise ReadFailed(_reason(exc)) from None
             except (api.RetryError, RequestException) as exc:
                 raise ReadFailed(_first_line(f"the request failed: {exc}")) from None
+            except ReadOnlyViolation as exc:
+                raise ReadFailed(
+                    f"hdslint {exc} (hdslint sends only the reads it documents)"
+                ) from None
             for asset in page.assets:
                 found.append(
                     redact_values(

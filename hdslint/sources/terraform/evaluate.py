@@ -22,7 +22,7 @@ from hdslint.files import FileAccess, ReadLimits
 from hdslint.ids import Outside, ResourceKey, UnknownDestination, instance_suffix
 from hdslint.model import Edge, InputError, Location, Resource, Unknown, freeze
 from hdslint.redaction import is_secret_key, redact_values
-from hdslint.sources.terraform import budget
+from hdslint.sources.terraform import budget, hcl
 from hdslint.sources.terraform.expr import Scope, evaluate, traced
 from hdslint.sources.terraform.flows import FlowReader
 from hdslint.sources.terraform.functions import FileReader
@@ -509,8 +509,6 @@ def parse_cli_value(text: str) -> Any:
     """A -var / TF_VAR_ value: a string, unless it reads as an HCL literal collection."""
     stripped = text.strip()
     if stripped[:1] in ("[", "{"):
-        from hdslint.sources.terraform import hcl
-
         try:
             body = hcl.parse(f"v = {stripped}\n")
             return evaluate(body["attrs"]["v"][0], EMPTY_SCOPE)

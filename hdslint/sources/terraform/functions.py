@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from hdslint import saferegex
+from hdslint import saferegex, yamlio
 from hdslint.files import FileAccess
 from hdslint.model import Unknown
 from hdslint.sources.terraform import budget
@@ -397,8 +397,6 @@ FILE_FUNCTIONS: dict[str, Function] = {
 
 
 def _fn_yamldecode(text: str) -> Any:
-    from hdslint import yamlio
-
     return yamlio.load(text)
 
 

@@ -9,10 +9,11 @@ Two parsers build the same tree from the same grammar and postlexer:
   hcl2's own parser (a Lark save/load round trip in memory, about 0.07 s). The converter in
   hcl.py takes every position from the tokens, which carry them anyway, so both parsers
   give identical syntax trees; the copy pays off once there is more than a few dozen
-  kilobytes to parse (see `FAST_PARSER_MIN_BYTES`).
+  kilobytes to parse (see `parsing.FAST_PARSER_MIN_BYTES`).
 
-hcl2 and lark are imported here only, and only when something has to be parsed: a scan
-whose files are all in the parse cache never loads them.
+hcl2 and lark are imported here only, and this module only when something has to be parsed
+(hcl.py and parsing.py, the exceptions of tests/test_imports.py): a scan whose files are all
+in the parse cache never loads them.
 """
 
 from __future__ import annotations
@@ -20,10 +21,15 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-# Below this many bytes to parse in one process, building the position-free parser costs
-# more than it saves (measured, parser loading included: 64 KB of HCL parsed in 0.21 s with
-# python-hcl2's parser and 0.25 s with the copy; 130 KB in 0.37 s and 0.33 s).
-FAST_PARSER_MIN_BYTES = 128 * 1024
+from hcl2.api import parses_to_tree
+from hcl2.parser import parser as hcl2_parser
+from hcl2.postlexer import PostLexer
+from lark import Lark
+from lark.exceptions import LarkError as LarkError  # noqa: PLC0414 (for hcl.py)
+from lark.exceptions import UnexpectedCharacters as UnexpectedCharacters  # noqa: PLC0414
+from lark.exceptions import UnexpectedInput as UnexpectedInput  # noqa: PLC0414
+from lark.grammar import Rule
+from lark.lexer import TerminalDef
 
 
 def parse_tree(text: str, *, fast: bool = False) -> Any:
@@ -33,8 +39,6 @@ def parse_tree(text: str, *, fast: bool = False) -> Any:
         if parser is not None:
             # python-hcl2 appends a newline too: its grammar needs one at the end.
             return parser.parse(text + "\n")
-    from hcl2.api import parses_to_tree
-
     return parses_to_tree(text)
 
 
@@ -42,12 +46,6 @@ def parse_tree(text: str, *, fast: bool = False) -> Any:
 def fast_parser() -> Any | None:
     """python-hcl2's parser without position propagation, or None if lark cannot copy it."""
     try:
-        from hcl2.parser import parser as hcl2_parser
-        from hcl2.postlexer import PostLexer
-        from lark import Lark
-        from lark.grammar import Rule
-        from lark.lexer import TerminalDef
-
         data, memo = hcl2_parser().memo_serialize([TerminalDef, Rule])
         # Lark.load's own path (it is how lark reads its grammar cache), minus the pickle.
         return Lark._load_from_dict(  # type: ignore[no-untyped-call]

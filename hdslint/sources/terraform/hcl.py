@@ -158,8 +158,6 @@ def parse(text: str, *, fast: bool = False) -> Body:
 
     `fast` uses the parser without position propagation (see grammar.py): same result,
     worth it when many kilobytes are parsed in one process."""
-    from lark.exceptions import UnexpectedInput
-
     try:
         return _parse(text, fast=fast)
     except HclSyntaxError:
@@ -168,15 +166,20 @@ def parse(text: str, *, fast: bool = False) -> Body:
             raise
         try:
             return _parse(variant, fast=fast)
-        except (HclSyntaxError, UnexpectedInput):
+        except HclSyntaxError:  # _parse turns every lark error into one
             pass
         raise
 
 
 def _parse(text: str, *, fast: bool) -> Body:
-    from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedInput
-
-    from hdslint.sources.terraform.grammar import parse_tree
+    # lark and python-hcl2 load with the grammar, the first time something is parsed (an
+    # exception of tests/test_imports.py): a scan served from the parse cache never needs them.
+    from hdslint.sources.terraform.grammar import (
+        LarkError,
+        UnexpectedCharacters,
+        UnexpectedInput,
+        parse_tree,
+    )
 
     try:
         tree = parse_tree(text, fast=fast)

@@ -36,7 +36,7 @@ from hdslint.redaction import is_secret_key, redact_values
 from hdslint.sources.base import PlanOrigin, SourceResult, flatten
 from hdslint.sources.flows import flow_edges, literal_destination
 from hdslint.sources.terraform.evaluate import provider_id_for_source
-from hdslint.sources.terraform.loader import is_local_source, parse_file, read_text
+from hdslint.sources.terraform.loader import is_local_source, load_module, parse_file, read_text
 from hdslint.sources.terraform.region import RegionRule, resolve_region
 
 if TYPE_CHECKING:
@@ -352,8 +352,6 @@ class _Plan:
         return self._block_lines[module].get(f"{rtype}.{name}")
 
     def _scan_module_dir(self, module: str) -> dict[str, tuple[str, int, int]]:
-        from hdslint.sources.terraform.loader import load_module
-
         directory = self.path.parent
         parts = [p for p in module.split(".") if p != "module"] if module else []
         walked = ""

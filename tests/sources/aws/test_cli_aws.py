@@ -19,7 +19,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 from botocore.parsers import ResponseParserError
 
-from hdslint.commands.aws import TerminalProgress
+from hdslint.commands.aws import terminal_progress
 from hdslint.schemas import load_schema
 from hdslint.sources.aws.permissions import shipped_policy
 from tests.sources.aws.conftest import ACCOUNT, seed_account
@@ -247,7 +247,7 @@ def test_a_multi_line_botocore_message_is_kept_on_one_line() -> None:
 
 def test_progress_rewrites_one_line_and_clears_it() -> None:
     stream = io.StringIO()
-    progress = TerminalProgress(stream)
+    progress = terminal_progress(stream)
     progress(1, 3, "rds", "eu-west-3")
     progress(2, 3, "s3", "eu-west-3")  # within 0.1 s of the last: not redrawn
     progress(3, 3, "s3", "*")  # the last one always is

@@ -44,8 +44,12 @@ class FakeArm:
     # GET of it (ARM)
     query_refusals: dict[str, tuple[int, str, str]] = field(default_factory=dict)
     get_refusals: dict[str, tuple[int, str, str]] = field(default_factory=dict)
+    # subscriptionId -> where a query naming it is redirected (a path of this fake, or a URL)
+    query_redirects: dict[str, str] = field(default_factory=dict)
     # (status, code, message) for GET /subscriptions
     list_refusal: tuple[int, str, str] | None = None
+    # the nextLink of the first page of GET /subscriptions, instead of this fake's own
+    next_link: str | None = None
     subscriptions_per_page: int = 2
     resources_per_page: int = 2
     query_delay: float = 0.0
@@ -115,7 +119,7 @@ class FakeArm:
             "count": {"type": "Total", "value": len(ids)},
         }
         if start + self.subscriptions_per_page < len(ids):
-            answer["nextLink"] = (
+            answer["nextLink"] = self.next_link or (
                 f"{self.url}/subscriptions?api-version=2022-12-01"
                 f"&$skiptoken={start + self.subscriptions_per_page}"
             )
@@ -153,6 +157,12 @@ class FakeArm:
             time.sleep(self.query_delay)
         wanted = [s.lower() for s in body.get("subscriptions") or []]
         for sid in wanted:
+            if sid in self.query_redirects:
+                request.send_response(307)
+                request.send_header("Location", self.query_redirects[sid])
+                request.send_header("Content-Length", "0")
+                request.end_headers()
+                return None
             if sid in self.query_refusals:
                 status, code, message = self.query_refusals[sid]
                 return self.reply(request, status, _error(code, message))

@@ -372,6 +372,105 @@ def test_the_guard_refuses_anything_but_the_documented_reads(
     assert arm.sent == []  # nothing left the machine
 
 
+def test_a_request_the_guard_refuses_leaves_its_subscription_not_evaluated(
+    arm: FakeArm,
+    credential: StaticCredential,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # The query over staging is redirected (307 keeps the POST) to an undeclared path: the
+    # SDK follows redirects, the guard refuses to send it, and only that subscription is not
+    # read; the others are, and the scan goes on.
+    moved = f"/subscriptions/{STAGING}/providers/Microsoft.Resources/resources"
+    arm.query_redirects[STAGING] = f"{moved}?api-version=2021-04-01"
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(
+        capsys,
+        "azure",
+        "--endpoint",
+        arm.url,
+        "--subscriptions",
+        f"{PROD},{STAGING}",
+        "-f",
+        "json",
+        "--save",
+        "inv.json",
+    )
+    assert (code, err) == (1, "")
+    report = json.loads(out)
+    assert report["errors"] == []
+    assert findings(report) == [
+        ("HDS-FLOW-001", "fail", "analyticsus"),
+        ("HDS-LOC-001", "fail", "analyticsus"),
+        ("HDS-COND-001", "fail", "ehrrecords"),
+        ("HDS-COND-001", "fail", "ehrweu"),
+        ("HDS-EVAL-001", "not_evaluated", f"azure:subscription:{STAGING}"),
+    ]
+    assert report["findings"][-1]["message"] == (
+        "could not be checked: contents is not known: subscription"
+        f" {STAGING} (hds-staging) was not read: hdslint refused to send POST {moved}: not a"
+        " declared read (hdslint sends only the reads it documents)"
+    )
+    # Nothing undeclared left the machine: the query over both, then each alone.
+    assert [s.path for s in arm.sent if s.method == "POST"] == [
+        "/providers/Microsoft.ResourceGraph/resources"
+    ] * 4
+    provenance = json.loads((tmp_path / "inv.json").read_text())["hdslint_export"]
+    assert provenance["subscriptions"][1]["status"] == "not_read"
+
+
+def test_a_next_page_the_guard_refuses_leaves_the_listing_incomplete(
+    arm: FakeArm,
+    credential: StaticCredential,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # The listing's next page is on another host: never sent. The subscriptions listed are
+    # read and judged; that the rest was not listed is an input error (exit 2).
+    arm.next_link = "https://management.example.net/subscriptions?api-version=2022-12-01"
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, "azure", "--endpoint", arm.url, "-f", "json")
+    assert (code, err) == (2, "")
+    report = json.loads(out)
+    assert findings(report) == EXPECTED[:-1]
+    assert [e["message"] for e in report["errors"]] == [
+        "the subscriptions after the first 2 were not listed: hdslint refused to send GET"
+        " /subscriptions: not a declared read (hdslint sends only the reads it documents)"
+    ]
+    assert [(s.method, s.path) for s in arm.sent][:1] == [("GET", "/subscriptions")]
+    assert sum(1 for s in arm.sent if s.method == "GET") == 1
+
+
+def test_a_subscription_not_registered_for_resource_graph_is_not_evaluated(
+    arm: FakeArm,
+    credential: StaticCredential,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Azure's answer when the subscription has not registered the resource provider: the
+    # SDK's registration (a write) is never attempted, the subscription is not read.
+    message = (
+        "The subscription is not registered to use namespace 'Microsoft.ResourceGraph'."
+        " See https://aka.ms/rps-not-found for how to register subscriptions."
+    )
+    arm.query_refusals[STAGING] = (409, "MissingSubscriptionRegistration", message)
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(
+        capsys, "azure", "--endpoint", arm.url, "--subscriptions", STAGING, "-f", "json"
+    )
+    assert (code, err) == (2, "")
+    report = json.loads(out)
+    assert findings(report) == [("HDS-EVAL-001", "not_evaluated", f"azure:subscription:{STAGING}")]
+    assert report["findings"][0]["message"] == (
+        f"could not be checked: contents is not known: subscription {STAGING} (hds-staging)"
+        f" was not read: MissingSubscriptionRegistration: {message}"
+    )
+    assert [s.method for s in arm.sent] == ["GET", "POST"]
+
+
 def test_a_credential_that_cannot_sign_in_is_a_usage_error(
     arm: FakeArm,
     tmp_path: Path,
@@ -439,10 +538,10 @@ def test_without_the_extra_it_says_what_to_install(
 def test_progress_says_how_many_subscriptions_are_queried() -> None:
     import io
 
-    from hdslint.commands.azure import TerminalProgress
+    from hdslint.commands.azure import terminal_progress
 
     stream = io.StringIO()
-    progress = TerminalProgress(stream)
+    progress = terminal_progress(stream)
     progress(3, 3, 1200)
     assert stream.getvalue().startswith(
         "\rhdslint azure: 3/3 subscriptions queried, 1200 resources ("

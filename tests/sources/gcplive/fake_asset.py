@@ -2,7 +2,7 @@
 documents it: `GET /v1/{parent}/assets?contentType=RESOURCE&pageSize=N&pageToken=T` ->
 `{"readTime", "assets": [...], "nextPageToken"}`, a few assets a page whatever pageSize
 asks; Google's error body `{"error": {"code", "message", "status"}}` for a scope that
-refuses. Every request is recorded. Standard library only."""
+refuses, or a redirect where a test asks for one. Every request is recorded. Standard library only."""
 
 from __future__ import annotations
 
@@ -32,6 +32,8 @@ class FakeAsset:
     scopes: dict[str, list[dict[str, Any]]]
     # parent -> (HTTP status, status, message)
     refusals: dict[str, tuple[int, str, str]] = field(default_factory=dict)
+    # parent -> where a request for it is redirected (a path of this fake, or a URL)
+    redirects: dict[str, str] = field(default_factory=dict)
     per_page: int = 2
     delay: float = 0.0
     sent: list[Sent] = field(default_factory=list)
@@ -70,6 +72,8 @@ class FakeAsset:
         if method != "GET" or not path.startswith("/v1/") or not path.endswith("/assets"):
             return self.reply(request, 404, _error(404, "NOT_FOUND", f"no {method} {path}"))
         parent = path.removeprefix("/v1/").removesuffix("/assets")
+        if parent in self.redirects:
+            return self.redirect(request, self.redirects[parent])
         if parent in self.refusals:
             status, name, message = self.refusals[parent]
             return self.reply(request, status, _error(status, name, message))
@@ -86,6 +90,13 @@ class FakeAsset:
         if start + size < len(assets):
             answer["nextPageToken"] = str(start + size)
         self.reply(request, 200, answer)
+
+    @staticmethod
+    def redirect(request: BaseHTTPRequestHandler, location: str) -> None:
+        request.send_response(307)
+        request.send_header("Location", location)
+        request.send_header("Content-Length", "0")
+        request.end_headers()
 
     @staticmethod
     def reply(request: BaseHTTPRequestHandler, status: int, answer: Any) -> None:

@@ -326,6 +326,50 @@ def test_the_guard_refuses_anything_but_list_assets(
     assert cai.sent == []
 
 
+def test_a_request_the_guard_refuses_leaves_its_scope_not_evaluated(
+    cai: FakeAsset,
+    credentials: Credentials,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # ListAssets of hds-staging is redirected to ExportAssets' path: the HTTP session follows
+    # redirects, the guard refuses to send it, and only that scope is not read.
+    cai.redirects["projects/hds-staging"] = "/v1/projects/hds-staging:exportAssets"
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(
+        capsys,
+        "gcp",
+        "--endpoint",
+        cai.url,
+        "--project",
+        "ehr-prod,hds-staging",
+        "-f",
+        "json",
+        "--save",
+        "inv.json",
+    )
+    assert (code, err) == (1, "")
+    report = json.loads(out)
+    assert report["errors"] == []
+    assert full(report) == [
+        *EXPECTED[:-1],
+        ("HDS-EVAL-001", "not_evaluated", "gcp:scope:projects/hds-staging"),
+    ]
+    assert report["findings"][-1]["message"] == (
+        "could not be checked: contents is not known: projects/hds-staging was not read:"
+        " hdslint refused to send GET /v1/projects/hds-staging:exportAssets: not a declared"
+        " read (hdslint sends only the reads it documents)"
+    )
+    # Nothing undeclared left the machine.
+    assert {s.path for s in cai.sent} == {
+        "/v1/projects/ehr-prod/assets",
+        "/v1/projects/hds-staging/assets",
+    }
+    provenance = json.loads((tmp_path / "inv.json").read_text())["hdslint_export"]
+    assert provenance["scopes"][1]["status"] == "not_read"
+
+
 def test_credentials_that_cannot_be_found_are_a_usage_error(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
