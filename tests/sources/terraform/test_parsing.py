@@ -186,3 +186,33 @@ def test_the_fast_parser_is_available_and_gives_the_same_trees() -> None:
             assert str(fast_error.value) == str(exc)
             continue
         assert parse(source, fast=True) == slow
+
+
+def test_the_pool_is_given_only_what_the_confined_access_read(
+    tmp_path: Path, module: list[Path]
+) -> None:
+    """Workers parse bytes the scan's file access read, never a path: a symlink out of the
+    scanned folders is refused before the pool, whether parsed in a pool or not."""
+    from hdslint.files import ReadLimits
+
+    outside = write_tree(tmp_path / "outside", {"secret.tf": 'resource "x" "secret" {}\n'})
+    repo = tmp_path / "repo"
+    many = []
+    for i in range(12):
+        copy = repo / f"copy{i}"
+        copy.mkdir(parents=True)
+        for path in module:
+            (copy / path.name).write_bytes(path.read_bytes() + f"\n# {i}\n".encode())
+        (copy / "link.tf").symlink_to(outside / "secret.tf")
+        many += sorted(copy.iterdir())
+    confined = FileAccess(limits=ReadLimits((repo.resolve(),)))
+    pooled = FileParser(confined, ParseOptions(jobs=2, parallel_min_bytes=0))
+    pooled.preload(many)
+    links = [path for path in many if path.name == "link.tf"]
+    assert pooled.stats.workers == 2 and pooled.stats.parsed == len(many) - len(links)
+    body, error = pooled.parse(links[0], "copy0/link.tf")
+    assert body is None and error is not None
+    assert (error.file, error.message) == (
+        "copy0/link.tf",
+        "cannot read: outside the scanned folders and the working folder, so it is not read",
+    )
