@@ -29,6 +29,7 @@ from hdslint.outputpath import require_output_folder
 from hdslint.policy import Policy
 from hdslint.progress import StatusLine
 from hdslint.registry import Registry
+from hdslint.reporters import get_reporter
 from hdslint.scan import ScanOptions, ScanResult, load_rules, resolve_baseline
 from hdslint.suppressions.baseline import Baseline
 
@@ -201,8 +202,6 @@ def write_reports(
 ) -> None:
     """Every report as for `scan`; a text report ends with the coverage table
     (`coverage(colored)`: the other formats carry the same gaps as not evaluated findings)."""
-    from hdslint.reporters import get_reporter
-
     for target in targets:
         colored = use_color(target, color)
         text = get_reporter(target.format).render(result, color=colored)
