@@ -162,14 +162,16 @@ def run(argv: Sequence[str], env: dict[str, str], *, timeout: float | None = Non
 
 def hdslint_files(corpus: Path) -> tuple[list[str], list[str]]:
     """The Terraform files (and YAML files, if hdslint reads them) hdslint parses in corpus."""
+    from hdslint.files import FileAccess
     from hdslint.scan import discover
     from hdslint.sources import FILE_SOURCES
     from hdslint.sources.terraform.loader import module_files
 
-    found = discover([str(corpus)], (), corpus)
+    fs = FileAccess()
+    found = discover(fs, [str(corpus)], (), corpus)
     hcl: list[str] = []
     for folder in found.terraform_dirs:
-        tf_files, var_files = module_files(folder)
+        tf_files, var_files = module_files(fs, folder)
         hcl += [str(p) for p in (*tf_files, *var_files)]
     yaml_files = (
         [str(p) for p in found.files.get("kubernetes", [])]

@@ -19,6 +19,7 @@ import traceback
 from pathlib import Path
 
 from hdslint.config import Config
+from hdslint.files import FileAccess
 from hdslint.scan import SKIP_DIRS, ScanOptions, run_scan
 from hdslint.sources import classify_file
 from hdslint.sources.kubernetes import manifests, scan
@@ -29,7 +30,7 @@ def _files(root: Path) -> list[Path]:
     for path in sorted(root.rglob("*")):
         if any(part in SKIP_DIRS for part in path.parts) or not path.is_file():
             continue
-        if classify_file(path) == "kubernetes":
+        if classify_file(FileAccess(), path) == "kubernetes":
             found.append(path)
     return found
 

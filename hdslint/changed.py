@@ -28,7 +28,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from hdslint.limits import too_large
+from hdslint.files import FileAccess
 from hdslint.scan import SKIP_DIRS, ScanResult
 from hdslint.sources import classify_file
 from hdslint.sources.cloudformation.context import DEPLOY_RECORDS, nesting_parents
@@ -50,14 +50,14 @@ class ChangedScope:
     units: frozenset[Path] = frozenset()
 
 
-def _inputs_in(folder: Path) -> list[Path]:
+def _inputs_in(fs: FileAccess, folder: Path) -> list[Path]:
     try:
-        return sorted(p for p in folder.iterdir() if p.is_file() and classify_file(p))
+        return sorted(p for p in folder.iterdir() if p.is_file() and classify_file(fs, p))
     except OSError:
         return []
 
 
-def _terraform_callers(root: Path) -> dict[Path, set[Path]]:
+def _terraform_callers(fs: FileAccess, root: Path) -> dict[Path, set[Path]]:
     """Module folder -> folders whose .tf files call it with a local source. Only files
     inside `root` and under the size limit are read (as the sources do)."""
     callers: dict[Path, set[Path]] = {}
@@ -67,7 +67,7 @@ def _terraform_callers(root: Path) -> dict[Path, set[Path]]:
         base = Path(folder)
         for name in filenames:
             file = base / name
-            if not (name.endswith(MODULE_SUFFIXES) or name in UNIT_NAMES) or too_large(file):
+            if not (name.endswith(MODULE_SUFFIXES) or name in UNIT_NAMES) or fs.too_large(file):
                 continue
             if file.is_symlink() and top not in file.resolve().parents:
                 continue
@@ -87,15 +87,18 @@ def expand_changed(files: Sequence[str], root: Path | None = None) -> ChangedSco
 
     A file that no longer exists (deleted in the change) stands for its folder when the
     folder is still there. `root` is where callers are looked for (default: the working
-    directory, which is the repository's root under pre-commit)."""
+    directory, which is the repository's root under pre-commit). Files are read through a
+    file access of its own, which records nothing: a scan of what changed is never
+    replayed."""
+    fs = FileAccess()
     folders: dict[Path, Path] = {}  # resolved -> as given, in order
-    units = _terragrunt_units(files, root or Path.cwd())
+    units = _terragrunt_units(fs, files, root or Path.cwd())
     for name in files:
         path = Path(name)
         if path.is_dir():
             folder = path
         elif path.is_file():
-            if classify_file(path) is None and path.name not in DEPLOY_RECORDS:
+            if classify_file(fs, path) is None and path.name not in DEPLOY_RECORDS:
                 continue
             folder = path.parent
         elif path.parent.is_dir():
@@ -106,9 +109,11 @@ def expand_changed(files: Sequence[str], root: Path | None = None) -> ChangedSco
     to_scan: dict[Path, Path] = dict(folders)
     for unit in sorted(units):
         to_scan.setdefault(unit, Path(os.path.relpath(unit)))
-    terraform = [f for f in folders if any(p.name.endswith(MODULE_SUFFIXES) for p in _inputs_in(f))]
+    terraform = [
+        f for f in folders if any(p.name.endswith(MODULE_SUFFIXES) for p in _inputs_in(fs, f))
+    ]
     if terraform:
-        callers = _terraform_callers(root or Path.cwd())
+        callers = _terraform_callers(fs, root or Path.cwd())
         pending = list(terraform)
         while pending:
             for caller in sorted(callers.get(pending.pop(), ())):
@@ -118,19 +123,19 @@ def expand_changed(files: Sequence[str], root: Path | None = None) -> ChangedSco
     templates = [
         p.resolve()
         for f in folders.values()
-        for p in _inputs_in(f)
-        if classify_file(p) == "cloudformation"
+        for p in _inputs_in(fs, f)
+        if classify_file(fs, p) == "cloudformation"
     ]
     if templates:
-        for parent in sorted(nesting_parents(templates, root or Path.cwd(), SKIP_DIRS)):
+        for parent in sorted(nesting_parents(fs, templates, root or Path.cwd(), SKIP_DIRS)):
             to_scan.setdefault(parent, Path(os.path.relpath(parent)))
     paths: list[str] = []
     for shown in to_scan.values():
-        paths.extend(str(p) for p in _inputs_in(shown))
+        paths.extend(str(p) for p in _inputs_in(fs, shown))
     return ChangedScope(paths=paths, folders=frozenset(folders), units=frozenset(units))
 
 
-def _terragrunt_units(files: Sequence[str], root: Path) -> set[Path]:
+def _terragrunt_units(fs: FileAccess, files: Sequence[str], root: Path) -> set[Path]:
     """The Terragrunt unit folders a change concerns: changed units, and for a changed
     `.hcl` file the units below its folder (find_in_parent_folders reaches it from there)
     and the units that name it."""
@@ -140,7 +145,7 @@ def _terragrunt_units(files: Sequence[str], root: Path) -> set[Path]:
     if not read:
         return units
     for unit in _unit_files(root):
-        if any(p.resolve().parent in unit.parents for p in read) or _names_any(unit, read):
+        if any(p.resolve().parent in unit.parents for p in read) or _names_any(fs, unit, read):
             units.add(unit.parent)
     return units
 
@@ -158,8 +163,8 @@ def _unit_files(root: Path) -> list[Path]:
     return found
 
 
-def _names_any(unit: Path, read: Sequence[Path]) -> bool:
-    if too_large(unit):
+def _names_any(fs: FileAccess, unit: Path, read: Sequence[Path]) -> bool:
+    if fs.too_large(unit):
         return False
     try:
         text = unit.read_text("utf-8", errors="replace")

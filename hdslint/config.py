@@ -16,8 +16,7 @@ from hdslint.configfile import CONFIG_NAMES as CONFIG_NAMES  # noqa: PLC0414
 from hdslint.configfile import find_config as find_config  # noqa: PLC0414
 from hdslint.configfile import repository_root
 from hdslint.errors import ConfigError
-from hdslint.files import current as file_access
-from hdslint.limits import read_regular
+from hdslint.files import FileAccess
 from hdslint.result import Selection as Selection  # noqa: PLC0414 (re-exported)
 from hdslint.schemas import validate
 
@@ -86,13 +85,17 @@ class Config:
     warnings: tuple[str, ...] = ()
 
 
-def load_config(path: Path | None, *, display: str | None = None) -> Config:
-    """Read and validate a configuration file; None gives the defaults."""
+def load_config(
+    path: Path | None, *, display: str | None = None, fs: FileAccess | None = None
+) -> Config:
+    """Read and validate a configuration file; None gives the defaults. Read through `fs`,
+    the scan's file access (outside a scan: one of its own)."""
     if path is None:
         return Config()
+    fs = fs or FileAccess()
     shown = display or str(path)
     try:
-        text = read_regular(path, MAX_CONFIG_BYTES).decode("utf-8")
+        text = fs.read(path, MAX_CONFIG_BYTES).decode("utf-8")
     except FileNotFoundError:
         raise ConfigError("configuration file not found", file=shown) from None
     except OSError as exc:
@@ -112,10 +115,13 @@ def load_config(path: Path | None, *, display: str | None = None) -> Config:
     errors = validate(data, "hdslint", "config.schema.json")
     if errors:
         raise ConfigError(errors[0], file=shown)
-    return from_mapping(data, root=file_access().resolve(path.parent), file=shown)
+    return from_mapping(data, root=fs.resolve(path.parent), file=shown, fs=fs)
 
 
-def from_mapping(data: Mapping[str, Any], *, root: Path, file: str | None) -> Config:
+def from_mapping(
+    data: Mapping[str, Any], *, root: Path, file: str | None, fs: FileAccess | None = None
+) -> Config:
+    fs = fs or FileAccess()
     health = data.get("health_data") or {}
     registry = data.get("registry") or {}
     conditions = registry.get("conditions") or {}
@@ -144,7 +150,7 @@ def from_mapping(data: Mapping[str, Any], *, root: Path, file: str | None) -> Co
     cache = data.get("cache") or {}
     # Every file the configuration names stays inside its repository: a hostile pull
     # request's `.hdslint.yaml` must not make the scan read the runner's files.
-    inside = _Confinement(root=root, repository=repository_root(root), file=file)
+    inside = _Confinement(root=root, repository=repository_root(root, fs), file=file, fs=fs)
     baseline = data.get("baseline")
     return Config(
         file=file,
@@ -189,6 +195,7 @@ class _Confinement:
     root: Path  # the configuration's folder: relative paths start there
     repository: Path  # hdslint.configfile.repository_root(root)
     file: str | None
+    fs: FileAccess
 
     def paths(self, key: str, items: Sequence[str]) -> tuple[Path, ...]:
         return tuple(self.path(f"{key}[{i}]", item) for i, item in enumerate(items))
@@ -202,7 +209,7 @@ class _Confinement:
                 file=self.file,
             )
         try:
-            resolved = file_access().resolve(self.root / item)
+            resolved = self.fs.resolve(self.root / item)
         except (OSError, RuntimeError):  # a symlink loop
             raise ConfigError(f"{key}: {item!r} cannot be resolved", file=self.file) from None
         if not resolved.is_relative_to(self.repository):

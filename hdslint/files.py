@@ -19,14 +19,16 @@ make hdslint read outside the scanned folders. Whether a path is inside is decid
 recorded observations (its folder's real path, whether it is a symlink and where to), so a
 report replayed is one whose refusals would be the same.
 
-The scan's `FileAccess` is installed for the scan's duration (`using`); `current()` is the
-one in use (outside a scan: one that records nothing and confines nothing).
+The pipeline (hdslint.scan) makes the scan's `FileAccess` and passes it to what reads: the
+configuration and policy loaders, each source's entry point, and from there down (the
+Terraform evaluator carries it, and its `file()` reads through the `FileReader` its scope
+carries). Nothing fetches it from a global (a test checks it): a function that has none
+to read through cannot read. Outside a scan (`hdslint policies`, a live scan's policies),
+a loader makes one of its own, which records nothing and confines nothing.
 """
 
 from __future__ import annotations
 
-import contextlib
-import contextvars
 import errno
 import fnmatch
 import hashlib
@@ -318,6 +320,14 @@ class FileAccess:
             return self._real(candidate)
         return candidate
 
+    def real_folder(self, folder: Path | str) -> Path:
+        """`resolve()` of a folder, once per scan (many files share a folder)."""
+        key = os.fspath(folder)
+        real = self._folders.get(key)
+        if real is None:
+            real = self._folders[key] = self._real(key)
+        return Path(real)
+
     def _real(self, path: Path | str) -> str:
         value = self._simple("real", path)
         if value == "!loop":
@@ -507,22 +517,3 @@ class FileAccess:
 
 
 _MISSING = object()
-
-_CURRENT: contextvars.ContextVar[FileAccess | None] = contextvars.ContextVar(
-    "hdslint_file_access", default=None
-)
-
-
-def current() -> FileAccess:
-    """The file access of the scan running, else one that records nothing."""
-    access = _CURRENT.get()
-    return access if access is not None else FileAccess()
-
-
-@contextlib.contextmanager
-def using(access: FileAccess) -> Iterator[FileAccess]:
-    token = _CURRENT.set(access)
-    try:
-        yield access
-    finally:
-        _CURRENT.reset(token)

@@ -18,11 +18,9 @@ from hdslint.classify import classify
 from hdslint.config import Config, load_config
 from hdslint.configfile import config_file
 from hdslint.errors import ConfigError
-from hdslint.files import FileAccess, ReadLimits, ReadLog, using
-from hdslint.files import current as file_access
+from hdslint.files import FileAccess, ReadLimits, ReadLog
 from hdslint.globs import glob_match
 from hdslint.graph import ResourceGraph
-from hdslint.limits import inside_allowed
 from hdslint.model import Edge, InputError, Resource, ScanWarning
 from hdslint.paths import display_path
 from hdslint.policy import Policy, load_policies, non_waivable_disabled, shipped_policies
@@ -80,7 +78,11 @@ class Discovered:
 
 
 def discover(
-    paths: Sequence[str], exclude: Sequence[str], root: Path, skip_paths: Sequence[str] = ()
+    fs: FileAccess,
+    paths: Sequence[str],
+    exclude: Sequence[str],
+    root: Path,
+    skip_paths: Sequence[str] = (),
 ) -> Discovered:
     """Walk the given paths (without following directory symlinks) and sort files by kind.
     `exclude` globs are relative to `root` (the configuration's folder), `skip_paths` globs
@@ -88,7 +90,6 @@ def discover(
 
     Files hdslint does not read are skipped silently, unless named explicitly."""
     found = Discovered()
-    fs = file_access()
     here = fs.resolve(Path.cwd())
 
     def matches(path: Path, base: Path, patterns: Sequence[str]) -> bool:
@@ -110,8 +111,9 @@ def discover(
             found.excluded_count += 1
             return
         # Regular files only (no FIFO or device can hang a scan), and a symlink is followed
-        # only when it stays inside the scanned folders.
-        if not fs.is_file(path) or not inside_allowed(path):
+        # only when it stays inside the scanned folders (the file access sees nothing
+        # outside them).
+        if not fs.is_file(path):
             return
         found.file_count += 1
         if kind == "terraform":
@@ -136,10 +138,10 @@ def discover(
             found.errors.append(InputError(given, "no such file or directory"))
             continue
         if fs.is_file(path):
-            kind = classify_file(path)
+            kind = classify_file(fs, path)
             if kind == "terraform":
                 # A Terraform module spans its folder: evaluate all of it.
-                add_module_dir(found, path.parent)
+                add_module_dir(fs, found, path.parent)
             elif kind is None:
                 found.errors.append(InputError(given, "not a file hdslint reads"))
             else:
@@ -154,17 +156,16 @@ def discover(
                 continue
             for name in sorted(filenames):
                 file = base / name
-                add_file(file, classify_file(file))
+                add_file(file, classify_file(fs, file))
     return found
 
 
-def add_module_dir(found: Discovered, folder: Path) -> None:
+def add_module_dir(fs: FileAccess, found: Discovered, folder: Path) -> None:
     if folder in found.terraform_dirs:
         return
     try:
-        fs = file_access()
         found_files = [
-            p for p in fs.listdir(folder) if fs.is_file(p) and classify_file(p) == "terraform"
+            p for p in fs.listdir(folder) if fs.is_file(p) and classify_file(fs, p) == "terraform"
         ]
     except OSError as exc:
         found.errors.append(InputError(str(folder), f"cannot read directory: {exc.strerror}"))
@@ -173,13 +174,17 @@ def add_module_dir(found: Discovered, folder: Path) -> None:
     found.file_count += len(found_files)
 
 
-def collect(found: Discovered, config: Config, options: ScanOptions) -> SourceResult:
-    """Run every source over the files it understands."""
+def collect(
+    fs: FileAccess, found: Discovered, config: Config, options: ScanOptions
+) -> SourceResult:
+    """Run every source over the files it understands, each through the scan's file
+    access `fs` (confined to the scanned folders)."""
     result = SourceResult(errors=list(found.errors))
-    not_roots = collect_terragrunt(found, result)
+    not_roots = collect_terragrunt(fs, found, result)
     if found.terraform_dirs:
         parse_options = ParseOptions(
             cache_dir=_outside_scanned(
+                fs,
                 cache_directory(options.cache and config.cache_enabled, None, options.env),
                 options.paths,
             ),
@@ -189,6 +194,7 @@ def collect(found: Discovered, config: Config, options: ScanOptions) -> SourceRe
         result.extend(
             terraform.scan(
                 found.terraform_dirs,
+                fs=fs,
                 cli_vars={**config.tf_vars, **options.cli_vars},
                 var_files=[*config.var_files, *options.var_files],
                 env=options.env,
@@ -199,7 +205,7 @@ def collect(found: Discovered, config: Config, options: ScanOptions) -> SourceRe
     for kind, files in found.files.items():
         reader = file_source(kind)
         if reader is not None:
-            result.extend(reader(files, config, options))
+            result.extend(reader(files, config, options, fs))
         else:
             # Infrastructure no source of this version reads: not counted as read, and
             # named, since what is not read is not checked.
@@ -208,16 +214,16 @@ def collect(found: Discovered, config: Config, options: ScanOptions) -> SourceRe
     if found.file_count == 0 and found.excluded_count and not options.allow_checks_off:
         result.errors.append(everything_excluded_error(config, options.selection.skip_paths))
     elif found.file_count == 0 and not found.excluded_count:
-        result.errors.extend(nothing_read_errors(options.paths))
+        result.errors.extend(nothing_read_errors(fs, options.paths))
     return reconcile_plans(result)
 
 
-def collect_terragrunt(found: Discovered, result: SourceResult) -> frozenset[Path]:
+def collect_terragrunt(fs: FileAccess, found: Discovered, result: SourceResult) -> frozenset[Path]:
     """Terragrunt units, each a root; the folders they evaluate are not Terraform roots."""
     files = found.files.pop("terragrunt", [])
     if not files:
         return frozenset()
-    units = terragrunt.scan(files)
+    units = terragrunt.scan(files, fs)
     result.extend(units.result)
     return frozenset(units.claimed)
 
@@ -277,7 +283,7 @@ READ_KINDS = (
 )
 
 
-def nothing_read_errors(paths: Sequence[str]) -> list[InputError]:
+def nothing_read_errors(fs: FileAccess, paths: Sequence[str]) -> list[InputError]:
     """A scan that read no file is not a pass: each folder given says it held nothing to
     read (a file given that is not read already has its own error)."""
     return [
@@ -285,18 +291,18 @@ def nothing_read_errors(paths: Sequence[str]) -> list[InputError]:
             given, f"nothing to scan: this folder holds no file hdslint reads ({READ_KINDS})"
         )
         for given in paths
-        if given != "-" and file_access().is_dir(given)
+        if given != "-" and fs.is_dir(given)
     ]
 
 
-def resolve_config(options: ScanOptions) -> Config:
+def resolve_config(fs: FileAccess, options: ScanOptions) -> Config:
     if options.config is not None:
-        config = load_config(options.config, display=str(options.config))
+        config = load_config(options.config, display=str(options.config), fs=fs)
     elif not options.repository_config:
         config = Config()
     else:
-        found = config_file(options.paths, None)
-        config = load_config(found, display=display_path(found) if found else None)
+        found = config_file(options.paths, None, fs)
+        config = load_config(found, display=display_path(found) if found else None, fs=fs)
     refuse_disabling_non_waivable(config)
     return options.selection.apply(config)
 
@@ -314,12 +320,11 @@ def refuse_disabling_non_waivable(config: Config) -> None:
         )
 
 
-def _outside_scanned(directory: Path | None, paths: Sequence[str]) -> Path | None:
+def _outside_scanned(fs: FileAccess, directory: Path | None, paths: Sequence[str]) -> Path | None:
     """The cache folder, unless it lies inside a scanned folder (where the scanned input
     itself could have planted entries): then no cache."""
     if directory is None:
         return None
-    fs = file_access()
     resolved = fs.resolve(directory)
     for given in paths:
         if given == "-" or not fs.is_dir(given):
@@ -329,9 +334,8 @@ def _outside_scanned(directory: Path | None, paths: Sequence[str]) -> Path | Non
     return directory
 
 
-def allowed_roots(paths: Sequence[str]) -> tuple[Path, ...]:
+def allowed_roots(fs: FileAccess, paths: Sequence[str]) -> tuple[Path, ...]:
     """The folders a scan may read: the scanned paths (a file's folder) and the working one."""
-    fs = file_access()
     roots = [fs.resolve(Path.cwd())]
     for given in paths:
         if fs.exists(given):
@@ -340,12 +344,11 @@ def allowed_roots(paths: Sequence[str]) -> tuple[Path, ...]:
     return tuple(dict.fromkeys(roots))
 
 
-def unlistable_folders(paths: Sequence[str]) -> list[InputError]:
+def unlistable_folders(fs: FileAccess, paths: Sequence[str]) -> list[InputError]:
     """The folders given to scan that cannot be listed (no permission): each an input
     error, and left out of the scan (their contents cannot even be probed for a
     configuration file or a repository)."""
     errors = []
-    fs = file_access()
     for given in paths:
         if given == "-" or not fs.is_dir(given):
             continue
@@ -363,27 +366,25 @@ def run_scan(options: ScanOptions, log: ReadLog | None = None) -> ScanResult:
     What whoever runs the scan names (the paths, the configuration and what it names: the
     policies, the baseline, the registry) is read as named; then the scan's inputs are read
     through the same access confined to the scanned folders and the working folder
-    (`ReadLimits`): nothing an input names is read outside them."""
-    access = FileAccess(log)
-    with using(access):
-        unreadable = unlistable_folders(options.paths)
-        if unreadable:
-            refused = {e.file for e in unreadable}
-            options = dataclasses.replace(
-                options, paths=[p for p in options.paths if p not in refused]
-            )
-        config = resolve_config(options)
-        limits = read_limits(options, config)
-        registry, policies = load_rules(config, options.today)
-        baseline = resolve_baseline(config, options)
-    with using(access.confined(limits)):
-        return _run_scan(options, config, unreadable, (registry, policies, baseline))
+    (`ReadLimits`): nothing an input names is read outside them. Each stage is given the
+    access it reads through."""
+    named = FileAccess(log)
+    unreadable = unlistable_folders(named, options.paths)
+    if unreadable:
+        refused = {e.file for e in unreadable}
+        options = dataclasses.replace(options, paths=[p for p in options.paths if p not in refused])
+    config = resolve_config(named, options)
+    limits = read_limits(named, options, config)
+    registry, policies = load_rules(config, options.today, named)
+    baseline = resolve_baseline(config, options, named)
+    return _run_scan(
+        named.confined(limits), options, config, unreadable, (registry, policies, baseline)
+    )
 
 
-def read_limits(options: ScanOptions, config: Config) -> ReadLimits:
+def read_limits(fs: FileAccess, options: ScanOptions, config: Config) -> ReadLimits:
     """What the scan's inputs may read: the scanned folders and the working one, files up
     to the configuration's `max_file_mb`, and the variable files named."""
-    fs = file_access()
     named = []
     for path in [*config.var_files, *options.var_files]:
         try:
@@ -391,14 +392,17 @@ def read_limits(options: ScanOptions, config: Config) -> ReadLimits:
         except (OSError, RuntimeError):
             continue  # read as it is named: its error is said then
     return ReadLimits(
-        allowed_roots(options.paths),
+        allowed_roots(fs, options.paths),
         int(config.max_file_mb * 1_000_000),
         frozenset(named),
     )
 
 
-def load_rules(config: Config, today: dt.date | None = None) -> tuple[Registry, list[Policy]]:
-    """The registry and policies a configuration asks for (shared by every kind of scan)."""
+def load_rules(
+    config: Config, today: dt.date | None = None, fs: FileAccess | None = None
+) -> tuple[Registry, list[Policy]]:
+    """The registry and policies a configuration asks for (shared by every kind of scan);
+    policy files are read through `fs` (outside a file scan: a file access of their own)."""
     registry = load_registry(
         config.registry_providers,
         config_file=config.file,
@@ -413,20 +417,22 @@ def load_rules(config: Config, today: dt.date | None = None) -> tuple[Registry, 
         include_shipped=config.shipped_policies,
         disabled=config.disabled_policies,
         only=config.only_policies,
+        fs=fs,
     )
     return registry, policies
 
 
 def _run_scan(
+    fs: FileAccess,
     options: ScanOptions,
     config: Config,
     unreadable: list[InputError],
     rules: tuple[Registry, list[Policy], Baseline | None],
 ) -> ScanResult:
     registry, policies, baseline = rules
-    found = discover(options.paths, config.exclude, config.root, options.selection.skip_paths)
+    found = discover(fs, options.paths, config.exclude, config.root, options.selection.skip_paths)
     found.errors[:0] = unreadable
-    collected = collect(found, config, options)
+    collected = collect(fs, found, config, options)
     if not options.allow_checks_off and config_turns_shipped_off(config, options.selection):
         collected.errors.append(no_shipped_policy_error(config))
     return evaluate(
@@ -444,15 +450,19 @@ def _run_scan(
         sensitive=collected.sensitive,
         unmapped=collected.unmapped,
         warnings=collected.warnings,
+        fs=fs,
     )
 
 
-def resolve_baseline(config: Config, options: ScanOptions) -> Baseline | None:
-    """The baseline given on the command line, else the configuration's, else none."""
+def resolve_baseline(
+    config: Config, options: ScanOptions, fs: FileAccess | None = None
+) -> Baseline | None:
+    """The baseline given on the command line, else the configuration's, else none (read
+    through `fs`; outside a file scan: a file access of its own)."""
     if options.baseline is not None:
-        return load_baseline(options.baseline, display_path(options.baseline))
+        return load_baseline(options.baseline, display_path(options.baseline), fs)
     configured = settings_from(config).baseline if options.use_config_baseline else None
-    return load_baseline(configured, display_path(configured)) if configured else None
+    return load_baseline(configured, display_path(configured), fs) if configured else None
 
 
 def evaluate(
@@ -471,11 +481,14 @@ def evaluate(
     sensitive: Iterable[str] = (),
     unmapped: Mapping[str, int] | None = None,
     warnings: Sequence[ScanWarning] = (),
+    fs: FileAccess | None = None,
 ) -> ScanResult:
     """The evaluation half of a scan, shared by file scans and live/saved inventories.
 
     Suppressions (inline comments, annotations, config waivers, `baseline`) are applied
-    here, so every source and every reporter sees the same decisions."""
+    here, so every source and every reporter sees the same decisions. Source files are
+    read for their comments through `fs`, the scan's file access (a live scan reads none:
+    a file access of its own)."""
     graph = ResourceGraph(resources, edges)
     health, reasons = classify(graph, default=config.health_default, tags=config.health_tags)
     ctx = Context(graph=graph, registry=registry, health=health, health_reasons=reasons)
@@ -487,6 +500,7 @@ def evaluate(
         baseline=baseline,
         today=registry.today,
         known_policies=[*(p.id for p in policies), *config.disabled_policies],
+        fs=fs or FileAccess(),
     )
     return ScanResult(
         config=config,

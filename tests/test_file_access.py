@@ -18,8 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from hdslint import files
-from hdslint.files import FileAccess, OutsideRoots, ReadLimits, ReadLog, using
+from hdslint.files import FileAccess, OutsideRoots, ReadLimits, ReadLog
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "hdslint"
@@ -119,13 +118,10 @@ def _reads_package_data(node: ast.expr) -> bool:
 
 
 def _is_file_access(node: ast.expr) -> bool:
-    """`fs`, `files`, `x.fs`, `x.files`, `file_access()` or `files.current()`: the scan's
-    FileAccess."""
+    """`fs`, `x.fs` or `x.files`: the scan's FileAccess, as it is passed around."""
     if isinstance(node, ast.Name):
-        return node.id in ("fs", "files")
-    if isinstance(node, ast.Attribute):
-        return node.attr in ("fs", "files")
-    return isinstance(node, ast.Call) and _dotted(node.func) in ("file_access", "files.current")
+        return node.id == "fs"
+    return isinstance(node, ast.Attribute) and node.attr in ("fs", "files")
 
 
 def _violations(path: Path, root: Path = ROOT) -> Iterator[str]:
@@ -178,7 +174,7 @@ def test_the_check_sees_the_ways_files_are_touched(tmp_path: Path) -> None:
         "    path.resolve()\n"
         "    (folder / 'x').is_dir()\n"
         "    resources.files('hdslint').joinpath('a').read_text()\n"
-        "    file_access().read(path)\n",
+        "    fs.read(path)\n",
         "utf-8",
     )
     found = list(_violations(sample, tmp_path))
@@ -191,6 +187,120 @@ def test_the_check_sees_the_ways_files_are_touched(tmp_path: Path) -> None:
     ]
 
 
+# -- the file access is passed in, never fetched from a global --------------------------
+
+# What a module may import from hdslint.files: the access itself and its types, never a
+# way to reach "the current one".
+FILES_EXPORTS = frozenset(
+    {
+        "FileAccess",
+        "ReadLimits",
+        "ReadLog",
+        "OutsideRoots",
+        "NotRegularFile",
+        "DEFAULT_MAX_FILE_BYTES",
+        "OUTSIDE_MESSAGE",
+        "Observation",
+        "Key",
+        "observe",
+        "digest",
+        "read_regular",
+    }
+)
+_ACCESS_TYPES = ("FileAccess", "ReadLimits", "FileReader")
+
+
+def _mentions_access(node: ast.AST | None) -> bool:
+    return node is not None and any(
+        (
+            isinstance(sub, ast.Name | ast.Attribute)
+            and _dotted(sub).rsplit(".", 1)[-1] in _ACCESS_TYPES
+        )
+        or (
+            isinstance(sub, ast.Constant)
+            and isinstance(sub.value, str)
+            and any(name in sub.value for name in _ACCESS_TYPES)
+        )
+        for sub in ast.walk(node)
+    )
+
+
+def _global_access(path: Path, root: Path = ROOT) -> Iterator[str]:
+    """Ways a module could fetch a file access (or its limits) from process-wide state: a
+    name other than the access and its types imported from hdslint.files (`current`,
+    `using`), an attribute of the files module other than those, a module-level variable
+    holding an access, a context variable whose type mentions one."""
+    tree = ast.parse(path.read_text("utf-8"))
+    where = path.relative_to(root).as_posix()
+    module_names = {"hdslint.files"} | {
+        alias.asname or alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module == "hdslint"
+        for alias in node.names
+        if alias.name == "files"
+    }
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module == "hdslint.files":
+            for alias in node.names:
+                if alias.name not in FILES_EXPORTS:
+                    yield f"{where}:{node.lineno}: imports {alias.name} from hdslint.files"
+        elif (
+            isinstance(node, ast.Attribute)
+            and _dotted(node.value) in module_names
+            and node.attr not in FILES_EXPORTS
+        ):
+            yield f"{where}:{node.lineno}: files.{node.attr}"
+        elif isinstance(node, ast.Call) and _dotted(node.func).endswith("ContextVar"):
+            parent_types = [
+                n.annotation
+                for n in ast.walk(tree)
+                if isinstance(n, ast.AnnAssign) and n.value is node
+            ]
+            if _mentions_access(node) or any(_mentions_access(t) for t in parent_types):
+                yield f"{where}:{node.lineno}: a context variable holding a file access"
+    for statement in tree.body:  # module level
+        if isinstance(statement, ast.Assign | ast.AnnAssign) and (
+            isinstance(statement.value, ast.Call)
+            and _dotted(statement.value.func).rsplit(".", 1)[-1] in _ACCESS_TYPES
+        ):
+            yield f"{where}:{statement.lineno}: a module-level file access"
+
+
+def test_no_module_fetches_its_file_access_from_a_global() -> None:
+    """The pipeline makes the scan's FileAccess and passes it down; nothing reaches for a
+    "current" one (a reader that fetched it from a global could be handed none, or the
+    wrong scan's, and read unrecorded or unconfined)."""
+    found = [v for path in sorted(PACKAGE.rglob("*.py")) for v in _global_access(path)]
+    assert found == [], "file access fetched from process-wide state:\n" + "\n".join(found)
+    source = (PACKAGE / "files.py").read_text("utf-8")
+    assert "contextvars" not in source and "ContextVar" not in source
+
+
+def test_the_global_check_sees_each_way(tmp_path: Path) -> None:
+    sample = tmp_path / "hdslint" / "sources" / "sample.py"
+    sample.parent.mkdir(parents=True)
+    sample.write_text(
+        "import contextvars\n"
+        "from hdslint import files\n"
+        "from hdslint.files import FileAccess, ReadLimits, current\n"
+        "SHARED = FileAccess()\n"
+        "LIMITS: contextvars.ContextVar[ReadLimits] = contextvars.ContextVar('l')\n"
+        "OTHER = contextvars.ContextVar('x', default=FileAccess())\n"
+        "COUNT: contextvars.ContextVar[int] = contextvars.ContextVar('n', default=0)\n"
+        "def f(fs: FileAccess) -> None:\n"
+        "    files.current().read('a')\n"
+        "    fs.read('a')\n",
+        "utf-8",
+    )
+    assert sorted(_global_access(sample, tmp_path)) == [
+        "hdslint/sources/sample.py:3: imports current from hdslint.files",
+        "hdslint/sources/sample.py:4: a module-level file access",
+        "hdslint/sources/sample.py:5: a context variable holding a file access",
+        "hdslint/sources/sample.py:6: a context variable holding a file access",
+        "hdslint/sources/sample.py:9: files.current",
+    ]
+
+
 # -- what the log records --------------------------------------------------------------
 
 
@@ -199,12 +309,11 @@ def test_reads_listings_and_questions_are_recorded_and_checked(tmp_path: Path) -
     (tmp_path / "sub").mkdir()
     (tmp_path / "link.tf").symlink_to("a.tf")
     log = ReadLog()
-    with using(FileAccess(log)):
-        fs = files.current()
-        assert fs.read(tmp_path / "a.tf") == b'resource "x" "y" {}\n'
-        assert [p.name for p in fs.listdir(tmp_path)] == ["a.tf", "link.tf", "sub"]
-        assert fs.is_dir(tmp_path / "sub") and not fs.exists(tmp_path / "none")
-        assert fs.resolve(tmp_path / "link.tf") == (tmp_path / "a.tf").resolve()
+    fs = FileAccess(log)
+    assert fs.read(tmp_path / "a.tf") == b'resource "x" "y" {}\n'
+    assert [p.name for p in fs.listdir(tmp_path)] == ["a.tf", "link.tf", "sub"]
+    assert fs.is_dir(tmp_path / "sub") and not fs.exists(tmp_path / "none")
+    assert fs.resolve(tmp_path / "link.tf") == (tmp_path / "a.tf").resolve()
     assert {key[0] for key in log.entries} == {"read", "list", "kind", "real"}
     assert log.unchanged()
 
@@ -224,12 +333,11 @@ def test_listing_and_symlink_changes_are_seen(tmp_path: Path, change: str) -> No
     (tmp_path / "b.tf").write_text("a\n", "utf-8")
     (tmp_path / "link.tf").symlink_to("a.tf")
     log = ReadLog()
-    with using(FileAccess(log)):
-        fs = files.current()
-        for folder, _dirs, names in fs.walk(tmp_path):
-            for name in names:
-                fs.read(Path(folder, name))
-        fs.resolve(tmp_path / "link.tf")
+    fs = FileAccess(log)
+    for folder, _dirs, names in fs.walk(tmp_path):
+        for name in names:
+            fs.read(Path(folder, name))
+    fs.resolve(tmp_path / "link.tf")
     if change == "add":
         (tmp_path / "c.tf").write_text("", "utf-8")
     elif change == "remove":
@@ -243,17 +351,17 @@ def test_listing_and_symlink_changes_are_seen(tmp_path: Path, change: str) -> No
 def test_a_file_changed_while_the_scan_reads_it_is_never_replayed(tmp_path: Path) -> None:
     (tmp_path / "a.tf").write_text("a\n", "utf-8")
     log = ReadLog()
-    with using(FileAccess(log)):
-        files.current().read(tmp_path / "a.tf")
-        (tmp_path / "a.tf").write_text("b\n", "utf-8")
-        files.current().read(tmp_path / "a.tf")
+    fs = FileAccess(log)
+    fs.read(tmp_path / "a.tf")
+    (tmp_path / "a.tf").write_text("b\n", "utf-8")
+    fs.read(tmp_path / "a.tf")
     assert log.changed and not log.unchanged()
 
 
 def test_errors_are_remembered_as_errors(tmp_path: Path) -> None:
     log = ReadLog()
-    with using(FileAccess(log)), pytest.raises(FileNotFoundError):
-        files.current().read(tmp_path / "missing.tf")
+    with pytest.raises(FileNotFoundError):
+        FileAccess(log).read(tmp_path / "missing.tf")
     assert log.unchanged()
     (tmp_path / "missing.tf").write_text("", "utf-8")
     assert not log.unchanged()

@@ -35,7 +35,6 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "hdslint.errors",
         "hdslint.clock",
         "hdslint.paths",
-        "hdslint.limits",
         "hdslint.files",
         "hdslint.selection",
         "hdslint.fingerprint",

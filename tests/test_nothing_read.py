@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from hdslint.files import FileAccess
 from hdslint.sources import classify_file
 from tests.conftest import DEFAULT_PROVENANCE, write_tree
 
@@ -180,7 +181,7 @@ def test_a_plan_shaped_document_without_planned_values_is_an_input_error(cli: Cl
 def test_classify_file(tmp_path: Path, name: str, text: str, kind: str | None) -> None:
     path = tmp_path / name
     path.write_text(text, "utf-8")
-    assert classify_file(path) == kind
+    assert classify_file(FileAccess(), path) == kind
 
 
 def test_changed_files_that_hdslint_does_not_read_are_not_an_error(cli: Cli, project) -> None:  # type: ignore[no-untyped-def]

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from hdslint.commands.live import (
     LiveOptions,
     TerminalProgress,
+    account_columns,
     check_endpoint,
     coverage_text,
     document_text,
@@ -106,7 +107,8 @@ def run(options: AzureOptions, *, credential: Any = None, transport: Any = None)
         rules,
         targets,
         inventory=lambda: document_text(document),
-        coverage=lambda _colored: coverage_table(collection),
+        coverage=lambda _colored: coverage_table(collection, result),
+        accounts_in_coverage=True,
     )
 
 
@@ -128,16 +130,38 @@ def evaluate_document(document: dict[str, Any], *, endpoint: str, **kwargs: Any)
     )
 
 
-def coverage_table(collection: AzureCollection) -> str:
-    """Each subscription: read (with its resources) or not read (with the reason)."""
-    rows = [("subscription", "name", "status", "resources / reason")]
+def coverage_table(collection: AzureCollection, result: ScanResult) -> str:
+    """Each subscription: read (its resources and its findings) or not read (the reason);
+    the text summary leaves its by-account lines to this table."""
+    counts = account_columns(result)
+    rows = [
+        (
+            "subscription",
+            "name",
+            "status",
+            "resources",
+            "failed",
+            "to confirm",
+            "not evaluated",
+            "reason",
+        )
+    ]
     for sub in collection.subscriptions:
-        detail = str(sub.resources) if sub.status == "read" else str(sub.reason)
-        rows.append((sub.id, printable(sub.name), sub.status.replace("_", " "), printable(detail)))
+        was_read = sub.status == "read"
+        rows.append(
+            (
+                sub.id,
+                printable(sub.name),
+                sub.status.replace("_", " "),
+                str(sub.resources) if was_read else "-",
+                *counts(sub.id),
+                "" if was_read else printable(str(sub.reason)),
+            )
+        )
     read = sum(1 for s in collection.subscriptions if s.status == "read")
     elapsed = (collection.finished_at - collection.started_at).total_seconds()
     return coverage_text(
-        "Azure coverage",
+        "Azure coverage, by subscription",
         rows,
         f"{read} of {len(collection.subscriptions)} subscriptions read through"
         f" {collection.endpoint}: {len(collection.items)} resources, {collection.calls} API"

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from hdslint.commands.live import (
     LiveOptions,
     TerminalProgress,
+    account_columns,
     check_endpoint,
     coverage_text,
     document_text,
@@ -29,8 +30,9 @@ from hdslint.commands.scan import report_targets
 from hdslint.errors import HdslintError
 from hdslint.model import Location
 from hdslint.printable import printable
+from hdslint.reporters.summary import by_account
 from hdslint.scan import ScanResult, evaluate
-from hdslint.sources.exports.gcpinventory import read_document
+from hdslint.sources.exports.gcpinventory import GAP_TYPE, read_document
 
 if TYPE_CHECKING:
     from hdslint.sources.gcp.live import GcpCollection
@@ -120,7 +122,8 @@ def run(options: GcpOptions, *, credentials: Any = None) -> int:
         rules,
         targets,
         inventory=lambda: document_text(document),
-        coverage=lambda _colored: coverage_table(collection),
+        coverage=lambda _colored: coverage_table(collection, result),
+        accounts_in_coverage=True,
     )
 
 
@@ -138,16 +141,62 @@ def evaluate_document(document: dict[str, Any], *, endpoint: str, **kwargs: Any)
     return evaluate(source.resources, source.edges, source.errors, inputs=[name], **kwargs)
 
 
-def coverage_table(collection: GcpCollection) -> str:
-    """Each scope: read (with its assets) or not read (with the reason)."""
-    rows = [("scope", "status", "assets / reason")]
+def coverage_table(collection: GcpCollection, result: ScanResult) -> str:
+    """Each scope: read (a row for each project its assets are in, with its resources and
+    findings) or not read (the reason); the text summary leaves its by-account lines to this
+    table."""
+    counts = account_columns(result)
+    resources = {row.account.lower(): row.resources for row in by_account(result)}
+    rows = [
+        (
+            "scope",
+            "project",
+            "status",
+            "resources",
+            "failed",
+            "to confirm",
+            "not evaluated",
+            "reason",
+        )
+    ]
+    shown: set[str] = set()
     for scope in collection.scopes:
-        detail = str(scope.assets) if scope.status == "read" else str(scope.reason)
-        rows.append((printable(scope.id), scope.status.replace("_", " "), printable(detail)))
+        if scope.status != "read":
+            shown.add(scope.id.lower())
+            reason = printable(str(scope.reason))
+            gaps = sum(
+                1
+                for f in result.findings
+                if f.suppression is None and f.resource.id == f"gcp:scope:{scope.id}"
+            )
+            rows.append((printable(scope.id), "-", "not read", "-", "0", "0", str(gaps), reason))
+            continue
+        for number, project in enumerate(scope.projects or ("-",)):
+            shown.add(project.lower())
+            rows.append(
+                (
+                    printable(scope.id) if number == 0 else "",
+                    printable(project),
+                    "read",
+                    str(resources.get(project.lower(), 0)),
+                    *counts(project),
+                    "",
+                )
+            )
+    # Resources in no scope's project (an asset without ancestors): counted all the same;
+    # the gap of a folder or organization not read is in its scope's row.
+    gaps_only = all(r.type == GAP_TYPE for r in result.graph if not r.account)
+    for row in by_account(result):
+        if row.account == "-" and gaps_only:
+            continue
+        if row.account.lower() not in shown:
+            rows.append(
+                ("-", printable(row.account), "read", str(row.resources), *counts(row.account), "")
+            )
     read = sum(1 for s in collection.scopes if s.status == "read")
     elapsed = (collection.finished_at - collection.started_at).total_seconds()
     return coverage_text(
-        "Google Cloud coverage",
+        "Google Cloud coverage, by scope and project",
         rows,
         f"{read} of {len(collection.scopes)} scopes read through {collection.endpoint}:"
         f" {len(collection.assets)} assets, {collection.calls} API calls in {elapsed:.1f} s",

@@ -30,6 +30,8 @@ from hdslint.policy import Policy
 from hdslint.progress import StatusLine
 from hdslint.registry import Registry
 from hdslint.reporters import get_reporter
+from hdslint.reporters import text as text_report
+from hdslint.reporters.summary import by_account
 from hdslint.scan import ScanOptions, ScanResult, load_rules, resolve_baseline
 from hdslint.suppressions.baseline import Baseline
 
@@ -184,13 +186,16 @@ def finish(
     *,
     inventory: Callable[[], str],
     coverage: Callable[[bool], str],
+    accounts_in_coverage: bool = False,
 ) -> int:
     """Once the result is evaluated: the registry's age warned about, the inventory
     (`inventory()`) written where --save asks, every report written, the exit code."""
     warn_if_stale(result.registry)
     if options.save is not None:
         save_inventory(inventory(), options.save)
-    write_reports(result, targets, options.color, coverage)
+    write_reports(
+        result, targets, options.color, coverage, accounts_in_coverage=accounts_in_coverage
+    )
     return exit_code(result, options.fail_on or rules.config.fail_on or "low")
 
 
@@ -199,15 +204,35 @@ def write_reports(
     targets: Iterable[ReportTarget],
     color: bool | None,
     coverage: Callable[[bool], str],
+    *,
+    accounts_in_coverage: bool = False,
 ) -> None:
     """Every report as for `scan`; a text report ends with the coverage table
-    (`coverage(colored)`: the other formats carry the same gaps as not evaluated findings)."""
+    (`coverage(colored)`: the other formats carry the same gaps as not evaluated findings).
+    `accounts_in_coverage`: the table counts each account's findings, so the text summary
+    does not list the accounts a second time."""
     for target in targets:
         colored = use_color(target, color)
-        text = get_reporter(target.format).render(result, color=colored)
         if target.format == "text":
+            text = text_report.render(result, color=colored, by_account=not accounts_in_coverage)
             text += "\n" + coverage(colored)
+        else:
+            text = get_reporter(target.format).render(result, color=colored)
         write_report(text, target.output)
+
+
+def account_columns(result: ScanResult) -> Callable[[str], tuple[str, str, str]]:
+    """The finding counts of an account (failed, to confirm, not evaluated) as the coverage
+    tables show them, by the account's id compared case-insensitively."""
+    counts = {row.account.lower(): row for row in by_account(result)}
+
+    def columns(account: str) -> tuple[str, str, str]:
+        row = counts.get(account.lower())
+        if row is None:
+            return ("0", "0", "0")
+        return (str(row.failed), str(row.to_confirm), str(row.not_evaluated))
+
+    return columns
 
 
 def aligned(rows: Sequence[Sequence[str]], *, indent: str = "") -> list[str]:
@@ -226,7 +251,7 @@ def coverage_text(
 ) -> str:
     """A coverage table as the Azure and Google Cloud text reports end: the title, the rows
     aligned, the summary, and why the read is incomplete if it is."""
-    lines = [title, *aligned(rows, indent="  "), summary]
+    lines = [title, *(line.rstrip() for line in aligned(rows, indent="  ")), summary]
     if incomplete:
         lines.append(f"Incomplete: {incomplete}")
     return "\n".join(lines) + "\n"

@@ -13,8 +13,7 @@ import yaml
 
 from hdslint import yamlio
 from hdslint.errors import PolicyError, PolicyProblems
-from hdslint.files import current as file_access
-from hdslint.limits import read_regular
+from hdslint.files import FileAccess
 from hdslint.model import Severity
 from hdslint.policy.conditions import Condition, PolicyMeaningError, compile_condition
 from hdslint.policy.select import Selector, compile_selector
@@ -115,11 +114,12 @@ def shipped_policies() -> tuple[Policy, ...]:
     return tuple(out)
 
 
-def load_policy_files(paths: Iterable[Path]) -> list[Policy]:
-    """Load user policy files (or every .yaml/.yml in given folders)."""
+def load_policy_files(paths: Iterable[Path], fs: FileAccess | None = None) -> list[Policy]:
+    """Load user policy files (or every .yaml/.yml in given folders), through `fs`, the
+    scan's file access (outside a scan: one of its own)."""
+    fs = fs or FileAccess()
     out = []
     for path in paths:
-        fs = file_access()
         files = (
             [p for p in fs.listdir(path) if p.suffix in (".yaml", ".yml") and fs.is_file(p)]
             if fs.is_dir(path)
@@ -127,7 +127,7 @@ def load_policy_files(paths: Iterable[Path]) -> list[Policy]:
         )
         for file in files:
             try:
-                text = read_regular(file, MAX_POLICY_BYTES).decode("utf-8")
+                text = fs.read(file, MAX_POLICY_BYTES).decode("utf-8")
             except OSError as exc:
                 raise PolicyError(
                     f"cannot read policy: {exc.strerror or exc}", file=str(file)
@@ -144,12 +144,14 @@ def load_policies(
     include_shipped: bool = True,
     disabled: Iterable[str] = (),
     only: Iterable[str] = (),
+    fs: FileAccess | None = None,
 ) -> list[Policy]:
     """Shipped policies plus the user's, minus the disabled ones (and only those in `only`,
-    when given); ids must be unique."""
+    when given); ids must be unique. The user's are read through `fs` (see
+    load_policy_files)."""
     # Without the shipped pack, its non-waivable policies still run.
     policies = [p for p in shipped_policies() if include_shipped or p.non_waivable]
-    policies.extend(load_policy_files(extra))
+    policies.extend(load_policy_files(extra, fs))
     seen: dict[str, str] = {}
     for policy in policies:
         if policy.id in seen:

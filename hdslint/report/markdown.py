@@ -3,6 +3,8 @@ cannot draw Mermaid source)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+
 from hdslint.markup import cell, code
 from hdslint.registry import format_activities, lowest_confidence
 from hdslint.report.model import Certificate, FindingRow, Report, SuppressionRow
@@ -25,21 +27,41 @@ def _list(items: tuple[str, ...] | list[str]) -> str:
     return ", ".join(items) if items else "-"
 
 
+def _row(cells: Sequence[object]) -> str:
+    return "| " + " | ".join(str(c) for c in cells) + " |"
+
+
+def _table(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> list[str]:
+    """A table: the header row, its rule, a line per row (each cell as given)."""
+    return [_row(headers), "|" + "---|" * len(headers), *(_row(row) for row in rows)]
+
+
+def _fields(fields: Iterable[tuple[str, object]]) -> list[str]:
+    """A table of label and value, with an empty header."""
+    return ["| | |", "|---|---|", *(_row(field) for field in fields)]
+
+
+def _section(key: str) -> list[str]:
+    return [f"## {SECTION_TITLES[key]}", ""]
+
+
 def _header(report: Report) -> list[str]:
     lines = [
         "# HDS compliance report",
         "",
         f"**{summary_line(report)}**",
         "",
-        "| | |",
-        "|---|---|",
-        f"| Inputs scanned | {_list([code(i) for i in report.inputs])} |",
-        f"| Revision | {cell(report.revision or 'not known (not a git checkout)')} |",
-        f"| Files read | {report.files_scanned} |",
-        *(f"| {label} | {cell(value)} |" for label, value in report.provenance),
-        f"| Evaluated on | {report.evaluated_on} |",
-        f"| HDS registry as of | {report.registry_as_of} |",
-        f"| hdslint version | {report.tool_version} |",
+        *_fields(
+            [
+                ("Inputs scanned", _list([code(i) for i in report.inputs])),
+                ("Revision", cell(report.revision or "not known (not a git checkout)")),
+                ("Files read", report.files_scanned),
+                *((label, cell(value)) for label, value in report.provenance),
+                ("Evaluated on", report.evaluated_on),
+                ("HDS registry as of", report.registry_as_of),
+                ("hdslint version", report.tool_version),
+            ]
+        ),
         "",
     ]
     if report.registry_warning:
@@ -48,75 +70,117 @@ def _header(report: Report) -> list[str]:
 
 
 def _stores(report: Report) -> list[str]:
-    lines = [f"## {SECTION_TITLES['stores']}", ""]
+    lines = _section("stores")
     if not report.stores:
         return [*lines, "No resource holds health data in the scanned inputs.", ""]
-    lines += [
-        "| Resource | Provider | Region | In the EEA | Why health data | Declared at |",
-        "|---|---|---|---|---|---|",
+    return [
+        *lines,
+        *_table(
+            ("Resource", "Provider", "Region", "In the EEA", "Why health data", "Declared at"),
+            (
+                (
+                    code(s.id),
+                    s.provider or "unknown",
+                    cell(s.place),
+                    s.in_eea,
+                    cell(s.why),
+                    code(s.location),
+                )
+                for s in report.stores
+            ),
+        ),
+        "",
     ]
-    for s in report.stores:
-        lines.append(
-            f"| {code(s.id)} | {s.provider or 'unknown'} | {cell(s.place)} | {s.in_eea} |"
-            f" {cell(s.why)} | {code(s.location)} |"
-        )
-    return [*lines, ""]
 
 
 def _accounts(report: Report) -> list[str]:
     if not report.accounts:
         return []
-    lines = [
-        f"## {SECTION_TITLES['accounts']}",
+    return [
+        *_section("accounts"),
+        *_table(
+            ("Account", "Resources", "With health data", "Failed", "To confirm", "Not evaluated"),
+            (
+                (
+                    code(a.account),
+                    a.resources,
+                    a.health_data,
+                    a.failed,
+                    a.to_confirm,
+                    a.not_evaluated,
+                )
+                for a in report.accounts
+            ),
+        ),
         "",
-        "| Account | Resources | With health data | Failed | To confirm | Not evaluated |",
-        "|---|---|---|---|---|---|",
     ]
-    for a in report.accounts:
-        lines.append(
-            f"| {code(a.account)} | {a.resources} | {a.health_data} | {a.failed} |"
-            f" {a.to_confirm} | {a.not_evaluated} |"
-        )
-    return [*lines, ""]
 
 
 def _activities(report: Report) -> list[str]:
     lines = [
-        f"## {SECTION_TITLES['activities']}",
-        "",
+        *_section("activities"),
         ACTIVITIES_NOTE,
         "",
-        "| Activity | Providers | Services | Regions | Covered | NOT covered | Cannot tell |",
-        "|---|---|---|---|---|---|---|",
+        *_table(
+            (
+                "Activity",
+                "Providers",
+                "Services",
+                "Regions",
+                "Covered",
+                "NOT covered",
+                "Cannot tell",
+            ),
+            (
+                (
+                    f"{a.number}. {a.name}",
+                    cell(_list(a.providers)),
+                    cell(_list(a.services)),
+                    cell(_list(a.regions)),
+                    a.covered,
+                    a.not_covered,
+                    a.cannot_tell,
+                )
+                for a in report.activities
+            ),
+        ),
+        "",
+        "### By provider, service and region",
+        "",
     ]
-    for a in report.activities:
-        lines.append(
-            f"| {a.number}. {a.name} | {cell(_list(a.providers))} | {cell(_list(a.services))} |"
-            f" {cell(_list(a.regions))} | {a.covered} | {a.not_covered} | {a.cannot_tell} |"
-        )
-    lines += ["", "### By provider, service and region", ""]
     if not report.usage:
         return [*lines, "No scanned resource relies on a host for an HDS activity.", ""]
-    head = " | ".join(str(n) for n in range(1, 7))
-    lines += [
-        f"| Provider | Service | Region | Resources | Health data | {head} | Why | Confidence |",
-        "|---|---|---|---|---|" + "---|" * 6 + "---|---|",
-    ]
+    rows = []
     for row in report.usage:
-        cells = []
+        marks = []
         for n in range(1, 7):
             cov = row.for_activity(n)
-            cells.append(VERDICT_MARKS[cov.verdict] if cov else "")
+            marks.append(VERDICT_MARKS[cov.verdict] if cov else "")
         shown = ", ".join(code(r) for r in row.resources[:5])
         if len(row.resources) > 5:
             shown += f" and {len(row.resources) - 5} more"
         confidence = lowest_confidence(*(c.confidence for _, c in row.coverage))
-        lines.append(
-            f"| {cell(row.provider_name)} | {cell(row.service or '-')} | {cell(row.place)} |"
-            f" {shown} | {row.health_data} | {' | '.join(cells)} |"
-            f" {cell('; '.join(row.reasons))} | {confidence} |"
+        rows.append(
+            (
+                cell(row.provider_name),
+                cell(row.service or "-"),
+                cell(row.place),
+                shown,
+                row.health_data,
+                *marks,
+                cell("; ".join(row.reasons)),
+                confidence,
+            )
         )
-    return [*lines, "", VERDICT_LEGEND, ""]
+    head = ("Provider", "Service", "Region", "Resources", "Health data")
+    activities = tuple(str(n) for n in range(1, 7))
+    return [
+        *lines,
+        *_table((*head, *activities, "Why", "Confidence"), rows),
+        "",
+        VERDICT_LEGEND,
+        "",
+    ]
 
 
 def _certificate(c: Certificate) -> list[str]:
@@ -126,22 +190,24 @@ def _certificate(c: Certificate) -> list[str]:
     lines = [
         f"### {cell(c.name)} ({code(c.provider)})",
         "",
-        "| | |",
-        "|---|---|",
-        f"| HDS status | {c.status} |",
-        f"| Referential | {cell(c.referential or 'unknown')} |",
-        f"| Certified activities | {acts} |",
-        f"| Certifier | {cell(c.certifier or 'unknown')} |",
-    ]
-    if c.certificate:
-        lines.append(f"| Certificate | {cell(c.certificate)} |")
-    lines += [
-        f"| Valid from / until | {c.valid_from or 'unknown'} / {c.valid_until or 'unknown'} |",
-        f"| Validity | {cell(c.validity)} |",
-        f"| Confidence | {c.confidence} |",
-        f"| As of | {c.as_of or '-'} |",
-        f"| Resources relying on it | {c.resources} |",
-        f"| Sources | {cell('; '.join(c.sources) or 'none')} |",
+        *_fields(
+            [
+                ("HDS status", c.status),
+                ("Referential", cell(c.referential or "unknown")),
+                ("Certified activities", acts),
+                ("Certifier", cell(c.certifier or "unknown")),
+                *([("Certificate", cell(c.certificate))] if c.certificate else []),
+                (
+                    "Valid from / until",
+                    f"{c.valid_from or 'unknown'} / {c.valid_until or 'unknown'}",
+                ),
+                ("Validity", cell(c.validity)),
+                ("Confidence", c.confidence),
+                ("As of", c.as_of or "-"),
+                ("Resources relying on it", c.resources),
+                ("Sources", cell("; ".join(c.sources) or "none")),
+            ]
+        ),
         "",
     ]
     for cond in c.conditions:
@@ -153,7 +219,7 @@ def _certificate(c: Certificate) -> list[str]:
 
 
 def _certificates(report: Report) -> list[str]:
-    lines = [f"## {SECTION_TITLES['certificates']}", ""]
+    lines = _section("certificates")
     if not report.certificates:
         return [*lines, "The scanned resources rely on no identified provider.", ""]
     if report.unknown_validity:
@@ -170,28 +236,30 @@ def _certificates(report: Report) -> list[str]:
 
 
 def _responsibilities(report: Report) -> list[str]:
-    lines = [
-        f"## {SECTION_TITLES['responsibilities']}",
+    return [
+        *_section("responsibilities"),
+        *_table(
+            ("Activity", "Relied on", "Covered by", "Left to you or your managed-service provider"),
+            (
+                (
+                    f"{r.number}. {r.name}",
+                    cell(_list(r.relied_on)),
+                    cell(_list(r.covered_by)),
+                    f"**{r.left_to_customer}** — {cell(r.text)}",
+                )
+                for r in report.responsibilities
+            ),
+        ),
         "",
-        "| Activity | Relied on | Covered by | Left to you or your managed-service provider |",
-        "|---|---|---|---|",
     ]
-    for r in report.responsibilities:
-        lines.append(
-            f"| {r.number}. {r.name} | {cell(_list(r.relied_on))} | {cell(_list(r.covered_by))} |"
-            f" **{r.left_to_customer}** — {cell(r.text)} |"
-        )
-    return [*lines, ""]
 
 
 def _flows(report: Report) -> list[str]:
-    lines = [f"## {SECTION_TITLES['flows']}", ""]
+    lines = _section("flows")
     if not report.flows:
         return [*lines, "No replication, copy or backup of health data in the scanned inputs.", ""]
-    lines += [FLOWS_NOTE, "", "| From | Flow | To | Status |", "|---|---|---|---|"]
-    for f in report.flows:
-        lines.append(f"| {cell(f.source)} | {f.kind} | {cell(f.destination)} | {f.status} |")
-    return [*lines, ""]
+    rows = ((cell(f.source), f.kind, cell(f.destination), f.status) for f in report.flows)
+    return [*lines, FLOWS_NOTE, "", *_table(("From", "Flow", "To", "Status"), rows), ""]
 
 
 def _findings(title: str, rows: tuple[FindingRow, ...], empty: str, note: str = "") -> list[str]:
@@ -201,53 +269,71 @@ def _findings(title: str, rows: tuple[FindingRow, ...], empty: str, note: str = 
     if note:
         lines += [note, ""]
     accounts = any(f.account for f in rows)
-    lines += [
-        "| Severity | Policy |"
-        + (" Account |" if accounts else "")
-        + " Resource | Location | Message | Evidence |",
-        "|---|---|" + ("---|" if accounts else "") + "---|---|---|---|",
+    return [
+        *lines,
+        *_table(
+            (
+                "Severity",
+                "Policy",
+                *(["Account"] if accounts else []),
+                "Resource",
+                "Location",
+                "Message",
+                "Evidence",
+            ),
+            (
+                (f.severity, f"[{f.policy_id}]({f.help_uri}) {cell(f.title)}")
+                + ((code(f.account or "-"),) if accounts else ())
+                + (code(f.resource), code(f.location), cell(f.message))
+                + (cell("; ".join(f.evidence) or "-"),)
+                for f in rows
+            ),
+        ),
+        "",
     ]
-    for f in rows:
-        account = f" {code(f.account or '-')} |" if accounts else ""
-        lines.append(
-            f"| {f.severity} | [{f.policy_id}]({f.help_uri}) {cell(f.title)} |{account}"
-            f" {code(f.resource)} | {code(f.location)} | {cell(f.message)} |"
-            f" {cell('; '.join(f.evidence) or '-')} |"
-        )
-    return [*lines, ""]
 
 
 def _suppressed(rows: tuple[SuppressionRow, ...]) -> list[str]:
-    lines = [f"## {SECTION_TITLES['suppressed']}", ""]
+    lines = _section("suppressed")
     if not rows:
         return [*lines, "No finding is suppressed.", ""]
-    lines += [
+    return [
+        *lines,
         SUPPRESSED_NOTE,
         "",
-        "| Policy | Resource | Location | Kind | Reason | Until | Written at |",
-        "|---|---|---|---|---|---|---|",
+        *_table(
+            ("Policy", "Resource", "Location", "Kind", "Reason", "Until", "Written at"),
+            (
+                (
+                    f"{s.policy_id} ({s.severity})",
+                    code(s.resource),
+                    code(s.location),
+                    s.kind,
+                    cell(s.reason),
+                    s.until or "no expiry",
+                    code(s.written_at),
+                )
+                for s in rows
+            ),
+        ),
+        "",
     ]
-    for s in rows:
-        lines.append(
-            f"| {s.policy_id} ({s.severity}) | {code(s.resource)} | {code(s.location)} |"
-            f" {s.kind} | {cell(s.reason)} | {s.until or 'no expiry'} | {code(s.written_at)} |"
-        )
-    return [*lines, ""]
 
 
 def _policies(report: Report) -> list[str]:
-    lines = [
-        f"## {SECTION_TITLES['policies']}",
+    return [
+        *_section("policies"),
+        *_table(
+            ("Policy", "Severity", "Title", "Passed", "Failed", "Not evaluated"),
+            (
+                (p.id, p.severity, cell(p.title), p.passed, p.failed, p.not_evaluated)
+                for p in report.policies
+            ),
+        ),
         "",
-        "| Policy | Severity | Title | Passed | Failed | Not evaluated |",
-        "|---|---|---|---|---|---|",
+        "`hdslint policies show ID` explains each policy.",
+        "",
     ]
-    for p in report.policies:
-        lines.append(
-            f"| {p.id} | {p.severity} | {cell(p.title)} | {p.passed} | {p.failed} |"
-            f" {p.not_evaluated} |"
-        )
-    return [*lines, "", "`hdslint policies show ID` explains each policy.", ""]
 
 
 def render(report: Report) -> str:
@@ -267,15 +353,10 @@ def render(report: Report) -> str:
     )
     lines += _suppressed(report.suppressed)
     if report.errors:
-        lines += [
-            f"## {SECTION_TITLES['errors']}",
-            "",
-            *(f"- {cell(e)}" for e in report.errors),
-            "",
-        ]
+        lines += [*_section("errors"), *(f"- {cell(e)}" for e in report.errors), ""]
     if report.warnings:
-        lines += [f"## {SECTION_TITLES['warnings']}", "", WARNINGS_NOTE, ""]
+        lines += [*_section("warnings"), WARNINGS_NOTE, ""]
         lines += [*(f"- {cell(w)}" for w in report.warnings), ""]
     lines += _policies(report)
-    lines += [f"## {SECTION_TITLES['about']}", "", ABOUT, ""]
+    lines += [*_section("about"), ABOUT, ""]
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -17,7 +17,9 @@ from hdslint.reporters.colors import (
     paint,
 )
 from hdslint.reporters.summary import (
-    by_account,
+    by_account as count_by_account,
+)
+from hdslint.reporters.summary import (
     count_words,
     provenance_line,
     summarize,
@@ -59,7 +61,12 @@ def describe_suppression(s: Suppression) -> str:
 
 
 def render(
-    result: ScanResult, *, color: bool = False, show_suppressed: bool = False, layout: str = "full"
+    result: ScanResult,
+    *,
+    color: bool = False,
+    show_suppressed: bool = False,
+    layout: str = "full",
+    by_account: bool = True,
 ) -> str:
     """Suppressed findings are counted in the summary line and listed only with
     `show_suppressed` (`--show-suppressed`): a baseline must not bury the new finding."""
@@ -101,7 +108,7 @@ def render(
     parts = [f"{s.resources} resources ({s.health_data_resources} with health data)"]
     parts += count_words(s)
     clean = not (s.failed or s.not_evaluated or s.errors)
-    accounts = by_account(result)
+    accounts = count_by_account(result) if by_account else []
     if accounts:
         lines.append("By account, subscription or project:")
         for row in accounts:

@@ -14,14 +14,15 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from hdslint.files import current as file_access
+from hdslint.files import FileAccess
 from hdslint.sources.base import SourceResult
 
 if TYPE_CHECKING:
     from hdslint.config import Config
     from hdslint.result import ScanOptions
 
-FileSource = Callable[[Sequence[Path], "Config", "ScanOptions"], SourceResult]
+# (files of its kind, configuration, options, the scan's file access) -> what they hold
+FileSource = Callable[[Sequence[Path], "Config", "ScanOptions", FileAccess], SourceResult]
 
 # kind -> "module:function" reading every file of that kind
 FILE_SOURCES: dict[str, str] = {
@@ -97,7 +98,7 @@ TOOL_CONFIG_NAMES = frozenset(
 )
 
 
-def classify_file(path: Path) -> str | None:
+def classify_file(fs: FileAccess, path: Path) -> str | None:
     """The kind of input a file is, or None when hdslint does not read it."""
     name = path.name
     if name in TOOL_CONFIG_NAMES:
@@ -109,23 +110,23 @@ def classify_file(path: Path) -> str | None:
     if name == TERRAGRUNT_STACK:
         return "terragrunt-stack"
     if name.endswith(".json"):
-        return _sniff_json(path)
+        return _sniff_json(fs, path)
     if name.endswith(NDJSON_SUFFIXES):
-        return "cloud-export" if _is_cloud_export(_peek(path, PEEK_BYTES) or b"") else None
+        return "cloud-export" if _is_cloud_export(_peek(fs, path, PEEK_BYTES) or b"") else None
     if name.endswith((".yaml", ".yml", ".template")):
-        return _sniff_yaml(path, name)
+        return _sniff_yaml(fs, path, name)
     return None
 
 
-def _peek(path: Path, size: int) -> bytes | None:
+def _peek(fs: FileAccess, path: Path, size: int) -> bytes | None:
     try:
-        return file_access().head(path, size)
+        return fs.head(path, size)
     except OSError:
         return None
 
 
-def _sniff_yaml(path: Path, name: str) -> str | None:
-    head = _peek(path, YAML_PEEK_BYTES)
+def _sniff_yaml(fs: FileAccess, path: Path, name: str) -> str | None:
+    head = _peek(fs, path, YAML_PEEK_BYTES)
     if head is not None and (
         _is_cloudformation(head, _CFN_RESOURCES_YAML)
         or (name.endswith(".template") and _is_cloudformation(head, _CFN_RESOURCES_JSON))
@@ -143,8 +144,8 @@ def _is_cloudformation(head: bytes, resources: re.Pattern[bytes]) -> bool:
     return bool(resources.search(head) and _CFN_AWS_TYPE.search(head))
 
 
-def _sniff_json(path: Path) -> str | None:
-    head = _peek(path, PEEK_BYTES)
+def _sniff_json(fs: FileAccess, path: Path) -> str | None:
+    head = _peek(fs, path, PEEK_BYTES)
     if head is None:
         return None
     if b'"terraform_version"' in head and (

@@ -14,9 +14,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from hdslint.files import current as file_access
+from hdslint.files import FileAccess
 from hdslint.ids import Outside, ResourceKey, UnknownDestination
-from hdslint.limits import too_large
 from hdslint.model import Edge, EdgeKind, InputError, Location, Resource, freeze, thaw
 from hdslint.schemas import validate
 from hdslint.sources.aws.coverage import CoverageEntry, account_gap, gap_resources, nothing_read
@@ -109,21 +108,23 @@ def _json_default(value: Any) -> Any:
 # -- reading ---------------------------------------------------------------------------------
 
 
-def scan(files: Sequence[Path], config: Config, options: ScanOptions) -> SourceResult:
+def scan(
+    files: Sequence[Path], config: Config, options: ScanOptions, fs: FileAccess
+) -> SourceResult:
     """The FILE_SOURCES entry for kind "inventory"."""
     result = SourceResult()
     for path in files:
-        result.extend(read(path))
+        result.extend(read(fs, path))
     return result
 
 
-def read(path: Path, display: str | None = None) -> SourceResult:
+def read(fs: FileAccess, path: Path, display: str | None = None) -> SourceResult:
     shown = display or path.as_posix()
-    problem = too_large(path, factor=25)
+    problem = fs.too_large(path, factor=25)
     if problem is not None:
         return _error(shown, problem)
     try:
-        data = json.loads(file_access().read_text(path))
+        data = json.loads(fs.read_text(path))
     except OSError as exc:
         return _error(shown, f"cannot read the inventory: {exc.strerror or exc}")
     except UnicodeDecodeError:

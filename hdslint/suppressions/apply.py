@@ -21,10 +21,9 @@ import fnmatch
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from hdslint.files import current as file_access
+from hdslint.files import FileAccess
 from hdslint.globs import glob_match
 from hdslint.ids import ResourceKey
-from hdslint.limits import inside_allowed, too_large
 from hdslint.model import Finding, InputError, Location, Resource, ScanWarning, Suppression
 from hdslint.paths import relative_path
 from hdslint.suppressions.baseline import Baseline
@@ -65,14 +64,14 @@ class _Candidate:
         }[self.kind]
 
 
-def _read(file: str) -> str | None:
+def _read(fs: FileAccess, file: str) -> str | None:
     """A source file's text, to look for comments in; None when it may not or cannot be
     read (the source that read it has already reported why)."""
     path = Path(file)
-    if not inside_allowed(path) or too_large(path, PLAN_FACTOR):
+    if fs.too_large(path, PLAN_FACTOR):
         return None
     try:
-        return file_access().read(path).decode("utf-8-sig", errors="replace")
+        return fs.read(path).decode("utf-8-sig", errors="replace")
     except OSError:
         return None
 
@@ -85,7 +84,10 @@ def _unknown_policy(policy_id: str, known: frozenset[str]) -> str:
 
 
 def collect_directives(
-    resources: Iterable[Resource], settings: SuppressionSettings, known: frozenset[str]
+    fs: FileAccess,
+    resources: Iterable[Resource],
+    settings: SuppressionSettings,
+    known: frozenset[str],
 ) -> tuple[dict[str, list[Directive]], dict[ResourceKey, list[Directive]], list[InputError]]:
     """Inline directives by file, annotation directives by resource key, and the errors of
     directives that cannot be read or name a policy that is not in `known` (each reported
@@ -131,7 +133,7 @@ def collect_directives(
                 for item in annotation_directives(value, resource.location, kind):
                     keep(item, found)
     for file in files:
-        text = _read(file)
+        text = _read(fs, file)
         if text is None:
             continue
         directives: list[Directive] = []
@@ -322,11 +324,13 @@ def apply_suppressions(
     baseline: Baseline | None,
     today: dt.date,
     known_policies: Iterable[str],
+    fs: FileAccess,
 ) -> Applied:
     """Decide every finding's suppression (see the module's docstring). `known_policies`
-    are the ids a suppression may name: the loaded policies and the disabled ones."""
+    are the ids a suppression may name: the loaded policies and the disabled ones. Source
+    files are read for their comments through `fs` (outside the scanned folders: not)."""
     known = frozenset(known_policies)
-    by_file, by_resource, errors = collect_directives(resources, settings, known)
+    by_file, by_resource, errors = collect_directives(fs, resources, settings, known)
     waivers, waiver_errors = _known_waivers(settings, known)
     used: set[_Origin] = set()
     out = []

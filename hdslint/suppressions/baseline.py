@@ -11,15 +11,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from hdslint import __version__
 from hdslint.errors import HdslintError
-from hdslint.files import current as file_access
+from hdslint.files import FileAccess
 from hdslint.fingerprint import FINGERPRINT_KEY, fingerprint
-from hdslint.limits import read_regular
 from hdslint.model import Finding
 from hdslint.paths import relative_path
 from hdslint.schemas import validate
@@ -35,17 +34,22 @@ class Baseline:
     file: str  # as users see it
     folder: Path  # fingerprints are computed with paths relative to this folder
     fingerprints: frozenset[str]
+    # The file access of the scan that loaded it (scopes are asked whether they are folders).
+    fs: FileAccess | None = field(default=None, compare=False)
 
     def __contains__(self, finding: object) -> bool:
-        return isinstance(finding, Finding) and fingerprint(finding, self.folder) in (
+        return isinstance(finding, Finding) and fingerprint(finding, self.folder, self.fs) in (
             self.fingerprints
         )
 
 
-def load_baseline(path: Path, display: str | None = None) -> Baseline:
+def load_baseline(path: Path, display: str | None = None, fs: FileAccess | None = None) -> Baseline:
+    """The baseline at `path`, read through `fs`, the scan's file access (outside a scan:
+    one of its own)."""
+    fs = fs or FileAccess()
     shown = display or relative_path(str(path))
     try:
-        data = json.loads(read_regular(path, MAX_BASELINE_BYTES).decode("utf-8"))
+        data = json.loads(fs.read(path, MAX_BASELINE_BYTES).decode("utf-8"))
     except FileNotFoundError:
         raise HdslintError(
             "baseline file not found (write one with `hdslint baseline`)", file=shown
@@ -61,19 +65,22 @@ def load_baseline(path: Path, display: str | None = None) -> Baseline:
         raise HdslintError(f"not an hdslint baseline: {errors[0]}", file=shown)
     return Baseline(
         file=shown,
-        folder=file_access().resolve(path).parent,
+        folder=fs.resolve(path).parent,
         fingerprints=frozenset(entry["fingerprint"] for entry in data["findings"]),
+        fs=fs,
     )
 
 
-def baseline_document(findings: Iterable[Finding], folder: Path) -> dict[str, Any]:
+def baseline_document(
+    findings: Iterable[Finding], folder: Path, fs: FileAccess | None = None
+) -> dict[str, Any]:
     """Every unsuppressed finding, sorted, with paths relative to `folder`: the same scan
     gives the same file, byte for byte, so it diffs well in reviews."""
     entries = {}
     for f in findings:
         if f.suppression is not None:
             continue
-        key = fingerprint(f, folder)
+        key = fingerprint(f, folder, fs)
         entries[key] = {
             "fingerprint": key,
             "policy_id": f.policy_id,
@@ -95,7 +102,8 @@ def baseline_document(findings: Iterable[Finding], folder: Path) -> dict[str, An
 
 def write_baseline(findings: Iterable[Finding], path: Path) -> int:
     """Write the baseline file; return how many findings it holds."""
-    document = baseline_document(findings, file_access().resolve(path).parent)
+    fs = FileAccess()  # after the scan, recording nothing
+    document = baseline_document(findings, fs.resolve(path).parent, fs)
     try:
         path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", "utf-8")
     except OSError as exc:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from hdslint.cli import main
+from hdslint.files import FileAccess
 from hdslint.sources.terraform import budget
 from hdslint.sources.terraform.functions import FUNCTIONS
 from tests.hostile.test_hostile_inputs import GOOD, GOOD_LINE, assert_clean_failure, scan_with
@@ -330,7 +331,7 @@ def test_jobs_from_a_configuration_are_capped_at_the_cpus(
         path = tmp_path / f"f{i}.tf"
         path.write_text(f'resource "aws_s3_bucket" "b{i}" {{}}\n')
         files.append(path)
-    parser = parsing.FileParser(parsing.ParseOptions(jobs=300, parallel_min_bytes=0))
+    parser = parsing.FileParser(FileAccess(), parsing.ParseOptions(jobs=300, parallel_min_bytes=0))
     parser.preload(files)
     assert parser.stats.workers == 2
 

@@ -19,6 +19,7 @@ from hdslint.sources.aws.records import (
     detail_tags,
     failed,
     response,
+    unread_flow,
 )
 from hdslint.sources.aws.spec import Detail, Kind, Listing, ServiceSpec
 
@@ -59,15 +60,7 @@ def parse_plan(item: Item) -> Iterable[Record | Link]:
     flows: list[Flow] = []
     problem = failed(item.detail("plan"))
     if problem is not None:
-        flows.append(
-            Flow(
-                "copies_to",
-                None,
-                None,
-                call,
-                unknown=f"its rules could not be read ({problem.describe()})",
-            )
-        )
+        flows.append(unread_flow("copies_to", call, "its rules", problem))
     plan = (response(item.detail("plan")) or {}).get("BackupPlan") or {}
     for rule in plan.get("Rules") or ():
         if rule.get("TargetBackupVaultName"):

@@ -17,6 +17,7 @@ from hdslint.sources.aws.records import (
     detail_tags,
     failed,
     response,
+    unread_flow,
 )
 from hdslint.sources.aws.spec import Detail, Kind, Listing, ServiceSpec
 
@@ -46,15 +47,7 @@ def parse_table(item: Item) -> Iterable[Record | Link]:
     table = _table(item)
     problem = failed(item.detail("table"))
     if problem is not None:
-        flows.append(
-            Flow(
-                "replicates_to",
-                None,
-                None,
-                call,
-                unknown=f"its replicas could not be read ({problem.describe()})",
-            )
-        )
+        flows.append(unread_flow("replicates_to", call, "its replicas", problem))
     regions = [r.get("RegionName") for r in table.get("Replicas") or ()]
     legacy = response(item.detail("global_table"))
     if legacy is not None:
@@ -63,12 +56,8 @@ def parse_table(item: Item) -> Iterable[Record | Link]:
     legacy_problem = failed(item.detail("global_table"))
     if legacy_problem is not None:
         flows.append(
-            Flow(
-                "replicates_to",
-                None,
-                None,
-                "dynamodb:DescribeGlobalTable",
-                unknown=f"its replicas could not be read ({legacy_problem.describe()})",
+            unread_flow(
+                "replicates_to", "dynamodb:DescribeGlobalTable", "its replicas", legacy_problem
             )
         )
     for region in dict.fromkeys(r for r in regions if r and r != item.region):

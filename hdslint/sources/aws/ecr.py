@@ -16,6 +16,7 @@ from hdslint.sources.aws.records import (
     detail_tags,
     failed,
     response,
+    unread_flow,
 )
 from hdslint.sources.aws.spec import Detail, Kind, Listing, ServiceSpec
 
@@ -31,16 +32,7 @@ def _replication_flows(item: Item, name: str) -> list[Flow]:
     registry = item.shared.get("registry")
     problem = failed(registry)
     if problem is not None:
-        return [
-            Flow(
-                "replicates_to",
-                None,
-                None,
-                _CALL,
-                unknown=f"the registry's replication rules could not be read "
-                f"({problem.describe()})",
-            )
-        ]
+        return [unread_flow("replicates_to", _CALL, "the registry's replication rules", problem)]
     config = (response(registry) or {}).get("replicationConfiguration") or {}
     flows: list[Flow] = []
     for rule in config.get("rules") or ():

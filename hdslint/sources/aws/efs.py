@@ -6,7 +6,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from hdslint.sources.aws.records import Flow, Item, Link, Record, failed, response, tag_map
+from hdslint.sources.aws.records import (
+    Flow,
+    Item,
+    Link,
+    Record,
+    failed,
+    response,
+    tag_map,
+    unread_flow,
+)
 from hdslint.sources.aws.spec import Detail, Kind, Listing, ServiceSpec
 
 _CALL = "efs:DescribeReplicationConfigurations"
@@ -20,15 +29,7 @@ def _replication_flows(item: Item, own_id: str) -> list[Flow]:
     value = item.detail("replication")
     problem = failed(value)
     if problem is not None:
-        return [
-            Flow(
-                "replicates_to",
-                None,
-                None,
-                _CALL,
-                unknown=f"its replication configuration could not be read ({problem.describe()})",
-            )
-        ]
+        return [unread_flow("replicates_to", _CALL, "its replication configuration", problem)]
     flows: list[Flow] = []
     for config in (response(value) or {}).get("Replications") or ():
         source_id = config.get("SourceFileSystemId")

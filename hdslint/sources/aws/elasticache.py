@@ -15,6 +15,7 @@ from hdslint.sources.aws.records import (
     detail_tags,
     failed,
     response,
+    unread_flow,
 )
 from hdslint.sources.aws.spec import Detail, Kind, Listing, ServiceSpec
 
@@ -37,12 +38,20 @@ def _tags_detail(arn_key: str) -> Detail:
     )
 
 
+def _arn(item: Item, region: str, kind: str, ident: str) -> str:
+    return f"arn:{item.partition}:elasticache:{region}:{item.account}:{kind}:{ident}"
+
+
 def _record(
-    item: Item, *, arn: str, native: str, call: str, name: str, flows: Iterable[Flow] = ()
+    item: Item, ident_key: str, kind: str, native: str, call: str, flows: Iterable[Flow] = ()
 ) -> Record:
+    """The record of a replication group, cache cluster, serverless cache or snapshot: named
+    by its `ident_key`, ARN'd as `kind` when the listing has no ARN, read by `call`."""
     data = item.data
+    ident = data[ident_key]
+    arn = data.get("ARN") or _arn(item, item.region, kind, ident)
     unknown: dict[str, str] = {}
-    attributes: dict[str, Any] = {"name": name}
+    attributes: dict[str, Any] = {"name": ident}
     if data.get("Engine"):
         attributes["engine"] = data["Engine"]
     if data.get("AtRestEncryptionEnabled") is not None:
@@ -51,9 +60,9 @@ def _record(
         attributes["kms_key_id"] = data["KmsKeyId"]
     return Record(
         arn=arn,
-        type=native,
+        type=f"AWS::ElastiCache::{native}",
         region=arn_region(arn) or item.region,
-        api_call=call,
+        api_call=f"elasticache:{call}",
         tags=detail_tags(item, "tags", ("TagList",), unknown),
         attributes=attributes,
         flows=tuple(flows),
@@ -69,15 +78,7 @@ def _global_flows(item: Item) -> list[Flow]:
     value = item.detail("global")
     problem = failed(value)
     if problem is not None:
-        return [
-            Flow(
-                "replicates_to",
-                None,
-                None,
-                _GLOBAL_CALL,
-                unknown=f"its global datastore could not be read ({problem.describe()})",
-            )
-        ]
+        return [unread_flow("replicates_to", _GLOBAL_CALL, "its global datastore", problem)]
     flows: list[Flow] = []
     for group in (response(value) or {}).get("GlobalReplicationGroups") or ():
         members = group.get("Members") or ()
@@ -87,92 +88,53 @@ def _global_flows(item: Item) -> list[Flow]:
         for member in members:
             region = member.get("ReplicationGroupRegion")
             if member.get("Role") == "SECONDARY" and region:
-                target = (
-                    f"arn:{item.partition}:elasticache:{region}:{item.account}:"
-                    f"replicationgroup:{member['ReplicationGroupId']}"
-                )
+                target = _arn(item, region, "replicationgroup", member["ReplicationGroupId"])
                 flows.append(Flow("replicates_to", target, region, _GLOBAL_CALL))
     return flows
 
 
 def parse_replication_group(item: Item) -> Iterable[Record | Link]:
-    data = item.data
-    ident = data["ReplicationGroupId"]
-    arn = data.get("ARN") or (
-        f"arn:{item.partition}:elasticache:{item.region}:{item.account}:replicationgroup:{ident}"
-    )
     return [
         _record(
             item,
-            arn=arn,
-            native="AWS::ElastiCache::ReplicationGroup",
-            call="elasticache:DescribeReplicationGroups",
-            name=ident,
-            flows=_global_flows(item),
+            "ReplicationGroupId",
+            "replicationgroup",
+            "ReplicationGroup",
+            "DescribeReplicationGroups",
+            _global_flows(item),
         )
     ]
 
 
 def parse_cache_cluster(item: Item) -> Iterable[Record | Link]:
-    data = item.data
-    if data.get("ReplicationGroupId"):
+    if item.data.get("ReplicationGroupId"):
         return []  # a node of a replication group, reported with its group
-    ident = data["CacheClusterId"]
-    arn = data.get("ARN") or (
-        f"arn:{item.partition}:elasticache:{item.region}:{item.account}:cluster:{ident}"
-    )
-    return [
-        _record(
-            item,
-            arn=arn,
-            native="AWS::ElastiCache::CacheCluster",
-            call="elasticache:DescribeCacheClusters",
-            name=ident,
-        )
-    ]
+    return [_record(item, "CacheClusterId", "cluster", "CacheCluster", "DescribeCacheClusters")]
 
 
 def parse_serverless_cache(item: Item) -> Iterable[Record | Link]:
-    data = item.data
-    ident = data["ServerlessCacheName"]
-    arn = data.get("ARN") or (
-        f"arn:{item.partition}:elasticache:{item.region}:{item.account}:serverlesscache:{ident}"
-    )
     return [
         _record(
             item,
-            arn=arn,
-            native="AWS::ElastiCache::ServerlessCache",
-            call="elasticache:DescribeServerlessCaches",
-            name=ident,
+            "ServerlessCacheName",
+            "serverlesscache",
+            "ServerlessCache",
+            "DescribeServerlessCaches",
         )
     ]
 
 
 def parse_snapshot(item: Item) -> Iterable[Record | Link]:
     data = item.data
-    ident = data["SnapshotName"]
-    arn = data.get("ARN") or (
-        f"arn:{item.partition}:elasticache:{item.region}:{item.account}:snapshot:{ident}"
-    )
     source = data.get("ReplicationGroupId") or data.get("CacheClusterId")
     flows: list[Flow] = []
     if source:
         kind = "replicationgroup" if data.get("ReplicationGroupId") else "cluster"
-        origin = f"arn:{item.partition}:elasticache:{item.region}:{item.account}:{kind}:{source}"
+        origin = _arn(item, item.region, kind, source)
         flows.append(
             Flow("backs_up_to", origin, item.region, "elasticache:DescribeSnapshots", inbound=True)
         )
-    return [
-        _record(
-            item,
-            arn=arn,
-            native="AWS::ElastiCache::Snapshot",
-            call="elasticache:DescribeSnapshots",
-            name=ident,
-            flows=flows,
-        )
-    ]
+    return [_record(item, "SnapshotName", "snapshot", "Snapshot", "DescribeSnapshots", flows)]
 
 
 SPEC = ServiceSpec(

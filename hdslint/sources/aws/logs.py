@@ -15,6 +15,7 @@ from hdslint.sources.aws.records import (
     detail_tags,
     failed,
     response,
+    unread_flow,
 )
 from hdslint.sources.aws.spec import Detail, Kind, Listing, ServiceSpec
 
@@ -38,15 +39,7 @@ def _subscription_flows(item: Item) -> list[Flow]:
     value = item.detail("subscriptions")
     problem = failed(value)
     if problem is not None:
-        return [
-            Flow(
-                "logs_to",
-                None,
-                None,
-                _CALL,
-                unknown=f"its subscription filters could not be read ({problem.describe()})",
-            )
-        ]
+        return [unread_flow("logs_to", _CALL, "its subscription filters", problem)]
     flows = []
     for sub in (response(value) or {}).get("subscriptionFilters") or ():
         target = sub.get("destinationArn")

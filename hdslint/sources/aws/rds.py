@@ -55,6 +55,21 @@ def _common(data: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _record(
+    item: Item, arn: str, native: str, call: str, attributes: dict[str, Any], flows: Iterable[Flow]
+) -> Record:
+    return Record(
+        arn=arn,
+        type=native,
+        # The ARN names the region; a replica's AvailabilityZone may not (moto).
+        region=arn_region(arn) or item.region,
+        api_call=call,
+        tags=tag_map(item.data.get("TagList")),
+        attributes=attributes,
+        flows=tuple(flows),
+    )
+
+
 def parse_instance(item: Item) -> Iterable[Record | Link]:
     data = item.data
     call = "rds:DescribeDBInstances"
@@ -79,18 +94,9 @@ def parse_instance(item: Item) -> Iterable[Record | Link]:
         if target:
             flows.append(Flow("backs_up_to", target, arn_region(target), call))
     arn = data.get("DBInstanceArn") or _arn(item, "db", data["DBInstanceIdentifier"])
-    return [
-        Record(
-            arn=arn,
-            type=_type(data.get("Engine"), "DBInstance"),
-            # The ARN names the region; a replica's AvailabilityZone may not (moto).
-            region=arn_region(arn) or item.region,
-            api_call=call,
-            tags=tag_map(data.get("TagList")),
-            attributes={"name": data["DBInstanceIdentifier"], **_common(data)},
-            flows=tuple(flows),
-        )
-    ]
+    native = _type(data.get("Engine"), "DBInstance")
+    attributes = {"name": data["DBInstanceIdentifier"], **_common(data)}
+    return [_record(item, arn, native, call, attributes, flows)]
 
 
 def parse_cluster(item: Item) -> Iterable[Record | Link]:
@@ -107,17 +113,7 @@ def parse_cluster(item: Item) -> Iterable[Record | Link]:
     attributes = {"name": data["DBClusterIdentifier"], **_common(data)}
     if data.get("GlobalClusterIdentifier"):
         attributes["global_cluster"] = data["GlobalClusterIdentifier"]
-    return [
-        Record(
-            arn=arn,
-            type=_type(data.get("Engine"), "DBCluster"),
-            region=arn_region(arn) or item.region,
-            api_call=call,
-            tags=tag_map(data.get("TagList")),
-            attributes=attributes,
-            flows=tuple(flows),
-        )
-    ]
+    return [_record(item, arn, _type(data.get("Engine"), "DBCluster"), call, attributes, flows)]
 
 
 def _snapshot(
@@ -137,15 +133,8 @@ def _snapshot(
         flow = Flow("copies_to", copied_from, arn_region(copied_from), call, inbound=True)
     else:
         flow = _flow(item, "backs_up_to", source, source_kind, call, inbound=True)
-    return Record(
-        arn=arn,
-        type=native,
-        region=arn_region(arn) or item.region,
-        api_call=call,
-        tags=tag_map(data.get("TagList")),
-        attributes={"snapshot_type": data.get("SnapshotType"), **_common(data)},
-        flows=(flow,),
-    )
+    attributes = {"snapshot_type": data.get("SnapshotType"), **_common(data)}
+    return _record(item, arn, native, call, attributes, (flow,))
 
 
 def parse_db_snapshot(item: Item) -> Iterable[Record | Link]:
@@ -196,17 +185,8 @@ def _automated_backup(
     if not replicated and data.get("Status") != "retained":
         return []
     flows = (Flow("backs_up_to", source, arn_region(source), call, inbound=True),) if source else ()
-    return [
-        Record(
-            arn=arn,
-            type=native,
-            region=arn_region(arn) or item.region,
-            api_call=call,
-            tags=tag_map(data.get("TagList")),
-            attributes={"status": data.get("Status"), **_common(data)},
-            flows=flows,
-        )
-    ]
+    attributes = {"status": data.get("Status"), **_common(data)}
+    return [_record(item, arn, native, call, attributes, flows)]
 
 
 def parse_instance_automated_backup(item: Item) -> Iterable[Record | Link]:

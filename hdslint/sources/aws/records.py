@@ -172,6 +172,14 @@ def failed(value: object) -> Failure | None:
     return value if isinstance(value, Failure) else None
 
 
+def unread_flow(kind: str, api_call: str, what: str, problem: Failure) -> Flow:
+    """A flow whose other end is not known because `what` (its replicas, its rules...) could
+    not be read."""
+    return Flow(
+        kind, None, None, api_call, unknown=f"{what} could not be read ({problem.describe()})"
+    )
+
+
 def response(value: object) -> Mapping[str, Any] | None:
     """The response of a detail call, or None when it failed, was skipped or had nothing."""
     return value if isinstance(value, Mapping) else None

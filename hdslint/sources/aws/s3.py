@@ -19,6 +19,7 @@ from hdslint.sources.aws.records import (
     detail_tags,
     failed,
     response,
+    unread_flow,
 )
 from hdslint.sources.aws.spec import Detail, Kind, Listing, ServiceSpec
 
@@ -128,12 +129,8 @@ def _replication_flows(item: Item) -> list[Flow]:
     problem = failed(replication)
     if problem is not None:
         return [
-            Flow(
-                "replicates_to",
-                None,
-                None,
-                "s3:GetBucketReplication",
-                unknown=f"its replication configuration could not be read ({problem.describe()})",
+            unread_flow(
+                "replicates_to", "s3:GetBucketReplication", "its replication configuration", problem
             )
         ]
     regions: dict[str, str | None] = {}

@@ -18,6 +18,7 @@ from hdslint.sources.aws.records import (
     failed,
     response,
     tag_map,
+    unread_flow,
 )
 from hdslint.sources.aws.spec import Detail, Kind, Listing, ServiceSpec
 
@@ -31,15 +32,7 @@ def parse_secret(item: Item) -> Iterable[Record | Link]:
     described = response(item.detail("secret")) or {}
     problem = failed(item.detail("secret"))
     if problem is not None:
-        flows.append(
-            Flow(
-                "replicates_to",
-                None,
-                None,
-                _CALL,
-                unknown=f"its replicas could not be read ({problem.describe()})",
-            )
-        )
+        flows.append(unread_flow("replicates_to", _CALL, "its replicas", problem))
     # A replica ARN is the primary's ARN in the replica's region.
     for replica in described.get("ReplicationStatus") or ():
         region = replica.get("Region")

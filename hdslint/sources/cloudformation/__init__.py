@@ -13,8 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from hdslint.files import current as file_access
-from hdslint.limits import inside_allowed, too_large
+from hdslint.files import FileAccess
 from hdslint.model import InputError
 from hdslint.paths import display_path
 from hdslint.sources.base import SourceResult
@@ -31,14 +30,16 @@ if TYPE_CHECKING:
     from hdslint.result import ScanOptions
 
 
-def scan(files: Sequence[Path], config: Config, options: ScanOptions) -> SourceResult:
+def scan(
+    files: Sequence[Path], config: Config, options: ScanOptions, fs: FileAccess
+) -> SourceResult:
     result = SourceResult()
     loaded: dict[Path, Template | InputError | None] = {}
 
     def read(path: Path) -> Template | InputError | None:
-        key = file_access().resolve(path)
+        key = fs.resolve(path)
         if key not in loaded:
-            loaded[key] = read_template(path)
+            loaded[key] = read_template(fs, path)
         return loaded[key]
 
     templates: list[tuple[Path, Template]] = []
@@ -48,11 +49,11 @@ def scan(files: Sequence[Path], config: Config, options: ScanOptions) -> SourceR
             result.errors.append(found)
         elif found is not None:
             templates.append((path, found))
-    tops = top_templates(templates)
-    deployments = Deployments(config)
-    builder = StackBuilder(read)
+    tops = top_templates(fs, templates)
+    deployments = Deployments(config, fs)
+    builder = StackBuilder(read, fs)
     for path, template in templates:
-        if file_access().resolve(path) not in tops:
+        if fs.resolve(path) not in tops:
             continue  # read through the stack that nests it
         for target in deployments.targets(path, template.file):
             builder.add(path, template, target)
@@ -62,15 +63,15 @@ def scan(files: Sequence[Path], config: Config, options: ScanOptions) -> SourceR
     return result
 
 
-def read_template(path: Path) -> Template | InputError | None:
+def read_template(fs: FileAccess, path: Path) -> Template | InputError | None:
     display = display_path(path)
-    if not inside_allowed(path):
+    if not fs.inside(path):
         return InputError(display, "outside the scanned folders: not read")
-    problem = too_large(path)
+    problem = fs.too_large(path)
     if problem is not None:
         return InputError(display, problem)
     try:
-        data = file_access().read(path)
+        data = fs.read(path)
     except OSError as exc:
         return InputError(display, f"cannot read: {exc.strerror or exc}")
     try:
@@ -80,12 +81,12 @@ def read_template(path: Path) -> Template | InputError | None:
     return load(text, display)
 
 
-def top_templates(templates: Sequence[tuple[Path, Template]]) -> set[Path]:
+def top_templates(fs: FileAccess, templates: Sequence[tuple[Path, Template]]) -> set[Path]:
     """The templates to deploy as stacks of their own (resolved paths): those no other
     scanned template nests, and one of each loop of templates nesting each other (a loop
     is never skipped whole: every template is read)."""
-    children = _children(templates)
-    order = [file_access().resolve(path) for path, _ in templates]
+    children = _children(fs, templates)
+    order = [fs.resolve(path) for path, _ in templates]
     nested = {child for parent in order for child in children.get(parent, ()) if child != parent}
     tops = {path for path in order if path not in nested}
     reached: set[Path] = set()
@@ -108,7 +109,7 @@ def top_templates(templates: Sequence[tuple[Path, Template]]) -> set[Path]:
     return tops
 
 
-def _children(templates: Sequence[tuple[Path, Template]]) -> dict[Path, set[Path]]:
+def _children(fs: FileAccess, templates: Sequence[tuple[Path, Template]]) -> dict[Path, set[Path]]:
     """Each scanned template -> the local templates it deploys as nested stacks."""
     out: dict[Path, set[Path]] = {}
     for path, template in templates:
@@ -121,8 +122,8 @@ def _children(templates: Sequence[tuple[Path, Template]]) -> dict[Path, set[Path
                 continue
             properties: Any = body.get("Properties")
             child = nested_template_path(
-                path, body, properties if isinstance(properties, dict) else {}
+                fs, path, body, properties if isinstance(properties, dict) else {}
             )
             if isinstance(child, Path):
-                out.setdefault(file_access().resolve(path), set()).add(file_access().resolve(child))
+                out.setdefault(fs.resolve(path), set()).add(fs.resolve(child))
     return out

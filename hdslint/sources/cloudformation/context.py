@@ -8,8 +8,7 @@ import re
 from collections.abc import Collection
 from pathlib import Path
 
-from hdslint.files import current as file_access
-from hdslint.limits import too_large
+from hdslint.files import FileAccess
 from hdslint.sources.cloudformation.deployments import CDK_MANIFEST, SAMCONFIG_NAMES
 
 # Files that say where the templates of their folder are deployed.
@@ -24,19 +23,21 @@ _LOCAL_TEMPLATE = re.compile(
 _TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template")
 
 
-def nesting_parents(templates: Collection[Path], root: Path, skip: Collection[str]) -> set[Path]:
+def nesting_parents(
+    fs: FileAccess, templates: Collection[Path], root: Path, skip: Collection[str]
+) -> set[Path]:
     """The folders (resolved) of the templates under `root` that nest one of `templates`
     (resolved paths), and of their own parents."""
     nested_by: dict[Path, set[Path]] = {}
-    for folder, dirnames, filenames in file_access().walk(root):
+    for folder, dirnames, filenames in fs.walk(root):
         dirnames[:] = sorted(d for d in dirnames if d not in skip)
         base = Path(folder)
         for name in filenames:
             file = base / name
-            if not name.endswith(_TEMPLATE_SUFFIXES) or too_large(file):
+            if not name.endswith(_TEMPLATE_SUFFIXES) or fs.too_large(file):
                 continue
             try:
-                data = file_access().read(file)
+                data = fs.read(file)
             except OSError:
                 continue
             if not _NESTING.search(data):
@@ -45,8 +46,8 @@ def nesting_parents(templates: Collection[Path], root: Path, skip: Collection[st
                 text = found.decode("utf-8", "replace")
                 if "://" in text or text.startswith("arn:"):
                     continue
-                child = file_access().resolve(base / text)
-                nested_by.setdefault(child, set()).add(file_access().resolve(file))
+                child = fs.resolve(base / text)
+                nested_by.setdefault(child, set()).add(fs.resolve(file))
     folders: set[Path] = set()
     pending = list(templates)
     seen: set[Path] = set(pending)

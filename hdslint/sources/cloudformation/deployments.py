@@ -23,10 +23,9 @@ import yaml
 
 from hdslint import yamlio
 from hdslint.config import Config, StackMapping
-from hdslint.files import current as file_access
+from hdslint.files import FileAccess
 from hdslint.geography import normalise_region
 from hdslint.globs import glob_match
-from hdslint.limits import inside_allowed, too_large
 from hdslint.model import InputError
 from hdslint.paths import display_path
 from hdslint.sources.cloudformation.intrinsics import Deployment
@@ -55,6 +54,7 @@ class Deployments:
     """Reads the tooling's records once per folder."""
 
     config: Config
+    fs: FileAccess
     errors: list[InputError] = field(default_factory=list)
     _cdk: dict[Path, dict[str, tuple[str, str]]] = field(default_factory=dict)
     _sam: dict[Path, list[tuple[str, Mapping[str, Any]]] | None] = field(default_factory=dict)
@@ -120,14 +120,14 @@ class Deployments:
             return None
 
     def _read_text(self, path: Path) -> str | None:
-        if not file_access().is_file(path) or not inside_allowed(path):
+        if not self.fs.is_file(path):  # nothing there, or outside the scanned folders
             return None
-        problem = too_large(path)
+        problem = self.fs.too_large(path)
         if problem is not None:
             self.errors.append(InputError(display_path(path), problem))
             return None
         try:
-            return file_access().read(path).decode("utf-8-sig")
+            return self.fs.read(path).decode("utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
             self.errors.append(InputError(display_path(path), f"cannot read: {exc}"))
             return None
@@ -145,7 +145,7 @@ class Deployments:
         for env, parameters in environments:
             template = parameters.get("template_file") or parameters.get("template")
             if template is not None:
-                if file_access().resolve(folder / str(template)) != file_access().resolve(path):
+                if self.fs.resolve(folder / str(template)) != self.fs.resolve(path):
                     continue
             elif path.name not in SAM_DEFAULT_TEMPLATES:
                 continue

@@ -13,9 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hdslint.files import current as file_access
+from hdslint.files import FileAccess
 from hdslint.ids import ResourceKey
-from hdslint.limits import inside_allowed
 from hdslint.model import Edge, InputError, Location, Resource, Unknown, freeze
 from hdslint.paths import display_path
 from hdslint.redaction import redact_values
@@ -70,13 +69,14 @@ class StackBuilder:
     """Every stack of a scan; `edges()` once all are added."""
 
     load_template: TemplateLoader
+    fs: FileAccess
     errors: list[InputError] = field(default_factory=list)
     built: list[_Built] = field(default_factory=list)
     names: NameIndex = field(default_factory=NameIndex)
     nested_read: int = 0
 
     def add(self, path: Path, template: Template, target: Target) -> None:
-        self._stack(path, template, target, dict(target.parameters), (file_access().resolve(path),))
+        self._stack(path, template, target, dict(target.parameters), (self.fs.resolve(path),))
 
     def _stack(
         self,
@@ -132,7 +132,7 @@ class StackBuilder:
             properties = properties if isinstance(properties, Mapping) else {}
             spec = type_spec(native_type)
             nested = native_type in NESTED_STACK_TYPES
-            child = nested_template_path(path, body, properties) if nested else None
+            child = nested_template_path(self.fs, path, body, properties) if nested else None
             resource = self._resource(
                 logical[name],
                 native_type,
@@ -235,7 +235,7 @@ class StackBuilder:
                 InputError(template.file, f"resource {name}: {child}", location.line)
             )
             return
-        resolved = file_access().resolve(child)
+        resolved = self.fs.resolve(child)
         self.nested_read += 1
         if self.nested_read > MAX_NESTED_STACKS:
             if self.nested_read == MAX_NESTED_STACKS + 1:
@@ -297,7 +297,7 @@ class StackBuilder:
 
 
 def nested_template_path(
-    path: Path, body: Mapping[str, Any], properties: Mapping[str, Any]
+    fs: FileAccess, path: Path, body: Mapping[str, Any], properties: Mapping[str, Any]
 ) -> Path | str | None:
     """The local template a nested stack deploys: CDK's `aws:asset:path` metadata, or a
     TemplateURL (SAM: Location) that is a path relative to the parent template. None for a
@@ -310,9 +310,9 @@ def nested_template_path(
     if not isinstance(url, str) or not url or "://" in url or url.startswith("arn:"):
         return None
     child = path.parent / url
-    if not inside_allowed(child):
+    if not fs.inside(child):
         return f"the nested template {url} is outside the scanned folders: it is not read"
-    if not file_access().is_file(child):
+    if not fs.is_file(child):
         return f"the nested template {display_path(child)} is not there"
     return child
 

@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from hdslint.files import FileAccess
 from hdslint.model import InputError
 from hdslint.paths import display_path
 from hdslint.sources.base import SourceResult
@@ -37,16 +38,18 @@ SOURCE = "inventory"
 Reader = Callable[[Any, ExportFile], SourceResult]
 
 
-def scan(files: Sequence[Path], config: Config, options: ScanOptions) -> SourceResult:
+def scan(
+    files: Sequence[Path], config: Config, options: ScanOptions, fs: FileAccess
+) -> SourceResult:
     """The FILE_SOURCES entry for kind "cloud-export"."""
     result = SourceResult()
     for path in files:
-        result.extend(read(path, display_path(path)))
+        result.extend(read(fs, path, display_path(path)))
     return result
 
 
-def read(path: Path, display: str) -> SourceResult:
-    loaded = load_export(path, display)
+def read(fs: FileAccess, path: Path, display: str) -> SourceResult:
+    loaded = load_export(fs, path, display)
     if isinstance(loaded, InputError):
         return SourceResult(errors=[loaded])
     reader = detect(loaded.data)

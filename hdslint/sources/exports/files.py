@@ -10,8 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hdslint.files import current as file_access
-from hdslint.limits import too_large
+from hdslint.files import FileAccess
 from hdslint.model import InputError, Location
 
 
@@ -61,14 +60,14 @@ def _value_lines(text: str, key: str) -> Mapping[str, int]:
     return found
 
 
-def load_export(path: Path, display: str) -> ExportFile | InputError:
+def load_export(fs: FileAccess, path: Path, display: str) -> ExportFile | InputError:
     """The file's JSON document, or its newline-delimited JSON lines as a list; or the
     error that names the file (and the line) when it cannot be read."""
-    problem = too_large(path, factor=25)
+    problem = fs.too_large(path, factor=25)
     if problem is not None:
         return InputError(display, problem)
     try:
-        text = file_access().read_text(path)
+        text = fs.read_text(path)
     except OSError as exc:
         return InputError(display, f"cannot read the inventory: {exc.strerror or exc}")
     except UnicodeDecodeError:

@@ -144,6 +144,21 @@ class Asset:
         return found.group(1) if found else None
 
 
+def project_of(item: Mapping[str, Any]) -> str | None:
+    """The project (`projects/NUMBER`) of an exported asset: the first project among its
+    ancestors, else the one its resource's parent names."""
+    ancestors = item.get("ancestors")
+    if isinstance(ancestors, list):
+        for ancestor in ancestors:
+            if isinstance(ancestor, str) and ancestor.startswith("projects/"):
+                return ancestor
+    resource = item.get("resource")
+    parent = resource.get("parent") if isinstance(resource, Mapping) else None
+    if isinstance(parent, str) and "/projects/" in parent:
+        return "projects/" + parent.rsplit("/projects/", 1)[1].split("/")[0]
+    return None
+
+
 def _asset(index: int, item: Mapping[str, Any]) -> Asset:
     resource = item.get("resource")
     data: Mapping[str, Any] | None = None
@@ -153,14 +168,7 @@ def _asset(index: int, item: Mapping[str, Any]) -> Asset:
     if isinstance(resource, Mapping):  # an export or gcloud asset list
         data = resource.get("data") if isinstance(resource.get("data"), Mapping) else None
         location = resource.get("location")
-        ancestors = item.get("ancestors")
-        if isinstance(ancestors, list):
-            project = next(
-                (a for a in ancestors if isinstance(a, str) and a.startswith("projects/")), None
-            )
-        parent = resource.get("parent")
-        if project is None and isinstance(parent, str) and "/projects/" in parent:
-            project = "projects/" + parent.rsplit("/projects/", 1)[1].split("/")[0]
+        project = project_of(item)
         missing = None if data is not None else NO_DATA_EXPORT
     else:  # a search result, or an export of names only (no --content-type)
         location = item.get("location")

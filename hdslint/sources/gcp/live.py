@@ -28,6 +28,7 @@ from google.auth.transport.requests import AuthorizedSession
 from hdslint import __version__
 from hdslint.errors import HdslintError
 from hdslint.redaction import redact_values
+from hdslint.sources.exports.gcp import project_of
 from hdslint.sources.exports.gcpinventory import PROVENANCE, READ
 
 PUBLIC_ENDPOINT = "https://cloudasset.googleapis.com"
@@ -87,6 +88,8 @@ class ScopeRead:
     status: str = READ
     reason: str | None = None
     assets: int = 0
+    # The projects its assets are in (`projects/NUMBER`), for the coverage table.
+    projects: tuple[str, ...] = ()
 
     def entry(self) -> dict[str, Any]:
         out: dict[str, Any] = {"id": self.id, "status": self.status}
@@ -171,6 +174,7 @@ def collect(
                 read.status, read.reason = NOT_READ, exc.reason
             else:
                 read.assets = len(found)
+                read.projects = tuple(sorted({p for p in map(project_of, found) if p is not None}))
                 assets.extend(found)
             scopes.append(read)
             if progress is not None:

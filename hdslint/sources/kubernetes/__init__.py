@@ -16,9 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hdslint.catalogue import activities_for
-from hdslint.files import current as file_access
+from hdslint.files import FileAccess
 from hdslint.ids import ResourceKey
-from hdslint.limits import too_large
 from hdslint.model import Edge, InputError, Resource
 from hdslint.paths import display_path
 from hdslint.sources.base import SourceResult
@@ -36,18 +35,20 @@ if TYPE_CHECKING:
 STDIN_PATH = Path("-")
 
 
-def scan(files: Sequence[Path], config: Config, options: ScanOptions) -> SourceResult:
+def scan(
+    files: Sequence[Path], config: Config, options: ScanOptions, fs: FileAccess
+) -> SourceResult:
     result = SourceResult()
     found: list[tuple[manifests.RawObject, Cluster]] = []
     charts: dict[Path, bool] = {}
     for path in files:
         if path == STDIN_PATH:
-            raws = _read_stdin(config, options, result)
-        elif _in_helm_chart(path, charts):
+            raws = _read_stdin(fs, config, options, result)
+        elif _in_helm_chart(fs, path, charts):
             continue  # not YAML until rendered: `helm template ... | hdslint scan -`
         else:
             display = display_path(path)
-            raws = _read_file(path, display, result, config)
+            raws = _read_file(fs, path, display, result, config)
         found.extend(raws)
     crds = crd_scopes([raw for raw, _ in found])
     ignored = set(table()["ignored_groups"])
@@ -65,7 +66,7 @@ def scan(files: Sequence[Path], config: Config, options: ScanOptions) -> SourceR
         first = idx.by_id.get(obj.id)
         if first is not None and first.data == obj.data:
             continue  # the same object written twice alike: one object, nothing lost
-        if first is not None and _one_object(first, obj, kustomized):
+        if first is not None and _one_object(fs, first, obj, kustomized):
             result.errors.append(_duplicate_object(first, obj))
             continue
         idx.add(obj)
@@ -84,7 +85,9 @@ def scan(files: Sequence[Path], config: Config, options: ScanOptions) -> SourceR
     return result
 
 
-def _one_object(first: K8sObject, again: K8sObject, kustomized: dict[str, bool]) -> bool:
+def _one_object(
+    fs: FileAccess, first: K8sObject, again: K8sObject, kustomized: dict[str, bool]
+) -> bool:
     """Whether two different objects of one id in one scope (cluster, or unmapped folder)
     are two declarations of one object, which a cluster cannot hold: not when they are named by
     `generateName` (each is a new object), nor when either manifest is in a kustomize folder
@@ -92,7 +95,7 @@ def _one_object(first: K8sObject, again: K8sObject, kustomized: dict[str, bool])
     the first is kept, as documented in docs/kubernetes.md)."""
     if any(not _named(o) for o in (first, again)):
         return False
-    return not any(_in_kustomization(o.raw.file, kustomized) for o in (first, again))
+    return not any(_in_kustomization(fs, o.raw.file, kustomized) for o in (first, again))
 
 
 def _named(obj: K8sObject) -> bool:
@@ -103,13 +106,13 @@ def _named(obj: K8sObject) -> bool:
 KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 
 
-def _in_kustomization(display: str, kustomized: dict[str, bool]) -> bool:
+def _in_kustomization(fs: FileAccess, display: str, kustomized: dict[str, bool]) -> bool:
     if display == STDIN or display.startswith("<"):
         return False
     folder = Path(display).parent
     key = str(folder)
     if key not in kustomized:
-        kustomized[key] = any(file_access().is_file(folder / n) for n in KUSTOMIZATION_FILES)
+        kustomized[key] = any(fs.is_file(folder / n) for n in KUSTOMIZATION_FILES)
     return kustomized[key]
 
 
@@ -127,7 +130,7 @@ def _duplicate_object(first: K8sObject, again: K8sObject) -> InputError:
 
 
 def _read_stdin(
-    config: Config, options: ScanOptions, result: SourceResult
+    fs: FileAccess, config: Config, options: ScanOptions, result: SourceResult
 ) -> list[tuple[manifests.RawObject, Cluster]]:
     named = options.stdin_filename
     display = named or STDIN
@@ -139,7 +142,7 @@ def _read_stdin(
             )
         )
         return []
-    limit = file_access().limits.max_file_bytes
+    limit = fs.limits.max_file_bytes
     text = options.stdin if options.stdin is not None else sys.stdin.read(limit + 1)
     if len(text) > limit:
         message = (
@@ -148,7 +151,7 @@ def _read_stdin(
         )
         result.errors.append(InputError(display, message))
         return []
-    cluster = cluster_for(Path(named) if named else None, display, config)
+    cluster = cluster_for(fs, Path(named) if named else None, display, config)
     docs, errors = manifests.parse(text.removeprefix("\ufeff"), display)
     raws, more = manifests.objects(docs, display)
     result.errors.extend(errors + more)
@@ -158,14 +161,14 @@ def _read_stdin(
 
 
 def _read_file(
-    path: Path, display: str, result: SourceResult, config: Config
+    fs: FileAccess, path: Path, display: str, result: SourceResult, config: Config
 ) -> list[tuple[manifests.RawObject, Cluster]]:
-    problem = too_large(path)
+    problem = fs.too_large(path)
     if problem is not None:
         result.errors.append(InputError(display, problem))
         return []
     try:
-        data = file_access().read(path)
+        data = fs.read(path)
     except OSError as exc:
         result.errors.append(InputError(display, f"cannot read: {exc.strerror or exc}"))
         return []
@@ -180,17 +183,17 @@ def _read_file(
     result.errors.extend(errors + more)
     if not raws:
         return []
-    cluster = cluster_for(path, display, config)
+    cluster = cluster_for(fs, path, display, config)
     return [(raw, cluster) for raw in raws]
 
 
-def _in_helm_chart(path: Path, charts: dict[Path, bool]) -> bool:
+def _in_helm_chart(fs: FileAccess, path: Path, charts: dict[Path, bool]) -> bool:
     """Files under a chart's `templates/` folder (beside its Chart.yaml)."""
     for parent in path.parents:
         if parent.name == "templates":
             chart = parent.parent
             if chart not in charts:
-                charts[chart] = file_access().is_file(chart / "Chart.yaml")
+                charts[chart] = fs.is_file(chart / "Chart.yaml")
             if charts[chart]:
                 return True
     return False

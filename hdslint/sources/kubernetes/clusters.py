@@ -9,14 +9,13 @@ is unknown, with the reason.
 
 from __future__ import annotations
 
-import functools
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from hdslint.config import ClusterMapping, Config
-from hdslint.files import current as file_access
+from hdslint.files import FileAccess
 from hdslint.globs import glob_match
 from hdslint.globs import glob_regex as glob_regex  # noqa: PLC0414 (re-exported)
 from hdslint.model import Resource, ScanWarning
@@ -39,17 +38,11 @@ class Cluster:
     folder_glob: str | None = None
 
 
-@functools.lru_cache(maxsize=4096)
-def _resolved_folder(folder: str) -> Path:
-    # One resolve per folder (keyed by its absolute path): it costs system calls, and
-    # manifests come many per folder.
-    return file_access().resolve(Path(folder))
-
-
-def _relative(path: Path, root: Path) -> str | None:
+def _relative(fs: FileAccess, path: Path, root: Path) -> str | None:
     try:
-        # Path.absolute() only joins the working folder (no system call, unlike resolve()).
-        folder = _resolved_folder(str(path.parent.absolute()))
+        # Path.absolute() only joins the working folder (no system call, unlike resolve());
+        # one resolve per folder (it costs system calls, and manifests come many per folder).
+        folder = fs.real_folder(path.parent.absolute())
         return Path(os.path.relpath(folder / path.name, root)).as_posix()
     except ValueError:
         return None
@@ -59,9 +52,9 @@ def _matches(entry: ClusterMapping, rel: str) -> bool:
     return any(glob_match(p, rel) for p in entry.paths)
 
 
-def cluster_for(path: Path | None, display: str, config: Config) -> Cluster:
+def cluster_for(fs: FileAccess, path: Path | None, display: str, config: Config) -> Cluster:
     """The cluster of a manifest file (`path` None: standard input without a path)."""
-    rel = _relative(path, config.root) if path is not None else None
+    rel = _relative(fs, path, config.root) if path is not None else None
     if rel is not None and not rel.startswith("../"):
         for entry in config.clusters:
             if _matches(entry, rel):

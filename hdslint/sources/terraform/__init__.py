@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping, Set
 from pathlib import Path
 from typing import Any
 
-from hdslint.files import current as file_access
+from hdslint.files import FileAccess
 from hdslint.model import InputError
 from hdslint.sources.base import SourceResult
 from hdslint.sources.terraform import budget
@@ -21,19 +21,18 @@ from hdslint.sources.terraform.loader import (
     is_local_source,
     load_module,
     module_files,
-    parse_file,
 )
 from hdslint.sources.terraform.parsing import FileParser, ParseOptions
 
 
 def load_var_files(
-    paths: Iterable[Path], parse: ParseFunction = parse_file
+    fs: FileAccess, paths: Iterable[Path], parse: ParseFunction
 ) -> tuple[list[tuple[str, dict[str, Any]]], list[InputError]]:
     out: list[tuple[str, dict[str, Any]]] = []
     errors: list[InputError] = []
     for path in paths:
         display = display_path(path)
-        if not file_access().exists(path):
+        if not fs.exists(path):
             errors.append(InputError(display, "--var-file: no such file"))
             continue
         body, error = parse(path, display)
@@ -47,6 +46,7 @@ def load_var_files(
 def scan(
     directories: Iterable[Path],
     *,
+    fs: FileAccess,
     cli_vars: Mapping[str, str] | None = None,
     var_files: Iterable[Path] = (),
     env: Mapping[str, str] | None = None,
@@ -59,20 +59,20 @@ def scan(
     module, with its inputs, not on its own as a root. All their files are parsed first, at
     once (see parsing.py: cache, process pool).
     """
-    dirs = sorted({file_access().resolve(d) for d in directories})
-    parser = FileParser(parse_options)
-    parser.preload(_files_of(dirs))
-    library = ModuleLibrary(functools.partial(load_module, parse=parser.parse))
-    loaded_vars, errors = load_var_files(var_files, parser.parse)
+    dirs = sorted({fs.resolve(d) for d in directories})
+    parser = FileParser(fs, parse_options)
+    parser.preload(_files_of(fs, dirs))
+    library = ModuleLibrary(fs, functools.partial(load_module, fs, parse=parser.parse))
+    loaded_vars, errors = load_var_files(fs, var_files, parser.parse)
     inputs = Inputs(cli_vars=dict(cli_vars or {}), var_files=loaded_vars, env=dict(env or {}))
-    evaluator = Evaluator(library, inputs)
+    evaluator = Evaluator(fs, library, inputs)
     evaluator.out.errors.extend(errors)
     modules = {d: library.get(d) for d in dirs}
     calls: dict[Path, set[Path]] = {}
     for directory, mod in modules.items():
         for text in _call_sources(evaluator, mod):
             if is_local_source(text):
-                target = file_access().resolve(mod.path / text)
+                target = fs.resolve(mod.path / text)
                 if target != mod.path:
                     calls.setdefault(directory, set()).add(target)
     called = _called_from_roots(dirs, calls)
@@ -114,10 +114,10 @@ def _call_sources(evaluator: Evaluator, mod: ModuleDir) -> Iterable[str]:
             yield value
 
 
-def _files_of(dirs: Iterable[Path]) -> Iterable[Path]:
+def _files_of(fs: FileAccess, dirs: Iterable[Path]) -> Iterable[Path]:
     for directory in dirs:
         try:
-            tf_files, var_files = module_files(directory)
+            tf_files, var_files = module_files(fs, directory)
         except OSError:
             continue  # load_module reports it
         yield from tf_files

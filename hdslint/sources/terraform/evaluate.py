@@ -18,10 +18,8 @@ from typing import Any
 
 from hdslint import catalogue
 from hdslint.causes import because
-from hdslint.files import ReadLimits
-from hdslint.files import current as file_access
+from hdslint.files import FileAccess, ReadLimits
 from hdslint.ids import Outside, ResourceKey, UnknownDestination, instance_suffix
-from hdslint.limits import inside_allowed
 from hdslint.model import Edge, InputError, Location, Resource, Unknown, freeze
 from hdslint.redaction import is_secret_key, redact_values
 from hdslint.sources.terraform import budget, hcl
@@ -52,12 +50,13 @@ class Inputs:
 class ModuleLibrary:
     """Finds and loads module directories by path, once each."""
 
-    def __init__(self, loader: Any) -> None:
+    def __init__(self, fs: FileAccess, loader: Any) -> None:
+        self.fs = fs
         self._loader = loader
         self._cache: dict[Path, ModuleDir] = {}
 
     def get(self, path: Path) -> ModuleDir:
-        key = file_access().resolve(path)
+        key = self.fs.resolve(path)
         if key not in self._cache:
             self._cache[key] = self._loader(key)
         return self._cache[key]
@@ -82,7 +81,10 @@ class Output:
 class Evaluator:
     """Instantiates root modules, walks their module trees and emits resources and edges."""
 
-    def __init__(self, library: ModuleLibrary, inputs: Inputs) -> None:
+    def __init__(self, fs: FileAccess, library: ModuleLibrary, inputs: Inputs) -> None:
+        # The scan's file access: everything the evaluation reads goes through it (and
+        # file() and friends through `file_reader`, narrowed to the root module).
+        self.fs = fs
         self.library = library
         self.inputs = inputs
         self.out = Output()
@@ -144,7 +146,7 @@ class Evaluator:
         self.scope = mod.display
         # file() and friends read below the root module (and the working folder), nowhere
         # else: a configuration cannot make hdslint read /etc/passwd or ~/.aws.
-        fs = file_access()
+        fs = self.fs
         base = fs.resolve(mod.path)
         readable = ReadLimits((base, fs.resolve(Path.cwd())), fs.limits.max_file_bytes)
         self.file_reader = FileReader(base, fs.confined(readable))
@@ -185,7 +187,7 @@ class Evaluator:
         if child_dir is None:
             self._unevaluated_module(address, call, problem or "module source not found")
             return []
-        cycle = _call_cycle(parent, name, file_access().resolve(child_dir))
+        cycle = _call_cycle(self.fs, parent, name, self.fs.resolve(child_dir))
         if cycle is not None:
             self.out.errors.append(InputError(call.file, cycle, call.line))
             return []
@@ -234,17 +236,17 @@ class Evaluator:
             return None, f"module source = {source_attr[2]} is not a string"
         source = source_value
         if is_local_source(source):
-            path = file_access().resolve(parent.mod.path / source)
-            if not inside_allowed(path):
+            path = self.fs.resolve(parent.mod.path / source)
+            if not self.fs.inside(path):
                 return None, (
                     f"local module source {source!r} is outside the scanned folders and the"
                     " working folder, so it is not read"
                 )
-            if file_access().is_dir(path):
+            if self.fs.is_dir(path):
                 return path, None
             return None, f"local module source {source!r} does not exist"
         downloaded = self._downloaded(parent, name)
-        if downloaded is not None and not inside_allowed(downloaded):
+        if downloaded is not None and not self.fs.inside(downloaded):
             return None, (
                 f"module {source!r}: .terraform/modules/modules.json places it outside the"
                 " scanned folders and the working folder, so it is not read"
@@ -268,7 +270,7 @@ class Evaluator:
         directory = entries.get(".".join(keys))
         if directory is None:
             return None
-        fs = file_access()
+        fs = self.fs
         path = fs.resolve(root.mod.path / directory)
         # Outside the readable folders nothing is there to see: the caller says why.
         return path if not fs.inside(path) or fs.is_dir(path) else None
@@ -281,7 +283,7 @@ class Evaluator:
         if manifest not in self._manifests:
             entries: dict[str, str] = {}
             try:
-                data = json.loads(file_access().read_text(manifest))
+                data = json.loads(self.fs.read_text(manifest))
                 for entry in data.get("Modules", []):
                     if isinstance(entry, dict) and entry.get("Key") and entry.get("Dir"):
                         entries[str(entry["Key"])] = str(entry["Dir"])
@@ -515,7 +517,7 @@ def parse_cli_value(text: str) -> Any:
     return text
 
 
-def _call_cycle(parent: ModuleInstance, name: str, target: Path) -> str | None:
+def _call_cycle(fs: FileAccess, parent: ModuleInstance, name: str, target: Path) -> str | None:
     """Why a module call is refused when it calls a module folder that is already being
     evaluated above it (the module itself, or one of its callers): Terraform cannot build a
     configuration that contains itself. None when the call is not a cycle (calling one
@@ -525,7 +527,7 @@ def _call_cycle(parent: ModuleInstance, name: str, target: Path) -> str | None:
     instance: ModuleInstance | None = parent
     while instance is not None:
         chain.append(instance.mod.display)
-        if file_access().resolve(instance.mod.path) == target:
+        if fs.resolve(instance.mod.path) == target:
             path = " -> ".join([*reversed(chain), instance.mod.display])
             return (
                 f'Module call cycle: module "{name}" calls {instance.mod.display}, which is'

@@ -7,8 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hdslint.files import current as file_access
-from hdslint.limits import inside_allowed, read_regular, too_large
+from hdslint.files import FileAccess
 from hdslint.model import InputError
 from hdslint.paths import display_path as display_path  # noqa: PLC0414 (re-exported)
 from hdslint.sources.terraform import hcl, jsonsyntax
@@ -56,16 +55,17 @@ def is_local_source(source: str) -> bool:
     return source.startswith(("./", "../")) or source in (".", "..")
 
 
-def read_text(path: Path) -> str:
+def read_text(fs: FileAccess, path: Path) -> str:
     """Read a source file as Terraform does: UTF-8, a leading BOM ignored."""
-    return read_regular(path).decode("utf-8-sig")
+    return fs.read(path).decode("utf-8-sig")
 
 
 # The result of parsing one file's bytes, a function of those bytes only (so it can be
 # cached by content): ("ok", Body) or ("error", message, line or None).
 Parsed = tuple[Any, ...]
 # How load_module gets a file's syntax tree: (path, display path) -> (Body, None) or
-# (None, error). The default parses; a scan passes a FileParser's (cache, process pool).
+# (None, error): `parse_file` with the scan's file access, or a FileParser's (cache, process
+# pool).
 ParseFunction = Callable[[Path, str], tuple[Body | None, InputError | None]]
 
 
@@ -106,24 +106,23 @@ def read_error(exc: OSError, display: str) -> InputError:
     return InputError(display, f"cannot read: {exc.strerror or exc}")
 
 
-def parse_file(path: Path, display: str) -> tuple[Body | None, InputError | None]:
-    problem = too_large(path)
+def parse_file(fs: FileAccess, path: Path, display: str) -> tuple[Body | None, InputError | None]:
+    problem = fs.too_large(path)
     if problem is not None:
         return None, InputError(display, problem)
     try:
-        data = read_regular(path)
+        data = fs.read(path)
     except OSError as exc:
         return None, read_error(exc, display)
     return parsed_result(parse_bytes(data, syntax_of(path.name)), display)
 
 
-def module_files(path: Path) -> tuple[list[Path], list[Path]]:
+def module_files(fs: FileAccess, path: Path) -> tuple[list[Path], list[Path]]:
     """The files Terraform reads in the module folder `path`: its `.tf` and `.tofu` (and
     `.tf.json`, `.tofu.json`) files, and its variable files in order of precedence (lowest
-    first). Files that resolve outside the scanned folders are left out. Raises OSError when
-    the folder cannot be listed."""
-    fs = file_access()
-    return split_module_files(p for p in fs.listdir(path) if fs.is_file(p) and inside_allowed(p))
+    first). Files that resolve outside the scanned folders are left out (the file access
+    sees nothing there). Raises OSError when the folder cannot be listed."""
+    return split_module_files(p for p in fs.listdir(path) if fs.is_file(p))
 
 
 # A module's configuration files: Terraform's, and OpenTofu's own extensions.
@@ -159,13 +158,13 @@ def opentofu_precedence(files: Iterable[Path]) -> list[Path]:
 
 
 def load_module(
-    path: Path, files: list[Path] | None = None, *, parse: ParseFunction = parse_file
+    fs: FileAccess, path: Path, files: list[Path] | None = None, *, parse: ParseFunction
 ) -> ModuleDir:
     """Parse every `.tf` / `.tofu` (and `.tfvars`) file of the module at `path`."""
     module = ModuleDir(path=path, display=display_path(path))
     if files is None:
         try:
-            tf_files, var_files = module_files(path)
+            tf_files, var_files = module_files(fs, path)
         except OSError as exc:
             module.errors.append(
                 InputError(module.display, f"cannot read directory: {exc.strerror or exc}")

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from hdslint import __version__
 from hdslint.cache import CacheStore, content_key
-from hdslint.limits import read_regular, too_large
+from hdslint.files import FileAccess
 from hdslint.model import InputError
 from hdslint.sources.terraform.hcl import Body
 from hdslint.sources.terraform.loader import (
@@ -78,7 +78,10 @@ class ParseStats:
 class FileParser:
     """Parses each Terraform file of a scan once, through the cache when there is one."""
 
-    def __init__(self, options: ParseOptions | None = None) -> None:
+    def __init__(self, fs: FileAccess, options: ParseOptions | None = None) -> None:
+        # Every file is read here, through the scan's file access (confined, recorded);
+        # the pool's workers are given bytes, never a path to read.
+        self.fs = fs
         self.options = options or ParseOptions()
         self.cache = (
             CacheStore(self.options.cache_dir, CACHE_NAMESPACE, parser_fingerprint())
@@ -93,10 +96,10 @@ class FileParser:
         """Parse (or take from the cache) all of `paths` now, in parallel when worth it."""
         todo: list[tuple[Path, str, bytes]] = []
         for path in dict.fromkeys(paths):
-            if path in self._ready or too_large(path):
+            if path in self._ready or self.fs.too_large(path):
                 continue  # `parse` reports a file too large when the loader asks for it
             try:
-                data = read_regular(path)
+                data = self.fs.read(path)
             except OSError:
                 continue  # and one it cannot read
             key = _key(path, data)
@@ -123,11 +126,11 @@ class FileParser:
         """The syntax tree of `path` (a loader.ParseFunction)."""
         parsed = self._ready.pop(path, None)
         if parsed is None:
-            problem = too_large(path)
+            problem = self.fs.too_large(path)
             if problem is not None:
                 return None, InputError(display, problem)
             try:
-                data = read_regular(path)
+                data = self.fs.read(path)
             except OSError as exc:
                 self.stats.read_errors += 1
                 return None, read_error(exc, display)

@@ -14,6 +14,7 @@ resource's address in the plan file.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
@@ -21,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hdslint import catalogue
-from hdslint.files import current as file_access
+from hdslint.files import FileAccess
 from hdslint.ids import (
     Address,
     Destination,
@@ -29,14 +30,13 @@ from hdslint.ids import (
     module_in_configuration,
     parse_module_path,
 )
-from hdslint.limits import too_large
 from hdslint.model import InputError, Location, Resource, Unknown, freeze
 from hdslint.paths import display_path
 from hdslint.redaction import is_secret_key, redact_values
 from hdslint.sources.base import PlanOrigin, SourceResult, flatten
 from hdslint.sources.flows import flow_edges, literal_destination
 from hdslint.sources.terraform.evaluate import provider_id_for_source
-from hdslint.sources.terraform.loader import is_local_source, load_module, read_text
+from hdslint.sources.terraform.loader import is_local_source, load_module, parse_file, read_text
 from hdslint.sources.terraform.region import RegionRule, resolve_region
 
 if TYPE_CHECKING:
@@ -47,20 +47,22 @@ _ARN = re.compile(r"^arn:aws[a-z-]*:[a-z0-9-]+:([a-z0-9-]*):")
 _ADDRESS_KEY = re.compile(r'"address":\s*("(?:[^"\\]|\\.)*")')
 
 
-def scan_plans(files: Sequence[Path], config: Config, options: ScanOptions) -> SourceResult:
+def scan_plans(
+    files: Sequence[Path], config: Config, options: ScanOptions, fs: FileAccess
+) -> SourceResult:
     result = SourceResult()
     for path in files:
-        result.extend(scan_plan(path))
+        result.extend(scan_plan(fs, path))
     return result
 
 
-def scan_plan(path: Path) -> SourceResult:
+def scan_plan(fs: FileAccess, path: Path) -> SourceResult:
     display = display_path(path)
-    problem = too_large(path, factor=25)
+    problem = fs.too_large(path, factor=25)
     if problem is not None:
         return SourceResult(errors=[InputError(display, problem)])
     try:
-        text = read_text(path)
+        text = read_text(fs, path)
         doc = json.loads(text)
     except (OSError, UnicodeDecodeError) as exc:
         return SourceResult(errors=[InputError(display, f"cannot read: {exc}")])
@@ -76,7 +78,7 @@ def scan_plan(path: Path) -> SourceResult:
             errors=[InputError(display, "not a Terraform plan: no planned_values.root_module")]
         )
     try:
-        return _Plan(path, display, text, doc).read(values["root_module"])
+        return _Plan(fs, path, display, text, doc).read(values["root_module"])
     except (TypeError, AttributeError, KeyError, ValueError) as exc:
         return SourceResult(
             errors=[InputError(display, f"unexpected plan structure: {type(exc).__name__}: {exc}")]
@@ -84,7 +86,10 @@ def scan_plan(path: Path) -> SourceResult:
 
 
 class _Plan:
-    def __init__(self, path: Path, display: str, text: str, doc: Mapping[str, Any]) -> None:
+    def __init__(
+        self, fs: FileAccess, path: Path, display: str, text: str, doc: Mapping[str, Any]
+    ) -> None:
+        self.fs = fs
         self.path = path
         self.display = display
         self.text = text
@@ -167,7 +172,7 @@ class _Plan:
         calls = (parse_module_path(address) for address in self.module_sources)
         return PlanOrigin(
             scope=self.scope,
-            folder=display_path(file_access().resolve(self.path.parent)),
+            folder=display_path(self.fs.resolve(self.path.parent)),
             declared=frozenset(a.in_configuration() for a in declared if a is not None),
             module_calls=frozenset(module_in_configuration(c) for c in calls if c is not None),
         )
@@ -355,12 +360,12 @@ class _Plan:
             source = self.module_sources.get(walked, "")
             if not is_local_source(source):
                 return {}
-            directory = file_access().resolve(directory / source)
-        if not file_access().is_dir(directory) or not any(
-            p.suffix in (".tf", ".tofu") for p in file_access().listdir(directory)
+            directory = self.fs.resolve(directory / source)
+        if not self.fs.is_dir(directory) or not any(
+            p.suffix in (".tf", ".tofu") for p in self.fs.listdir(directory)
         ):
             return {}
-        loaded = load_module(directory)
+        loaded = load_module(self.fs, directory, parse=functools.partial(parse_file, self.fs))
         return {
             f"{b.labels[0]}.{b.labels[1]}": (b.file, b.line, b.end_line) for b in loaded.resources
         }

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from hdslint.files import current as file_access
+from hdslint.files import FileAccess
 from hdslint.sources.base import SourceResult
 from hdslint.sources.terraform.evaluate import Evaluator, Inputs, ModuleLibrary
 from hdslint.sources.terraform.loader import (
@@ -34,36 +34,37 @@ class UnitsResult:
     claimed: set[Path] = field(default_factory=set)
 
 
-def scan(files: Iterable[Path]) -> UnitsResult:
-    reader = Reader()
-    paths = {file_access().resolve(f) for f in files}
+def scan(files: Iterable[Path], fs: FileAccess) -> UnitsResult:
+    reader = Reader(fs)
+    paths = {fs.resolve(f) for f in files}
     # Terragrunt reads terragrunt.hcl.json only where there is no terragrunt.hcl.
     paths = {p for p in paths if not (p.name.endswith(".json") and p.with_suffix("") in paths)}
     units = [evaluate_unit(reader, path) for path in sorted(paths)]
     included = {path for unit in units for path in unit.included}
-    library = ModuleLibrary(functools.partial(load_module, parse=parse_file))
+    parse = functools.partial(parse_file, fs)
+    library = ModuleLibrary(fs, functools.partial(load_module, fs, parse=parse))
     # Terragrunt passes inputs, not the scanning machine's variables: no --var, no TF_VAR_.
-    evaluator = Evaluator(library, Inputs())
+    evaluator = Evaluator(fs, library, Inputs())
     out = UnitsResult(SourceResult())
     for unit in units:
         out.result.errors.extend(e for e in unit.errors if e not in out.result.errors)
         unit_dir = unit.path.parent
         out.claimed.add(unit_dir)
-        if unit.path in included and _only_a_root(unit):
+        if unit.path in included and _only_a_root(fs, unit):
             continue
         if unit.refused is not None:
             reason, line = unit.refused
             where = Source(reason, unit.display, line)
-            evaluator.out.resources.append(unread_module(unit, where, reason))
+            evaluator.out.resources.append(unread_module(fs, unit, where, reason))
             continue
-        folder = module_folder(unit)
+        folder = module_folder(fs, unit)
         if folder.path is None:
             evaluator.out.resources.append(
-                unread_module(unit, unit.source, folder.reason or "not read")
+                unread_module(fs, unit, unit.source, folder.reason or "not read")
             )
             continue
         out.claimed.add(folder.path)
-        module = unit_module(unit, folder.path, parse_file)
+        module = unit_module(fs, unit, folder.path, parse)
         evaluator.out.errors.extend(module.errors)
         evaluator.run_root(module, unit_inputs=unit.inputs)
     out.result.resources.extend(evaluator.out.resources)
@@ -73,12 +74,12 @@ def scan(files: Iterable[Path]) -> UnitsResult:
     return out
 
 
-def _only_a_root(unit: UnitConfig) -> bool:
+def _only_a_root(fs: FileAccess, unit: UnitConfig) -> bool:
     if unit.source is not None:
         return False
     try:
         return not any(
-            p.name.endswith(CONFIGURATION_SUFFIXES) for p in file_access().listdir(unit.path.parent)
+            p.name.endswith(CONFIGURATION_SUFFIXES) for p in fs.listdir(unit.path.parent)
         )
     except OSError:
         return True

@@ -16,9 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hdslint.files import ReadLimits
-from hdslint.files import current as file_access
-from hdslint.limits import inside_allowed, read_regular, too_large
+from hdslint.files import FileAccess, ReadLimits
 from hdslint.model import InputError, Unknown
 from hdslint.paths import display_path
 from hdslint.sources.terraform.expr import TOOL_FUNCTIONS, Namespace, evaluate
@@ -75,35 +73,36 @@ class UnitConfig:
 class Reader:
     """Parses configuration files once each, and says what could not be read."""
 
-    def __init__(self) -> None:
+    def __init__(self, fs: FileAccess) -> None:
+        self.fs = fs
         self._bodies: dict[Path, tuple[Body | None, InputError | None]] = {}
 
     def body(self, path: Path) -> tuple[Body | None, InputError | None]:
-        key = file_access().resolve(path)
+        key = self.fs.resolve(path)
         if key not in self._bodies:
             display = display_path(path)
-            if not inside_allowed(key):
+            if not self.fs.inside(key):
                 self._bodies[key] = (
                     None,
                     InputError(display, "outside the scanned folders, so it is not read"),
                 )
-            elif not file_access().is_file(key):
+            elif not self.fs.is_file(key):
                 self._bodies[key] = (None, InputError(display, "no such file"))
             elif key.name.endswith(".json"):
-                self._bodies[key] = _parse_json(key, display)
+                self._bodies[key] = _parse_json(self.fs, key, display)
             else:
-                self._bodies[key] = parse_file(key, display)
+                self._bodies[key] = parse_file(self.fs, key, display)
         return self._bodies[key]
 
 
-def _parse_json(path: Path, display: str) -> tuple[Body | None, InputError | None]:
+def _parse_json(fs: FileAccess, path: Path, display: str) -> tuple[Body | None, InputError | None]:
     """A Terragrunt configuration in HCL's JSON form (`terragrunt.hcl.json`, or a `.json`
     file an include or read_terragrunt_config names)."""
-    problem = too_large(path)
+    problem = fs.too_large(path)
     if problem is not None:
         return None, InputError(display, problem)
     try:
-        text = read_regular(path).decode("utf-8-sig")
+        text = fs.read(path).decode("utf-8-sig")
     except OSError as exc:
         return None, read_error(exc, display)
     except UnicodeDecodeError as exc:
@@ -138,10 +137,10 @@ class ConfigScope:
         self.errors: list[InputError] = []
         self._locals: dict[str, Any] = {}
         self._busy: set[str] = set()
-        self._functions = bound_functions(context, self._read_config)
+        fs = reader.fs
+        self._functions = bound_functions(fs, context, self._read_config)
         # file() and friends read relative to this file's folder, inside it and the scan's
         # folders.
-        fs = file_access()
         base = fs.resolve(path.parent)
         readable = ReadLimits((base, *fs.limits.roots), fs.limits.max_file_bytes)
         self.file_reader = FileReader(base, fs.confined(readable))
@@ -226,7 +225,7 @@ class ConfigScope:
         """`values.NAME`: a unit of a Terragrunt stack reads the `values` its stack gives it
         from the `terragrunt.values.hcl` that `terragrunt stack generate` writes beside it."""
         path = self.context.original_dir / VALUES_FILE
-        if not file_access().is_file(path):
+        if not self.reader.fs.is_file(path):
             return Unknown(
                 f"values: no {VALUES_FILE} beside {display_path(self.context.original_dir)}"
                 " (a unit of a stack gets its values from the stack; run `terragrunt stack"
@@ -310,7 +309,7 @@ class ConfigScope:
                 return default
             reason = error.message if error is not None else "not read"
             return Unknown(f"read_terragrunt_config({display_path(target)}): {reason}", error=True)
-        resolved = file_access().resolve(target)
+        resolved = self.reader.fs.resolve(target)
         # The file read is its own context: its folder is its terragrunt dir.
         context = Context(terragrunt_dir=resolved.parent, original_dir=resolved.parent)
         scope = ConfigScope(self.reader, resolved, body, context, depth=self.depth + 1)
@@ -340,7 +339,7 @@ def evaluate_unit(reader: Reader, path: Path) -> UnitConfig:
             unit.errors.append(error)
         return unit
     unit.errors.extend(body_errors(body, unit.display))
-    unit_dir = file_access().resolve(path).parent
+    unit_dir = reader.fs.resolve(path).parent
     own = Context(terragrunt_dir=unit_dir, original_dir=unit_dir)
     exposed: dict[str, Any] = {}
     merged: list[tuple[ConfigScope, str]] = []
@@ -361,7 +360,7 @@ def evaluate_unit(reader: Reader, path: Path) -> UnitConfig:
         if strategy != "no_merge":
             merged.append((scope, strategy))
             deep = deep or strategy == "deep"
-    child = ConfigScope(reader, file_access().resolve(path), body, own, exposed=exposed)
+    child = ConfigScope(reader, reader.fs.resolve(path), body, own, exposed=exposed)
     for scope, strategy in merged:
         unit.source = scope.terraform_source() or unit.source
         unit.inputs = _merge_inputs(unit.inputs, scope.inputs(), strategy)
@@ -388,7 +387,7 @@ def _include(
         unit.errors.append(InputError(unit.display, f"{name} has no path", line))
         return None
     # The include path sees Terragrunt's functions but no locals (they are read after).
-    bare = ConfigScope(reader, file_access().resolve(path), {"attrs": {}, "blocks": []}, own)
+    bare = ConfigScope(reader, reader.fs.resolve(path), {"attrs": {}, "blocks": []}, own)
     target = bare.evaluate(attrs["path"][0])
     if not isinstance(target, str):
         reason = target.reason if isinstance(target, Unknown) else "it is not a string"
@@ -431,13 +430,14 @@ def _include(
             line,
         )
         return None
-    unit.included.append(file_access().resolve(target_path))
+    resolved = reader.fs.resolve(target_path)
+    unit.included.append(resolved)
     context = Context(
         terragrunt_dir=own.terragrunt_dir,
         original_dir=own.original_dir,
-        include_file=file_access().resolve(target_path),
+        include_file=resolved,
     )
-    scope = ConfigScope(reader, file_access().resolve(target_path), body, context)
+    scope = ConfigScope(reader, resolved, body, context)
     strategy = bare.evaluate(attrs["merge_strategy"][0]) if "merge_strategy" in attrs else "shallow"
     if strategy not in ("shallow", "deep", "no_merge"):
         unit.errors.append(

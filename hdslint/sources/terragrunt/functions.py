@@ -18,8 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from hdslint.files import current as file_access
-from hdslint.limits import inside_allowed
+from hdslint.files import FileAccess
 from hdslint.model import Unknown
 
 # The name find_in_parent_folders() looks for when it is given none.
@@ -57,7 +56,9 @@ def _text(value: Any, what: str) -> str:
     return value
 
 
-def find_in_parent_folders(context: Context, name: Any = None, fallback: Any = None) -> Any:
+def find_in_parent_folders(
+    fs: FileAccess, context: Context, name: Any = None, fallback: Any = None
+) -> Any:
     """The first `name` (default terragrunt.hcl) in the folders above the configuration's,
     as an absolute path; the search stops at the edge of the scanned folders (what lies
     beyond is never read)."""
@@ -65,11 +66,12 @@ def find_in_parent_folders(context: Context, name: Any = None, fallback: Any = N
     current = context.terragrunt_dir
     while current.parent != current:
         current = current.parent
-        if not inside_allowed(current):
+        if not fs.inside(current):
             break
         candidate = current / wanted
-        # A file, or a folder (Terragrunt finds either).
-        if file_access().exists(candidate) and inside_allowed(candidate):
+        # A file, or a folder (Terragrunt finds either); outside the scanned folders (a
+        # symlink) there is nothing.
+        if fs.exists(candidate):
             return str(candidate)
     if fallback is not None:
         return fallback
@@ -80,12 +82,12 @@ def find_in_parent_folders(context: Context, name: Any = None, fallback: Any = N
     )
 
 
-def repo_root(context: Context) -> Path | None:
+def repo_root(fs: FileAccess, context: Context) -> Path | None:
     current = context.original_dir
     while True:
-        if not inside_allowed(current):
+        if not fs.inside(current):
             return None
-        if file_access().exists(current / ".git"):
+        if fs.exists(current / ".git"):
             return current
         if current.parent == current:
             return None
@@ -93,7 +95,7 @@ def repo_root(context: Context) -> Path | None:
 
 
 def bound_functions(
-    context: Context, read_config: Callable[[Path, Any], Any]
+    fs: FileAccess, context: Context, read_config: Callable[[Path, Any], Any]
 ) -> dict[str, Callable[..., Any]]:
     """Terragrunt's functions for one evaluation context."""
     include_dir = context.include_file.parent if context.include_file else None
@@ -104,13 +106,13 @@ def bound_functions(
         return Path(os.path.relpath(to, start)).as_posix()
 
     def get_repo_root() -> Any:
-        root = repo_root(context)
+        root = repo_root(fs, context)
         if root is None:
             return Unknown("get_repo_root(): no git repository within the scanned folders")
         return str(root)
 
     def from_repo_root() -> Any:
-        root = repo_root(context)
+        root = repo_root(fs, context)
         if root is None:
             return Unknown(
                 "get_path_from_repo_root(): no git repository within the scanned folders"
@@ -118,7 +120,7 @@ def bound_functions(
         return relative(context.original_dir, root)
 
     def to_repo_root() -> Any:
-        root = repo_root(context)
+        root = repo_root(fs, context)
         if root is None:
             return Unknown("get_path_to_repo_root(): no git repository within the scanned folders")
         return relative(root, context.original_dir)
@@ -139,7 +141,7 @@ def bound_functions(
 
     functions: dict[str, Callable[..., Any]] = {
         "find_in_parent_folders": lambda name=None, fallback=None: find_in_parent_folders(
-            context, name, fallback
+            fs, context, name, fallback
         ),
         "get_terragrunt_dir": lambda: str(context.terragrunt_dir),
         "get_original_terragrunt_dir": lambda: str(context.original_dir),

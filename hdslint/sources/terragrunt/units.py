@@ -13,8 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from hdslint.files import current as file_access
-from hdslint.limits import inside_allowed
+from hdslint.files import FileAccess
 from hdslint.model import InputError, Location, Resource, Unknown, freeze
 from hdslint.paths import display_path
 from hdslint.sources.terraform.hcl import Body
@@ -42,11 +41,11 @@ class ModuleFolder:
     reason: str | None = None
 
 
-def module_folder(unit: UnitConfig) -> ModuleFolder:
+def module_folder(fs: FileAccess, unit: UnitConfig) -> ModuleFolder:
     """The folder of the module a unit deploys: its own folder without a source, a local
     source (`../modules//mysql`), or a remote one Terragrunt already downloaded into the
     unit's `.terragrunt-cache`; never fetched."""
-    unit_dir = file_access().resolve(unit.path).parent
+    unit_dir = fs.resolve(unit.path).parent
     if unit.source is None:
         return ModuleFolder(unit_dir)
     value = unit.source.value
@@ -56,17 +55,17 @@ def module_folder(unit: UnitConfig) -> ModuleFolder:
     if _is_local(address):
         base, _, sub = _split_subdir(address)
         path = Path(base) if Path(base).is_absolute() else unit_dir / base
-        path = file_access().resolve(path / sub) if sub else file_access().resolve(path)
-        if not inside_allowed(path):
+        path = fs.resolve(path / sub) if sub else fs.resolve(path)
+        if not fs.inside(path):
             return ModuleFolder(
                 None,
                 f"local source {value!r} is outside the scanned folders and the working"
                 " folder, so it is not read",
             )
-        if not file_access().is_dir(path):
+        if not fs.is_dir(path):
             return ModuleFolder(None, f"local source {value!r} does not exist")
         return ModuleFolder(path)
-    downloaded = _downloaded(unit_dir, _split_subdir(address)[2])
+    downloaded = _downloaded(fs, unit_dir, _split_subdir(address)[2])
     if downloaded is not None:
         return ModuleFolder(downloaded)
     return ModuleFolder(
@@ -90,42 +89,42 @@ def _split_subdir(address: str) -> tuple[str, str, str]:
     return address[:cut], "//", address[cut + 2 :].strip("/")
 
 
-def _downloaded(unit_dir: Path, sub: str) -> Path | None:
+def _downloaded(fs: FileAccess, unit_dir: Path, sub: str) -> Path | None:
     """The module in `.terragrunt-cache/<hash>/<hash>/<subdir>` (the most recent download
-    when there are several)."""
+    when there are several). Outside the scanned folders (a symlink) there is nothing."""
     cache = unit_dir / CACHE_DIR
-    if not file_access().is_dir(cache) or not inside_allowed(cache):
+    if not fs.is_dir(cache):
         return None
     found = [
         folder
-        for folder in file_access().glob(cache, f"*/*/{sub}" if sub else "*/*")
-        if file_access().is_dir(folder) and inside_allowed(folder) and _has_configuration(folder)
+        for folder in fs.glob(cache, f"*/*/{sub}" if sub else "*/*")
+        if fs.is_dir(folder) and _has_configuration(fs, folder)
     ]
     if not found:
         return None
-    newest = max(found, key=lambda folder: (file_access().mtime_ns(folder), str(folder)))
-    return file_access().resolve(newest)
+    newest = max(found, key=lambda folder: (fs.mtime_ns(folder), str(folder)))
+    return fs.resolve(newest)
 
 
-def _has_configuration(folder: Path) -> bool:
+def _has_configuration(fs: FileAccess, folder: Path) -> bool:
     try:
-        return any(p.name.endswith(CONFIGURATION_SUFFIXES) for p in file_access().listdir(folder))
+        return any(p.name.endswith(CONFIGURATION_SUFFIXES) for p in fs.listdir(folder))
     except OSError:
         return False
 
 
-def unit_module(unit: UnitConfig, folder: Path, parse: ParseFunction) -> ModuleDir:
+def unit_module(fs: FileAccess, unit: UnitConfig, folder: Path, parse: ParseFunction) -> ModuleDir:
     """The root module Terragrunt would run for `unit`, its scope the unit's folder."""
-    unit_dir = file_access().resolve(unit.path).parent
+    unit_dir = fs.resolve(unit.path).parent
     generated = {
         g.path: g
         for g in unit.generates.values()
         if isinstance(g.path, str) and g.disabled is not True and "/" not in g.path
     }
     try:
-        files = {p.name: p for p in _module_files(folder)}
+        files = {p.name: p for p in _module_files(fs, folder)}
         if folder != unit_dir:
-            files.update({p.name: p for p in _module_files(unit_dir)})
+            files.update({p.name: p for p in _module_files(fs, unit_dir)})
     except OSError as exc:
         module = ModuleDir(path=folder, display=display_path(unit_dir))
         module.errors.append(
@@ -133,7 +132,7 @@ def unit_module(unit: UnitConfig, folder: Path, parse: ParseFunction) -> ModuleD
         )
         return module
     kept = [path for name, path in files.items() if name not in generated]
-    module = load_module(folder, sorted(kept), parse=parse)
+    module = load_module(fs, folder, sorted(kept), parse=parse)
     module.display = display_path(unit_dir)
     for g in generated.values():
         _add_generated(module, g)
@@ -146,8 +145,8 @@ def unit_module(unit: UnitConfig, folder: Path, parse: ParseFunction) -> ModuleD
     return module
 
 
-def _module_files(folder: Path) -> list[Path]:
-    tf_files, var_files = module_files(folder)
+def _module_files(fs: FileAccess, folder: Path) -> list[Path]:
+    tf_files, var_files = module_files(fs, folder)
     return [*tf_files, *var_files]
 
 
@@ -201,7 +200,7 @@ def _relocate(body: Body, generated: Generated) -> Body:
     }
 
 
-def unread_module(unit: UnitConfig, source: Source | None, reason: str) -> Resource:
+def unread_module(fs: FileAccess, unit: UnitConfig, source: Source | None, reason: str) -> Resource:
     """A unit whose module is not read: HDS-EVAL-001 at its `terraform { source }`."""
     file, line = (source.file, source.line) if source is not None else (unit.display, None)
     return Resource(
@@ -214,5 +213,5 @@ def unread_module(unit: UnitConfig, source: Source | None, reason: str) -> Resou
         location=Location(file, line),
         source="terraform",
         unknown=freeze({"contents": reason}),
-        scope=display_path(file_access().resolve(unit.path).parent),
+        scope=display_path(fs.resolve(unit.path).parent),
     )

@@ -13,6 +13,7 @@ import pytest
 
 from hdslint.commands.aws import evaluate_collection, inventory_document
 from hdslint.config import Config
+from hdslint.files import FileAccess
 from hdslint.model import Finding
 from hdslint.policy import load_policies
 from hdslint.registry import load_registry
@@ -96,7 +97,7 @@ def test_the_inventory_follows_its_schema_and_is_recognised(
     assert doc["regions"]["scanned"] == list(seeded_scan.collection.plan.scan)
     assert {c["status"] for c in doc["coverage"]} == {"ok"}
     path = save(doc, tmp_path / "evidence.json")
-    assert classify_file(path) == "inventory"
+    assert classify_file(FileAccess(), path) == "inventory"
     # The header, with the marker, is at the top of the file.
     assert b'"hdslint_inventory"' in path.read_bytes()[:100]
 

@@ -161,14 +161,21 @@ def test_every_readable_subscription_is_read_and_the_refusing_one_is_not_evaluat
     assert {s.authorization for s in arm.sent} == {f"Bearer {TOKEN}"}
     assert set(credential.scopes) == {(f"{arm.url}/.default",)}
     # The text report ends with the coverage table.
+    # The text report ends with the coverage table, which also counts each subscription's
+    # findings: the summary does not list the subscriptions a second time.
+    assert "By account" not in out
     table = out[out.index("Azure coverage") :].splitlines()
     assert table[:4] == [
-        "Azure coverage",
-        "  subscription                          name         status    resources / reason",
-        f"  {PROD}  hds-prod     read      4",
-        f"  {STAGING}  hds-staging  read      1",
+        "Azure coverage, by subscription",
+        "  subscription                          name         status    resources  failed"
+        "  to confirm  not evaluated  reason",
+        f"  {PROD}  hds-prod     read      4          2       2           0",
+        f"  {STAGING}  hds-staging  read      1          0       1           0",
     ]
-    assert table[4].startswith(f"  {LEGACY}  legacy-lab   not read  AuthorizationFailed: ")
+    assert table[4] == (
+        f"  {LEGACY}  legacy-lab   not read  -          0       0           1              "
+        + REFUSED.split(" was not read: ", 1)[1]
+    )
     assert table[5].startswith(
         f"2 of 3 subscriptions read through {arm.url}: 5 resources, 7 API calls in "
     )

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from hdslint.files import FileAccess
 from hdslint.ids import Outside, ResourceKey, UnknownDestination
 from hdslint.model import EdgeKind
 from hdslint.scan import ScanOptions, ScanResult, run_scan
@@ -34,8 +35,8 @@ def findings(result: ScanResult) -> list[tuple[str, str, str, int | None]]:
 
 
 def test_both_exports_are_recognised_by_their_content() -> None:
-    assert classify_file(HERE / "config-snapshot.json") == "cloud-export"
-    assert classify_file(HERE / "aggregator-query.json") == "cloud-export"
+    assert classify_file(FileAccess(), HERE / "config-snapshot.json") == "cloud-export"
+    assert classify_file(FileAccess(), HERE / "aggregator-query.json") == "cloud-export"
 
 
 def test_configuration_snapshot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from hdslint.files import FileAccess
 from hdslint.ids import Outside, ResourceKey, UnknownDestination
 from hdslint.model import EdgeKind
 from hdslint.scan import ScanOptions, ScanResult, run_scan
@@ -35,8 +36,8 @@ def findings(result: ScanResult) -> list[tuple[str, str, str, int | None]]:
 
 
 def test_both_exports_are_recognised_by_their_content() -> None:
-    assert classify_file(HERE / "resource-graph.json") == "cloud-export"
-    assert classify_file(HERE / "resource-list.json") == "cloud-export"
+    assert classify_file(FileAccess(), HERE / "resource-graph.json") == "cloud-export"
+    assert classify_file(FileAccess(), HERE / "resource-list.json") == "cloud-export"
 
 
 @pytest.mark.parametrize(
@@ -55,7 +56,7 @@ def test_documents_that_only_name_an_azure_resource_are_not_exports(
 ) -> None:
     path = tmp_path / "x.json"
     path.write_text(text)
-    assert classify_file(path) is None
+    assert classify_file(FileAccess(), path) is None
 
 
 def test_resource_graph_export(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

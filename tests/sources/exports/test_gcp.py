@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from hdslint import catalogue
+from hdslint.files import FileAccess
 from hdslint.ids import Outside, ResourceKey, UnknownDestination
 from hdslint.model import EdgeKind
 from hdslint.scan import ScanOptions, ScanResult, run_scan
@@ -36,13 +37,13 @@ def findings(result: ScanResult) -> list[tuple[str, str, str, int | None]]:
 
 
 def test_both_exports_are_recognised_by_their_content(tmp_path: Path) -> None:
-    assert classify_file(HERE / "cai-export.json") == "cloud-export"
-    assert classify_file(HERE / "search-all-resources.json") == "cloud-export"
+    assert classify_file(FileAccess(), HERE / "cai-export.json") == "cloud-export"
+    assert classify_file(FileAccess(), HERE / "search-all-resources.json") == "cloud-export"
     # Newline-delimited JSON under its usual suffixes too; other such files are not read.
     shutil.copy(HERE / "cai-export.json", tmp_path / "assets.jsonl")
     (tmp_path / "events.ndjson").write_text('{"event": 1}\n{"event": 2}\n')
-    assert classify_file(tmp_path / "assets.jsonl") == "cloud-export"
-    assert classify_file(tmp_path / "events.ndjson") is None
+    assert classify_file(FileAccess(), tmp_path / "assets.jsonl") == "cloud-export"
+    assert classify_file(FileAccess(), tmp_path / "events.ndjson") is None
 
 
 def test_cloud_asset_inventory_export(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

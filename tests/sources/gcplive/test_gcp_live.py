@@ -141,13 +141,18 @@ def test_each_project_is_read_and_the_refusing_one_is_not_evaluated(
         ("GET", "/v1/projects/legacy-lab/assets", None),
     ]
     assert {s.authorization for s in cai.sent} == {f"Bearer {TOKEN}"}
+    # The text report ends with the coverage table, by scope and by the project its assets
+    # are in, with each project's findings: the summary does not list the projects again.
+    assert "By account" not in out
     table = out[out.index("Google Cloud coverage") :].splitlines()
     assert table == [
-        "Google Cloud coverage",
-        "  scope                 status    assets / reason",
-        "  projects/ehr-prod     read      6",
-        "  projects/hds-staging  read      1",
-        "  projects/legacy-lab   not read  " + REFUSED.split(" was not read: ", 1)[1],
+        "Google Cloud coverage, by scope and project",
+        "  scope                 project                status    resources  failed  to confirm"
+        "  not evaluated  reason",
+        "  projects/ehr-prod     projects/418305112233  read      6          3       2           0",
+        "  projects/hds-staging  projects/527416223344  read      1          0       1           0",
+        "  projects/legacy-lab   -                      not read  -          0       0"
+        "           1              " + REFUSED.split(" was not read: ", 1)[1],
         table[5],
     ]
     assert table[5].startswith(f"2 of 3 scopes read through {cai.url}: 7 assets, 5 API calls in ")

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from hdslint.files import FileAccess
 from hdslint.sources.terraform import grammar, parsing
 from hdslint.sources.terraform.hcl import parse
 from hdslint.sources.terraform.parsing import FileParser, ParseOptions
@@ -71,12 +72,12 @@ def results(parser: FileParser, files: list[Path]) -> list[object]:
 
 def test_a_second_scan_takes_every_file_from_the_cache(tmp_path: Path, module: list[Path]) -> None:
     options = ParseOptions(cache_dir=tmp_path / "cache", jobs=1)
-    first = FileParser(options)
+    first = FileParser(FileAccess(), options)
     first.preload(module)
     expected = results(first, module)
     assert (first.stats.parsed, first.stats.from_cache) == (len(module), 0)
 
-    second = FileParser(options)
+    second = FileParser(FileAccess(), options)
     second.preload(module)
     assert results(second, module) == expected
     assert (second.stats.parsed, second.stats.from_cache) == (0, len(module))
@@ -84,10 +85,10 @@ def test_a_second_scan_takes_every_file_from_the_cache(tmp_path: Path, module: l
 
 def test_a_changed_file_is_parsed_again_and_only_it(tmp_path: Path, module: list[Path]) -> None:
     options = ParseOptions(cache_dir=tmp_path / "cache", jobs=1)
-    FileParser(options).preload(module)
+    FileParser(FileAccess(), options).preload(module)
     variables = next(p for p in module if p.name == "variables.tf")
     variables.write_text(variables.read_text() + 'variable "more" {}\n')
-    again = FileParser(options)
+    again = FileParser(FileAccess(), options)
     again.preload(module)
     assert (again.stats.parsed, again.stats.from_cache) == (1, len(module) - 1)
     body, error = again.parse(variables, "variables.tf")
@@ -99,10 +100,10 @@ def test_a_new_parser_version_parses_everything_again(
     tmp_path: Path, module: list[Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     options = ParseOptions(cache_dir=tmp_path / "cache", jobs=1)
-    FileParser(options).preload(module)
+    FileParser(FileAccess(), options).preload(module)
     fingerprint = parsing.parser_fingerprint()
     monkeypatch.setattr(parsing, "parser_fingerprint", lambda: [*fingerprint, b"hcl2 9.0"])
-    again = FileParser(options)
+    again = FileParser(FileAccess(), options)
     again.preload(module)
     assert (again.stats.parsed, again.stats.from_cache) == (len(module), 0)
 
@@ -113,7 +114,7 @@ def test_parse_errors_are_cached_with_their_message_and_line(
     options = ParseOptions(cache_dir=tmp_path / "cache", jobs=1)
     broken = next(p for p in module if p.name == "broken.tf")
     for _ in range(2):
-        parser = FileParser(options)
+        parser = FileParser(FileAccess(), options)
         body, error = parser.parse(broken, "m/broken.tf")
         assert body is None and error is not None
         assert (error.file, error.message, error.line) == (
@@ -125,7 +126,7 @@ def test_parse_errors_are_cached_with_their_message_and_line(
 
 
 def test_without_a_cache_nothing_is_written(tmp_path: Path, module: list[Path]) -> None:
-    parser = FileParser(ParseOptions(cache_dir=None, jobs=1))
+    parser = FileParser(FileAccess(), ParseOptions(cache_dir=None, jobs=1))
     parser.preload(module)
     assert parser.cache is None
     assert parser.stats.parsed == len(module)
@@ -142,16 +143,16 @@ def test_parallel_and_sequential_parsing_give_identical_results(
         for path in module:
             (copy / path.name).write_bytes(path.read_bytes() + f"\n# {i}\n".encode())
         many += sorted(copy.iterdir())
-    sequential = FileParser(ParseOptions(jobs=1))
+    sequential = FileParser(FileAccess(), ParseOptions(jobs=1))
     sequential.preload(many)
-    pooled = FileParser(ParseOptions(jobs=2, parallel_min_bytes=0))
+    pooled = FileParser(FileAccess(), ParseOptions(jobs=2, parallel_min_bytes=0))
     pooled.preload(many)
     assert (sequential.stats.workers, pooled.stats.workers) == (1, 2)
     assert results(pooled, many) == results(sequential, many)
 
 
 def test_small_inputs_stay_in_this_process(module: list[Path]) -> None:
-    parser = FileParser(ParseOptions(jobs=4))
+    parser = FileParser(FileAccess(), ParseOptions(jobs=4))
     parser.preload(module)
     assert parser.stats.workers == 1
 
@@ -159,12 +160,11 @@ def test_small_inputs_stay_in_this_process(module: list[Path]) -> None:
 def test_a_file_too_large_is_reported_not_parsed(
     module: list[Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from hdslint.files import FileAccess, ReadLimits, using
+    from hdslint.files import ReadLimits
 
-    with using(FileAccess(limits=ReadLimits(max_file_bytes=10))):
-        parser = FileParser(ParseOptions(jobs=1))
-        parser.preload(module)
-        body, error = parser.parse(module[0], "big.tf")
+    parser = FileParser(FileAccess(limits=ReadLimits(max_file_bytes=10)), ParseOptions(jobs=1))
+    parser.preload(module)
+    body, error = parser.parse(module[0], "big.tf")
     assert parser.stats.parsed == 0
     assert body is None and error is not None
     assert error.message.startswith("too large to read")
@@ -186,3 +186,33 @@ def test_the_fast_parser_is_available_and_gives_the_same_trees() -> None:
             assert str(fast_error.value) == str(exc)
             continue
         assert parse(source, fast=True) == slow
+
+
+def test_the_pool_is_given_only_what_the_confined_access_read(
+    tmp_path: Path, module: list[Path]
+) -> None:
+    """Workers parse bytes the scan's file access read, never a path: a symlink out of the
+    scanned folders is refused before the pool, whether parsed in a pool or not."""
+    from hdslint.files import ReadLimits
+
+    outside = write_tree(tmp_path / "outside", {"secret.tf": 'resource "x" "secret" {}\n'})
+    repo = tmp_path / "repo"
+    many = []
+    for i in range(12):
+        copy = repo / f"copy{i}"
+        copy.mkdir(parents=True)
+        for path in module:
+            (copy / path.name).write_bytes(path.read_bytes() + f"\n# {i}\n".encode())
+        (copy / "link.tf").symlink_to(outside / "secret.tf")
+        many += sorted(copy.iterdir())
+    confined = FileAccess(limits=ReadLimits((repo.resolve(),)))
+    pooled = FileParser(confined, ParseOptions(jobs=2, parallel_min_bytes=0))
+    pooled.preload(many)
+    links = [path for path in many if path.name == "link.tf"]
+    assert pooled.stats.workers == 2 and pooled.stats.parsed == len(many) - len(links)
+    body, error = pooled.parse(links[0], "copy0/link.tf")
+    assert body is None and error is not None
+    assert (error.file, error.message) == (
+        "copy0/link.tf",
+        "cannot read: outside the scanned folders and the working folder, so it is not read",
+    )
