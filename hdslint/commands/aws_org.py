@@ -13,12 +13,19 @@ import sys
 from typing import IO, TYPE_CHECKING, Any
 
 from hdslint import __version__
+from hdslint.commands.aws import inventory_document as account_document
+from hdslint.commands.aws import iso_utc, scan_settings, terminal_progress
 from hdslint.commands.live import aligned, finish, prepare, progress_shown
 from hdslint.commands.scan import report_targets
 from hdslint.errors import HdslintError
+from hdslint.model import Edge, InputError, Resource
 from hdslint.policy import Policy
 from hdslint.registry import Registry
+from hdslint.reporters.colors import BOLD, BOLD_RED, DIM, GREEN, paint
 from hdslint.scan import ScanResult, evaluate
+from hdslint.sources.aws.coverage import OK, account_gap, gap_resources, nothing_read
+from hdslint.sources.aws.normalise import normalise
+from hdslint.sources.inventory import FORMAT_VERSION, ORGANIZATION_SOURCE, dumps
 
 if TYPE_CHECKING:
     from hdslint.commands.aws import AwsOptions
@@ -28,7 +35,6 @@ if TYPE_CHECKING:
 
 
 def run(options: AwsOptions, *, session: Any = None) -> int:
-    from hdslint.commands.aws import scan_settings, terminal_progress
     from hdslint.sources.aws.organization import (
         OrganizationSettings,
         check_account_ids,
@@ -81,8 +87,6 @@ def _named(scan: AccountScan) -> str:
 
 
 def _state(scan: AccountScan) -> str:
-    from hdslint.sources.aws.coverage import OK
-
     if scan.collection is not None:
         entries = scan.collection.coverage
         full = sum(1 for e in entries if e.status == OK)
@@ -102,10 +106,6 @@ def evaluate_organization(
     baseline: Baseline | None = None,
     repository_config_ignored: bool = False,
 ) -> ScanResult:
-    from hdslint.model import Edge, InputError, Resource
-    from hdslint.sources.aws.coverage import account_gap, gap_resources, nothing_read
-    from hdslint.sources.aws.normalise import normalise
-
     resources: list[Resource] = []
     edges: list[Edge] = []
     errors: list[InputError] = []
@@ -148,10 +148,6 @@ def inventory_document(
 ) -> dict[str, Any]:
     """One file for the whole organization: each read account's inventory as
     `hdslint aws --save` writes it for one account, and why the others were not read."""
-    from hdslint.commands.aws import inventory_document as account_document
-    from hdslint.commands.aws import iso_utc
-    from hdslint.sources.inventory import FORMAT_VERSION, ORGANIZATION_SOURCE
-
     accounts = []
     for scan in org.accounts:
         entry: dict[str, Any] = {
@@ -189,15 +185,11 @@ def inventory_document(
 def inventory_text(
     org: OrganizationCollection, *, role_name: str, role_arn: str | None = None
 ) -> str:
-    from hdslint.sources.inventory import dumps
-
     return dumps(inventory_document(org, role_name=role_name, role_arn=role_arn))
 
 
 def coverage_table(org: OrganizationCollection, *, color: bool) -> str:
     """One row per account: read (how much in full), not entered (why), or not active."""
-    from hdslint.reporters.colors import BOLD, BOLD_RED, DIM, GREEN, paint
-
     rows = [("account", "name", "state")]
     for scan in org.accounts:
         rows.append((scan.account.id, scan.account.name or "-", _state(scan)))
