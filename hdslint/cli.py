@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import functools
 import sys
+import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import click
+from click.shell_completion import get_completion_class
 
 from hdslint import __version__
+from hdslint.errors import HdslintError
+from hdslint.printable import log_line
+from hdslint.selection import Selection
 
 SEVERITIES = ["critical", "high", "medium", "low", "info", "none"]
 FORMATS = [
@@ -347,7 +352,6 @@ def scan(
     `-` reads Kubernetes manifests from standard input: `helm template ... | hdslint scan -`.
     """
     from hdslint.commands.scan import run
-    from hdslint.selection import Selection  # light: a replayed scan loads no more
 
     return run(
         paths=list(paths) if changed else list(paths) or ["."],
@@ -811,8 +815,6 @@ def completion(shell: str) -> int:
     zsh:  eval "$(hdslint completion zsh)"     (in ~/.zshrc)
     fish: hdslint completion fish > ~/.config/fish/completions/hdslint.fish
     """
-    from click.shell_completion import get_completion_class
-
     completer = get_completion_class(shell)
     assert completer is not None  # the three shells click ships
     script = completer(cli, {}, "hdslint", "_HDSLINT_COMPLETE").source()
@@ -832,9 +834,6 @@ _accept_debug_everywhere(cli)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from hdslint.errors import HdslintError
-    from hdslint.printable import log_line
-
     try:
         result = cli.main(
             args=list(argv) if argv is not None else None,
@@ -864,8 +863,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except Exception as exc:
         if _State.debug:
-            import traceback
-
             traceback.print_exc()
         click.echo(
             log_line(

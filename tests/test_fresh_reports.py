@@ -45,6 +45,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def scans(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The scans really run (a replayed report runs none)."""
+    import hdslint.commands.scanning
     import hdslint.scan
 
     run_scan = hdslint.scan.run_scan
@@ -56,7 +57,7 @@ def scans(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         ran.append(",".join(options.paths))
         return run_scan(options, log)
 
-    monkeypatch.setattr(hdslint.scan, "run_scan", counted)
+    monkeypatch.setattr(hdslint.commands.scanning, "run_scan", counted)
     return ran
 
 
@@ -140,6 +141,7 @@ def test_a_scan_leaves_os_stat_alone(
     cli: Cli, project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """No report replay patching os.stat (nor an audit hook) while a scan runs."""
+    import hdslint.commands.scanning
     import hdslint.scan
 
     real_stat, real_lstat = os.stat, os.lstat
@@ -152,7 +154,7 @@ def test_a_scan_leaves_os_stat_alone(
         seen.append(os.stat is real_stat and os.lstat is real_lstat)
         return run_scan(options, log)
 
-    monkeypatch.setattr(hdslint.scan, "run_scan", watched)
+    monkeypatch.setattr(hdslint.commands.scanning, "run_scan", watched)
     cli("scan", "p")
     assert seen == [True]
 

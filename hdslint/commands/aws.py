@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, Any
 
 from hdslint import __version__
+from hdslint.commands import aws_coverage
 from hdslint.commands.live import (
     LiveOptions,
     TerminalProgress,
@@ -25,11 +26,14 @@ from hdslint.commands.live import (
 from hdslint.commands.scan import report_targets
 from hdslint.config import Config
 from hdslint.errors import HdslintError
+from hdslint.model import InputError
 from hdslint.policy import Policy
 from hdslint.registry import Registry
 from hdslint.scan import ScanResult, evaluate
 from hdslint.sources import inventory
-from hdslint.sources.aws.coverage import DEFAULT_DEADLINE_SECONDS
+from hdslint.sources.aws.coverage import DEFAULT_DEADLINE_SECONDS, gap_resources, nothing_read
+from hdslint.sources.aws.normalise import normalise
+from hdslint.sources.aws.permissions import shipped_policy
 
 if TYPE_CHECKING:
     from hdslint.sources.aws.collector import AwsScanSettings, Collection
@@ -86,8 +90,6 @@ def require_boto3() -> None:
 
 
 def print_iam_policy() -> int:
-    from hdslint.sources.aws.permissions import shipped_policy
-
     sys.stdout.write(json.dumps(shipped_policy(), indent=2) + "\n")
     return 0
 
@@ -137,8 +139,6 @@ def scan_settings(options: AwsOptions) -> AwsScanSettings:
 
 
 def coverage_table(collection: Collection, *, color: bool) -> str:
-    from hdslint.commands import aws_coverage
-
     plan = collection.plan
     elapsed = (collection.finished_at - collection.started_at).total_seconds()
     return aws_coverage.render(
@@ -161,10 +161,6 @@ def evaluate_collection(
     baseline: Baseline | None = None,
     repository_config_ignored: bool = False,
 ) -> ScanResult:
-    from hdslint.model import InputError
-    from hdslint.sources.aws.coverage import gap_resources, nothing_read
-    from hdslint.sources.aws.normalise import normalise
-
     resources, edges = normalise(collection.records, collection.links)
     account = collection.identity.account
     gaps = gap_resources(collection.coverage, account=account, source="aws")
@@ -183,8 +179,6 @@ def evaluate_collection(
 
 
 def inventory_document(collection: Collection, *, role_arn: str | None = None) -> dict[str, Any]:
-    from hdslint.sources.aws.normalise import normalise
-
     resources, edges = normalise(collection.records, collection.links)
     plan = collection.plan
     header = {

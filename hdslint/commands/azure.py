@@ -29,6 +29,7 @@ from hdslint.errors import HdslintError
 from hdslint.model import Location
 from hdslint.printable import printable
 from hdslint.scan import ScanResult, evaluate
+from hdslint.sources.exports.azure import read_document, subscription_id_problem
 
 if TYPE_CHECKING:
     from hdslint.sources.azure.live import AzureCollection
@@ -59,8 +60,6 @@ def require_sdk() -> None:
 
 
 def check_subscriptions(ids: tuple[str, ...]) -> None:
-    from hdslint.sources.exports.azure import subscription_id_problem
-
     for sid in ids:
         problem = subscription_id_problem(sid)
         if problem:
@@ -115,7 +114,6 @@ def run(options: AzureOptions, *, credential: Any = None, transport: Any = None)
 
 def evaluate_document(document: dict[str, Any], *, endpoint: str, **kwargs: Any) -> ScanResult:
     """The live scan's document, read as `hdslint scan` reads its saved copy."""
-    from hdslint.sources.exports.azure import read_document
 
     def locate(rid: str) -> Location:
         return Location(api_call=GRAPH_CALL if rid.startswith("/") else SUBSCRIPTION_CALL)

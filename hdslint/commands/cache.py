@@ -9,12 +9,11 @@ from pathlib import Path
 import click
 
 from hdslint import cache
+from hdslint.config import find_config, load_config
 
 
 def _directory(config: Path | None) -> tuple[Path, str | None]:
     """The cache folder scans use from here, and why it is off (None when it is on)."""
-    from hdslint.config import find_config, load_config
-
     cfg = load_config(config or find_config(Path.cwd()))
     env = dict(os.environ)
     directory = cache.resolve_directory(cfg.cache_dir, env)

@@ -32,7 +32,7 @@ from hdslint.model import Location
 from hdslint.printable import printable
 from hdslint.reporters.summary import by_account
 from hdslint.scan import ScanResult, evaluate
-from hdslint.sources.exports.gcpinventory import GAP_TYPE
+from hdslint.sources.exports.gcpinventory import GAP_TYPE, read_document
 
 if TYPE_CHECKING:
     from hdslint.sources.gcp.live import GcpCollection
@@ -129,8 +129,6 @@ def run(options: GcpOptions, *, credentials: Any = None) -> int:
 
 def evaluate_document(document: dict[str, Any], *, endpoint: str, **kwargs: Any) -> ScanResult:
     """The live scan's document, read as `hdslint scan` reads its saved copy."""
-    from hdslint.sources.exports.gcpinventory import read_document
-
     where = Location(api_call=API_CALL)
     name = f"gcp:{urlsplit(endpoint).hostname}"
     source = read_document(

@@ -29,6 +29,7 @@ from hdslint.outputpath import require_output_folder
 from hdslint.policy import Policy
 from hdslint.progress import StatusLine
 from hdslint.registry import Registry
+from hdslint.reporters import get_reporter
 from hdslint.reporters import text as text_report
 from hdslint.reporters.summary import by_account
 from hdslint.scan import ScanOptions, ScanResult, load_rules, resolve_baseline
@@ -210,8 +211,6 @@ def write_reports(
     (`coverage(colored)`: the other formats carry the same gaps as not evaluated findings).
     `accounts_in_coverage`: the table counts each account's findings, so the text summary
     does not list the accounts a second time."""
-    from hdslint.reporters import get_reporter
-
     for target in targets:
         colored = use_color(target, color)
         if target.format == "text":

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from hdslint.config import find_config, load_config
 from hdslint.errors import HdslintError
 from hdslint.policy import Policy, load_policies
 from hdslint.policy.describe import (
@@ -20,8 +21,6 @@ from hdslint.policy.describe import (
 
 
 def _load(config: Path | None) -> list[Policy]:
-    from hdslint.config import find_config, load_config
-
     cfg = load_config(config or find_config(Path.cwd()))
     return load_policies(cfg.policy_paths, include_shipped=cfg.shipped_policies)
 

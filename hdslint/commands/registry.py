@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from hdslint.config import find_config, load_config
 from hdslint.errors import HdslintError
 from hdslint.printable import log_line
 from hdslint.registry import ACTIVITY_NAMES, Registry, format_activities, load_registry
@@ -16,8 +17,6 @@ from hdslint.registry.validity import ValidityState
 
 
 def load(config: Path | None) -> Registry:
-    from hdslint.config import find_config, load_config
-
     cfg = load_config(config or find_config(Path.cwd()))
     return load_registry(
         cfg.registry_providers,

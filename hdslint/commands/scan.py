@@ -3,24 +3,27 @@
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import gc
 import os
 import sys
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from hdslint import clock
 from hdslint.atomic import write_text_atomically
 from hdslint.errors import HdslintError
 from hdslint.files import ReadLog
+from hdslint.model import Severity
 from hdslint.outputpath import require_output_folder
-from hdslint.replay import Replay, ReplayStore, StderrCopy
+from hdslint.progress import StatusLine
+from hdslint.replay import Replay, ReplayStore, StderrCopy, request_key, store_for
+from hdslint.reporters import REPORTERS
+from hdslint.reporters.colors import use_color as decide
 
 if TYPE_CHECKING:
     from hdslint.config import Selection
-    from hdslint.progress import StatusLine
     from hdslint.result import ScanResult
 
 STDOUT = "-"
@@ -37,8 +40,6 @@ class ReportTarget:
 def exit_code(result: ScanResult, fail_on: str) -> int:
     """2 if something could not be read; else 1 if an unsuppressed finding (failed or not
     evaluated: a missing fact is never a pass) is at or above `fail_on`; else 0."""
-    from hdslint.model import Severity
-
     if result.errors:
         return 2
     if fail_on == "none":
@@ -52,8 +53,6 @@ def exit_code(result: ScanResult, fail_on: str) -> int:
 
 def _format_spec(text: str) -> tuple[str, str | None]:
     """`sarif=hdslint.sarif` -> ("sarif", "hdslint.sarif"); `text` -> ("text", None)."""
-    from hdslint.reporters import REPORTERS
-
     name, sep, file = text.partition("=")
     if name not in REPORTERS:
         raise HdslintError(
@@ -115,8 +114,6 @@ def require_output_folders(targets: Sequence[ReportTarget]) -> None:
 def warn_if_format_name(output: str) -> None:
     """`-o sarif` is Checkov's way to ask for SARIF; here it writes a file named `sarif`.
     Said on stderr (the report is still written where asked)."""
-    from hdslint.reporters import REPORTERS
-
     if output.lower() in REPORTERS and not Path(output).exists():
         sys.stderr.write(
             f"hdslint: warning: --output {output} writes the report to a file named"
@@ -128,8 +125,6 @@ def warn_if_format_name(output: str) -> None:
 def _drop_stdout() -> None:
     """Point standard output at /dev/null, so that the exit does not flush the unwritten
     report again and print Python's "Exception ignored" noise."""
-    import os
-
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
@@ -159,74 +154,8 @@ def write_report(text: str, output: Path | None) -> None:
         ) from None
 
 
-def write_reports(
-    result: ScanResult,
-    targets: Sequence[ReportTarget],
-    color: bool | None,
-    show_suppressed: bool = False,
-) -> None:
-    texts = render_reports(result, targets, color, show_suppressed)
-    for target, text in zip(targets, texts, strict=True):
-        write_report(text, target.output)
-
-
-def render_reports(
-    result: ScanResult,
-    targets: Sequence[ReportTarget],
-    color: bool | None,
-    show_suppressed: bool = False,
-    layout: str = "full",
-) -> list[str]:
-    """Each target's text. `layout` (--compact, --quiet) shapes the text format only.
-    Values derived from sensitive ones are concealed in every format."""
-    from hdslint.reporters import get_reporter, text
-    from hdslint.sensitive import conceal_report
-
-    return [
-        conceal_report(
-            text.render(
-                result,
-                color=use_color(target, color),
-                show_suppressed=show_suppressed,
-                layout=layout,
-            ),
-            result,
-        )
-        if target.format == "text"
-        else conceal_report(
-            get_reporter(target.format).render(
-                result, color=use_color(target, color), show_suppressed=show_suppressed
-            ),
-            result,
-        )
-        for target in targets
-    ]
-
-
 def use_color(target: ReportTarget, color: bool | None) -> bool:
-    from hdslint.reporters.colors import use_color as decide
-
     return decide(color, sys.stdout if target.output is None else None, os.environ)
-
-
-def shown_severities(result: ScanResult, severities: Sequence[str]) -> ScanResult:
-    """The result as --severity shows it: only findings of those severities (the exit code
-    is still decided on every finding). Says on stderr how many are left out."""
-    if not severities:
-        return result
-    from hdslint.model import Severity
-
-    wanted = {Severity.parse(level) for level in severities}
-    kept = [f for f in result.findings if f.severity in wanted]
-    hidden = sum(1 for f in result.findings if f.suppression is None) - sum(
-        1 for f in kept if f.suppression is None
-    )
-    if hidden:
-        sys.stderr.write(
-            f"hdslint: {hidden} finding{'s' if hidden != 1 else ''} of other severities"
-            f" not shown (--severity {','.join(severities)})\n"
-        )
-    return dataclasses.replace(result, findings=kept)
 
 
 @contextlib.contextmanager
@@ -295,6 +224,10 @@ def run(
             for target, text in zip(targets, replay.texts, strict=True):
                 write_report(text, target.output)
             return replay.exit_code
+    # The pipeline is loaded only now (an exception of tests/test_imports.py): a replayed
+    # scan never needs it.
+    from hdslint.commands.scanning import scan_and_render
+
     log = ReadLog() if replays is not None else None
     status = _status_line() if progress else None
     stderr = StderrCopy(sys.stderr) if replays is not None else None
@@ -342,9 +275,6 @@ def _replays(
     """The store of replayable reports (None: the cache is off) and this scan's key."""
     if not allowed:
         return None, ""
-    from hdslint import clock
-    from hdslint.replay import request_key, store_for
-
     store = store_for(True, paths, env)
     if store is None:
         return None, ""
@@ -355,86 +285,8 @@ def _replays(
     return store, request_key(request, env, today)
 
 
-def scan_and_render(
-    *,
-    paths: Sequence[str],
-    targets: Sequence[ReportTarget],
-    config: Path | None,
-    fail_on: str | None,
-    cli_vars: dict[str, str],
-    var_files: list[Path],
-    color: bool | None,
-    baseline: Path | None,
-    changed: bool,
-    stdin_filename: str | None,
-    cache: bool,
-    jobs: int | None,
-    env: Mapping[str, str],
-    show_suppressed: bool = False,
-    selection: Selection | None = None,
-    severities: Sequence[str] = (),
-    layout: str = "full",
-    status: StatusLine | None = None,
-    repository_config: bool = True,
-    allow_checks_off: bool = False,
-    log: ReadLog | None = None,
-) -> tuple[list[str], int]:
-    """The scan itself: the reports' text and the exit code. With `log`, what the scan
-    looked at is recorded there (hdslint.replay)."""
-    from hdslint.commands.registry import warn_if_stale
-    from hdslint.config import Selection
-    from hdslint.scan import ScanOptions, run_scan
-
-    scope = None
-    if changed:
-        from hdslint.changed import expand_changed
-
-        scope = expand_changed(paths)
-        paths = scope.paths
-    result = run_scan(
-        ScanOptions(
-            paths=paths,
-            config=config,
-            cli_vars=cli_vars,
-            var_files=var_files,
-            env=env,
-            stdin_filename=stdin_filename,
-            baseline=baseline,
-            cache=cache,
-            jobs=jobs,
-            selection=selection or Selection(),
-            progress=_parse_progress(status) if status is not None else None,
-            repository_config=repository_config,
-            allow_checks_off=allow_checks_off,
-        ),
-        log,
-    )
-    if log is not None and not result.config.cache_enabled:
-        log.keep = False  # `cache: {enabled: false}` in the configuration
-    warn_if_stale(result.registry)
-    if scope is not None:
-        from hdslint.changed import only_changed
-
-        result = only_changed(result, scope.folders, scope.units)
-    shown = shown_severities(result, severities)
-    texts = render_reports(shown, targets, color, show_suppressed, layout)
-    return texts, exit_code(result, fail_on or result.config.fail_on or "low")
-
-
 def _status_line() -> StatusLine | None:
     """A status line on standard error when it is a terminal (never in CI logs or files)."""
     if not sys.stderr.isatty():
         return None
-    from hdslint.progress import StatusLine
-
     return StatusLine(sys.stderr)
-
-
-def _parse_progress(status: StatusLine) -> Callable[[int, int], None]:
-    def show(done: int, total: int) -> None:
-        status.show(
-            f"hdslint: {done}/{total} Terraform files parsed ({status.elapsed():.0f} s)",
-            force=done == total,
-        )
-
-    return show

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from hdslint.config import find_config, load_config
 from hdslint.errors import HdslintError, PolicyProblems
 from hdslint.policy import Policy, load_policy_files, shipped_policies
 from hdslint.printable import log_line
@@ -25,8 +26,6 @@ def _files(paths: Sequence[Path]) -> list[Path]:
 
 
 def run(paths: Sequence[Path], config: Path | None) -> int:
-    from hdslint.config import find_config, load_config
-
     cfg = load_config(config or find_config(Path.cwd()))
     seen: dict[str, str] = (
         {p.id: p.file for p in shipped_policies()} if cfg.shipped_policies else {}

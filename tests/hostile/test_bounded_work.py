@@ -384,12 +384,12 @@ def test_a_full_standard_output_is_a_clear_error(tmp_path: Path) -> None:
 def test_ctrl_c_exits_130(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import hdslint.scan
+    import hdslint.commands.scanning
 
     def interrupted(*_args: object, **_kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(hdslint.scan, "run_scan", interrupted)
+    monkeypatch.setattr(hdslint.commands.scanning, "run_scan", interrupted)
     (tmp_path / "main.tf").write_text(GOOD)
     monkeypatch.chdir(tmp_path)
     assert main(["scan", "."]) == 130
