@@ -340,6 +340,24 @@ class FileAccess:
         if self._roots and not self.inside(path):
             raise OutsideRoots(path)
 
+    def _confine_folder(self, folder: Path | str) -> None:
+        """`_confine` for a folder to list: its real path is the one its files are resolved
+        against (`real_folder`), so confining it costs no observation of its own."""
+        if not self._roots:
+            return
+        name = os.fspath(folder)
+        known = self._inside.get(name)
+        if known is None:
+            try:
+                real = str(self.real_folder(Path(name).absolute()))
+            except (OSError, RuntimeError):
+                known = False
+            else:
+                known = any(real == root or real.startswith(root + os.sep) for root in self._roots)
+            self._inside[name] = known
+        if not known:
+            raise OutsideRoots(folder)
+
     def too_large(self, path: Path | str, factor: int = 1) -> str | None:
         """Why a file is too large to parse (more than `factor` times the limit), or None."""
         limit = self.limits.max_file_bytes * factor
@@ -393,7 +411,7 @@ class FileAccess:
     def entries(self, folder: Path | str) -> tuple[tuple[str, bool, bool], ...]:
         """(name, is a folder, is a symlink) of each entry, by name; OSError if unlistable
         (OutsideRoots outside the roots)."""
-        self._confine(folder)
+        self._confine_folder(folder)
         value = self._simple("list", folder)
         _raise(os.fspath(folder), value)
         assert isinstance(value, tuple)
