@@ -30,13 +30,13 @@ import marshal
 import os
 import re
 import sys
-import tempfile
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from hdslint.atomic import private_file
 from hdslint.files import read_regular
 
 FORMAT_VERSION = 2
@@ -152,7 +152,7 @@ class CacheStore:
         data = MAGIC + _digest(key, payload) + payload
         try:
             _private_folders(path.parent)
-            fd, temp = tempfile.mkstemp(dir=path.parent, prefix=TEMP_PREFIX)
+            fd, temp = private_file(path.parent, TEMP_PREFIX)
             try:
                 with os.fdopen(fd, "wb") as handle:
                     handle.write(data)
@@ -195,7 +195,7 @@ def filesystem_now(directory: Path) -> float | None:
     process whose clock runs a year ahead (faketime, a skewed container) would otherwise
     see every entry as a year old and empty the cache at each scan."""
     try:
-        fd, temp = tempfile.mkstemp(dir=directory, prefix=TEMP_PREFIX)
+        fd, temp = private_file(directory, TEMP_PREFIX)
     except OSError:
         return None
     try:

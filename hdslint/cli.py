@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import sys
-import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -863,6 +862,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except Exception as exc:
         if _State.debug:
+            import traceback  # an exception of tests/test_imports.py: a crash under --debug only
+
             traceback.print_exc()
         click.echo(
             log_line(

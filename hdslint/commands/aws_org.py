@@ -15,7 +15,7 @@ from typing import IO, TYPE_CHECKING, Any
 from hdslint import __version__
 from hdslint.commands.aws import inventory_document as account_document
 from hdslint.commands.aws import iso_utc, scan_settings, terminal_progress
-from hdslint.commands.live import aligned, finish, prepare, progress_shown
+from hdslint.commands.live import account_columns, aligned, finish, prepare, progress_shown
 from hdslint.commands.scan import report_targets
 from hdslint.errors import HdslintError
 from hdslint.model import Edge, InputError, Resource
@@ -23,7 +23,7 @@ from hdslint.policy import Policy
 from hdslint.registry import Registry
 from hdslint.reporters.colors import BOLD, BOLD_RED, DIM, GREEN, paint
 from hdslint.scan import ScanResult, evaluate
-from hdslint.sources.aws.coverage import OK, account_gap, gap_resources, nothing_read
+from hdslint.sources.aws.coverage import OK, account_gap, gap_resources, in_account, nothing_read
 from hdslint.sources.aws.normalise import normalise
 from hdslint.sources.inventory import FORMAT_VERSION, ORGANIZATION_SOURCE, dumps
 
@@ -67,7 +67,8 @@ def run(options: AwsOptions, *, session: Any = None) -> int:
         rules,
         targets,
         inventory=lambda: inventory_text(org, role_name=role_name, role_arn=options.role_arn),
-        coverage=lambda colored: coverage_table(org, color=colored),
+        coverage=lambda colored: coverage_table(org, result, color=colored),
+        accounts_in_coverage=True,
     )
 
 
@@ -113,7 +114,7 @@ def evaluate_organization(
         account = scan.account.id
         if scan.collection is not None:
             found, links = normalise(scan.collection.records, scan.collection.links)
-            resources += found
+            resources += in_account(found, account)
             edges += links
             coverage = scan.collection.coverage
             resources += gap_resources(coverage, account=account, source="aws", qualified=True)
@@ -188,13 +189,18 @@ def inventory_text(
     return dumps(inventory_document(org, role_name=role_name, role_arn=role_arn))
 
 
-def coverage_table(org: OrganizationCollection, *, color: bool) -> str:
-    """One row per account: read (how much in full), not entered (why), or not active."""
-    rows = [("account", "name", "state")]
+def coverage_table(org: OrganizationCollection, result: ScanResult, *, color: bool) -> str:
+    """One row per account: its findings (failed, to confirm, not evaluated) and whether it
+    was read (how much in full), not entered (why), or not active; the text summary leaves
+    its by-account lines to this table."""
+    counts = account_columns(result)
+    rows = [("account", "name", "failed", "to confirm", "not evaluated", "state")]
     for scan in org.accounts:
-        rows.append((scan.account.id, scan.account.name or "-", _state(scan)))
+        name = scan.account.name or "-"
+        rows.append((scan.account.id, name, *counts(scan.account.id), _state(scan)))
     lines = [paint("Coverage: what was read, by account", BOLD, color)]
-    for number, ((_, _, state), line) in enumerate(zip(rows, aligned(rows), strict=True)):
+    for number, (row, line) in enumerate(zip(rows, aligned(rows), strict=True)):
+        state = row[-1]
         if number and not state.startswith("read"):
             lines.append(paint(line, BOLD_RED if state.startswith("not entered") else DIM, color))
         else:

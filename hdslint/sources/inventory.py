@@ -18,7 +18,13 @@ from hdslint.files import FileAccess
 from hdslint.ids import Outside, ResourceKey, UnknownDestination
 from hdslint.model import Edge, EdgeKind, InputError, Location, Resource, freeze, thaw
 from hdslint.schemas import validate
-from hdslint.sources.aws.coverage import CoverageEntry, account_gap, gap_resources, nothing_read
+from hdslint.sources.aws.coverage import (
+    CoverageEntry,
+    account_gap,
+    gap_resources,
+    in_account,
+    nothing_read,
+)
 from hdslint.sources.base import SourceResult
 
 if TYPE_CHECKING:
@@ -153,6 +159,8 @@ def _read_account(data: Mapping[str, Any], shown: str, *, qualified: bool = Fals
     resources = [resource_from_dict(r) for r in data["resources"]]
     entries = [CoverageEntry.from_dict(c) for c in data["coverage"]]
     account = data["account"]["id"]
+    if qualified:
+        resources = in_account(resources, account)
     resources.extend(gap_resources(entries, account=account, source=SOURCE, qualified=qualified))
     # A saved scan that read nothing proves nothing, as the live one did not: the same error.
     silence = nothing_read(entries)

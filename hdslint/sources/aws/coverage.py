@@ -9,7 +9,7 @@ see is never a pass. This module is pure (no boto3): saved inventories rebuild t
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from hdslint.model import Location, Resource, freeze
@@ -205,9 +205,16 @@ def gap_resources(
                 unknown=freeze({"contents": entry.reason()}),
                 # Gap ids repeat across accounts: the account keeps them apart in the graph.
                 scope=account,
+                account=account if qualified else None,
             )
         )
     return out
+
+
+def in_account(resources: Iterable[Resource], account: str) -> list[Resource]:
+    """An organization's account's resources, each saying which account it is in (reports
+    group findings by account)."""
+    return [replace(r, account=account) for r in resources]
 
 
 def account_gap(account: str, name: str, code: str, message: str, *, source: str) -> Resource:
@@ -225,6 +232,7 @@ def account_gap(account: str, name: str, code: str, message: str, *, source: str
         source=source,
         unknown=freeze({"contents": f"account {named} was not read: {code}: {message}"}),
         scope=account,
+        account=account,
     )
 
 

@@ -28,6 +28,8 @@ from botocore.config import Config
 
 from hdslint.commands.aws import AwsOptions, run
 from hdslint.commands.aws_org import inventory_document
+from hdslint.report.build import build_report
+from hdslint.scan import ScanOptions, run_scan
 from hdslint.schemas import load_schema
 from hdslint.sources.aws.organization import ORGANIZATION_OPERATIONS
 from hdslint.sources.aws.session import ReadOnlyViolation
@@ -162,6 +164,11 @@ def test_every_account_is_read_but_the_one_that_refuses_the_role(
     ]
     gap = json.loads(out)["findings"][1]
     assert gap["message"].endswith(denied)
+    # Each finding names its account, as reports group them.
+    assert [f["resource"]["account"] for f in json.loads(out)["findings"]] == [
+        org.virginia,
+        org.refusing,
+    ]
     # The caller's own session made only the organization's calls (the accounts' reads are
     # made in their own sessions, each guarded by the collector).
     assert log.operations() == {
@@ -195,12 +202,15 @@ def test_the_coverage_table_has_a_row_per_account(
     table = lines[lines.index("Coverage: what was read, by account") :]
     org = organization
     pairs = "read, 4 of 4 service-region pairs in full"
+    # Each account's findings are counted here, not again in the summary.
+    assert "By account" not in out
     assert table[1:6] == [
-        "account       name      state",
-        f"{ACCOUNT}  master    {pairs}",
-        f"{org.paris}  paris     {pairs}",
-        f"{org.virginia}  virginia  {pairs}",
-        f"{org.refusing}  legacy    not entered: AccessDenied: cannot assume"
+        "account       name      failed  to confirm  not evaluated  state",
+        f"{ACCOUNT}  master    0       0           0              {pairs}",
+        f"{org.paris}  paris     0       0           0              {pairs}",
+        f"{org.virginia}  virginia  1       0           0              {pairs}",
+        f"{org.refusing}  legacy    0       0           1              not entered: AccessDenied:"
+        " cannot assume"
         f" arn:aws:iam::{org.refusing}:role/{ROLE}: User: arn:aws:iam::{ACCOUNT}:user/auditor"
         " is not authorized to perform: sts:AssumeRole",
     ]
@@ -266,13 +276,27 @@ def test_the_saved_organization_is_rechecked_offline(
     offline, err = capsys.readouterr()
     assert (live_code, offline_code, err) == (1, 1, "")
 
-    def evidence(report: str) -> list[tuple[str, str, str, str]]:
+    def evidence(report: str) -> list[tuple[str, str, str, str, str]]:
         return [
-            (f["policy_id"], f["status"], f["resource"]["id"], f["message"])
+            (
+                f["policy_id"],
+                f["status"],
+                f["resource"]["id"],
+                f["resource"]["account"],
+                f["message"],
+            )
             for f in json.loads(report)["findings"]
         ]
 
     assert evidence(offline) == evidence(live)
+    # The auditor's report of the saved organization groups its findings by account.
+    report = build_report(run_scan(ScanOptions(paths=["org.json"], env={})))
+    assert {a.account: (a.resources, a.failed, a.not_evaluated) for a in report.accounts} == {
+        # The management account holds nothing; each member a bucket, or its gap.
+        organization.paris: (1, 0, 0),
+        organization.virginia: (1, 1, 0),
+        organization.refusing: (1, 0, 1),
+    }
 
 
 def test_a_broken_organization_inventory_names_the_account(

@@ -370,3 +370,25 @@ def test_every_config_field_path_says_where_it_was_confirmed() -> None:
             path = flow.get("to") or flow.get("region")
             # The docs' table lists each path with its confidence.
             assert f"| `{native_type}` | `{path}` | {flow['confidence']} |" in docs, path
+
+
+SCHEMA = HERE / "schema"
+
+
+def test_the_paths_confirmed_by_aws_config_resource_schema_are_in_it() -> None:
+    from hdslint import catalogue
+
+    checked = 0
+    for native_type, entry in catalogue.load("exports")["aws_config_types"].items():
+        listed = json.loads(
+            (SCHEMA / f"{native_type.replace('::', '_')}.properties.json").read_text("utf-8")
+        )
+        for flow in entry["flows"]:
+            path = (flow.get("to") or flow.get("region")).replace("[]", "")
+            if flow["confidence"] == "unconfirmed":
+                # Not in AWS's list: why it is unconfirmed.
+                assert path not in listed, path
+            elif flow["source"].startswith("awslabs/aws-config-resource-schema:"):
+                assert path in listed, path
+                checked += 1
+    assert checked == 8
