@@ -24,7 +24,7 @@ from hdslint.ids import Destination, ResourceKey
 from hdslint.model import InputError, Location, Resource, Unknown, freeze
 from hdslint.sources.base import MAX_FIELD_VALUES, SourceResult, flatten
 from hdslint.sources.exports.fields import ExportFields
-from hdslint.sources.exports.files import ExportFile
+from hdslint.sources.exports.files import ExportFile, further_page
 from hdslint.sources.exports.types import config_type, get, one_flow
 from hdslint.sources.flows import flow_edges, flow_path_keys, literal_destination
 
@@ -105,15 +105,7 @@ def read_export(data: Any, file: ExportFile) -> SourceResult:
         return Location(file.display, line)
 
     result = resources_from_config(items, locate=locate)
-    if isinstance(data, Mapping) and data.get("NextToken"):
-        result.errors.insert(
-            0,
-            InputError(
-                file.display,
-                f"the export holds {len(items)} configuration items and names a further page"
-                " (NextToken): the others were not checked",
-            ),
-        )
+    result.errors[:0] = further_page(data, file, "NextToken", f"{len(items)} configuration items")
     for index, item in enumerate(items):
         if not is_item(item):
             result.errors.append(

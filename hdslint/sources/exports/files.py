@@ -45,6 +45,15 @@ class ExportFile:
         return Location(self.display, self.line_of(key, value))
 
 
+def further_page(data: Any, file: ExportFile, token: str, held: str) -> list[InputError]:
+    """The error of an export whose answer names a further page (`token`): only what it
+    holds (`held`, e.g. "12 assets") was checked."""
+    if isinstance(data, Mapping) and data.get(token):
+        message = f"the export holds {held} and names a further page ({token}): the others"
+        return [InputError(file.display, f"{message} were not checked")]
+    return []
+
+
 def _value_lines(text: str, key: str) -> Mapping[str, int]:
     found: dict[str, int] = {}
     line, counted = 1, 0

@@ -25,7 +25,7 @@ from hdslint.ids import Destination, ResourceKey
 from hdslint.model import InputError, Location, Resource, Unknown, freeze
 from hdslint.sources.base import SourceResult
 from hdslint.sources.exports.fields import ExportFields
-from hdslint.sources.exports.files import ExportFile
+from hdslint.sources.exports.files import ExportFile, further_page
 from hdslint.sources.exports.types import ExportType, export_type, one_flow, walk
 from hdslint.sources.flows import flow_edges, literal_destination
 
@@ -92,15 +92,7 @@ def read_export(data: Any, file: ExportFile) -> SourceResult:
         return file.location("name", name)
 
     result = resources_from_cai(items, locate=locate)
-    if isinstance(data, Mapping) and data.get("nextPageToken"):
-        result.errors.insert(
-            0,
-            InputError(
-                file.display,
-                f"the export holds {len(items)} assets and names a further page"
-                " (nextPageToken): the others were not checked",
-            ),
-        )
+    result.errors[:0] = further_page(data, file, "nextPageToken", f"{len(items)} assets")
     for index, item in enumerate(items):
         if not is_asset(item):
             where = file.lines[index] if file.lines and index < len(file.lines) else None
