@@ -148,6 +148,10 @@ class _Locals:
     def file_reader(self) -> FileReader | None:
         return reader_of(self.outer)
 
+    @property
+    def tool_functions(self) -> Mapping[str, Callable[..., Any]]:
+        return tool_functions_of(self.outer)
+
 
 def bind(scope: Scope, names: Mapping[str, Any]) -> Scope:
     return _Locals(scope, names)
@@ -496,11 +500,14 @@ Function = Callable[..., Any]
 
 
 # Functions the tool evaluating a configuration adds to Terraform's (Terragrunt's
-# `find_in_parent_folders`, bound to the configuration being read); none for Terraform.
+# `find_in_parent_folders`, bound to the configuration being read): the scope carries them
+# (`tool_functions`); none for Terraform.
 _NO_TOOL_FUNCTIONS: Mapping[str, Callable[..., Any]] = {}
-TOOL_FUNCTIONS: ContextVar[Mapping[str, Callable[..., Any]]] = ContextVar(
-    "hdslint_tool_functions", default=_NO_TOOL_FUNCTIONS
-)
+
+
+def tool_functions_of(scope: object) -> Mapping[str, Callable[..., Any]]:
+    functions = getattr(scope, "tool_functions", None)
+    return functions if functions is not None else _NO_TOOL_FUNCTIONS
 
 
 def _call(name: str, arg_exprs: tuple[Expr, ...], expand: bool, scope: Scope, depth: int) -> Any:
@@ -514,7 +521,7 @@ def _call(name: str, arg_exprs: tuple[Expr, ...], expand: bool, scope: Scope, de
     fn = (
         functools.partial(reads, reader_of(scope))
         if reads is not None
-        else FUNCTIONS.get(name) or TOOL_FUNCTIONS.get().get(name)
+        else FUNCTIONS.get(name) or tool_functions_of(scope).get(name)
     )
     if fn is None:
         return Unknown(f"function {name}() is not evaluated by hdslint")

@@ -19,7 +19,7 @@ from typing import Any
 from hdslint.files import FileAccess, ReadLimits
 from hdslint.model import InputError, Unknown
 from hdslint.paths import display_path
-from hdslint.sources.terraform.expr import TOOL_FUNCTIONS, Namespace, evaluate
+from hdslint.sources.terraform.expr import Namespace, evaluate
 from hdslint.sources.terraform.functions import FileReader
 from hdslint.sources.terraform.hcl import Body, Expr, HclSyntaxError
 from hdslint.sources.terraform.loader import body_errors, parse_file, read_error
@@ -138,7 +138,9 @@ class ConfigScope:
         self._locals: dict[str, Any] = {}
         self._busy: set[str] = set()
         fs = reader.fs
-        self._functions = bound_functions(fs, context, self._read_config)
+        # Terragrunt's functions, bound to this file's context (its expressions' scope
+        # carries them to the evaluator).
+        self.tool_functions = bound_functions(fs, context, self._read_config)
         # file() and friends read relative to this file's folder, inside it and the scan's
         # folders.
         base = fs.resolve(path.parent)
@@ -162,11 +164,7 @@ class ConfigScope:
     def evaluate(self, expr: Expr) -> Any:
         """An expression of this file, with Terragrunt's functions of its context; file()
         and friends read relative to this file's folder, inside the scanned folders."""
-        token = TOOL_FUNCTIONS.set(self._functions)
-        try:
-            return evaluate(expr, self)
-        finally:
-            TOOL_FUNCTIONS.reset(token)
+        return evaluate(expr, self)
 
     def attribute(self, name: str) -> Any:
         attr = self.body["attrs"].get(name)
