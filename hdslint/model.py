@@ -235,6 +235,14 @@ class Edge:
         return self.target.reason if isinstance(self.target, UnknownDestination) else None
 
 
+def _located(file: str | None, line: int | None, message: str) -> str:
+    """`file:line: message` (`<input>` when there is no file)."""
+    where = file or "<input>"
+    if line:
+        where = f"{where}:{line}"
+    return f"{where}: {message}"
+
+
 @dataclass(frozen=True, slots=True)
 class InputError:
     """Something that could not be read or checked: a file that does not parse, a bad
@@ -245,10 +253,7 @@ class InputError:
     line: int | None = None
 
     def __str__(self) -> str:
-        where = self.file or "<input>"
-        if self.line:
-            where = f"{where}:{self.line}"
-        return f"{where}: {self.message}"
+        return _located(self.file, self.line, self.message)
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,10 +266,7 @@ class ScanWarning:
     line: int | None = None
 
     def __str__(self) -> str:
-        where = self.file or "<input>"
-        if self.line:
-            where = f"{where}:{self.line}"
-        return f"{where}: {self.message}"
+        return _located(self.file, self.line, self.message)
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,9 +13,10 @@ Suppressed findings are not annotated; the closing log line counts them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from hdslint.model import Finding, Severity, Status
+from hdslint.model import Finding, InputError, ScanWarning, Severity, Status
 from hdslint.paths import relative_path
 from hdslint.reporters.summary import count_words, provenance_line, summarize
 from hdslint.result import ScanResult
@@ -83,25 +84,20 @@ def select_annotations(result: ScanResult) -> tuple[list[Annotation], int]:
     """The annotations to print, most severe first within each kind, and how many did not
     fit under GitHub's limit."""
     by_kind: dict[str, list[Annotation]] = {kind: [] for kind in KINDS}
-    for error in result.errors:
-        by_kind["error"].append(
+    problems: tuple[tuple[str, str, Sequence[InputError | ScanWarning]], ...] = (
+        ("error", "hdslint: input could not be checked", result.errors),
+        ("warning", "hdslint: unused suppression", result.warnings),
+    )
+    for kind, title, items in problems:
+        by_kind[kind].extend(
             Annotation(
-                "error",
-                error.message,
-                title="hdslint: input could not be checked",
-                file=relative_path(error.file) if error.file else None,
-                line=error.line,
+                kind,
+                item.message,
+                title=title,
+                file=relative_path(item.file) if item.file else None,
+                line=item.line,
             )
-        )
-    for warning in result.warnings:
-        by_kind["warning"].append(
-            Annotation(
-                "warning",
-                warning.message,
-                title="hdslint: unused suppression",
-                file=relative_path(warning.file) if warning.file else None,
-                line=warning.line,
-            )
+            for item in items
         )
     active = [f for f in result.findings if f.suppression is None]
     # sorted() is stable: the report order (file, line) is kept within a severity.

@@ -42,7 +42,8 @@ from azure.core.rest import HttpRequest
 from hdslint import __version__
 from hdslint.errors import HdslintError
 from hdslint.redaction import redact_values
-from hdslint.sources.exports.azure import NOT_READ, PROVENANCE, READ, SUBSCRIPTION_ID
+from hdslint.sources.exports.azure import NOT_READ, READ, SUBSCRIPTION_ID
+from hdslint.sources.exports.types import PROVENANCE
 
 PUBLIC_ENDPOINT = "https://management.azure.com"
 SUBSCRIPTIONS_API_VERSION = "2022-12-01"

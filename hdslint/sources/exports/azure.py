@@ -32,6 +32,7 @@ from hdslint.model import InputError, Location, Resource, Unknown, freeze
 from hdslint.sources.base import SourceResult, flatten
 from hdslint.sources.exports.fields import ExportFields
 from hdslint.sources.exports.files import ExportFile
+from hdslint.sources.exports.types import get, saved_provenance
 from hdslint.sources.flows import flow_edges
 
 PROVIDER = "azure"
@@ -39,9 +40,7 @@ PROVIDER = "azure"
 CATALOGUE, GENERIC = "terraform", "azapi_resource"
 RESOURCE_GRAPH = "Resource Graph (az graph query)"
 RESOURCE_LIST = "az resource list"
-# The provenance key of an inventory `hdslint azure --save` wrote (hdslint.sources classifies
-# a file by it), and the pseudo-resource type of a subscription that was not read.
-PROVENANCE = "hdslint_export"
+# The pseudo-resource type of a subscription that was not read.
 GAP_TYPE = "azure_coverage_gap"
 READ = "read"
 NOT_READ = "not_read"
@@ -83,11 +82,7 @@ def resource_items(data: Any) -> list[Any] | None:
 
 def provenance(data: Any) -> Mapping[str, Any] | None:
     """The provenance of an inventory `hdslint azure --save` wrote, or None."""
-    if isinstance(data, Mapping):
-        found = data.get(PROVENANCE)
-        if isinstance(found, Mapping) and found.get("source") == PROVIDER:
-            return found
-    return None
+    return saved_provenance(data, PROVIDER)
 
 
 def is_azure_export(data: Any) -> bool:
@@ -329,7 +324,8 @@ class ArmFields(ExportFields):
             for value in values:
                 for one in flatten(value):
                     if isinstance(one, Mapping):
-                        child = _get(one, part)
+                        # ARM names are case-insensitive (exports are not all cased alike).
+                        child = get(one, part)
                         if child is not None:
                             found.append(child)
             values = found
@@ -343,14 +339,3 @@ class ArmFields(ExportFields):
     def subjects(self, path: str) -> list[ResourceKey]:
         # A subject not in the export: the resource that declares the flow stands for it.
         return super().subjects(path) or [self.key]
-
-
-def _get(mapping: Mapping[str, Any], name: str) -> Any:
-    """A field by name; ARM names are case-insensitive (exports are not all cased alike)."""
-    if name in mapping:
-        return mapping[name]
-    lower = name.lower()
-    for key, value in mapping.items():
-        if isinstance(key, str) and key.lower() == lower:
-            return value
-    return None

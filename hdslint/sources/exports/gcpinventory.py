@@ -17,8 +17,8 @@ from hdslint.model import InputError, Location, Resource, freeze
 from hdslint.sources.base import SourceResult
 from hdslint.sources.exports.files import ExportFile
 from hdslint.sources.exports.gcp import PROVIDER, resources_from_cai
+from hdslint.sources.exports.types import saved_provenance
 
-PROVENANCE = "hdslint_export"
 GAP_TYPE = "gcp_coverage_gap"
 READ = "read"
 
@@ -30,11 +30,7 @@ LocateScope = Callable[[str], Location]
 
 def provenance(data: Any) -> Mapping[str, Any] | None:
     """The provenance of an inventory `hdslint gcp --save` wrote, or None."""
-    if isinstance(data, Mapping):
-        found = data.get(PROVENANCE)
-        if isinstance(found, Mapping) and found.get("source") == PROVIDER:
-            return found
-    return None
+    return saved_provenance(data, PROVIDER)
 
 
 def is_saved_inventory(data: Any) -> bool:

@@ -1,5 +1,6 @@
 """What the exports catalogue (hdslint/catalogue/exports.yaml) says of an exported resource
-type, and the one walk of a field path through an exported document."""
+type, the one walk of a field path through an exported document, and the provenance of an
+inventory a live command saved."""
 
 from __future__ import annotations
 
@@ -13,6 +14,9 @@ from hdslint.model import Edge, EdgeKind
 from hdslint.sources.base import MAX_FIELD_VALUES, flatten
 
 CATALOGUE = "exports"
+# The provenance key of an inventory `hdslint azure --save` or `hdslint gcp --save` wrote
+# (hdslint.sources classifies a file by it).
+PROVENANCE = "hdslint_export"
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +123,15 @@ def walk(root: Any, path: str) -> list[Any]:
                 break
         values = found
     return [one for value in values for one in flatten(value) if one is not None]
+
+
+def saved_provenance(data: Any, provider: str) -> Mapping[str, Any] | None:
+    """The provenance of an inventory `hdslint PROVIDER --save` wrote, or None."""
+    if isinstance(data, Mapping):
+        found = data.get(PROVENANCE)
+        if isinstance(found, Mapping) and found.get("source") == provider:
+            return found
+    return None
 
 
 def get(mapping: Mapping[str, Any], name: str) -> Any:

@@ -29,7 +29,8 @@ from hdslint import __version__
 from hdslint.errors import HdslintError
 from hdslint.redaction import redact_values
 from hdslint.sources.exports.gcp import project_of
-from hdslint.sources.exports.gcpinventory import PROVENANCE, READ
+from hdslint.sources.exports.gcpinventory import READ
+from hdslint.sources.exports.types import PROVENANCE
 
 PUBLIC_ENDPOINT = "https://cloudasset.googleapis.com"
 OAUTH_SCOPE = "https://www.googleapis.com/auth/cloud-platform"

@@ -59,8 +59,10 @@ def loads(text: str) -> Any:
     return _decoder(text).decode(text)
 
 
-def parse(text: str) -> Body:
-    """A `.tf.json` document as a Body. Raises HclSyntaxError on invalid JSON or shape."""
+def load_object(text: str, what: str) -> dict[str, Any]:
+    """The one JSON object `text` holds, with the lines of its objects. Raises
+    HclSyntaxError on invalid JSON or when it is not one object ("`what` must hold one
+    object")."""
     try:
         doc = loads(text)
     except json.JSONDecodeError as exc:
@@ -68,7 +70,13 @@ def parse(text: str) -> Body:
     except RecursionError:
         raise hcl.HclSyntaxError("nesting too deep", None) from None
     if not isinstance(doc, dict):
-        raise hcl.HclSyntaxError("a Terraform JSON file must hold one object", 1)
+        raise hcl.HclSyntaxError(f"{what} must hold one object", 1)
+    return doc
+
+
+def parse(text: str) -> Body:
+    """A `.tf.json` document as a Body. Raises HclSyntaxError on invalid JSON or shape."""
+    doc = load_object(text, "a Terraform JSON file")
     blocks: list[Any] = []
     for block_type, value in doc.items():
         if block_type.startswith("//"):

@@ -12,9 +12,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from hdslint.sources.terraform import hcl
 from hdslint.sources.terraform.hcl import Body
-from hdslint.sources.terraform.jsonsyntax import loads, template
+from hdslint.sources.terraform.jsonsyntax import load_object, template
 
 _ONE_LABEL = frozenset({"generate", "dependency", "feature", "unit", "stack"})
 _NO_LABEL = frozenset(
@@ -25,14 +24,7 @@ _NO_LABEL = frozenset(
 def parse(text: str) -> Body:
     """A Terragrunt JSON configuration as a Body. Raises HclSyntaxError when it is not JSON
     or not one object."""
-    try:
-        doc = loads(text)
-    except json.JSONDecodeError as exc:
-        raise hcl.HclSyntaxError(f"invalid JSON: {exc.msg}", exc.lineno) from None
-    except RecursionError:
-        raise hcl.HclSyntaxError("nesting too deep", None) from None
-    if not isinstance(doc, dict):
-        raise hcl.HclSyntaxError("a Terragrunt JSON configuration must hold one object", 1)
+    doc = load_object(text, "a Terragrunt JSON configuration")
     attrs: dict[str, Any] = {}
     blocks: list[Any] = []
     for key, value in doc.items():
