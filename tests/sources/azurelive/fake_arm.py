@@ -14,14 +14,14 @@ can say exactly what was sent. Standard library only.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from tests.fakehttp import LocalServer, redirect, reply_json
 
 GRAPH = "/providers/microsoft.resourcegraph/resources"
 
@@ -57,33 +57,11 @@ class FakeArm:
     url: str = ""
 
     def __post_init__(self) -> None:
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: Any) -> None:
-                pass
-
-            def do_GET(self) -> None:
-                fake.handle(self, "GET")
-
-            def do_POST(self) -> None:
-                fake.handle(self, "POST")
-
-            def do_PUT(self) -> None:
-                fake.handle(self, "PUT")
-
-            def do_DELETE(self) -> None:
-                fake.handle(self, "DELETE")
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
+        self.server = LocalServer(self.handle)
+        self.url = self.server.url
 
     def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        self.server.close()
 
     # -- the endpoints -----------------------------------------------------------------
 
@@ -158,11 +136,7 @@ class FakeArm:
         wanted = [s.lower() for s in body.get("subscriptions") or []]
         for sid in wanted:
             if sid in self.query_redirects:
-                request.send_response(307)
-                request.send_header("Location", self.query_redirects[sid])
-                request.send_header("Content-Length", "0")
-                request.end_headers()
-                return None
+                return redirect(request, self.query_redirects[sid])
             if sid in self.query_refusals:
                 status, code, message = self.query_refusals[sid]
                 return self.reply(request, status, _error(code, message))
@@ -188,15 +162,13 @@ class FakeArm:
 
     @staticmethod
     def reply(request: BaseHTTPRequestHandler, status: int, answer: Any) -> None:
-        data = json.dumps(answer).encode()
-        request.send_response(status)
-        request.send_header("Content-Type", "application/json; charset=utf-8")
-        request.send_header("Content-Length", str(len(data)))
-        request.send_header("x-ms-request-id", "6f0e3c4a-0000-4000-8000-000000000000")
-        request.end_headers()
-        # The client may have given up waiting (a test of its deadline).
-        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-            request.wfile.write(data)
+        reply_json(
+            request,
+            status,
+            answer,
+            content_type="application/json; charset=utf-8",
+            headers=[("x-ms-request-id", "6f0e3c4a-0000-4000-8000-000000000000")],
+        )
 
 
 def _error(code: str, message: str) -> dict[str, Any]:

@@ -6,14 +6,13 @@ refuses, or a redirect where a test asks for one. Every request is recorded. Sta
 
 from __future__ import annotations
 
-import contextlib
-import json
-import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from tests.fakehttp import LocalServer, redirect, reply_json
 
 READ_TIME = "2026-11-28T09:00:00.123456Z"
 
@@ -40,27 +39,11 @@ class FakeAsset:
     url: str = ""
 
     def __post_init__(self) -> None:
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: Any) -> None:
-                pass
-
-            def do_GET(self) -> None:
-                fake.handle(self, "GET")
-
-            def do_POST(self) -> None:
-                fake.handle(self, "POST")
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
+        self.server = LocalServer(self.handle)
+        self.url = self.server.url
 
     def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        self.server.close()
 
     def handle(self, request: BaseHTTPRequestHandler, method: str) -> None:
         if self.delay:
@@ -73,7 +56,7 @@ class FakeAsset:
             return self.reply(request, 404, _error(404, "NOT_FOUND", f"no {method} {path}"))
         parent = path.removeprefix("/v1/").removesuffix("/assets")
         if parent in self.redirects:
-            return self.redirect(request, self.redirects[parent])
+            return redirect(request, self.redirects[parent])
         if parent in self.refusals:
             status, name, message = self.refusals[parent]
             return self.reply(request, status, _error(status, name, message))
@@ -92,21 +75,8 @@ class FakeAsset:
         self.reply(request, 200, answer)
 
     @staticmethod
-    def redirect(request: BaseHTTPRequestHandler, location: str) -> None:
-        request.send_response(307)
-        request.send_header("Location", location)
-        request.send_header("Content-Length", "0")
-        request.end_headers()
-
-    @staticmethod
     def reply(request: BaseHTTPRequestHandler, status: int, answer: Any) -> None:
-        data = json.dumps(answer).encode()
-        request.send_response(status)
-        request.send_header("Content-Type", "application/json; charset=UTF-8")
-        request.send_header("Content-Length", str(len(data)))
-        request.end_headers()
-        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-            request.wfile.write(data)
+        reply_json(request, status, answer, content_type="application/json; charset=UTF-8")
 
 
 def _error(code: int, status: str, message: str) -> dict[str, Any]:
