@@ -1,6 +1,6 @@
 """A scan run twice never prints a stale report: whatever changed between the runs (a file
 edited within the same second to the same length, a TF_VAR_* variable, the configuration, a
-policy, the scanned folder's contents, a symlink's target, `.terraform/modules/modules.json`,
+policy, the baseline, the scanned folder's contents, a symlink's target, `.terraform/modules/modules.json`,
 the day) is seen by the second run, and an unchanged project gives the same report and exit
 code, replayed without scanning (hdslint.replay)."""
 
@@ -120,6 +120,18 @@ def test_a_changed_policy_is_seen(cli: Cli, project: Path, tmp_path: Path) -> No
     code, out, _ = cli("scan", "p", "--format", "json", "--fail-on", "low")
     assert code == 0
     assert '"severity": "info"' in out
+
+
+def test_a_changed_baseline_is_seen(cli: Cli, project: Path, tmp_path: Path) -> None:
+    """The baseline named on the command line (outside the scanned folder) is read through
+    the scan's file access, so its content is part of what a replay checks."""
+    baseline = tmp_path / "b.json"
+    assert cli("baseline", "p", "--output", str(baseline))[0] == 0
+    assert cli("scan", "p", "--baseline", str(baseline))[0] == 0
+    written = baseline.read_text("utf-8")
+    start = written.index('"findings": [')
+    baseline.write_text(written[:start] + '"findings": []\n}\n', "utf-8")
+    assert cli("scan", "p", "--baseline", str(baseline))[0] == 1
 
 
 def test_a_new_file_in_a_scanned_folder_is_seen(cli: Cli, project: Path) -> None:

@@ -229,6 +229,55 @@ def test_every_exception_is_still_needed() -> None:
     assert unused == []
 
 
+# Imports by name (`importlib.import_module`) are lazy imports too: only these registries
+# make them, each choosing a module by a name given at run time (function: what names it).
+BY_NAME: dict[str, str] = {
+    "hdslint.reporters.get_reporter": "the output format --format names",
+    "hdslint.sources.file_source": "the source of a kind of file discovery found",
+    "hdslint.commands.report.render": "the auditor's report's format",
+}
+
+
+def imports_by_name(source: str, module: str) -> Iterator[tuple[str, int]]:
+    """(function's qualified name, line) of every call to importlib.import_module or
+    __import__ in `source`."""
+
+    def visit(node: ast.AST, scope: str) -> Iterator[tuple[str, int]]:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                yield from visit(child, f"{scope}.{child.name}")
+                continue
+            if isinstance(child, ast.Call):
+                func = child.func
+                name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+                if name in ("import_module", "__import__"):
+                    yield scope, child.lineno
+            yield from visit(child, scope)
+
+    yield from visit(ast.parse(source), module)
+
+
+def test_imports_by_name_are_found_in_methods_and_functions() -> None:
+    source = (
+        "import importlib\n"
+        "class A:\n"
+        "    def f(self):\n"
+        "        return importlib.import_module('json')\n"
+        "def g():\n"
+        "    __import__('os')\n"
+    )
+    assert list(imports_by_name(source, "hdslint.x")) == [("hdslint.x.A.f", 4), ("hdslint.x.g", 6)]
+
+
+def test_modules_are_imported_by_name_in_the_registries_only() -> None:
+    found = {
+        function
+        for path in sorted(PACKAGE.rglob("*.py"))
+        for function, _ in imports_by_name(path.read_text("utf-8"), module_name(path))
+    }
+    assert sorted(found) == sorted(BY_NAME)
+
+
 SAMPLE = """
 import os
 
