@@ -25,6 +25,7 @@ import json
 import re
 import time
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -203,6 +204,20 @@ class AzureCollection:
 Progress = Callable[[int, int, int], None]
 
 
+@contextmanager
+def _read_errors() -> Iterator[None]:
+    """What a call to Azure raises, as this module says it: no credential, a failed read
+    (with Azure's reason), or a refused request that is not a declared read."""
+    try:
+        yield
+    except ClientAuthenticationError as exc:
+        raise _no_credential(exc) from None
+    except AzureError as exc:
+        raise ReadFailed(_reason(exc)) from None
+    except ReadOnlyViolation as exc:
+        raise _refused(exc) from None
+
+
 class ReadFailed(Exception):
     """One read that failed; `reason` says why, as a report shows it."""
 
@@ -318,14 +333,8 @@ class _Reader:
 
     def _get(self, url: str) -> dict[str, Any]:
         request = HttpRequest("GET", self.arm.format_url(url))
-        try:
+        with _read_errors():
             response = self.arm.send_request(request, **self._options())
-        except ClientAuthenticationError as exc:
-            raise _no_credential(exc) from None
-        except AzureError as exc:
-            raise ReadFailed(_reason(exc)) from None
-        except ReadOnlyViolation as exc:
-            raise _refused(exc) from None
         if response.status_code >= 400:
             raise ReadFailed(_arm_error(response.status_code, response.text()))
         try:
@@ -419,15 +428,8 @@ class _Reader:
                 ),
             )
             try:
-                answer = self.graph.resources(request, **self._options())
-            except ClientAuthenticationError as exc:
-                raise _no_credential(exc) from None
-            except HttpResponseError as exc:
-                raise ReadFailed(_reason(exc)) from None
-            except AzureError as exc:
-                raise ReadFailed(_reason(exc)) from None
-            except ReadOnlyViolation as exc:
-                raise _refused(exc) from None
+                with _read_errors():
+                    answer = self.graph.resources(request, **self._options())
             except ValueError:
                 # The SDK's resource provider registration, on a MissingSubscriptionRegistration
                 # answer, finds no subscription in Resource Graph's URL and raises this.
