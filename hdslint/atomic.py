@@ -8,6 +8,8 @@ import errno
 import os
 from pathlib import Path
 
+from hdslint.errors import HdslintError
+
 # tempfile.mkstemp's flags: a new file (never an existing one, nor through a symlink).
 _NEW_FILE = (
     os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
@@ -48,3 +50,14 @@ def _umask() -> int:
     current = os.umask(0)
     os.umask(current)
     return current
+
+
+def write_output(path: Path, text: str, what: str) -> None:
+    """Write one of hdslint's outputs (`what`: a report, an inventory) atomically; a failure
+    is one error naming the file."""
+    try:
+        write_text_atomically(path, text)
+    except OSError as exc:
+        raise HdslintError(
+            f"cannot write the {what}: {exc.strerror or exc}", file=str(path)
+        ) from None

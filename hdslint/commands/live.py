@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import IO, Any
 from urllib.parse import urlsplit
 
-from hdslint.atomic import write_text_atomically
+from hdslint.atomic import write_output
 from hdslint.commands.registry import warn_if_stale
 from hdslint.commands.scan import (
     ReportTarget,
@@ -168,16 +168,6 @@ def document_text(document: dict[str, Any]) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def save_inventory(text: str, path: Path) -> None:
-    """Write the inventory atomically; a failure is one error naming the file."""
-    try:
-        write_text_atomically(path, text)
-    except OSError as exc:
-        raise HdslintError(
-            f"cannot write the inventory: {exc.strerror or exc}", file=str(path)
-        ) from None
-
-
 def finish(
     result: ScanResult,
     options: LiveOptions,
@@ -192,7 +182,7 @@ def finish(
     (`inventory()`) written where --save asks, every report written, the exit code."""
     warn_if_stale(result.registry)
     if options.save is not None:
-        save_inventory(inventory(), options.save)
+        write_output(options.save, inventory(), "inventory")
     write_reports(
         result, targets, options.color, coverage, accounts_in_coverage=accounts_in_coverage
     )

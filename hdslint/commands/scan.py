@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hdslint import clock
-from hdslint.atomic import write_text_atomically
+from hdslint.atomic import write_output
 from hdslint.errors import HdslintError
 from hdslint.files import ReadLog
 from hdslint.model import Severity
@@ -146,12 +146,7 @@ def write_report(text: str, output: Path | None) -> None:
                 f"cannot write the report to standard output: {exc.strerror or exc}"
             ) from None
         return
-    try:
-        write_text_atomically(output, text)
-    except OSError as exc:
-        raise HdslintError(
-            f"cannot write the report: {exc.strerror or exc}", file=str(output)
-        ) from None
+    write_output(output, text, "report")
 
 
 def use_color(target: ReportTarget, color: bool | None) -> bool:
