@@ -114,6 +114,16 @@ def discover(
         # only when it stays inside the scanned folders (the file access sees nothing
         # outside them).
         if not fs.is_file(path):
+            # An input file hdslint would read but may not is said (exit 2), never dropped:
+            # a committed symlink leading out of the scanned folders, or leading nowhere.
+            if fs.is_symlink(path):
+                if not fs.inside(path):
+                    why = "a symlink leading outside the scanned folders: not read"
+                elif fs.exists(path):
+                    why = "a symlink to something that is not a regular file: not read"
+                else:
+                    why = "a symlink leading to no file: not read"
+                found.errors.append(InputError(display_path(path), why))
             return
         found.file_count += 1
         if kind == "terraform":

@@ -130,10 +130,17 @@ def test_symlink_loops_and_links_outside_are_not_followed(tmp_path: Path) -> Non
     outside.mkdir()
     (outside / "secret.tf").write_text('resource "aws_s3_bucket" "outside" {}\n')
     (tmp_path / "good" / "linked.tf").symlink_to(outside / "secret.tf")
+    (tmp_path / "good" / "dangling.tf").symlink_to(tmp_path / "good" / "gone.tf")
     proc = run(tmp_path, "scan", "good", "--no-color")
-    assert proc.returncode == 1, proc.stdout + proc.stderr
+    # Not read, and said: an input hdslint could not check is an error (exit 2).
+    assert proc.returncode == 2, proc.stdout + proc.stderr
     assert "aws_s3_bucket.outside" not in proc.stdout
     assert GOOD_LINE in proc.stdout
+    errors = [line for line in proc.stdout.splitlines() if line.startswith("error")]
+    assert errors == [
+        "error  good/dangling.tf: a symlink leading to no file: not read",
+        "error  good/linked.tf: a symlink leading outside the scanned folders: not read",
+    ]
 
 
 def test_a_fifo_is_not_read(tmp_path: Path) -> None:
