@@ -299,11 +299,13 @@ class FileAccess:
             except (OSError, RuntimeError):  # RuntimeError: a symlink loop
                 known = False
             else:
-                known = real in self.limits.named or any(
-                    real == root or real.startswith(root + os.sep) for root in self._roots
-                )
+                known = real in self.limits.named or self._under_roots(real)
             self._inside[name] = known
         return known
+
+    def _under_roots(self, real: str) -> bool:
+        """Whether a real path is one of the roots or lies below one."""
+        return any(real == root or real.startswith(root + os.sep) for root in self._roots)
 
     def _realpath(self, path: Path) -> str:
         """`str(path.resolve())`, with folders resolved once per scan (recorded)."""
@@ -353,7 +355,7 @@ class FileAccess:
             except (OSError, RuntimeError):
                 known = False
             else:
-                known = any(real == root or real.startswith(root + os.sep) for root in self._roots)
+                known = self._under_roots(real)
             self._inside[name] = known
         if not known:
             raise OutsideRoots(folder)
