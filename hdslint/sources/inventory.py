@@ -137,6 +137,8 @@ def read(fs: FileAccess, path: Path, display: str | None = None) -> SourceResult
         return _error(shown, "the inventory is not UTF-8 text")
     except json.JSONDecodeError as exc:
         return _error(shown, f"not valid JSON: {exc.msg}", exc.lineno)
+    except RecursionError:
+        return _error(shown, "JSON nested too deeply")
     if not isinstance(data, dict):
         return _error(shown, "an inventory is a JSON object")
     version = data.get("hdslint_inventory")

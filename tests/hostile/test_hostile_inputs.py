@@ -3,6 +3,7 @@ one-line error naming the file, no traceback, and the good files' findings still
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -81,6 +82,22 @@ NESTED = 2000
             "bad/main.tf.json: invalid Terraform JSON: nesting too deep",
         ),
         ("main.tf.json", '{"resource": 42}', None),
+        (
+            # A Cloud Asset Inventory export (newline-delimited) with a line nested past
+            # what the JSON decoder follows.
+            "assets.json",
+            '{"name": "//storage.googleapis.com/projects/_/buckets/b", "assetType":'
+            ' "storage.googleapis.com/Bucket", "resource": {"location": "US"}}\n'
+            + "[" * 100_000
+            + "]" * 100_000
+            + "\n",
+            "bad/assets.json:2: JSON nested too deeply",
+        ),
+        (
+            "inventory.json",
+            '{"hdslint_inventory": ' + "[" * 100_000 + "]" * 100_000 + "}",
+            "bad/inventory.json: JSON nested too deeply",
+        ),
         (
             "tfplan.json",
             '{"terraform_version": "1.9", "format_version": "1.2", "planned_values":'
@@ -234,3 +251,30 @@ def test_internal_error_with_debug_shows_the_traceback(tmp_path: Path) -> None:
         check=False,
     )
     assert proc.returncode == 3 and "Traceback (most recent call last)" in proc.stderr
+
+
+def test_a_config_value_nested_too_deeply_is_not_evaluated(tmp_path: Path) -> None:
+    # AWS Config writes supplementary values as JSON text: one nested past what the decoder
+    # follows is a value that cannot be read (not evaluated), and a result string nested so
+    # is not a configuration item (an error naming the file): never a crash.
+    deep = "[" * 100_000 + "]" * 100_000
+    item = {
+        "resourceType": "AWS::S3::Bucket",
+        "resourceId": "ehr",
+        "ARN": "arn:aws:s3:::ehr",
+        "awsRegion": "eu-west-3",
+        "configuration": {},
+        "supplementaryConfiguration": {"BucketReplicationConfiguration": deep},
+    }
+    proc = scan_with(
+        tmp_path, "config.json", json.dumps({"QueryInfo": {}, "Results": [json.dumps(item), deep]})
+    )
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stdout + proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[0] == (
+        "error  bad/config.json: item 1 is not an AWS Config configuration item"
+        " (a resourceType and a resourceId)"
+    )
+    assert "bad/config.json  critical, not evaluated HDS-FLOW-001  arn:aws:s3:::ehr" in lines
+    assert GOOD_LINE in proc.stdout

@@ -67,7 +67,7 @@ def _parse(value: Any) -> Any:
             return value
         try:
             value = json.loads(value)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested past the decoder
             return value
     return value
 

@@ -54,6 +54,10 @@ def further_page(data: Any, file: ExportFile, token: str, held: str) -> list[Inp
     return []
 
 
+# A document nested past what the JSON decoder can follow (hostile input, never a real export).
+NESTED_TOO_DEEPLY = "JSON nested too deeply"
+
+
 def _value_lines(text: str, key: str) -> Mapping[str, int]:
     found: dict[str, int] = {}
     line, counted = 1, 0
@@ -85,6 +89,8 @@ def load_export(fs: FileAccess, path: Path, display: str) -> ExportFile | InputE
         return ExportFile(display, json.loads(text), text)
     except json.JSONDecodeError as exc:
         first = exc
+    except RecursionError:
+        return InputError(display, NESTED_TOO_DEEPLY)
     # Newline-delimited JSON (a Cloud Asset Inventory export): one document per line.
     items: list[Any] = []
     lines: list[int] = []
@@ -97,6 +103,8 @@ def load_export(fs: FileAccess, path: Path, display: str) -> ExportFile | InputE
             if not items:  # not newline-delimited either: the whole-document error
                 return InputError(display, f"not valid JSON: {first.msg}", first.lineno)
             return InputError(display, f"not valid JSON: {exc.msg}", number)
+        except RecursionError:
+            return InputError(display, NESTED_TOO_DEEPLY, number)
         lines.append(number)
     if len(items) < 2:
         return InputError(display, f"not valid JSON: {first.msg}", first.lineno)
